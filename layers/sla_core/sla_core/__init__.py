@@ -1,0 +1,1 @@
+"""slaops SLA core: contracts as data, business-time deadlines, availability and service credits."""
