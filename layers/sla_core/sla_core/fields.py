@@ -34,7 +34,7 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def str(self, key: str, default: str | None = None, *, required: bool = True) -> str:
+    def text(self, key: str, default: str | None = None, *, required: bool = True) -> str:
         value = self._get(key, required and default is None)
         if value is _MISSING:
             return default if default is not None else ""
@@ -42,7 +42,7 @@ class Table:
             raise self.fail(key, f"must be a non-empty string, not {value!r}")
         return value
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_text(self, key: str) -> str | None:
         value = self._get(key, False)
         if value is _MISSING:
             return None
@@ -50,7 +50,7 @@ class Table:
             raise self.fail(key, f"must be a non-empty string, not {value!r}")
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self._get(key, False)
         if value is _MISSING:
             return default
@@ -58,13 +58,13 @@ class Table:
             raise self.fail(key, f"must be true or false, not {value!r}")
         return value
 
-    def int(self, key: str, default: int | None = None, *, minimum: int = 0) -> int | None:
+    def whole(self, key: str, default: int | None = None, *, minimum: int = 0) -> int | None:
         value = self._get(key, False)
         if value is _MISSING:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(key, f"must be a whole number of at least {minimum}, not {value!r}")
-        return value
+        return int(value)
 
     def decimal(self, key: str, *, required: bool = True) -> Decimal | None:
         value = self._get(key, required)
@@ -77,10 +77,10 @@ class Table:
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            raise self.fail(key, f"must be a decimal number written as a string, e.g. '99.9', not {value!r}")
+            raise self.fail(key, f"must be a decimal number written as a string, e.g. '99.9', not {value!r}") from None
         return number
 
-    def strs(self, key: str, *, required: bool = False) -> list[str]:
+    def texts(self, key: str, *, required: bool = False) -> list[str]:
         value = self._get(key, required)
         if value is _MISSING:
             return []

@@ -52,9 +52,7 @@ class HolidaySet:
     def __contains__(self, day: date) -> bool:
         if self.spec.country and day.year not in self._years:
             self._years.add(day.year)
-            self._dates.update(
-                holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=day.year)
-            )
+            self._dates.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=day.year))
         return day in self._dates
 
     def names(self, year: int) -> dict[date, str]:

@@ -123,9 +123,7 @@ class Policy:
     components: tuple[str, ...]
     terms: CommercialTerms
     source: str
-    _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(
-        default_factory=dict
-    )
+    _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(default_factory=dict)
 
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------
 
@@ -148,9 +146,7 @@ class Policy:
         for known in self.components:
             if known.lower() == component.strip().lower():
                 return known
-        raise PolicyError(
-            f"unknown component {component!r} for policy {self.id}; valid: {', '.join(self.components)}"
-        )
+        raise PolicyError(f"unknown component {component!r} for policy {self.id}; valid: {', '.join(self.components)}")
 
     def calendar(
         self, calendar_id: str, region: str | None = None, holidays: HolidaySpec | None = None
@@ -235,8 +231,8 @@ def _windows(value: Any) -> tuple[Window, ...]:
 
 
 def _reading(table: Table) -> Reading | None:
-    chosen = table.opt_str("reading")
-    other = table.opt_str("other_reading")
+    chosen = table.opt_text("reading")
+    other = table.opt_text("other_reading")
     if (chosen is None) != (other is None):
         raise table.fail("other_reading" if chosen else "reading", "reading and other_reading go together")
     return Reading(chosen, other) if chosen and other else None
@@ -254,8 +250,8 @@ class Holidays:
 def _holidays(table: Table | None) -> Holidays:
     if table is None:
         return Holidays(HolidaySpec(), "", None)
-    spec = HolidaySpec(table.opt_str("country"), table.opt_str("subdiv"), tuple(table.dates("dates")))
-    found = Holidays(spec, table.str("quote"), _reading(table))
+    spec = HolidaySpec(table.opt_text("country"), table.opt_text("subdiv"), tuple(table.dates("dates")))
+    found = Holidays(spec, table.text("quote"), _reading(table))
     table.close()
     spec.validate(f"{table.source}: {table.where}")
     return found
@@ -264,9 +260,9 @@ def _holidays(table: Table | None) -> Holidays:
 def _clock(table: Table, calendars: dict[str, Any]) -> Clock:
     clock = Clock(
         duration=table.parsed("duration", parse_duration),  # type: ignore[arg-type]
-        calendar=table.str("calendar"),
-        opened_in=table.opt_str("opened_in"),
-        opened_outside=table.opt_str("opened_outside"),
+        calendar=table.text("calendar"),
+        opened_in=table.opt_text("opened_in"),
+        opened_outside=table.opt_text("opened_outside"),
     )
     for key in ("calendar", "opened_in", "opened_outside"):
         name = getattr(clock, key)
@@ -276,7 +272,7 @@ def _clock(table: Table, calendars: dict[str, Any]) -> Clock:
 
 
 def _target(table: Table, calendars: dict[str, Any], tiers: dict[str, Any]) -> Target:
-    metric = table.str("metric")
+    metric = table.text("metric")
     if metric not in METRICS:
         raise table.fail("metric", f"unknown metric {metric!r}; accepted: {', '.join(METRICS)}")
     alternatives = table.tables("any_of")
@@ -285,7 +281,7 @@ def _target(table: Table, calendars: dict[str, Any], tiers: dict[str, Any]) -> T
     clocks = tuple(_clock(t, calendars) for t in alternatives) if alternatives else (_clock(table, calendars),)
     for alt in alternatives:
         alt.close()
-    target_tiers = tuple(table.strs("tiers"))
+    target_tiers = tuple(table.texts("tiers"))
     for tier in target_tiers:
         if tier not in tiers:
             raise table.fail("tiers", f"unknown tier {tier!r}; defined: {', '.join(tiers) or 'none'}")
@@ -293,8 +289,8 @@ def _target(table: Table, calendars: dict[str, Any], tiers: dict[str, Any]) -> T
         metric=metric,
         clocks=clocks,
         tiers=target_tiers,
-        recurring=table.bool("recurring", False),
-        quote=table.str("quote"),
+        recurring=table.flag("recurring", False),
+        quote=table.text("quote"),
         reading=_reading(table),
     )
     table.close()
@@ -312,13 +308,13 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
     for cid, table in top.named_tables("calendars", required=True).items():
         calendars[cid] = CalendarSpec(
             id=cid,
-            name=table.str("name"),
+            name=table.text("name"),
             windows=table.parsed("windows", _windows),  # type: ignore[arg-type]
             zone=table.parsed("timezone", _zone, required=False),
-            use_holidays=table.bool("holidays", True),
+            use_holidays=table.flag("holidays", True),
             extra_holidays=tuple(table.dates("extra_holidays")),
             business_day=table.parsed("business_day", parse_duration, required=False),
-            quote=table.str("quote"),
+            quote=table.text("quote"),
             reading=_reading(table),
         )
         table.close()
@@ -331,34 +327,34 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
     for rid, table in top.named_tables("regions").items():
         regions[rid] = Region(
             id=rid,
-            name=table.str("name"),
+            name=table.text("name"),
             zone=table.parsed("timezone", _zone),  # type: ignore[arg-type]
             holidays=_holidays(table.table("holidays")),
-            quote=table.str("quote"),
+            quote=table.text("quote"),
         )
         table.close()
     tiers: dict[str, Tier] = {}
     for tid, table in top.named_tables("tiers").items():
-        tiers[tid] = Tier(tid, table.str("name"), table.str("quote"))
+        tiers[tid] = Tier(tid, table.text("name"), table.text("quote"))
         table.close()
     severities: dict[str, Severity] = {}
     for table in top.tables("severities", required=True):
-        sid = table.str("id")
+        sid = table.text("id")
         if sid.lower() in (s.lower() for s in severities):
             raise table.fail("id", f"severity {sid!r} is defined twice")
         severities[sid] = Severity(
             id=sid,
-            name=table.str("name"),
-            quote=table.str("quote"),
+            name=table.text("name"),
+            quote=table.text("quote"),
             targets=tuple(_target(t, calendars, tiers) for t in table.tables("targets", required=True)),
         )
         table.close()
-    components = tuple(top.strs("components") or ["platform"])
+    components = tuple(top.texts("components") or ["platform"])
     policy = Policy(
-        id=top.str("id"),
-        vendor=top.str("vendor"),
-        title=top.str("title"),
-        seed=top.str("seed"),
+        id=top.text("id"),
+        vendor=top.text("vendor"),
+        title=top.text("title"),
+        seed=top.text("seed"),
         zone=zone,
         holidays=holidays,
         calendars=calendars,

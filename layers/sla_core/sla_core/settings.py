@@ -1,0 +1,110 @@
+"""Secrets and deployment settings: SSM Parameter Store in AWS, plain environment variables locally.
+
+In AWS each secret's environment variable holds only the *name* of an SSM SecureString parameter
+(`SLACK_SIGNING_SECRET_PARAM`, ...); the value is fetched at run time, decrypted, and cached for five
+minutes by Powertools Parameters. With `SLAOPS_LOCAL=1` (the local stack and the tests set it) the values
+come straight from `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN` and `PAGERDUTY_WEBHOOK_SECRET`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCAL_ENV = "SLAOPS_LOCAL"
+SECRET_MAX_AGE_SECONDS = 300
+DEFAULT_REGION = "us-east-1"
+DEFAULT_OUTBOX = ".local/slack-outbox.jsonl"
+DEFAULT_CONTRACTS_FILE = "config/contracts.toml"
+# Bolt refuses to start without a token; locally, with no bot token, outbound calls go to the outbox instead.
+LOCAL_PLACEHOLDER_BOT_TOKEN = "xoxb-local-outbox"  # noqa: S105 - a placeholder, not a credential
+
+
+class SettingsError(RuntimeError):
+    """A setting or secret is missing: the message names the variable to set."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """One secret: the variable holding its value locally, and the one holding its SSM name in AWS."""
+
+    env: str
+    param_env: str
+
+
+SLACK_SIGNING_SECRET = Secret("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET_PARAM")
+SLACK_BOT_TOKEN = Secret("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN_PARAM")
+PAGERDUTY_WEBHOOK_SECRET = Secret("PAGERDUTY_WEBHOOK_SECRET", "PAGERDUTY_WEBHOOK_SECRET_PARAM")
+
+
+def is_local() -> bool:
+    """True when running on a developer machine or in tests (`SLAOPS_LOCAL=1`), not in Lambda."""
+    return os.environ.get(LOCAL_ENV) == "1"
+
+
+def read_secret(secret: Secret) -> str | None:
+    """The secret's value, or None when it is not configured locally."""
+    if is_local():
+        return os.environ.get(secret.env) or None
+    name = os.environ.get(secret.param_env)
+    if not name:
+        raise SettingsError(
+            f"{secret.param_env} is not set: it must hold the SSM parameter name of {secret.env} "
+            f"(or set {LOCAL_ENV}=1 and {secret.env} to run locally)"
+        )
+    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - only needed in AWS
+
+    value = parameters.get_parameter(name, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS)
+    return value or None
+
+
+def require_secret(secret: Secret) -> str:
+    """The secret's value; a missing one is an error that names the variable."""
+    value = read_secret(secret)
+    if value is None:
+        where = secret.env if is_local() else f"the SSM parameter named by {secret.param_env}"
+        raise SettingsError(f"{secret.env} is empty: set {where}")
+    return value
+
+
+def slack_signing_secret() -> str:
+    """The Slack app's signing secret (Bolt verifies every request with it)."""
+    return require_secret(SLACK_SIGNING_SECRET)
+
+
+def slack_bot_token() -> str | None:
+    """The bot token; None locally when unset, which sends outbound Slack calls to the outbox."""
+    if is_local():
+        return read_secret(SLACK_BOT_TOKEN)
+    return require_secret(SLACK_BOT_TOKEN)
+
+
+def bolt_token() -> str:
+    """The token Bolt authorizes requests with: the bot token, or a placeholder locally without one."""
+    return slack_bot_token() or LOCAL_PLACEHOLDER_BOT_TOKEN
+
+
+def pagerduty_webhook_secrets() -> tuple[str, ...]:
+    """Every active PagerDuty webhook secret (comma or newline separated while one is rotated)."""
+    raw = require_secret(PAGERDUTY_WEBHOOK_SECRET)
+    secrets = tuple(part for part in re.split(r"[,\s]+", raw) if part)
+    if not secrets:
+        raise SettingsError(f"{PAGERDUTY_WEBHOOK_SECRET.env} holds no secret")
+    return secrets
+
+
+def region() -> str:
+    """The AWS region (Lambda sets AWS_REGION; PynamoDB 6 has no default, so fall back explicitly)."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+def outbox_path() -> Path:
+    """Where the local Slack outbox is appended (`SLACK_OUTBOX`, default .local/slack-outbox.jsonl)."""
+    return Path(os.environ.get("SLACK_OUTBOX") or DEFAULT_OUTBOX)
+
+
+def contracts_file() -> Path:
+    """The contracts configuration (`CONTRACTS_FILE`; /opt/contracts.toml in Lambda, from its config layer)."""
+    return Path(os.environ.get("CONTRACTS_FILE") or DEFAULT_CONTRACTS_FILE)

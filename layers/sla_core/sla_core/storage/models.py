@@ -1,0 +1,181 @@
+"""PynamoDB models of the one slaops table (template.yaml: SlaOpsTable), told apart by a `kind` attribute.
+
+Items and their keys:
+- incident:  pk `INCIDENT#<id>`, sk `INCIDENT`; versioned (optimistic locking). While open it carries
+  `due_shard` + `next_due_at`, which put it in the sparse `due-index` the reminder sweep queries.
+- event:     pk `INCIDENT#<id>`, sk `EVENT#<occurred_at>#<event_id>`; the incident's append-only timeline.
+- downtime:  pk `DOWNTIME#<contract>#<component>`, sk `<started_at>#<downtime_id>`; availability intervals.
+- delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
+Every instant is timezone-aware and stored in UTC as a fixed-width, sortable string.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from pynamodb.attributes import (
+    Attribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from sla_core import settings
+from sla_core.instants import require_aware
+
+TABLE_NAME_ENV = "TABLE_NAME"
+ENDPOINT_ENV = "DYNAMODB_ENDPOINT"
+DEFAULT_TABLE_NAME = "slaops"
+DUE_INDEX = "due-index"
+CONTRACT_INDEX = "contract-index"
+
+_T = TypeVar("_T")
+
+
+def nullable(attribute: Attribute[_T]) -> Attribute[_T | None]:
+    """Type an attribute declared with `null=True` as optional (PynamoDB 6's stubs do not)."""
+    return cast("Attribute[_T | None]", attribute)
+
+
+class InstantAttribute(UTCDateTimeAttribute):
+    """A UTC datetime that refuses naive datetimes instead of assuming they are UTC."""
+
+    def serialize(self, value: datetime) -> str:
+        return cast(str, super().serialize(require_aware(value, self.attr_name)))
+
+
+def instant_key(instant: datetime) -> str:
+    """An instant as stored (and sorted) in keys: the same fixed-width UTC form as InstantAttribute."""
+    return InstantAttribute().serialize(instant)
+
+
+class DueIndex(GlobalSecondaryIndex["IncidentItem"]):
+    """Open incidents by next due instant, spread over a few constant shards; closed ones are absent."""
+
+    class Meta:
+        index_name = DUE_INDEX
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    next_due_at = InstantAttribute(range_key=True)
+
+
+class ContractIndex(GlobalSecondaryIndex["IncidentItem"]):
+    """A contract's incidents in opening order."""
+
+    class Meta:
+        index_name = CONTRACT_INDEX
+        projection = AllProjection()
+
+    contract_id = UnicodeAttribute(hash_key=True)
+    opened_at = InstantAttribute(range_key=True)
+
+
+class TableItem(Model):
+    """Base of every item in the table: generic keys and the `kind` discriminator."""
+
+    class Meta:
+        table_name = os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
+        host = os.environ.get(ENDPOINT_ENV) or None
+        region = settings.region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+
+class Deadline(MapAttribute[str, Any]):
+    """One contractual deadline of an incident (e.g. first response) and when it was met, if it was."""
+
+    name = UnicodeAttribute()
+    due_at = InstantAttribute()
+    met_at = nullable(InstantAttribute(null=True))
+
+
+class IncidentItem(TableItem, discriminator="incident"):
+    """An incident under one contract and component, with its deadlines and Slack message."""
+
+    incident_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute()
+    component = UnicodeAttribute()
+    severity = UnicodeAttribute()
+    source = UnicodeAttribute()
+    source_id = nullable(UnicodeAttribute(null=True))
+    title = UnicodeAttribute()
+    status = UnicodeAttribute()
+    opened_at = InstantAttribute()
+    acknowledged_at = nullable(InstantAttribute(null=True))
+    updated_at = InstantAttribute()
+    resolved_at = nullable(InstantAttribute(null=True))
+    deadlines = ListAttribute(of=Deadline, default=list)
+    reminders_sent = UnicodeSetAttribute(default=set)
+    slack_channel = nullable(UnicodeAttribute(null=True))
+    slack_ts = nullable(UnicodeAttribute(null=True))
+    due_shard = nullable(UnicodeAttribute(null=True))
+    next_due_at = nullable(InstantAttribute(null=True))
+    version = VersionAttribute()
+
+    due_index = DueIndex()
+    contract_index = ContractIndex()
+
+
+class TimelineEventItem(TableItem, discriminator="event"):
+    """One entry of an incident's append-only timeline (written once, never updated)."""
+
+    incident_id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    occurred_at = InstantAttribute()
+    recorded_at = InstantAttribute()
+    source = UnicodeAttribute()
+    actor = nullable(UnicodeAttribute(null=True))
+    details = JSONAttribute(default=dict)
+
+
+class DowntimeItem(TableItem, discriminator="downtime"):
+    """An interval during which a contract's component was down; open while `ended_at` is absent."""
+
+    downtime_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute()
+    component = UnicodeAttribute()
+    started_at = InstantAttribute()
+    ended_at = nullable(InstantAttribute(null=True))
+    incident_id = nullable(UnicodeAttribute(null=True))
+    reason = nullable(UnicodeAttribute(null=True))
+    recorded_by = UnicodeAttribute()
+    source = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class DeliveryItem(TableItem, discriminator="delivery"):
+    """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
+
+    received_at = InstantAttribute()
+    expires_at = TTLAttribute()
+
+
+MODELS: tuple[type[TableItem], ...] = (TableItem, IncidentItem, TimelineEventItem, DowntimeItem, DeliveryItem)
+
+
+def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:
+    """Point every model at a table (and, locally, at DynamoDB Local), dropping cached connections.
+
+    Models read TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION when first imported; call this when they
+    change afterwards (tests, the local stack).
+    """
+    meta = TableItem.Meta
+    meta.table_name = table_name or os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
+    meta.host = host if host is not None else (os.environ.get(ENDPOINT_ENV) or None)
+    meta.region = region or settings.region()
+    for model in MODELS:
+        model._connection = None

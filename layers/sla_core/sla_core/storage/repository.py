@@ -1,0 +1,267 @@
+"""The reads and writes the functions need, in the one place that knows the table's key layout.
+
+Writers never lose each other's updates: incidents and downtime carry a VersionAttribute, so a save
+based on a stale read fails its condition and `update_incident` reloads and applies the change again;
+creations and timeline appends are conditional puts, so a repeated webhook delivery writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from sla_core.storage.models import (
+    DeliveryItem,
+    DowntimeItem,
+    IncidentItem,
+    TimelineEventItem,
+    instant_key,
+)
+
+DUE_SHARDS = 4
+CONFLICT_ATTEMPTS = 8
+INCIDENT_SK = "INCIDENT"
+DELIVERY_SK = "DELIVERY"
+EVENT_PREFIX = "EVENT#"
+RESOLVED = "resolved"
+OPEN_STATUSES = ("triggered", "acknowledged")
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class VersionConflictError(RuntimeError):
+    """An incident kept changing under us for CONFLICT_ATTEMPTS tries in a row."""
+
+
+def incident_pk(incident_id: str) -> str:
+    return f"INCIDENT#{incident_id}"
+
+
+def downtime_pk(contract_id: str, component: str) -> str:
+    return f"DOWNTIME#{contract_id}#{component}"
+
+
+def due_shards() -> list[str]:
+    """Every partition of the due index; the sweep reads them all."""
+    return [f"due#{number}" for number in range(DUE_SHARDS)]
+
+
+def due_shard_for(incident_id: str) -> str:
+    """The due-index partition of an incident: stable, and spread evenly over DUE_SHARDS."""
+    return f"due#{zlib.crc32(incident_id.encode('utf-8')) % DUE_SHARDS}"
+
+
+def _condition_failed(error: PutError) -> bool:
+    return error.cause_response_code == _CONDITION_FAILED
+
+
+def new_incident(
+    *,
+    incident_id: str,
+    contract_id: str,
+    component: str,
+    severity: str,
+    source: str,
+    title: str,
+    opened_at: datetime,
+    source_id: str | None = None,
+    status: str = "triggered",
+) -> IncidentItem:
+    """An unsaved incident with its keys set; give it deadlines and `set_next_due` before creating it."""
+    return IncidentItem(
+        incident_pk(incident_id),
+        INCIDENT_SK,
+        incident_id=incident_id,
+        contract_id=contract_id,
+        component=component,
+        severity=severity,
+        source=source,
+        source_id=source_id,
+        title=title,
+        status=status,
+        opened_at=opened_at,
+        updated_at=opened_at,
+    )
+
+
+def set_next_due(incident: IncidentItem, next_due_at: datetime | None) -> None:
+    """Put the incident in the due index at `next_due_at`, or take it out (nothing due, or resolved)."""
+    if next_due_at is None or incident.status == RESOLVED:
+        incident.due_shard = None
+        incident.next_due_at = None
+    else:
+        incident.due_shard = due_shard_for(incident.incident_id)
+        incident.next_due_at = next_due_at
+
+
+def create_incident(incident: IncidentItem) -> bool:
+    """Save a new incident; False (and nothing written) when one with that id exists already."""
+    try:
+        incident.save(condition=IncidentItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def get_incident(incident_id: str) -> IncidentItem | None:
+    """The incident as last written (strongly consistent read), or None."""
+    try:
+        return IncidentItem.get(incident_pk(incident_id), INCIDENT_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def update_incident(
+    incident_id: str, change: Callable[[IncidentItem], None], *, attempts: int = CONFLICT_ATTEMPTS
+) -> IncidentItem:
+    """Read the incident, apply `change`, save; on a version conflict read again and re-apply.
+
+    `change` must be safe to run more than once (it is re-run on the fresh copy after a conflict).
+    """
+    for _ in range(attempts):
+        incident = get_incident(incident_id)
+        if incident is None:
+            raise LookupError(f"no incident {incident_id!r}")
+        change(incident)
+        try:
+            incident.save()
+        except PutError as error:
+            if _condition_failed(error):
+                continue
+            raise
+        return incident
+    raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated")
+
+
+def due_incidents(until: datetime) -> list[IncidentItem]:
+    """Open incidents whose next due instant is at or before `until`, earliest first (never a scan)."""
+    found: list[IncidentItem] = []
+    for shard in due_shards():
+        found.extend(IncidentItem.due_index.query(shard, IncidentItem.next_due_at <= until))
+    return sorted(found, key=lambda incident: (incident.next_due_at or until, incident.incident_id))
+
+
+def contract_incidents(contract_id: str, *, opened_since: datetime | None = None) -> list[IncidentItem]:
+    """A contract's incidents in opening order, optionally only those opened at or after `opened_since`."""
+    condition = IncidentItem.opened_at >= opened_since if opened_since is not None else None
+    return list(IncidentItem.contract_index.query(contract_id, condition))
+
+
+def append_event(
+    incident_id: str,
+    *,
+    event_id: str,
+    event_type: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    source: str,
+    actor: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> bool:
+    """Append to the incident's timeline; False when this event id was recorded already (a redelivery)."""
+    event = TimelineEventItem(
+        incident_pk(incident_id),
+        f"{EVENT_PREFIX}{instant_key(occurred_at)}#{event_id}",
+        incident_id=incident_id,
+        event_id=event_id,
+        event_type=event_type,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        source=source,
+        actor=actor,
+        details=details or {},
+    )
+    try:
+        event.save(condition=TimelineEventItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def timeline(incident_id: str) -> list[TimelineEventItem]:
+    """The incident's timeline in the order things happened."""
+    return list(
+        TimelineEventItem.query(
+            incident_pk(incident_id), TimelineEventItem.sk.startswith(EVENT_PREFIX), consistent_read=True
+        )
+    )
+
+
+def start_downtime(
+    *,
+    downtime_id: str,
+    contract_id: str,
+    component: str,
+    started_at: datetime,
+    recorded_by: str,
+    source: str,
+    incident_id: str | None = None,
+    reason: str | None = None,
+) -> DowntimeItem | None:
+    """Record the start of a downtime interval; None when that interval was recorded already."""
+    item = DowntimeItem(
+        downtime_pk(contract_id, component),
+        f"{instant_key(started_at)}#{downtime_id}",
+        downtime_id=downtime_id,
+        contract_id=contract_id,
+        component=component,
+        started_at=started_at,
+        recorded_by=recorded_by,
+        source=source,
+        incident_id=incident_id,
+        reason=reason,
+    )
+    try:
+        item.save(condition=DowntimeItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return None
+        raise
+    return item
+
+
+def end_downtime(item: DowntimeItem, ended_at: datetime) -> None:
+    """Close an interval (versioned: fails with PutError if someone else changed it since it was read)."""
+    if ended_at < item.started_at:
+        raise ValueError(f"downtime cannot end ({ended_at}) before it started ({item.started_at})")
+    item.ended_at = ended_at
+    item.save()
+
+
+def downtime_between(contract_id: str, component: str, start: datetime, end: datetime) -> list[DowntimeItem]:
+    """Intervals of one contract's component overlapping [start, end), open ones included."""
+    overlapping = DowntimeItem.ended_at.does_not_exist() | (DowntimeItem.ended_at > start)
+    return list(
+        DowntimeItem.query(
+            downtime_pk(contract_id, component),
+            DowntimeItem.sk < instant_key(end),
+            filter_condition=overlapping,
+            consistent_read=True,
+        )
+    )
+
+
+def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:
+    """True the first time a delivery id is seen; False for a duplicate. The marker expires after `keep`."""
+    marker = DeliveryItem(
+        f"DELIVERY#{source}#{delivery_id}", DELIVERY_SK, received_at=now, expires_at=now + keep
+    )
+    try:
+        marker.save(condition=DeliveryItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def open_incidents(incidents: Iterable[IncidentItem]) -> list[IncidentItem]:
+    """Only the incidents that are not resolved."""
+    return [incident for incident in incidents if incident.status in OPEN_STATUSES]
