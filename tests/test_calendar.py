@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from sla_core.calendar import BusinessCalendar, add, elapsed, remaining
 from sla_core.durations import parse_duration
 from sla_core.errors import InputError, PolicyError, SlaError

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sla_core.calendar import BusinessCalendar
 from sla_core.holiday_sets import HolidaySet, HolidaySpec
 from sla_core.windows import DAYS, parse_window

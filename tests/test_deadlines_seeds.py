@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+
 from sla_core.deadlines import compute_deadline
 from sla_core.policy import load_policy
 

@@ -6,6 +6,7 @@ import tomllib
 from datetime import datetime
 
 import pytest
+
 from sla_core.deadlines import compute_deadline
 from sla_core.errors import PolicyError
 from sla_core.policy import POLICY_DIR, all_policies, load_policy, parse_policy, policy_ids

@@ -45,13 +45,16 @@ class BusinessCalendar:
     description: str = ""
     _segments: tuple[tuple[tuple[int, int], ...], ...] = field(init=False)
     _always: bool = field(init=False)
+    _week_minutes: int = field(init=False)
     _weeks: dict[int, _Week] = field(init=False, default_factory=dict)
+    _amounts: dict[Duration, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._segments = daily_segments(list(self.windows))
         if not any(self._segments):
             raise PolicyError(f"calendar {self.name!r} has no open time")
         self._always = self.holidays is None and all(s == ((0, MINUTES_PER_DAY),) for s in self._segments)
+        self._week_minutes = sum(e - s for day in self._segments for s, e in day)
         if self.business_day_minutes is None:
             lengths = {sum(e - s for s, e in day) for day in self._segments if day}
             if len(lengths) != 1:
@@ -64,7 +67,7 @@ class BusinessCalendar:
     @property
     def business_week_minutes(self) -> int:
         """Nominal open minutes of a week without holidays or DST changes."""
-        return sum(e - s for day in self._segments for s, e in day)
+        return self._week_minutes
 
     @property
     def always_open(self) -> bool:
@@ -171,12 +174,20 @@ class BusinessCalendar:
 
     # -- the public API in datetimes ----------------------------------------------------------------
 
+    def _micros(self, duration: Duration | timedelta) -> int:
+        micros = self._amounts.get(duration) if isinstance(duration, Duration) else None
+        if micros is None:
+            amount = self.to_timedelta(duration)
+            micros = amount.days * 86_400_000_000 + amount.seconds * 1_000_000 + amount.microseconds
+            if micros < 0:
+                raise SlaError(f"cannot add a negative duration ({amount}) on calendar {self.name!r}")
+            if isinstance(duration, Duration):
+                self._amounts[duration] = micros
+        return micros
+
     def add(self, start: datetime, duration: Duration | timedelta) -> datetime:
         """Due instant, in this calendar's zone: `duration` of open time counted from `start`."""
-        amount = self.to_timedelta(duration)
-        micros = amount.days * 86_400_000_000 + amount.seconds * 1_000_000 + amount.microseconds
-        if micros < 0:
-            raise SlaError(f"cannot add a negative duration ({amount}) on calendar {self.name!r}")
+        micros = self._micros(duration)
         return from_micros(self.add_micros(to_micros(require_aware(start, "start")), micros), self.zone)
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:

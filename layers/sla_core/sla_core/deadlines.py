@@ -13,7 +13,7 @@ from sla_core.instants import require_aware
 from sla_core.policy import Clock, Policy, Reading, Target
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deadline:
     """A computed due instant, the clock that produced it, and the readings it depends on."""
 

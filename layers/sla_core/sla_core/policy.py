@@ -204,6 +204,8 @@ def _pick(policy_id: str, what: str, value: str | None, known: dict[str, Any]) -
         if value is not None:
             raise PolicyError(f"policy {policy_id} has no {what}s; omit --{what}")
         return None
+    if value in known:
+        return value
     valid = ", ".join(known)
     if value is None:
         raise PolicyError(f"policy {policy_id} needs a {what}; valid: {valid}")

@@ -1,0 +1,87 @@
+"""Business-time deadlines: our engine against `businesstimedelta` on the same inputs.
+
+Same calendar for both: Mon–Fri 09:00–19:00 America/New_York with US federal holidays. 2,000 start instants
+spread over 2026 (seeded), durations of 5 and 30 business days (50 h and 300 h of open time). Prints the
+median time per deadline for each engine, the ratio, and how many answers agree.
+Run: PYTHONPATH=layers/sla_core .venv/bin/python bench/bench_deadline.py
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from functools import partial
+from zoneinfo import ZoneInfo
+
+import businesstimedelta
+import holidays
+import pytz
+
+from sla_core.calendar import BusinessCalendar
+from sla_core.deadlines import compute_deadline
+from sla_core.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.policy import load_policy
+from sla_core.windows import parse_window
+
+NY = ZoneInfo("America/New_York")
+STARTS = 2_000
+REPEATS = 7
+
+
+def median_micros(call: Callable[[datetime], object], starts: list[datetime]) -> float:
+    """Median over REPEATS runs of the mean time per call across all starts, in microseconds."""
+    runs = []
+    for _ in range(REPEATS):
+        began = time.perf_counter()
+        for start in starts:
+            call(start)
+        runs.append((time.perf_counter() - began) / len(starts) * 1e6)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    rng = random.Random(20261122)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    starts = [base + timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in range(STARTS)]
+
+    ours = BusinessCalendar("bench", NY, tuple(parse_window("Mon-Fri 09:00-19:00")), HolidaySet(HolidaySpec("US")))
+    rule = businesstimedelta.Rules(
+        [
+            businesstimedelta.WorkDayRule(
+                start_time=clock_time(9),
+                end_time=clock_time(19),
+                working_days=[0, 1, 2, 3, 4],
+                tz=pytz.timezone("America/New_York"),
+            ),
+            businesstimedelta.HolidayRule(holidays.country_holidays("US", years=range(2026, 2028))),
+        ]
+    )
+    atheer = load_policy("atheer")
+
+    print(f"{STARTS} start instants in 2026, Mon–Fri 09:00–19:00 America/New_York, US holidays")
+    for days in (5, 30):
+        amount = timedelta(hours=10 * days)
+        btd = businesstimedelta.BusinessTimeDelta(rule, timedelta=amount)
+        agree = sum(ours.add(s, amount) == (s + btd) for s in starts)
+        fresh = BusinessCalendar("cold", NY, ours.windows, HolidaySet(HolidaySpec("US")))
+        cold_began = time.perf_counter()
+        for start in starts:
+            fresh.add(start, amount)
+        cold = (time.perf_counter() - cold_began) / len(starts) * 1e6
+        warm = median_micros(partial(ours.add, duration=amount), starts)
+        theirs = median_micros(btd.__radd__, starts[:400])
+        print(
+            f"{days:>2} business days: slaops {warm:6.1f} µs warm ({cold:6.1f} µs first pass), "
+            f"businesstimedelta {theirs:8.1f} µs -> {theirs / warm:5.1f}x faster; "
+            f"same answer for {agree}/{len(starts)} starts"
+        )
+    full = median_micros(lambda s: compute_deadline(atheer, "P3", s), starts)
+    print(f"compute_deadline(atheer, P3 = 5 business days, with policy lookup): {full:.1f} µs median per deadline")
+
+
+if __name__ == "__main__":
+    main()
