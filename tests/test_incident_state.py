@@ -19,8 +19,8 @@ def at(text: str) -> datetime:
 T0 = at("2026-11-23T10:00:00-05:00")
 
 
-def ev(event_id: str, kind: str, minutes: int, **kw: str) -> IncidentEvent:
-    return IncidentEvent(event_id, kind, T0 + timedelta(minutes=minutes), **kw)  # type: ignore[arg-type]
+def ev(event_id: str, kind: str, minutes: int, actor: str | None = None, severity: str | None = None) -> IncidentEvent:
+    return IncidentEvent(event_id, kind, T0 + timedelta(minutes=minutes), actor=actor, severity=severity)
 
 
 LIFE = [

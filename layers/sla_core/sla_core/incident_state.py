@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sla_core.instants import require_aware
 
@@ -70,7 +71,7 @@ class IncidentState:
 def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
     """Merge one event into the state (commutative, idempotent)."""
     at = event.occurred_at
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if event.kind == "triggered":
         # The earliest trigger opens the incident; before one arrives, any event's time is provisional.
         if not state.triggered or state.opened_at is None or at < state.opened_at:
@@ -83,15 +84,15 @@ def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
         changes["last_update_at"] = at
     if event.severity is not None and event.kind in ("triggered", "priority_updated"):
         # A trigger's severity is the starting point; any later re-prioritisation wins over it.
-        key = (at, f"{int(event.kind == 'priority_updated')}{event.event_id}")
-        if state.severity_key is None or key > state.severity_key:
-            changes.update(severity=event.severity, severity_key=key)
+        severity_key = (at, f"{int(event.kind == 'priority_updated')}{event.event_id}")
+        if state.severity_key is None or severity_key > state.severity_key:
+            changes.update(severity=event.severity, severity_key=severity_key)
     status = STATUS_OF.get(event.kind)
     if status is not None:
-        key = (at, _RANK[event.kind], event.event_id)
-        if state.status_key is None or key > state.status_key:
-            changes.update(status=status, status_key=key, resolved_at=at if status == RESOLVED else None)
-    return replace(state, **changes) if changes else state  # type: ignore[arg-type]
+        status_key = (at, _RANK[event.kind], event.event_id)
+        if state.status_key is None or status_key > state.status_key:
+            changes.update(status=status, status_key=status_key, resolved_at=at if status == RESOLVED else None)
+    return replace(state, **changes) if changes else state
 
 
 def fold(events: list[IncidentEvent], state: IncidentState | None = None) -> IncidentState:
