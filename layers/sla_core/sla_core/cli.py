@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from sla_core.availability import Kind, parse_interval
+from sla_core.credits import estimate_credit, parse_fee
 from sla_core.deadlines import compute_deadline
 from sla_core.errors import SlaError
 from sla_core.instants import parse_instant
@@ -31,6 +33,47 @@ def _deadline(args: argparse.Namespace) -> Any:
     return compute_deadline(policy, args.severity, opened, args.metric, args.tier, args.region).as_dict()
 
 
+def _credit(args: argparse.Namespace) -> Any:
+    policy = load_policy(args.policy)
+    flags = (("downtime", Kind.UNPLANNED), ("maintenance", Kind.SCHEDULED), ("emergency_maintenance", Kind.EMERGENCY))
+    intervals = [
+        parse_interval(text, kind, "--" + flag.replace("_", "-"))
+        for flag, kind in flags
+        for text in getattr(args, flag) or []
+    ]
+    return estimate_credit(
+        policy,
+        args.period,
+        fee=parse_fee(args.fee) if args.fee is not None else None,
+        intervals=intervals,
+        tier=args.tier,
+        region=args.region,
+        component=args.component,
+        missed_responses=args.missed_responses,
+        post_mortem=parse_instant(args.post_mortem, "--post-mortem") if args.post_mortem else None,
+        currency=args.currency,
+        failed_months=args.failed_month or [],
+    ).as_dict()
+
+
+def _add_credit(commands: Any) -> None:
+    credit = commands.add_parser("credit", help="availability, service credit and claim window for a period")
+    interval = "START/END in ISO 8601 with offsets, optionally @cause; repeatable"
+    credit.add_argument("--policy", required=True)
+    credit.add_argument("--tier")
+    credit.add_argument("--region")
+    credit.add_argument("--component")
+    credit.add_argument("--period", required=True, help="YYYY-MM, or YYYY-Qn for quarterly credits")
+    credit.add_argument("--fee", help="the amount the policy's credit is computed from (see fee_basis)")
+    credit.add_argument("--currency", help="ISO 4217 code; default: the policy's currency")
+    credit.add_argument("--downtime", action="append", help=f"unplanned downtime: {interval}")
+    credit.add_argument("--maintenance", action="append", help=f"scheduled maintenance: {interval}")
+    credit.add_argument("--emergency-maintenance", action="append", help=f"emergency maintenance: {interval}")
+    credit.add_argument("--missed-responses", type=int, help="tickets that missed their initial response")
+    credit.add_argument("--post-mortem", help="when the post-mortem was posted (ISO 8601 with offset)")
+    credit.add_argument("--failed-month", action="append", help="an earlier month with an SLA failure (YYYY-MM)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m sla_core", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -42,10 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--severity", required=True)
     deadline.add_argument("--opened", required=True, help="ISO 8601 with offset, e.g. 2026-03-09T10:15:00-04:00")
     deadline.add_argument("--metric", default="initial_response")
+    _add_credit(commands)
     return parser
 
 
-HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {"policies": _policies, "deadline": _deadline}
+HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "policies": _policies,
+    "deadline": _deadline,
+    "credit": _credit,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,236 @@
+"""Claim deadlines, claim contents, eligibility and Resonate's termination right, by hand from the seeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sla_core.availability import Downtime, downtime, iso
+from sla_core.claims import TerminationRight, termination_right
+from sla_core.credits import CreditEstimate, estimate_credit
+from sla_core.errors import InputError
+from sla_core.policy import load_policy
+
+NY = ZoneInfo("America/New_York")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def dt(start: str, end: str) -> Downtime:
+    return downtime(at(start), at(end))
+
+
+def credit(policy_id: str, period: str, fee: str | None, *intervals: Downtime, **kwargs: object) -> CreditEstimate:
+    return estimate_credit(
+        load_policy(policy_id),
+        period,
+        fee=Decimal(fee) if fee is not None else None,
+        intervals=list(intervals),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def deadline(r: CreditEstimate) -> str | None:
+    return r.claim.as_dict(r.zone)["claim_deadline"]  # type: ignore[no-any-return]
+
+
+# -- Sonoran: 72 hours from the incident or its post-mortem -----------------------------------------
+
+
+def test_sonoran_claim_is_due_72_hours_after_the_outage_ends() -> None:
+    # Outage Fri Apr 10 10:00-11:00 MST (Arizona, no DST) -> + 72 h = Mon Apr 13 11:00 -07:00.
+    r = credit(
+        "sonoran-servers",
+        "2026-04",
+        "1000",
+        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
+        component="web",
+    )
+    assert deadline(r) == "2026-04-13T11:00:00-07:00"
+    assert r.claim.contents == ("service name", "outage time", "total affected duration")
+    assert r.claim.submit_to == "a support ticket at support.sonoransoftware.com"
+    assert "later of the outage's end and the posting of its post-mortem" in " ".join(x["chosen"] for x in r.readings)
+
+
+def test_sonoran_a_later_post_mortem_restarts_the_72_hours() -> None:
+    # Post-mortem posted Sat Apr 11 09:00 -> + 72 h = Tue Apr 14 09:00 -07:00.
+    r = credit(
+        "sonoran-servers",
+        "2026-04",
+        "1000",
+        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
+        component="web",
+        post_mortem=at("2026-04-11T09:00:00-07:00"),
+    )
+    assert deadline(r) == "2026-04-14T09:00:00-07:00"
+
+
+def test_sonoran_a_post_mortem_before_the_outage_is_about_something_else() -> None:
+    r = credit(
+        "sonoran-servers",
+        "2026-04",
+        "1000",
+        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
+        component="web",
+        post_mortem=at("2026-04-02T09:00:00-07:00"),
+    )
+    assert deadline(r) == "2026-04-13T11:00:00-07:00"
+
+
+def test_sonoran_several_outages_give_the_earliest_deadline_and_list_each() -> None:
+    # Apr 10 11:00 + 72 h = Apr 13 11:00; Apr 20 08:30 + 72 h = Apr 23 08:30. The earliest must be met.
+    r = credit(
+        "sonoran-servers",
+        "2026-04",
+        "1000",
+        dt("2026-04-20T08:00:00-07:00", "2026-04-20T08:30:00-07:00"),
+        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
+        component="web",
+    )
+    listed = r.claim.as_dict(r.zone)["claim_deadlines"]
+    assert deadline(r) == "2026-04-13T11:00:00-07:00"
+    assert [d["deadline"] for d in listed] == ["2026-04-13T11:00:00-07:00", "2026-04-23T08:30:00-07:00"]
+
+
+def test_sonoran_outage_into_the_next_month_runs_from_its_real_end() -> None:
+    # Apr 30 23:00 -> May 1 01:00: April's claim runs 72 h from May 1 01:00 = May 4 01:00 -07:00.
+    r = credit(
+        "sonoran-servers",
+        "2026-04",
+        "1000",
+        dt("2026-04-30T23:00:00-07:00", "2026-05-01T01:00:00-07:00"),
+        component="web",
+    )
+    assert deadline(r) == "2026-05-04T01:00:00-07:00"
+
+
+def test_sonoran_no_credited_outage_no_deadline() -> None:
+    r = credit("sonoran-servers", "2026-04", "1000", component="web")
+    assert deadline(r) is None
+    assert "No credited outage in 2026-04" in r.claim.basis
+
+
+# -- SonarSource: 30 days after the fiscal quarter -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quarter", "region", "expected"),
+    [
+        # Q1 ends Mar 31 24:00 = Apr 1 00:00 CEST; + 30 days = May 1 00:00 (the end of April 30).
+        ("2026-Q1", "emea", "2026-05-01T00:00:00+02:00"),
+        # Q2 ends Jul 1 00:00 SGT; + 30 days = Jul 31 00:00.
+        ("2026-Q2", "apac", "2026-07-31T00:00:00+08:00"),
+        # Q3 ends Oct 1 00:00 CEST; + 30 calendar days = Oct 31 00:00, now CET (DST ended Oct 25).
+        ("2026-Q3", "emea", "2026-10-31T00:00:00+01:00"),
+        # Q4 ends Jan 1 2027 00:00 CST; + 30 days = Jan 31 2027 00:00.
+        ("2026-Q4", "americas", "2027-01-31T00:00:00-06:00"),
+    ],
+)
+def test_sonarsource_claim_deadline(quarter: str, region: str, expected: str) -> None:
+    r = credit("sonarsource", quarter, "12000", tier="enterprise", region=region, missed_responses=5)
+    assert deadline(r) == expected
+
+
+def test_sonarsource_claim_contents_and_eligibility() -> None:
+    r = credit("sonarsource", "2026-Q1", "12000", tier="standard", region="emea", missed_responses=5)
+    assert r.claim.submit_to is not None
+    assert "supportcredits@sonarsource.com" in r.claim.submit_to and "“Credit Request”" in r.claim.submit_to
+    assert [c.split(":")[0] for c in r.claim.contents] == ["Customer Contact", "Qualifying Tickets", "Ticket Numbers"]
+    assert "All outstanding invoices are paid." in r.claim.eligibility
+    assert any("expire upon termination" in c for c in r.claim.eligibility)
+
+
+# -- no deadline stated -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "fee", "eligibility"),
+    [
+        ("sonar-software", "1000", "not past due or in default"),
+        ("atheer", None, "remains current in its payment"),
+        ("resonate", "1000", "in compliance with the terms and conditions"),
+    ],
+)
+def test_no_deadline_stated_is_null_and_said(policy_id: str, fee: str | None, eligibility: str) -> None:
+    r = credit(policy_id, "2026-04", fee, dt("2026-04-14T10:00:00-04:00", "2026-04-14T16:00:00-04:00"))
+    assert deadline(r) is None
+    assert "The contract states no claim deadline." in r.notes
+    assert any(eligibility in c for c in r.claim.eligibility)
+
+
+# -- Resonate: termination right ----------------------------------------------------------------------
+
+
+def right(months: list[tuple[int, int]], as_of: str) -> TerminationRight:
+    terms = load_policy("resonate").terms.termination
+    assert terms is not None
+    return termination_right(terms, months, at(as_of), NY)
+
+
+def test_three_failures_in_six_months_give_the_right_until_ten_days_after_the_last() -> None:
+    # Jan, Mar, Jun 2026 lie within Jan-Jun: more than twice. June ends Jul 1 00:00 EDT; + 10 days = Jul 11 00:00.
+    found = right([(2026, 1), (2026, 3), (2026, 6)], "2026-07-05T12:00:00-04:00")
+    assert found.exists and found.until is not None
+    assert iso(found.until, NY) == "2026-07-11T00:00:00-04:00"
+    assert (found.last_failure, found.failures_in_window) == ("2026-06", ("2026-01", "2026-03", "2026-06"))
+
+
+def test_the_right_lapses_after_the_tenth_day() -> None:
+    found = right([(2026, 1), (2026, 3), (2026, 6)], "2026-07-11T00:00:00-04:00")
+    assert not found.exists
+    assert "expired at 2026-07-11T00:00:00-04:00" in found.basis
+
+
+def test_near_miss_three_failures_over_seven_months() -> None:
+    # Jan, Apr, Jul: any six consecutive months hold at most two of them (Jan-Jun: Jan, Apr; Feb-Jul: Apr, Jul).
+    found = right([(2026, 1), (2026, 4), (2026, 7)], "2026-08-05T00:00:00-04:00")
+    assert not found.exists and found.until is None
+    assert "At most 2 failed months within any 6 consecutive months" in found.basis
+
+
+def test_two_failures_are_not_enough() -> None:
+    assert not right([(2026, 2), (2026, 3)], "2026-04-02T00:00:00-04:00").exists
+
+
+def test_a_fourth_failure_moves_the_deadline() -> None:
+    # Jan-Apr all failed: April is the last failure -> May 1 + 10 days = May 11 00:00 EDT.
+    found = right([(2026, 1), (2026, 2), (2026, 3), (2026, 4)], "2026-05-03T00:00:00-04:00")
+    assert found.until is not None and iso(found.until, NY) == "2026-05-11T00:00:00-04:00"
+
+
+def test_months_that_have_not_begun_are_ignored() -> None:
+    assert not right([(2026, 1), (2026, 2), (2026, 3)], "2026-02-15T00:00:00-05:00").exists
+
+
+def test_failures_across_a_year_end() -> None:
+    # Nov 2026, Dec 2026, Feb 2027 (Nov-Apr window): Feb ends Mar 1 00:00 EST; + 10 days = Mar 11 00:00 EDT
+    # (DST begins Mar 14 2027, so still -05:00).
+    found = right([(2026, 11), (2026, 12), (2027, 2)], "2027-03-01T09:00:00-05:00")
+    assert found.exists and found.until is not None
+    assert iso(found.until, NY) == "2027-03-11T00:00:00-05:00"
+
+
+def test_the_credit_estimate_counts_the_month_it_measures() -> None:
+    # Feb and Mar failed before; April 2026 misses 99.5% (300 min of 43,200 = 99.3055%): three in six months,
+    # exercisable until May 1 + 10 days = May 11 00:00 EDT.
+    r = credit(
+        "resonate",
+        "2026-04",
+        "1000",
+        dt("2026-04-14T10:00:00-04:00", "2026-04-14T15:00:00-04:00"),
+        failed_months=["2026-02", "2026-03"],
+    )
+    assert r.termination is not None and r.termination.exists
+    assert r.termination.as_dict(NY)["until"] == "2026-05-11T00:00:00-04:00"
+
+
+def test_failed_months_only_for_policies_with_a_termination_right() -> None:
+    with pytest.raises(InputError, match="--failed-month applies only to policies with a termination right"):
+        credit("sonar-software", "2026-04", "1000", failed_months=["2026-03"])
+    with pytest.raises(InputError, match="give YYYY-MM"):
+        credit("resonate", "2026-04", "1000", failed_months=["March"])
