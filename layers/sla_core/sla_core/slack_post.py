@@ -112,12 +112,13 @@ class SlackPoster:
         self._max_rate_limit_retries = max_rate_limit_retries
 
     @classmethod
-    def for_token(
-        cls, token: str, *, base_url: str | None = None, max_rate_limit_retries: int = 2
-    ) -> SlackPoster:
+    def for_token(cls, token: str, *, base_url: str | None = None, max_rate_limit_retries: int = 2) -> SlackPoster:
         """A poster that calls the Slack Web API with `token` (base_url points it elsewhere in tests)."""
-        extra = {"base_url": base_url} if base_url else {}
-        client = WebClient(token=token, retry_handlers=retry_handlers(max_rate_limit_retries), **extra)
+        client = WebClient(
+            token=token,
+            base_url=base_url or WebClient.BASE_URL,
+            retry_handlers=retry_handlers(max_rate_limit_retries),
+        )
         return cls(client=client, max_rate_limit_retries=max_rate_limit_retries)
 
     @classmethod
@@ -142,14 +143,10 @@ class SlackPoster:
                 "chat.postMessage", channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts
             )
             return str(entry["ts"])
-        response = self._web().chat_postMessage(
-            channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts
-        )
+        response = self._web().chat_postMessage(channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts)
         return str(response["ts"])
 
-    def update_message(
-        self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None
-    ) -> None:
+    def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
         """chat.update of a message this app posted."""
         if self.outbox is not None:
             self.outbox.record("chat.update", channel=channel, ts=ts, text=text, blocks=_plain(blocks))

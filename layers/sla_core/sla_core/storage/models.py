@@ -12,7 +12,7 @@ Every instant is timezone-aware and stored in UTC as a fixed-width, sortable str
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import (
@@ -27,6 +27,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.constants import DATETIME_FORMAT
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -51,7 +52,8 @@ class InstantAttribute(UTCDateTimeAttribute):
     """A UTC datetime that refuses naive datetimes instead of assuming they are UTC."""
 
     def serialize(self, value: datetime) -> str:
-        return cast(str, super().serialize(require_aware(value, self.attr_name)))
+        aware = require_aware(value, self.attr_name).astimezone(UTC)
+        return aware.strftime(DATETIME_FORMAT).zfill(31)  # PynamoDB's own format, so it reads it back
 
 
 def instant_key(instant: datetime) -> str:

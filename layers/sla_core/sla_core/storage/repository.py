@@ -250,9 +250,7 @@ def downtime_between(contract_id: str, component: str, start: datetime, end: dat
 
 def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:
     """True the first time a delivery id is seen; False for a duplicate. The marker expires after `keep`."""
-    marker = DeliveryItem(
-        f"DELIVERY#{source}#{delivery_id}", DELIVERY_SK, received_at=now, expires_at=now + keep
-    )
+    marker = DeliveryItem(f"DELIVERY#{source}#{delivery_id}", DELIVERY_SK, received_at=now, expires_at=now + keep)
     try:
         marker.save(condition=DeliveryItem.pk.does_not_exist())
     except PutError as error:

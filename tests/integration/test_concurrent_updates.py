@@ -1,0 +1,111 @@
+"""Two writers updating one incident at once both survive: the version check turns the second save into
+a conflict, and update_incident reloads and re-applies that writer's change."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pynamodb.exceptions import PutError
+
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+
+
+def open_incident(incident_id: str) -> None:
+    item = repository.new_incident(
+        incident_id=incident_id,
+        contract_id="resonate-ems",
+        component="platform",
+        severity="P1",
+        source="pagerduty",
+        title="EMS login failing",
+        opened_at=T0,
+    )
+    repository.set_next_due(item, T0 + timedelta(minutes=15))
+    assert repository.create_incident(item)
+
+
+def test_two_concurrent_updates_both_survive(table: str) -> None:
+    open_incident("pd-C1")
+    both_read = threading.Barrier(2, timeout=10)
+    calls: Counter[str] = Counter()
+
+    def first_time_wait_for_the_other(
+        name: str, change: Callable[[IncidentItem], None]
+    ) -> Callable[[IncidentItem], None]:
+        def apply(item: IncidentItem) -> None:
+            calls[name] += 1
+            change(item)
+            if calls[name] == 1:
+                both_read.wait()  # both writers now hold the same version: one save must conflict
+
+        return apply
+
+    def acknowledge(item: IncidentItem) -> None:
+        item.status = "acknowledged"
+        item.acknowledged_at = T0 + timedelta(minutes=4)
+
+    def remember_reminder(item: IncidentItem) -> None:
+        item.reminders_sent = {*item.reminders_sent, "initial_response:50"}
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(repository.update_incident, "pd-C1", first_time_wait_for_the_other("ack", acknowledge)),
+            pool.submit(
+                repository.update_incident, "pd-C1", first_time_wait_for_the_other("remind", remember_reminder)
+            ),
+        ]
+        for future in futures:
+            future.result(timeout=30)
+
+    stored = repository.get_incident("pd-C1")
+    assert stored is not None
+    assert stored.status == "acknowledged"
+    assert stored.acknowledged_at == T0 + timedelta(minutes=4)
+    assert stored.reminders_sent == {"initial_response:50"}
+    assert stored.version == 3
+    assert sum(calls.values()) == 3, f"exactly one writer should have retried, calls: {calls}"
+
+
+def test_many_writers_lose_nothing(table: str) -> None:
+    open_incident("pd-C2")
+    stages = [f"update:{number}" for number in range(6)]
+
+    def add(stage: str) -> IncidentItem:
+        def change(item: IncidentItem) -> None:
+            item.reminders_sent = {*item.reminders_sent, stage}
+
+        return repository.update_incident("pd-C2", change, attempts=20)
+
+    with ThreadPoolExecutor(max_workers=len(stages)) as pool:
+        list(pool.map(add, stages))
+    stored = repository.get_incident("pd-C2")
+    assert stored is not None
+    assert stored.reminders_sent == set(stages)
+    assert stored.version == 1 + len(stages)
+
+
+def test_a_save_from_a_stale_read_is_refused(table: str) -> None:
+    open_incident("pd-C3")
+    first = repository.get_incident("pd-C3")
+    second = repository.get_incident("pd-C3")
+    assert first is not None
+    assert second is not None
+    first.title = "first"
+    first.save()
+    second.title = "second"
+    with pytest.raises(PutError) as raised:
+        second.save()
+    assert raised.value.cause_response_code == "ConditionalCheckFailedException"
+    stored = repository.get_incident("pd-C3")
+    assert stored is not None
+    assert stored.title == "first"

@@ -1,0 +1,1 @@
+"""Tests of the application frame that need no database."""

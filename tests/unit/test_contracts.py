@@ -1,0 +1,125 @@
+"""Contracts configuration: the shipped file loads; each kind of mistake is named in one line."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sla_core.contracts import POLICY_IDS, ContractsError, load_contracts, parse_contracts
+from tests.conftest import ROOT
+
+CONFIG = ROOT / "config" / "contracts.toml"
+
+
+def shipped() -> dict[str, Any]:
+    with CONFIG.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_shipped_file_has_one_valid_contract_per_seed_vendor() -> None:
+    config = load_contracts(CONFIG)
+    assert sorted(contract.policy for contract in config.contracts.values()) == sorted(POLICY_IDS)
+    sonarqube = config.contracts["sonarqube-support"]
+    assert (sonarqube.tier, sonarqube.region) == ("enterprise", "emea")
+    assert sonarqube.fee == Decimal("15000.00")
+    assert isinstance(sonarqube.fee, Decimal)
+    assert sonarqube.holidays is not None
+    assert (sonarqube.holidays.country, sonarqube.holidays.subdiv) == ("CH", "GE")
+    assert config.contracts["sonoran-hosting"].components == ("web", "mail", "hypervisor")
+    assert config.contracts["atheer-platform"].components == ("platform",)
+    assert config.contracts["atheer-platform"].perspective == "provider"
+    assert config.contracts["sonar-billing"].tier is None
+
+
+def test_pagerduty_services_route_to_contract_channels_or_the_default() -> None:
+    config = load_contracts(CONFIG)
+    assert config.channel_for_service("PSONMAIL") == "C0SONORAN01"
+    assert config.channel_for_service("PUNKNOWN") == config.default_channel == "C0SLAOPS000"
+    mapping = config.contracts["sonarqube-support"].pagerduty
+    assert mapping.severity_for("P1") == "blocker"
+    assert mapping.severity_for(None) == "major"
+    assert mapping.severity_for("P9") == "major"
+
+
+def test_default_location_comes_from_contracts_file_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    moved = tmp_path / "elsewhere.toml"
+    moved.write_bytes(CONFIG.read_bytes())
+    monkeypatch.setenv("CONTRACTS_FILE", str(moved))
+    assert load_contracts().source == str(moved)
+
+
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    if value is _DELETE:
+        del data[last]
+    else:
+        data[last] = value
+
+
+_DELETE = object()
+
+BAD_FIELDS = [
+    ("contracts.atheer-platform.policy", "atheer-v2", "'atheer-platform': policy", "sonar-software, sonoran-servers"),
+    ("contracts.atheer-platform.fee", 5000.0, "'atheer-platform': fee", 'fee = "1250.00"'),
+    ("contracts.atheer-platform.fee", "-5", "'atheer-platform': fee", "non-negative decimal"),
+    ("contracts.atheer-platform.tier", "core", "'atheer-platform': tier", "only the sonarsource policy has tiers"),
+    ("contracts.sonarqube-support.tier", "platinum", "'sonarqube-support': tier", "core, standard, enterprise"),
+    ("contracts.sonarqube-support.region", _DELETE, "'sonarqube-support': region: missing", "accepted"),
+    ("contracts.sonarqube-support.region", "europe", "'sonarqube-support': region", "emea, americas, apac"),
+    ("contracts.sonoran-hosting.components", ["web", "db"], "'sonoran-hosting': components", "web, mail, hypervisor"),
+    ("contracts.sonar-billing.components", ["web"], "'sonar-billing': components", "accepted: platform"),
+    ("contracts.sonar-billing.currency", "usd", "'sonar-billing': currency", "ISO 4217"),
+    ("contracts.sonar-billing.perspective", "vendor", "'sonar-billing': perspective", "customer, provider"),
+    ("contracts.sonar-billing.slack_channel", "#billing", "'sonar-billing': slack_channel", "channel id"),
+    ("contracts.sonar-billing.escalation_group", "U0ALICE0001", "'sonar-billing': escalation_group", "user group"),
+    ("contracts.sonar-billing.resolve", ["alice"], "'sonar-billing': resolve", "Slack user ids"),
+    ("contracts.sonar-billing.colour", "blue", "'sonar-billing': colour: unknown field", "policy, tier"),
+    ("contracts.sonar-billing.pagerduty.service_ids", ["svc-1"], "'sonar-billing': pagerduty.service_ids", "PF9KMXH"),
+    ("contracts.sonar-billing.pagerduty.service_ids", ["PSONWEB"], "pagerduty.service_ids: PSONWEB", "one contract"),
+    ("contracts.sonar-billing.pagerduty.priorities", {"P1": ""}, "pagerduty.priorities.P1", "severity id"),
+    ("contracts.sonar-billing.pagerduty.urgency", "high", "pagerduty.urgency: unknown field", "service_ids"),
+    ("contracts.sonarqube-support.holidays.country", "XX", "holidays.country", "holidays package supports"),
+    ("contracts.sonarqube-support.holidays.subdiv", "ZZ", "holidays.subdiv: 'ZZ' is not a subdivision of CH", "GE"),
+    ("default_channel", "general", "default_channel", "channel id"),
+    ("contracts.Bad_Id", {"policy": "atheer"}, "contract 'Bad_Id': id", "lower-case"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "names", "accepted"), BAD_FIELDS)
+def test_bad_field_fails_in_one_line_naming_file_contract_field_and_accepted(
+    field: str, value: Any, names: str, accepted: str
+) -> None:
+    data = copy.deepcopy(shipped())
+    _set(data, field, value)
+    with pytest.raises(ContractsError) as raised:
+        parse_contracts(data, source="config/contracts.toml")
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith("config/contracts.toml: ")
+    assert names in message
+    assert accepted in message
+    assert isinstance(raised.value, ValueError)
+
+
+def test_unreadable_toml_names_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "contracts.toml"
+    broken.write_text('default_channel = "C0SLAOPS000"\n[contracts.x\n')
+    with pytest.raises(ContractsError, match=r"contracts.toml: not valid TOML"):
+        load_contracts(broken)
+
+
+def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
+    with pytest.raises(ContractsError, match="CONTRACTS_FILE"):
+        load_contracts(tmp_path / "absent.toml")
+
+
+def test_a_file_without_contracts_is_rejected() -> None:
+    with pytest.raises(ContractsError, match="no contract defined"):
+        parse_contracts({"default_channel": "C0SLAOPS000", "contracts": {}})
