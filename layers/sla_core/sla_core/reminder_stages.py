@@ -36,7 +36,10 @@ class Stage:
     tracked: TrackedDeadline
 
 
-def stages(tracked: TrackedDeadline, thresholds: Thresholds = Thresholds()) -> list[Stage]:
+DEFAULT = Thresholds()
+
+
+def stages(tracked: TrackedDeadline, thresholds: Thresholds = DEFAULT) -> list[Stage]:
     """The reminders a clock run calls for, in time order; none once the target is met."""
     if tracked.met_at is not None:
         return []

@@ -125,6 +125,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     slack_ts = nullable(UnicodeAttribute(null=True))
     due_shard = nullable(UnicodeAttribute(null=True))
     next_due_at = nullable(InstantAttribute(null=True))
+    fold_state = JSONAttribute(default=dict)
     version = VersionAttribute()
 
     due_index = DueIndex()

@@ -1,0 +1,78 @@
+"""record_event against DynamoDB Local: exactly once, any order, concurrent writers, downtime on resolve."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import pytest
+
+from sla_core.contracts import load_contracts
+from sla_core.incident_service import mark_reminder_sent, record_event, state_of
+from sla_core.incident_state import IncidentEvent
+from sla_core.storage import repository
+
+pytestmark = pytest.mark.integration
+
+CONTRACT = load_contracts().contracts["resonate-ems"]
+T0 = datetime.fromisoformat("2026-11-23T10:00:00-05:00")  # Monday, Primary Hours
+RECORDED = T0 + timedelta(hours=5)
+
+
+def event(event_id: str, kind: str, minutes: int, severity: str | None = None) -> IncidentEvent:
+    return IncidentEvent(event_id, kind, T0 + timedelta(minutes=minutes), actor="U1", severity=severity)
+
+
+def record(incident_id: str, e: IncidentEvent) -> bool:
+    result = record_event(
+        incident_id=incident_id, event=e, contract=CONTRACT, source="pagerduty", recorded_at=RECORDED, title="Down"
+    )
+    return result.appended
+
+
+def test_trigger_sets_deadlines_and_due_index_and_a_duplicate_changes_nothing(table: str) -> None:
+    # Resonate P1 at Mon 10:00 (Primary): first response due 10:30; first reminder (50%) at 10:15.
+    assert record("pd-A", event("e1", "triggered", 0, "P1"))
+    before = repository.get_incident("pd-A")
+    assert before is not None
+    assert {d.due_at for d in before.deadlines} == {T0 + timedelta(minutes=30), T0 + timedelta(hours=4)}
+    assert before.next_due_at == T0 + timedelta(minutes=15)
+    assert not record("pd-A", event("e1", "triggered", 0, "P1"))
+    after = repository.get_incident("pd-A")
+    assert after is not None and after.version == before.version
+    assert len(repository.timeline("pd-A")) == 1
+
+
+def test_out_of_order_delivery_ends_in_the_state_the_timestamps_imply(table: str) -> None:
+    for e in (event("r", "resolved", 50), event("a", "acknowledged", 20), event("t", "triggered", 0, "P1")):
+        record("pd-B", e)
+    item = repository.get_incident("pd-B")
+    assert item is not None
+    assert item.status == "resolved" and item.opened_at == T0
+    assert item.acknowledged_at == T0 + timedelta(minutes=20)
+    assert item.next_due_at is None and item.due_shard is None  # resolved: out of the due index
+    # The outage counted toward availability: opened 10:00 -> resolved 10:50.
+    (interval,) = repository.downtime_between("resonate-ems", "platform", T0, T0 + timedelta(days=1))
+    assert (interval.started_at, interval.ended_at) == (T0, T0 + timedelta(minutes=50))
+
+
+def test_concurrent_events_on_one_incident_all_survive(table: str) -> None:
+    record("pd-C", event("t", "triggered", 0, "P2"))
+    events = [event("a", "acknowledged", 5), event("u1", "update", 30), event("p", "priority_updated", 10, "P1")]
+    with ThreadPoolExecutor(3) as pool:
+        assert all(pool.map(lambda e: record("pd-C", e), events))
+    item = repository.get_incident("pd-C")
+    assert item is not None
+    state = state_of(item)
+    assert (state.status, state.severity) == ("acknowledged", "P1")
+    assert state.last_update_at == T0 + timedelta(minutes=30)
+
+
+def test_marking_a_reminder_moves_the_incident_to_its_next_stage(table: str) -> None:
+    # Stages of the 10:30 first response: 10:15 (50%), 10:22:30 (75%), 10:30 (breach).
+    record("pd-D", event("t", "triggered", 0, "P1"))
+    item = repository.get_incident("pd-D")
+    assert item is not None
+    first_key = f"{item.deadlines[0].name}#heads_up"
+    moved = mark_reminder_sent("pd-D", first_key, CONTRACT)
+    assert moved.next_due_at == T0 + timedelta(minutes=22, seconds=30)
