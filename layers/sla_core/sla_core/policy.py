@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,15 @@ class Reading:
 
     def as_dict(self) -> dict[str, str]:
         return {"chosen": self.chosen, "other": self.other}
+
+
+@dataclass(frozen=True, slots=True)
+class Holidays:
+    """The public holidays a policy or region uses, with the clause and reading behind the choice."""
+
+    spec: HolidaySpec
+    quote: str
+    reading: Reading | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,15 +248,6 @@ def _reading(table: Table) -> Reading | None:
     return Reading(chosen, other) if chosen and other else None
 
 
-@dataclass(frozen=True, slots=True)
-class Holidays:
-    """The public holidays a policy or region uses, with the clause and reading behind the choice."""
-
-    spec: HolidaySpec
-    quote: str
-    reading: Reading | None
-
-
 def _holidays(table: Table | None) -> Holidays:
     if table is None:
         return Holidays(HolidaySpec(), "", None)
@@ -404,8 +403,3 @@ def load_policy(policy_id: str) -> Policy:
         if pid == policy_id.strip().lower():
             return policy
     raise PolicyError(f"unknown policy {policy_id!r}; valid: {', '.join(policies)}")
-
-
-def opened_in(policy: Policy, calendar_id: str, region: str | None, instant: datetime) -> bool:
-    """Whether `instant` falls in an open period of the named calendar (for arrival-dependent targets)."""
-    return policy.calendar(calendar_id, region).is_open(instant)
