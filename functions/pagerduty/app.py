@@ -1,14 +1,26 @@
-"""PagerDuty V3 webhooks: verify X-PagerDuty-Signature against every active secret, answer fast.
+"""PagerDuty V3 webhooks: verify, record exactly once, post to the contract's channel, answer.
 
-401 for a missing or wrong signature, 202 otherwise (PagerDuty wants any 2xx within 5 s; recording the
-event comes in a later issue). The secrets are re-read on every request through the Powertools cache, so
-a rotated secret is picked up within five minutes without a deploy.
+Answers, chosen for PagerDuty's delivery rules (2xx within 5 s; 5xx, 429 and timeouts are retried for
+48 h; any other 4xx is dropped, and three drops in a row disable the subscription for 24 h):
+- 401 for a missing or wrong `X-PagerDuty-Signature`, checked over the raw body bytes before anything is
+  parsed; nothing is written or posted. (An attacker's request: dropping it is right.)
+- 202 once the event is durably recorded and shown in Slack, and for duplicates.
+- 202 for event types the bot does not act on (service.*, pagey.ping, new types), logged.
+- 202 for a correctly signed body that is not JSON or lacks what the bot needs, logged as an error with the
+  reason and counted (metric `WebhookPayloadInvalid`). Not 400: PagerDuty would drop it anyway, and three
+  in a row would disable the subscription and throw away its queue, losing the valid incidents behind
+  it. Not 5xx: the same bytes would fail the same way for 48 hours.
+- 500 when storage or Slack fails, so PagerDuty retries; every step is idempotent, so the retry completes
+  what the failed attempt started.
+The secrets are re-read on every request through the Powertools cache, so a rotated secret is picked up
+within five minutes without a deploy.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -16,17 +28,28 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pynamodb.exceptions import PynamoDBException
 
 from sla_core import settings
+from sla_core.clock import SystemClock
 from sla_core.contracts import load_contracts
+from sla_core.pagerduty_flow import handle_delivery
 from sla_core.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
+from sla_core.slack_post import SlackPoster
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 resolver = APIGatewayHttpResolver()
+clock = SystemClock()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
+
+
+@cache
+def poster() -> SlackPoster:
+    """The Slack poster (Web API with the bot token, or the local outbox), made once per container."""
+    return SlackPoster.from_settings()
 
 
 def _json(status: int, payload: dict[str, Any]) -> Response[str]:
@@ -35,7 +58,7 @@ def _json(status: int, payload: dict[str, Any]) -> Response[str]:
 
 @resolver.post("/pagerduty/webhook")
 def receive_webhook() -> Response[str]:
-    """Check the signature over the raw body bytes; accept the delivery."""
+    """Signature over the raw bytes first; then parse, record and post through the core; answer."""
     event = resolver.current_event
     raw = event.body or ""
     body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode("utf-8")
@@ -44,8 +67,27 @@ def receive_webhook() -> Response[str]:
         metrics.add_metric(name="WebhookSignatureRejected", unit=MetricUnit.Count, value=1)
         logger.warning("PagerDuty webhook rejected: bad signature", extra={"webhook_id": webhook_id})
         return _json(401, {"message": "invalid signature"})
-    metrics.add_metric(name="WebhookAccepted", unit=MetricUnit.Count, value=1)
-    logger.info("PagerDuty webhook accepted", extra={"webhook_id": webhook_id, "bytes": len(body)})
+    try:
+        outcome = handle_delivery(body, webhook_id=webhook_id, contracts=contracts, poster=poster(), now=clock.now())
+    except PynamoDBException:
+        metrics.add_metric(name="WebhookStorageFailed", unit=MetricUnit.Count, value=1)
+        logger.exception("PagerDuty webhook not recorded: storage failed", extra={"webhook_id": webhook_id})
+        return _json(500, {"message": "storage unavailable; retry"})
+    except Exception:
+        metrics.add_metric(name="WebhookFailed", unit=MetricUnit.Count, value=1)
+        logger.exception("PagerDuty webhook not completed", extra={"webhook_id": webhook_id})
+        return _json(500, {"message": "not completed; retry"})
+    fields = {"webhook_id": webhook_id, "outcome": outcome.status, "detail": outcome.detail}
+    fields.update(event_type=outcome.event_type, event_id=outcome.event_id, incident_id=outcome.incident_id)
+    if outcome.status == "invalid":
+        metrics.add_metric(name="WebhookPayloadInvalid", unit=MetricUnit.Count, value=1)
+        logger.error("PagerDuty webhook payload unusable; answered 202 so the subscription stays on", extra=fields)
+        return _json(202, {"accepted": True, "ignored": outcome.detail})
+    if outcome.status == "ignored":
+        logger.info("PagerDuty webhook of a type the bot does not act on", extra=fields)
+        return _json(202, {"accepted": True, "ignored": outcome.detail})
+    metrics.add_metric(name=f"Webhook{outcome.status.capitalize()}", unit=MetricUnit.Count, value=1)
+    logger.info("PagerDuty webhook handled", extra=fields)
     return _json(202, {"accepted": True})
 
 

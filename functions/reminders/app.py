@@ -1,8 +1,8 @@
-"""The reminder sweep, once a minute: read the open incidents due by the tick's scheduled time.
+"""The reminder sweep, once a minute: remind about what is due, post owed reports, retry what Slack refused.
 
 `now` is the tick's scheduled time (EventBridge Scheduler's `<aws.scheduler.scheduled-time>`), so a late
-or repeated delivery of one tick sees the same instant. The sweep reads the sparse due-index only, never
-a scan; sending the reminders comes in a later issue.
+or repeated delivery of one tick sees the same instant. The work is `sla_core.reminders.Sweep`: it reads
+the sparse due-index only (due incidents, due pending posts), never a scan.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_core.clock import scheduled_clock
 from sla_core.contracts import load_contracts
-from sla_core.storage import repository
+from sla_core.reminders import Sweep
+from sla_core.slack_post import SlackPoster
 
 logger = Logger()
 tracer = Tracer()
@@ -28,9 +29,9 @@ contracts = load_contracts()  # at cold start: a bad contracts file fails here, 
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """One tick: count (and later remind) the incidents due at or before the scheduled time."""
-    now = scheduled_clock(event).now()
-    due = repository.due_incidents(now)
-    metrics.add_metric(name="DueIncidents", unit=MetricUnit.Count, value=len(due))
-    logger.info("reminder sweep", extra={"scheduled_time": now.isoformat(), "due": len(due)})
-    return {"scheduled_time": now.isoformat(), "due": len(due)}
+    """One tick: claim the due reminders and reports, then deliver the pending posts, at the scheduled time."""
+    result = Sweep(contracts, SlackPoster.from_settings(), scheduled_clock(event)).run()
+    for name, value in (("DueIncidents", result.due), ("PostsSent", result.posted), ("PostsDeferred", result.deferred)):
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    logger.info("reminder sweep", extra=result.as_dict())
+    return {"scheduled_time": result.scheduled_time.isoformat(), "due": result.due}

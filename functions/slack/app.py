@@ -1,12 +1,20 @@
-"""Slack entry point: Bolt verifies every request's signature, acks `/sla` within 3 s, lazy listeners do the rest.
+"""Slack entry point: Bolt verifies every request's signature, acks within Slack's 3 s, lazy listeners do the rest.
 
-With process_before_response=True the ack is the HTTP response; work that may take longer runs in a lazy
-listener, which Bolt runs by invoking this same function asynchronously (lambda:InvokeFunction on itself).
+With process_before_response=True the ack is the HTTP response; nothing on the ack path touches the network
+(no users.info, no DynamoDB). The work runs in lazy listeners, which Bolt runs by invoking this same function
+asynchronously (lambda:InvokeFunction on itself) and which call `sla_core.slack_flows`.
+
+Duplicates: Slack retries Events API deliveries (`X-Slack-Retry-Num`) when an ack was late or failed; the
+lazy listener claims each delivery (event_id, or the trigger_id of a command, button or modal) with
+`repository.claim_delivery` before doing anything, so a retried or replayed request is acked and ignored.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
@@ -17,8 +25,13 @@ from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
 from sla_core import settings, slash_command
+from sla_core.clock import Clock, SystemClock
 from sla_core.contracts import load_contracts
 from sla_core.slack_post import SlackPoster
+from sla_core.slack_views import UPDATE_BLOCK, UPDATE_INPUT, UPDATE_MODAL
+
+if TYPE_CHECKING:
+    from sla_core.slack_flows import Flows, Invocation, Reply
 
 logger = Logger()
 tracer = Tracer()
@@ -26,7 +39,11 @@ metrics = Metrics()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
 poster = SlackPoster.from_settings()
+clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
+DELIVERY_KEEP = timedelta(hours=1)
+# incident_card's ACK_ACTION, UPDATE_ACTION, RESOLVE_ACTION (a test checks they match), without importing it here.
+INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve)$")
 
 
 def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -44,30 +61,122 @@ app = App(
 slack_handler = SlackRequestHandler(app)
 
 
-def asks_for_help(command: dict[str, Any]) -> bool:
-    """Matcher: `/sla`, `/sla help` or `/sla ?`."""
-    return slash_command.parse(command.get("text")).is_help
+@cache
+def _work() -> Any:
+    """The modules only lazy listeners need (storage, policies, flows), imported on first use so the ack
+    path of a cold start does not pay for them."""
+    from sla_core import slack_flows  # noqa: PLC0415 - deliberately deferred, see above
+    from sla_core.storage import repository  # noqa: PLC0415
+
+    return slack_flows, repository
 
 
-def ack_help(ack: Ack) -> None:
-    """`/sla` or `/sla help`: the help text is the whole answer (no lazy invocation needed)."""
+def flows() -> Flows:
+    """The flows over the current poster (tests point it at a stub Slack API)."""
+    slack_flows, _ = _work()
+    result: Flows = slack_flows.Flows(contracts, slack_flows.SlackApi(poster))
+    return result
+
+
+def first_delivery(key: str | None) -> bool:
+    """Claim a delivery once (lazy listeners only: this is a DynamoDB write); False for a repeat."""
+    if not key:
+        return True
+    _, repository = _work()
+    return bool(repository.claim_delivery("slack", key, now=clock.now(), keep=DELIVERY_KEEP))
+
+
+def invocation(body: dict[str, Any]) -> Invocation:
+    """Who, where and which request, from a command, block_actions or view_submission payload."""
+    slack_flows, _ = _work()
+    user = body.get("user_id") or (body.get("user") or {}).get("id", "")
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    found: Invocation = slack_flows.Invocation(
+        user_id=user, channel_id=channel, trigger_id=body.get("trigger_id", ""), now=clock.now()
+    )
+    return found
+
+
+def answer(response_url: str | None, reply: Reply | None) -> None:
+    if reply is not None and response_url:
+        poster.respond(
+            response_url,
+            reply.text,
+            blocks=reply.blocks,
+            response_type="in_channel" if reply.in_channel else "ephemeral",
+            replace_original=False,
+        )
+
+
+# -- /sla -----------------------------------------------------------------------------------------------
+
+
+def answered_in_ack(command: dict[str, Any]) -> bool:
+    """Matcher: help and unknown input are answered by the ack itself (no lazy invocation needed)."""
+    parsed = slash_command.parse(command.get("text"))
+    return parsed.is_help or not parsed.is_known
+
+
+def ack_directly(ack: Ack, command: dict[str, Any]) -> None:
+    """`/sla`, `/sla help`, or something that is not a subcommand: the help or the usage is the whole answer."""
     metrics.add_metric(name="SlashCommands", unit=MetricUnit.Count, value=1)
-    ack(slash_command.HELP_TEXT)
+    parsed = slash_command.parse(command.get("text"))
+    ack(slash_command.HELP_TEXT if parsed.is_help else slash_command.unknown(parsed))
 
 
 def ack_subcommand(ack: Ack, command: dict[str, Any]) -> None:
-    """Any other subcommand: answer within Slack's 3 s, the real answer follows from the lazy listener."""
+    """A subcommand: answer within Slack's 3 s, the real answer follows from the lazy listener."""
     metrics.add_metric(name="SlashCommands", unit=MetricUnit.Count, value=1)
     ack(f"Working on `/sla {slash_command.parse(command.get('text')).name}`...")
 
 
 def answer_subcommand(command: dict[str, Any]) -> None:
-    """Lazy listener (its own invocation): the answer, posted to the command's response_url."""
-    poster.respond(command["response_url"], slash_command.not_available(slash_command.parse(command.get("text"))))
+    """Lazy listener (its own invocation): run the subcommand, answer through the command's response_url."""
+    if first_delivery(command.get("trigger_id")):
+        answer(command.get("response_url"), flows().command(command.get("text"), invocation(command)))
 
 
-app.command("/sla", matchers=[asks_for_help])(ack_help)
+app.command("/sla", matchers=[answered_in_ack])(ack_directly)
 app.command("/sla")(ack=ack_subcommand, lazy=[answer_subcommand])
+
+
+# -- incident buttons and the update modal --------------------------------------------------------------
+
+
+def ack_now(ack: Ack) -> None:
+    ack()
+
+
+def press_button(body: dict[str, Any]) -> None:
+    """Lazy: acknowledge or resolve as the presser, or open the update modal."""
+    if first_delivery(body.get("trigger_id")):
+        action = body["actions"][0]
+        answer(body.get("response_url"), flows().button(action["action_id"], action["value"], invocation(body)))
+
+
+def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM."""
+    if first_delivery(body.get("trigger_id") or view.get("id")):
+        text = view["state"]["values"][UPDATE_BLOCK][UPDATE_INPUT]["value"] or ""
+        inv = invocation(body)
+        reply = flows().submit_update(view["private_metadata"], text, inv)
+        poster.post_message(inv.user_id, reply.text, blocks=reply.blocks)
+
+
+app.action(INCIDENT_ACTIONS)(ack=ack_now, lazy=[press_button])
+app.view(UPDATE_MODAL)(ack=ack_now, lazy=[submit_update])
+
+
+# -- App Home -------------------------------------------------------------------------------------------
+
+
+def publish_home(body: dict[str, Any], event: dict[str, Any]) -> None:
+    """Lazy: publish the opener's App Home (once per event_id, whatever Slack retries)."""
+    if event.get("tab", "home") == "home" and first_delivery(body.get("event_id")):
+        flows().publish_home(event["user"], clock.now())
+
+
+app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

@@ -70,7 +70,7 @@ def test_slack_rejects_a_replayed_old_request(functions: dict[str, LocalFunction
 
 
 def test_slack_lazy_listener_answers_through_the_response_url(
-    functions: dict[str, LocalFunction], lambda_client: LocalLambdaClient
+    functions: dict[str, LocalFunction], lambda_client: LocalLambdaClient, table: str
 ) -> None:
     url = "https://hooks.slack.com/commands/T0001/lazy/check"
     body = slash_command_body("status", response_url=url)
@@ -83,10 +83,12 @@ def test_slack_lazy_listener_answers_through_the_response_url(
     replies = [entry for entry in Outbox(OUTBOX, echo=None).entries() if entry.get("url") == url]
     assert len(replies) == 1
     assert replies[0]["method"] == "response_url"
-    assert "`/sla status` is not available yet" in replies[0]["text"]
+    assert "No contract reports to this channel" in replies[0]["text"]
 
 
-def test_pagerduty_fixture_signed_with_either_secret_is_accepted(functions: dict[str, LocalFunction]) -> None:
+def test_pagerduty_fixture_signed_with_either_secret_is_accepted(
+    functions: dict[str, LocalFunction], table: str
+) -> None:
     body = (FIXTURES / "incident.triggered.json").read_bytes()
     for secret in (PAGERDUTY_SECRET, PAGERDUTY_NEXT_SECRET):
         response = functions["PagerDutyWebhookFunction"].invoke(
@@ -96,7 +98,9 @@ def test_pagerduty_fixture_signed_with_either_secret_is_accepted(functions: dict
         assert json.loads(response["body"]) == {"accepted": True}
 
 
-def test_pagerduty_rotation_header_with_one_stale_value_is_accepted(functions: dict[str, LocalFunction]) -> None:
+def test_pagerduty_rotation_header_with_one_stale_value_is_accepted(
+    functions: dict[str, LocalFunction], table: str
+) -> None:
     body = (FIXTURES / "incident.resolved.json").read_bytes()
     headers = pagerduty_headers(body, "retired-secret", PAGERDUTY_SECRET)
     assert "," in headers["x-pagerduty-signature"]
@@ -114,7 +118,9 @@ def test_pagerduty_bad_or_missing_signature_is_401(functions: dict[str, LocalFun
     assert response["statusCode"] == 401
 
 
-def test_pagerduty_signature_covers_the_raw_bytes_of_a_base64_body(functions: dict[str, LocalFunction]) -> None:
+def test_pagerduty_signature_covers_the_raw_bytes_of_a_base64_body(
+    functions: dict[str, LocalFunction], table: str
+) -> None:
     body = (FIXTURES / "incident.annotated.json").read_bytes()
     event = http_event("/pagerduty/webhook", body, pagerduty_headers(body, PAGERDUTY_SECRET))
     event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
@@ -124,7 +130,7 @@ def test_pagerduty_signature_covers_the_raw_bytes_of_a_base64_body(functions: di
 
 
 def test_sample_pagerduty_event_is_valid_for_the_local_secret(
-    functions: dict[str, LocalFunction], monkeypatch: pytest.MonkeyPatch
+    functions: dict[str, LocalFunction], monkeypatch: pytest.MonkeyPatch, table: str
 ) -> None:
     event = json.loads((ROOT / "events" / "pagerduty_webhook.json").read_text())
     monkeypatch.setenv("PAGERDUTY_WEBHOOK_SECRET", "local-pagerduty-webhook-secret")

@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
@@ -17,6 +18,7 @@ from typing import Any, NoReturn
 
 from sla_core import settings
 from sla_core.errors import SlaError
+from sla_core.reminder_stages import Thresholds
 
 POLICY_IDS = ("sonar-software", "sonoran-servers", "sonarsource", "atheer", "resonate")
 SONARSOURCE = "sonarsource"
@@ -52,9 +54,11 @@ CONTRACT_KEYS = (
     "resolve",
     "pagerduty",
     "holidays",
+    "reminders",
 )
 PAGERDUTY_KEYS = ("service_ids", "priorities", "default_severity")
 HOLIDAY_KEYS = ("country", "subdiv")
+REMINDER_KEYS = ("heads_up_percent", "warning_percent", "warning_minutes_before", "update_minutes_before")
 
 
 class ContractsError(SlaError):
@@ -103,6 +107,7 @@ class Contract:
     resolve: frozenset[str]
     pagerduty: PagerDutyMapping
     holidays: HolidayOverride | None
+    reminders: Thresholds = field(default_factory=Thresholds)
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,7 @@ def _parse_contract(fields: _Fields) -> Contract:
         resolve=frozenset(fields.ids("resolve")),
         pagerduty=_parse_pagerduty(fields.nested("pagerduty")),
         holidays=_parse_holidays(fields.nested("holidays")),
+        reminders=_parse_reminders(fields.nested("reminders")),
     )
 
 
@@ -229,6 +235,20 @@ def _parse_holidays(fields: _Fields | None) -> HolidayOverride | None:
     if subdiv is not None and subdiv not in supported[country]:
         fields.fail("subdiv", f"{subdiv!r} is not a subdivision of {country}", ", ".join(supported[country]))
     return HolidayOverride(country, subdiv)
+
+
+def _parse_reminders(fields: _Fields | None) -> Thresholds:
+    """Optional reminder thresholds; each field left out keeps its default (50%, 75% or 15 min, 10 min)."""
+    default = Thresholds()
+    if fields is None:
+        return default
+    fields.only(REMINDER_KEYS)
+    minutes = timedelta(minutes=1)
+    heads_up = fields.whole("heads_up_percent", 1, 99, round(default.heads_up_fraction * 100))
+    warning = fields.whole("warning_percent", heads_up + 1, 99, round(default.warning_fraction * 100))
+    warning_before = fields.whole("warning_minutes_before", 0, 1440, default.warning_before // minutes)
+    update_before = fields.whole("update_minutes_before", 1, 1440, default.update_before // minutes)
+    return Thresholds(heads_up / 100, warning / 100, warning_before * minutes, update_before * minutes)
 
 
 class _Fields:
@@ -315,6 +335,14 @@ class _Fields:
 
     def ids(self, key: str) -> list[str]:
         return self.text_list(key, _USER_OR_GROUP_ID, "Slack user ids (U...) or user group ids (S...)")
+
+    def whole(self, key: str, low: int, high: int, default: int) -> int:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(key, f"{value!r} is not a whole number from {low} to {high}", f"a whole number {low}-{high}")
+        return int(value)
 
     def subset(self, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         value = self._get(key, False)

@@ -10,14 +10,20 @@ Both ways in (PagerDuty webhooks and Slack commands or buttons) go through `reco
    writes nothing;
 3. when the incident becomes resolved and its component counts toward availability, its downtime
    interval (opened → resolved) is recorded.
+A `triggered` event usually opens a new incident, so it tries the conditional creation first and reads only
+when that fails; other events read once and save under that read's version (re-reading only on a conflict).
+A new PagerDuty incident therefore costs two requests (timeline append, creation).
 Slack posting is the caller's job; this module only reads and writes DynamoDB.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from pynamodb.exceptions import PutError
 
 from sla_core.contracts import Contract
 from sla_core.holiday_sets import HolidaySpec
@@ -96,6 +102,10 @@ def _load(data: dict[str, Any]) -> IncidentState:
 class _Unchanged(Exception):
     """A duplicate event that the stored state already includes: nothing to write."""
 
+    def __init__(self, item: IncidentItem) -> None:
+        super().__init__(item.incident_id)
+        self.item = item
+
 
 def state_of(item: IncidentItem) -> IncidentState:
     """The folded state stored with an incident."""
@@ -144,13 +154,15 @@ def record_event(
     title: str | None = None,
     component: str | None = None,
     source_id: str | None = None,
+    source_url: str | None = None,
     details: dict[str, Any] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> RecordResult:
     """Record one event exactly once (a duplicate delivery has `appended=False` and changes nothing).
 
-    `title`, `component` and `source_id` are used when the event creates the incident (any event may,
-    since webhooks can arrive out of order).
+    `title`, `component`, `source_id` and `source_url` are used when the event creates the incident (any
+    event may, since webhooks can arrive out of order); an incident created without a contract (an event
+    that did not name its service) takes the contract of the first later event that knows it.
     """
     appended = repository.append_event(
         incident_id,
@@ -175,12 +187,18 @@ def record_event(
         was_resolved = _outage_over(current)
         state = apply(current, event)
         if state == current and not appended:
-            raise _Unchanged
+            raise _Unchanged(item)
         if title and not item.title:
             item.title = title
+        if source_url and not item.source_url:
+            item.source_url = source_url
+        if contract is not None and item.contract_id == UNMAPPED:
+            item.contract_id = contract.id
+            item.component = component or contract.components[0]
         tracked = _refresh(item, state, terms, thresholds)
 
-    if repository.get_incident(incident_id) is None:
+    existing = None if event.kind == "triggered" else repository.get_incident(incident_id)
+    if existing is None:
         state = apply(IncidentState(), event)
         item = repository.new_incident(
             incident_id=incident_id,
@@ -192,19 +210,33 @@ def record_event(
             opened_at=state.opened_at or event.occurred_at,
             source_id=source_id,
         )
+        item.source_url = source_url
         tracked = _refresh(item, state, terms, thresholds)
         created = repository.create_incident(item)
     if not created:
         try:
-            item = repository.update_incident(incident_id, change)
-        except _Unchanged:
-            found = repository.get_incident(incident_id)
-            assert found is not None
+            item = _update(incident_id, existing, change)
+        except _Unchanged as unchanged:
+            found = unchanged.item
             return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms))
     became_resolved = _outage_over(state) and not was_resolved
     if became_resolved and contract is not None and item.component in contract.components:
         _record_downtime(item, state)
     return RecordResult(item, appended, created, became_resolved, state, tracked)
+
+
+def _update(incident_id: str, read: IncidentItem | None, change: Callable[[IncidentItem], None]) -> IncidentItem:
+    """Apply `change` to the copy already read and save it; on a version conflict (or no copy) re-read and retry."""
+    if read is not None:
+        change(read)
+        try:
+            read.save()
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        else:
+            return read
+    return repository.update_incident(incident_id, change)
 
 
 def _outage_over(state: IncidentState) -> bool:

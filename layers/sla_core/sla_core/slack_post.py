@@ -75,7 +75,7 @@ def describe(entry: Mapping[str, Any]) -> str:
     target = entry.get("channel") or entry.get("user_id") or entry.get("url") or ""
     head = f"[slack outbox] {entry['method']} -> {target}"
     if entry.get("thread_ts"):
-        head += f" (thread {entry['thread_ts']})"
+        head += f" (thread {entry['thread_ts']}{', also to channel' if entry.get('reply_broadcast') else ''})"
     if entry.get("ts"):
         head += f" ts={entry['ts']}"
     lines = [head]
@@ -136,14 +136,26 @@ class SlackPoster:
         *,
         blocks: Sequence[Block] | None = None,
         thread_ts: str | None = None,
+        reply_broadcast: bool = False,
     ) -> str:
-        """chat.postMessage; returns the new message's ts (to update it or thread under it later)."""
+        """chat.postMessage; returns the new message's ts (to update it or thread under it later).
+
+        `reply_broadcast` shows a thread reply in the channel too (Slack's "Also send to channel").
+        """
+        broadcast = True if reply_broadcast and thread_ts else None
         if self.outbox is not None:
             entry = self.outbox.record(
-                "chat.postMessage", channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts
+                "chat.postMessage",
+                channel=channel,
+                text=text,
+                blocks=_plain(blocks),
+                thread_ts=thread_ts,
+                reply_broadcast=broadcast,
             )
             return str(entry["ts"])
-        response = self._web().chat_postMessage(channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts)
+        response = self._web().chat_postMessage(
+            channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts, reply_broadcast=broadcast
+        )
         return str(response["ts"])
 
     def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
@@ -195,3 +207,17 @@ class SlackPoster:
 
 def _plain(blocks: Sequence[Block] | None) -> list[dict[str, Any]] | None:
     return None if blocks is None else [dict(block) for block in blocks]
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """The Retry-After Slack sent with a 429 that outlasted the retry handler, if this error carries one."""
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name, value in dict(headers).items():
+        if str(name).lower() == "retry-after":
+            text = value[0] if isinstance(value, list) and value else value
+            try:
+                return float(str(text))
+            except ValueError:
+                return None
+    return None

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+USAGE = (
+    ("open <contract> <severity> <title> [at <time>]", "track a ticket reported outside PagerDuty",
+     "/sla open sonar-billing production-down Invoices fail at yesterday 14:00"),
+    ("ack <id> [at <time>]", "acknowledge (the first response)", "/sla ack sla-7kq2m4xa"),
+    ("update <id> <text>", "post an update (restarts the update clock)",
+     "/sla update sla-7kq2m4xa Vendor is rolling back"),
+    ("resolve <id> [at <time>]", "resolve", "/sla resolve sla-7kq2m4xa at -10m"),
+    ("status", "open items in this channel with time left and deadlines (`all`: every contract)", "/sla status all"),
+    ("show <id>", "one incident with its timeline", "/sla show sla-7kq2m4xa"),
+    ("deadline <contract> <severity> [at <time>]", "what-if: when the targets would fall due, nothing recorded",
+     "/sla deadline sonarqube-support blocker at 17:30"),
+    ("credit <contract> [YYYY-MM|YYYY-Qn]", "availability, estimated credit, claim deadline and a claim text",
+     "/sla credit sonoran-hosting 2026-03"),
+    ("downtime <contract> [component] <start> <end> [maintenance|emergency]", "record downtime by hand",
+     "/sla downtime sonoran-hosting web yesterday 14:00 14:45"),
+    ("contracts", "what is tracked, with each contract's targets", "/sla contracts"),
+    ("help", "this message", "/sla help"),
+)  # fmt: skip
+SUBCOMMANDS = frozenset(usage.split()[0] for usage, _, _ in USAGE)
+TIME_FORMS = "Times: `now`, `14:05`, `yesterday 14:00`, `-30m`, or ISO 8601; read in your Slack time zone."
 HELP_TEXT = "\n".join(
     [
         "*slaops* tracks the SLA contracts of this workspace. Usage:",
-        "• `/sla help`: this message",
-        "• `/sla status`: open incidents and their next deadlines",
-        "• `/sla downtime <contract> <component> <start> <end>`: record downtime",
-        "• `/sla report <contract> [month]`: availability and estimated credits",
+        *(f"• `/sla {usage}`: {what} (e.g. `{example}`)" for usage, what, example in USAGE),
+        TIME_FORMS,
     ]
 )
 HELP_WORDS = frozenset({"", "help", "?"})
@@ -27,6 +45,10 @@ class SlashCommand:
     def is_help(self) -> bool:
         return self.name in HELP_WORDS
 
+    @property
+    def is_known(self) -> bool:
+        return self.name in SUBCOMMANDS
+
 
 def parse(text: str | None) -> SlashCommand:
     """Split the command text (`status`, `downtime acme web ...`); empty text asks for help."""
@@ -36,6 +58,14 @@ def parse(text: str | None) -> SlashCommand:
     return SlashCommand(words[0].lower(), tuple(words[1:]))
 
 
-def not_available(command: SlashCommand) -> str:
-    """The answer to a subcommand this deployment does not handle."""
-    return f"`/sla {command.name}` is not available yet.\n{HELP_TEXT}"
+def usage_for(name: str) -> str:
+    """One subcommand's usage line (the whole help when the name is unknown)."""
+    for usage, what, example in USAGE:
+        if usage.split()[0] == name:
+            return f"Usage: `/sla {usage}`: {what}, e.g. `{example}`"
+    return HELP_TEXT
+
+
+def unknown(command: SlashCommand) -> str:
+    """The answer to input that is not a subcommand: what was not understood, then the usage."""
+    return f"I don't know `/sla {command.name}`.\n{HELP_TEXT}"

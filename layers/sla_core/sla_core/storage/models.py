@@ -6,6 +6,9 @@ Items and their keys:
 - event:     pk `INCIDENT#<id>`, sk `EVENT#<occurred_at>#<event_id>`; the incident's append-only timeline.
 - downtime:  pk `DOWNTIME#<contract>#<component>`, sk `<started_at>#<downtime_id>`; availability intervals.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
+- post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
+  its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
+  `post#<n>` + `next_due_at`, which put it in the same sparse `due-index` under its own shards.
 Every instant is timezone-aware and stored in UTC as a fixed-width, sortable string.
 """
 
@@ -17,10 +20,12 @@ from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import (
     Attribute,
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
+    NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -113,6 +118,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     severity = UnicodeAttribute()
     source = UnicodeAttribute()
     source_id = nullable(UnicodeAttribute(null=True))
+    source_url = nullable(UnicodeAttribute(null=True))  # the incident in its source (PagerDuty html_url)
     title = UnicodeAttribute()
     status = UnicodeAttribute()
     opened_at = InstantAttribute()
@@ -167,7 +173,48 @@ class DeliveryItem(TableItem, discriminator="delivery"):
     expires_at = TTLAttribute()
 
 
-MODELS: tuple[type[TableItem], ...] = (TableItem, IncidentItem, TimelineEventItem, DowntimeItem, DeliveryItem)
+class PendingIndex(GlobalSecondaryIndex["PostItem"]):
+    """The due-index seen from posts: pending posts by the instant they are meant for, under `post#` shards."""
+
+    class Meta:
+        index_name = DUE_INDEX
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    next_due_at = InstantAttribute(range_key=True)
+
+
+class PostItem(TableItem, discriminator="post"):
+    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts."""
+
+    post_id = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    state = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    thread_ts = nullable(UnicodeAttribute(null=True))
+    thread_key = UnicodeAttribute()
+    broadcast = BooleanAttribute(default=False)
+    text = UnicodeAttribute()
+    blocks = JSONAttribute(default=list)
+    incident_id = nullable(UnicodeAttribute(null=True))
+    contract_id = nullable(UnicodeAttribute(null=True))
+    created_at = InstantAttribute()
+    send_at = InstantAttribute()
+    retry_at = nullable(InstantAttribute(null=True))
+    lease_until = nullable(InstantAttribute(null=True))
+    attempts = NumberAttribute(default=0)
+    last_error = nullable(UnicodeAttribute(null=True))
+    posted_ts = nullable(UnicodeAttribute(null=True))
+    posted_at = nullable(InstantAttribute(null=True))
+    due_shard = nullable(UnicodeAttribute(null=True))
+    next_due_at = nullable(InstantAttribute(null=True))
+    expires_at = nullable(TTLAttribute(null=True))
+    version = VersionAttribute()
+
+    pending_index = PendingIndex()
+
+
+MODELS: tuple[type[TableItem], ...] = (TableItem, IncidentItem, TimelineEventItem, DowntimeItem, DeliveryItem, PostItem)
 
 
 def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:

@@ -1,0 +1,152 @@
+"""The Slack function's cold start and warm ack: what stands between a `/sla` and Slack's 3 s limit.
+
+Cold: a fresh interpreter imports `functions.slack.app` and handles one signed `/sla help` (the help is the
+ack); measured from process start to the response, median of COLD_RUNS runs, with the import and the first
+request shown apart. Warm: in one process, the time `handler` takes to return the ack of a signed
+`/sla help` and of a `/sla status` (whose lazy listener is handed to a stand-in Lambda client that records
+the invocation and returns, as `lambda.invoke(InvocationType="Event")` does), median of WARM_RUNS.
+Targets: cold under 1 s on this machine, warm ack under 20 ms.
+Run: PYTHONPATH=layers/sla_core:. .venv/bin/python bench/bench_slack.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+COLD_RUNS = 7
+WARM_RUNS = 500
+SECRET = "bench-slack-signing-secret"
+ENV = {
+    "SLAOPS_LOCAL": "1",
+    "SLACK_SIGNING_SECRET": SECRET,
+    "CONTRACTS_FILE": str(ROOT / "config" / "contracts.toml"),
+    "SLACK_OUTBOX": str(Path(tempfile.mkdtemp(prefix="bench-slack-")) / "outbox.jsonl"),
+    "AWS_REGION": "us-east-1",
+    "POWERTOOLS_SERVICE_NAME": "slaops",
+    "POWERTOOLS_METRICS_NAMESPACE": "slaops",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "PYTHONPATH": f"{ROOT / 'layers' / 'sla_core'}{os.pathsep}{ROOT}",
+}
+
+# The child: import the handler, handle one signed /sla help, print the phases as JSON.
+COLD_CHILD = """
+import json, sys, time
+began = time.perf_counter()
+from bench.bench_slack import signed_event
+from local_stack.lambdas import FakeLambdaContext
+from functions.slack import app
+imported = time.perf_counter()
+response = app.handler(signed_event("help"), FakeLambdaContext("slaops-bench-slack", 512, 10))
+handled = time.perf_counter()
+assert response["statusCode"] == 200 and "/sla status" in response["body"], response
+print(json.dumps({"import": imported - began, "first": handled - imported}))
+"""
+
+
+def signed_event(text: str) -> dict[str, Any]:
+    """A `/sla <text>` as API Gateway HTTP API delivers it, signed now with the bench secret."""
+    from slack_sdk.signature import SignatureVerifier  # noqa: PLC0415 - imported inside the timed child
+
+    from local_stack.gateway import build_event  # noqa: PLC0415
+
+    body = urlencode(
+        {
+            "team_id": "T0001",
+            "channel_id": "C0SONARBIL1",
+            "user_id": "U0ALICE0001",
+            "command": "/sla",
+            "text": text,
+            "response_url": "https://hooks.slack.com/commands/T0001/1/bench",
+            "trigger_id": f"{time.time_ns()}.bench",
+        }
+    ).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": stamp,
+        "x-slack-signature": SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body) or "",
+    }
+    return build_event(
+        method="POST",
+        target="/slack/events",
+        headers=headers.items(),
+        body=body,
+        source_ip="127.0.0.1",
+        route_key="POST /slack/events",
+        host="127.0.0.1:3000",
+    )
+
+
+class RecordingLambda:
+    """Stands in for boto3's Lambda client: an `Event` invocation is queued by Lambda and returns at once."""
+
+    def __init__(self) -> None:
+        self.invocations = 0
+
+    def invoke(self, FunctionName: str, InvocationType: str, Payload: str) -> dict[str, Any]:
+        self.invocations += 1
+        return {"StatusCode": 202}
+
+
+def cold() -> None:
+    env = {**os.environ, **ENV}
+    totals, imports, firsts = [], [], []
+    for _ in range(COLD_RUNS):
+        began = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_CHILD], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        totals.append(time.perf_counter() - began)
+        phases = json.loads(done.stdout.strip().splitlines()[-1])
+        imports.append(phases["import"])
+        firsts.append(phases["first"])
+    print(
+        f"cold start, fresh interpreter → `/sla help` answered: {statistics.median(totals) * 1000:.0f} ms median "
+        f"of {COLD_RUNS} (import {statistics.median(imports) * 1000:.0f} ms, first request "
+        f"{statistics.median(firsts) * 1000:.1f} ms; min {min(totals) * 1000:.0f}, max {max(totals) * 1000:.0f}) "
+        "— target < 1000 ms"
+    )
+
+
+def warm() -> None:
+    os.environ.update(ENV)
+    sys.path[:0] = [str(ROOT / "layers" / "sla_core"), str(ROOT)]
+    from functions.slack import app  # noqa: PLC0415 - after the environment is set, as a cold start would
+    from local_stack.lambdas import FakeLambdaContext  # noqa: PLC0415
+
+    lambda_client = RecordingLambda()
+    app.slack_handler.app.listener_runner.lazy_listener_runner.lambda_client = lambda_client  # type: ignore[attr-defined]
+    context = FakeLambdaContext("slaops-bench-slack", 512, 10)
+    for text in ("help", "status"):
+        events = [signed_event(text) for _ in range(WARM_RUNS + 20)]
+        samples = []
+        for index, event in enumerate(events):
+            began = time.perf_counter()
+            response = app.handler(event, context)
+            elapsed = time.perf_counter() - began
+            assert response["statusCode"] == 200, response
+            if index >= 20:  # the first few warm the caches
+                samples.append(elapsed)
+        samples.sort()
+        p99 = samples[int(len(samples) * 0.99) - 1]
+        print(
+            f"warm ack of `/sla {text}`: {statistics.median(samples) * 1000:.2f} ms median, "
+            f"p99 {p99 * 1000:.2f} ms over {WARM_RUNS} — target < 20 ms"
+        )
+    print(f"lazy invocations handed to Lambda: {lambda_client.invocations} (one per `/sla status`)")
+
+
+if __name__ == "__main__":
+    cold()
+    warm()

@@ -1,0 +1,92 @@
+"""A tracked contract's credit for a period from what is stored: its recorded downtime and missed responses.
+
+The same `credits.estimate_credit` the CLI calls, fed from DynamoDB instead of flags: downtime per
+component from `repository.downtime_between` (its `reason` holds the availability Kind; incidents count
+as unplanned), an interval still open counted up to `now`, and for a missed-responses credit the number
+of the contract's incidents opened in the period whose first response was, or is by now, late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sla_core.availability import Downtime, Kind, downtime
+from sla_core.contracts import Contract
+from sla_core.credits import CreditEstimate, estimate_credit
+from sla_core.errors import PolicyError
+from sla_core.periods import Period, parse_period
+from sla_core.policy import load_policy
+from sla_core.storage import repository
+
+INITIAL_RESPONSE = "initial_response"
+
+
+def current_period_text(unit: str, zone: ZoneInfo, now: datetime, fiscal_start_month: int = 1) -> str:
+    """The period containing `now` as the policy writes periods: `YYYY-MM`, or the fiscal `YYYY-Qn`."""
+    local = now.astimezone(zone)
+    if unit == "month":
+        return f"{local.year:04d}-{local.month:02d}"
+    months = (local.month - fiscal_start_month) % 12
+    fiscal_year = local.year if local.month >= fiscal_start_month else local.year - 1
+    return f"{fiscal_year:04d}-Q{months // 3 + 1}"
+
+
+def kind_of(reason: str | None) -> Kind:
+    """The availability kind stored in a downtime's `reason` (anything else, e.g. `incident`, is unplanned)."""
+    try:
+        return Kind(reason or Kind.UNPLANNED)
+    except ValueError:
+        return Kind.UNPLANNED
+
+
+def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
+    """The component's stored intervals overlapping the period, open ones cut at `now`."""
+    intervals: list[Downtime] = []
+    for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
+        end = item.ended_at or min(now, period.end_at)
+        if end > item.started_at:
+            intervals.append(downtime(item.started_at, end, kind_of(item.reason), component=component))
+    return intervals
+
+
+def missed_responses(contract: Contract, period: Period, now: datetime) -> int:
+    """Incidents opened in the period whose first response came after its deadline, or has not come by a past one."""
+    missed = 0
+    for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
+        if item.opened_at >= period.end_at:
+            continue
+        for deadline in item.deadlines:
+            if deadline.name.startswith(INITIAL_RESPONSE + "@"):
+                done = deadline.met_at
+                missed += int(done > deadline.due_at if done is not None else deadline.due_at < now)
+    return missed
+
+
+def estimate_for_contract(contract: Contract, period_text: str | None, now: datetime) -> list[CreditEstimate]:
+    """One estimate per component of the contract (most contracts have one) for the period (default: current)."""
+    policy = load_policy(contract.policy)
+    terms = policy.terms.credit
+    if terms is None:
+        raise PolicyError(f"policy {policy.id} states no service credit terms")
+    zone = policy.zone_for(policy.region(contract.region))
+    text = period_text or current_period_text(terms.period, zone, now, terms.fiscal_year_start_month)
+    period = parse_period(text, terms.period, zone, terms.fiscal_year_start_month)
+    missed = missed_responses(contract, period, now) if terms.mechanism == "missed_responses" else None
+    estimates = []
+    for component in contract.components:
+        intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []
+        estimates.append(
+            estimate_credit(
+                policy,
+                text,
+                fee=contract.fee,
+                intervals=intervals,
+                tier=contract.tier,
+                region=contract.region,
+                component=component,
+                missed_responses=missed,
+                currency=contract.currency,
+            )
+        )
+    return estimates

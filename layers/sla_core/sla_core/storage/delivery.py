@@ -1,0 +1,175 @@
+"""Posts the bot owes to Slack, exactly once: claim (create), lease, post, confirm; pending ones are retried.
+
+A post item is created with a conditional put keyed by what it is about (an incident's reminder stage, a
+contract's report for a period), so two sweeps cannot both create it. While pending it sits in the sparse
+due-index under `post#<n>` shards (one thread's posts in one shard), sorted by the instant it is meant for;
+a sweep reads only those due. Before posting, a sweep takes a lease with a versioned conditional write; a
+crash after the lease leaves the post pending, and it is taken again once the lease has expired. Once
+confirmed with its Slack ts, it leaves the index and expires by TTL.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from sla_core.storage.models import PostItem
+
+POST_SK = "POST"
+PENDING, POSTED = "pending", "posted"
+POST_SHARDS = 4
+CONFIRMED_KEEP = timedelta(days=400)
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def post_pk(post_id: str) -> str:
+    return f"POST#{post_id}"
+
+
+def pending_shards() -> list[str]:
+    """Every due-index partition that holds pending posts."""
+    return [f"post#{number}" for number in range(POST_SHARDS)]
+
+
+def pending_shard_for(thread_key: str) -> str:
+    """One thread's posts share a partition, so one query returns them in order."""
+    return f"post#{zlib.crc32(thread_key.encode('utf-8')) % POST_SHARDS}"
+
+
+def thread_key_of(channel: str, thread_ts: str | None) -> str:
+    """Posts to one thread (or to one channel's top level) keep their order."""
+    return f"{channel}/{thread_ts or '-'}"
+
+
+def _condition_failed(error: PutError) -> bool:
+    return error.cause_response_code == _CONDITION_FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message to owe: where it goes, what it says, and when it is meant to go out."""
+
+    post_id: str
+    purpose: str
+    channel: str
+    text: str
+    send_at: datetime
+    blocks: list[dict[str, Any]] | None = None
+    thread_ts: str | None = None
+    broadcast: bool = False
+    incident_id: str | None = None
+    contract_id: str | None = None
+
+
+def create_post(draft: Draft, *, now: datetime) -> bool:
+    """Claim a post: True when this call created it, False when it exists already (claimed before)."""
+    thread_key = thread_key_of(draft.channel, draft.thread_ts)
+    item = PostItem(
+        post_pk(draft.post_id),
+        POST_SK,
+        post_id=draft.post_id,
+        purpose=draft.purpose,
+        state=PENDING,
+        channel=draft.channel,
+        thread_ts=draft.thread_ts,
+        thread_key=thread_key,
+        broadcast=draft.broadcast,
+        text=draft.text,
+        blocks=draft.blocks or [],
+        incident_id=draft.incident_id,
+        contract_id=draft.contract_id,
+        created_at=now,
+        send_at=draft.send_at,
+        due_shard=pending_shard_for(thread_key),
+        next_due_at=draft.send_at,
+    )
+    try:
+        item.save(condition=PostItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def get_post(post_id: str) -> PostItem | None:
+    """A post as last written (strongly consistent), or None."""
+    try:
+        return PostItem.get(post_pk(post_id), POST_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DueQuery:
+    """Pending posts meant for `until` or earlier, and how many items the queries read."""
+
+    posts: list[PostItem]
+    items_read: int
+
+
+def due_posts(until: datetime) -> DueQuery:
+    """Pending posts whose instant has come, by thread then order (sparse index: never reads confirmed posts)."""
+    found: list[PostItem] = []
+    for shard in pending_shards():
+        found.extend(PostItem.pending_index.query(shard, PostItem.next_due_at <= until))
+    found.sort(key=lambda post: (post.thread_key, post.send_at, post.created_at, post.post_id))
+    return DueQuery(found, len(found))
+
+
+def take_lease(post: PostItem, *, now: datetime, lease: timedelta) -> bool:
+    """Lease a pending post for posting (versioned conditional write); False if it is leased, posted or changed."""
+    if post.state != PENDING or (post.lease_until is not None and post.lease_until > now):
+        return False
+    post.lease_until = now + lease
+    post.attempts = (post.attempts or 0) + 1
+    try:
+        post.save(condition=PostItem.state == PENDING)
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
+    """Record the Slack ts: the post leaves the pending index and expires by TTL later."""
+    for _ in range(4):
+        post.state = POSTED
+        post.posted_ts = ts
+        post.posted_at = now
+        post.lease_until = None
+        post.retry_at = None
+        post.last_error = None
+        post.due_shard = None
+        post.next_due_at = None
+        post.expires_at = now + CONFIRMED_KEEP
+        try:
+            post.save()
+        except PutError as error:
+            if not _condition_failed(error):
+                raise
+            fresh = get_post(post.post_id)
+            if fresh is None or fresh.state == POSTED:
+                return
+            post = fresh
+            continue
+        return
+
+
+def defer(post: PostItem, *, retry_at: datetime, error: str) -> bool:
+    """Give a post back after a failed attempt: not retried before `retry_at`; False if it changed meanwhile."""
+    post.lease_until = None
+    post.retry_at = retry_at
+    post.last_error = error[:500]
+    try:
+        post.save(condition=PostItem.state == PENDING)
+    except PutError as failure:
+        if _condition_failed(failure):
+            return False
+        raise
+    return True

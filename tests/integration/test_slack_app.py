@@ -1,0 +1,441 @@
+"""`/sla`, the incident buttons, the update modal and App Home through the real Slack handler.
+
+Requests are signed as Slack signs them and reach `functions.slack.app.handler` as API Gateway HTTP API
+events; Bolt's lazy listeners run through the local stand-in for the Lambda API; storage is DynamoDB Local;
+the Slack Web API and response URLs are a local http.server (tests/slack_stub.py) the handler's poster
+points at. The handler's clock is fixed at 2026-03-10T15:00:00Z, Tuesday 11:00 EDT (DST began 8 March).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from local_stack.gateway import build_event
+from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
+from local_stack.template import Template
+from sla_core.clock import FixedClock
+from sla_core.slack_post import SlackPoster
+from sla_core.slack_views import UPDATE_MODAL
+from sla_core.storage import repository
+from tests.conftest import SLACK_SIGNING_SECRET
+from tests.signing import slack_headers
+from tests.slack_stub import SlackStub, running_stub
+
+NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+ALICE, BOB, DAVE = "U0ALICE0001", "U0BOB000001", "U0DAVE00001"
+BILLING_CHANNEL = "C0SONARBIL1"
+
+
+def epoch(year: int, month: int, day: int, hour: int, minute: int = 0) -> int:
+    """The epoch seconds of a UTC instant, as Slack date tokens carry them."""
+    return int(datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp())
+
+
+@dataclass
+class Side:
+    """The Slack function, its lazy-listener client and the stub Slack it talks to."""
+
+    function: LocalFunction
+    client: LocalLambdaClient
+    errors: io.StringIO
+    stub: SlackStub
+
+    def post(self, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+        event = build_event(
+            method="POST",
+            target="/slack/events",
+            headers=headers.items(),
+            body=body,
+            source_ip="127.0.0.1",
+            route_key="POST /slack/events",
+            host="127.0.0.1:3000",
+        )
+        response: dict[str, Any] = self.function.invoke(event)
+        self.client.wait(timeout=20)
+        assert self.errors.getvalue() == ""
+        return response
+
+    def command(
+        self, text: str, *, user: str = ALICE, channel: str = BILLING_CHANNEL, trigger: str | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+        """Send `/sla <text>`; returns the HTTP response, what reached its response_url, and the trigger id."""
+        trigger = trigger or f"{uuid.uuid4().hex}.trigger"
+        name = trigger.replace(".", "-")
+        body = urlencode(
+            {
+                "team_id": "T0001",
+                "channel_id": channel,
+                "user_id": user,
+                "command": "/sla",
+                "text": text,
+                "api_app_id": "A0SLAOPS01",
+                "response_url": self.stub.response_url(name),
+                "trigger_id": trigger,
+            }
+        ).encode()
+        response = self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
+        return response, self.stub.replies(name), trigger
+
+    def reply(self, text: str, **kwargs: Any) -> str:
+        """The one answer a subcommand posts to its response_url."""
+        response, replies, _ = self.command(text, **kwargs)
+        assert response["statusCode"] == 200
+        assert len(replies) == 1, replies
+        blocks = replies[0].get("blocks") or []
+        return "\n".join([replies[0]["text"], *(b["text"]["text"] for b in blocks if b.get("type") == "section")])
+
+    def interactive(self, payload: dict[str, Any]) -> dict[str, Any]:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
+
+    def button(self, action_id: str, incident_id: str, user: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        name = uuid.uuid4().hex
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0001"},
+            "user": {"id": user},
+            "api_app_id": "A0SLAOPS01",
+            "trigger_id": f"{name}.trigger",
+            "channel": {"id": BILLING_CHANNEL},
+            "container": {"type": "message", "channel_id": BILLING_CHANNEL, "message_ts": "1773154800.000000"},
+            "response_url": self.stub.response_url(name),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}],
+        }
+        return self.interactive(payload), self.stub.replies(name)
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[SlackStub]:
+    yield from running_stub()
+
+
+@pytest.fixture(scope="module")
+def side(template: Template, stub: SlackStub) -> Iterator[Side]:
+    """The Slack function with its poster pointed at the stub and its clock fixed at NOW."""
+    function = LocalFunction(template.functions["SlackFunction"])
+    errors = io.StringIO()
+    client = LocalLambdaClient([function], errors=errors)
+    assert wire_lazy_listeners(function, client)
+    stub.zones.update({ALICE: "America/New_York", BOB: "Europe/Paris", DAVE: "America/New_York"})
+    stub.groups.update({"S0BILLINGOC": [DAVE], "S0HOSTINGOC": [DAVE]})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(function.module, "poster", SlackPoster.for_token("xoxb-test", base_url=stub.api_url))
+        patch.setattr(function.module, "clock", FixedClock(NOW))
+        yield Side(function, client, errors, stub)
+
+
+@pytest.fixture
+def fresh(side: Side, table: str) -> Side:
+    """A fresh table and an empty record of Slack calls for each test."""
+    side.stub.clear()
+    return side
+
+
+def open_incident(side: Side, text: str = "sonar-billing production-down Invoices fail at 10:30") -> str:
+    reply = side.reply(f"open {text}")
+    incident_id = reply.split("*")[1]
+    assert incident_id.startswith("sla-")
+    return incident_id
+
+
+# -- the ack path and the request checks ---------------------------------------------------------------
+
+
+def test_help_is_the_whole_answer(fresh: Side) -> None:
+    response, replies, _ = fresh.command("help")
+    assert response["statusCode"] == 200
+    for name in ("open", "ack", "update", "resolve", "status", "show", "deadline", "credit", "downtime", "contracts"):
+        assert f"• `/sla {name}" in response["body"]
+    assert replies == [] and fresh.stub.calls == []  # no lazy invocation, no Slack call
+
+
+def test_the_events_url_check_gets_its_challenge(fresh: Side) -> None:
+    body = json.dumps({"token": "unused", "challenge": "c-123", "type": "url_verification"}).encode()
+    headers = {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"}
+    response = fresh.post(body, headers)
+    assert response["statusCode"] == 200 and "c-123" in response["body"]
+
+
+def test_unknown_input_gets_the_usage_in_the_ack(fresh: Side) -> None:
+    response, replies, _ = fresh.command("frobnicate now")
+    assert response["statusCode"] == 200
+    assert "I don't know `/sla frobnicate`" in response["body"]
+    assert "`/sla credit <contract> [YYYY-MM|YYYY-Qn]`" in response["body"]
+    assert replies == []
+
+
+def test_a_subcommand_is_acked_at_once_and_answered_later(fresh: Side) -> None:
+    response, replies, _ = fresh.command("contracts")
+    assert response["statusCode"] == 200
+    assert "Working on `/sla contracts`" in response["body"]
+    assert len(replies) == 1
+
+
+def test_bad_signature_and_stale_timestamp_are_401(fresh: Side) -> None:
+    body = urlencode({"command": "/sla", "text": "status", "team_id": "T0001", "user_id": ALICE}).encode()
+    assert fresh.post(body, slack_headers(body, "not-the-secret"))["statusCode"] == 401
+    stale = slack_headers(body, SLACK_SIGNING_SECRET, timestamp=int(datetime.now(UTC).timestamp()) - 6 * 60)
+    assert fresh.post(body, stale)["statusCode"] == 401
+    assert fresh.stub.calls == []
+
+
+# -- open, ack, update, resolve ------------------------------------------------------------------------
+
+
+def test_open_backdated_in_the_users_zone_posts_a_card(fresh: Side) -> None:
+    reply = fresh.reply("open sonar-billing production-down Invoices <!channel> fail at 10:30")
+    incident_id = reply.split("*")[1]
+    item = repository.get_incident(incident_id)
+    assert item is not None
+    # 10:30 in Alice's zone (America/New_York, EDT = UTC-4) is 14:30Z.
+    assert item.opened_at == datetime(2026, 3, 10, 14, 30, tzinfo=UTC)
+    assert (item.source, item.component, item.severity) == ("slack", "platform", "production-down")
+    # First response: 1 business hour from 10:30 EDT (inside Mon-Fri 09:00-19:00) is 11:30 EDT = 15:30Z;
+    # at 11:00 EDT 30 of its 60 minutes are used: 50%, five of ten bar cells.
+    assert f"first response: 30 min left `▓▓▓▓▓░░░░░ 50%` · due <!date^{epoch(2026, 3, 10, 15, 30)}^" in reply
+    assert "&lt;!channel&gt;" in reply and "<!channel>" not in reply
+    posted = fresh.stub.of("chat.postMessage")
+    assert len(posted) == 1 and posted[0].args["channel"] == BILLING_CHANNEL
+    actions = next(b for b in posted[0].args["blocks"] if b["type"] == "actions")["elements"]
+    assert [(a["action_id"], a["value"]) for a in actions] == [
+        ("incident_ack", incident_id),
+        ("incident_update", incident_id),
+        ("incident_resolve", incident_id),
+    ]
+    assert (item.slack_channel, item.slack_ts) == (BILLING_CHANNEL, "1773154800.000000")
+    assert [call.args["user"] for call in fresh.stub.of("users.info")] == [ALICE]
+
+
+def test_the_same_command_delivered_twice_is_recorded_once(fresh: Side) -> None:
+    trigger = "replayed.trigger"
+    first = fresh.command("open sonar-billing normal Slow reports", trigger=trigger)
+    second = fresh.command("open sonar-billing normal Slow reports", trigger=trigger)
+    assert first[0]["statusCode"] == second[0]["statusCode"] == 200
+    assert len(first[1]) == 1  # the replay is acked and ignored: no second answer, card or incident
+    assert len(fresh.stub.of("chat.postMessage")) == 1
+    assert len(repository.contract_incidents("sonar-billing")) == 1
+
+
+def test_ack_update_and_resolve_by_command_with_authorization(fresh: Side) -> None:
+    incident_id = open_incident(fresh)
+    reply = fresh.reply(f"ack {incident_id} at 10:45")
+    assert f"<@{ALICE}> acknowledged *{incident_id}*" in reply
+    reply = fresh.reply(f"update {incident_id} Vendor is <rolling> back")
+    assert "Vendor is &lt;rolling&gt; back" in reply
+    refused = fresh.reply(f"resolve {incident_id}")
+    assert refused.startswith("Only <!subteam^S0BILLINGOC> may resolve incidents on `sonar-billing`.")
+    assert [call.args["usergroup"] for call in fresh.stub.of("usergroups.users.list")] == ["S0BILLINGOC"]
+    reply = fresh.reply(f"resolve {incident_id} at -5m", user=DAVE)
+    assert f"<@{DAVE}> resolved *{incident_id}*" in reply
+    item = repository.get_incident(incident_id)
+    assert item is not None and item.status == "resolved"
+    assert item.acknowledged_at == datetime(2026, 3, 10, 14, 45, tzinfo=UTC)  # 10:45 EDT
+    assert item.resolved_at == datetime(2026, 3, 10, 14, 55, tzinfo=UTC)  # 15:00Z - 5 min
+    events = {event.event_type: event for event in repository.timeline(incident_id)}
+    assert events["acknowledged"].actor == ALICE and events["resolved"].actor == DAVE
+    assert events["update"].details["text"] == "Vendor is <rolling> back"
+    # The resolve recorded the outage 14:30Z-14:55Z on the contract's component.
+    (down,) = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
+    assert (down.started_at, down.ended_at) == (item.opened_at, item.resolved_at)
+    # Each change updated the card in the channel; the resolved card has no buttons left.
+    updates = fresh.stub.of("chat.update")
+    assert len(updates) == 3
+    assert not [b for b in updates[-1].args["blocks"] if b["type"] == "actions"]
+
+
+def test_unreadable_time_shows_the_accepted_forms(fresh: Side) -> None:
+    reply = fresh.reply("open sonar-billing normal Broken at teatime")
+    assert "I can't read the time `teatime`" in reply
+    assert "`yesterday 14:00`" in reply and "`-30m`" in reply
+    assert repository.contract_incidents("sonar-billing") == []
+
+
+def test_unknown_contract_lists_the_tracked_ones(fresh: Side) -> None:
+    reply = fresh.reply("open acme normal Broken")
+    assert "No contract `acme`" in reply and "`sonar-billing`" in reply
+
+
+# -- reading: status, show, deadline, credit, contracts -----------------------------------------------
+
+
+def test_status_in_the_channel_and_everywhere(fresh: Side) -> None:
+    incident_id = open_incident(fresh)
+    here = fresh.reply("status")
+    assert "1 open in this channel" in here and incident_id in here
+    assert "`▓▓▓▓▓░░░░░ 50%`" in here  # 30 of 60 business minutes used, as above
+    elsewhere = fresh.reply("status", channel="C0ATHEER001")
+    assert "Nothing open in this channel (`atheer-platform`)" in elsewhere
+    nowhere = fresh.reply("status", channel="C0NOCONTRACT")
+    assert "No contract reports to this channel" in nowhere
+    everywhere = fresh.reply("status all", channel="C0NOCONTRACT")
+    assert "1 open across all contracts" in everywhere and incident_id in everywhere
+
+
+def test_show_lists_the_timeline(fresh: Side) -> None:
+    incident_id = open_incident(fresh)
+    fresh.reply(f"ack {incident_id}")
+    reply = fresh.reply(f"show {incident_id}")
+    assert "*Timeline*" in reply
+    assert (
+        f"<!date^{epoch(2026, 3, 10, 14, 30)}^{{date_short_pretty}} {{time}}|Tue 10 Mar 10:30 EDT> triggered" in reply
+    )
+    assert f"acknowledged by <@{ALICE}> (slack)" in reply
+
+
+def test_deadline_is_a_what_if_that_records_nothing(fresh: Side) -> None:
+    reply = fresh.reply("deadline sonar-billing normal at 2026-03-13T18:00")
+    # Opened Fri 13 Mar 18:00 EDT (22:00Z). One business day = 10 open hours: 1 h on Friday, 9 h on Monday,
+    # so Mon 16 Mar 18:00 EDT; 24 clock hours is Sat 14 Mar 18:00 EDT = 22:00Z, the earlier, so it is due.
+    assert f"→ due <!date^{epoch(2026, 3, 14, 22)}^" in reply
+    assert "nothing recorded" in reply
+    assert repository.contract_incidents("sonar-billing") == []
+
+
+def test_downtime_authorization_kind_and_credit(fresh: Side) -> None:
+    refused = fresh.reply("downtime sonar-billing 2026-03-10T09:00 2026-03-10T09:45", user=BOB)
+    assert refused.startswith("Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime on `sonar-billing`.")
+    reply = fresh.reply("downtime sonar-billing 2026-03-10T09:00 2026-03-10T09:45")
+    assert "Recorded unplanned downtime" in reply and "(45 min)" in reply
+    fresh.reply("downtime sonar-billing yesterday 02:00 yesterday 03:00 maintenance")
+    stored = repository.downtime_between("sonar-billing", "platform", NOW.replace(day=1), NOW)
+    assert sorted((item.reason or "", item.recorded_by) for item in stored) == [
+        ("scheduled", ALICE),
+        ("unplanned", ALICE),
+    ]
+    credit = fresh.reply("credit sonar-billing 2026-03")
+    # March 2026 in New York has 44,580 minutes (the spring-forward day has 23 hours). The scheduled hour
+    # (Mon 02:00-03:00, outside the forbidden Mon-Fri 07:00-19:00) is excluded; 45 unplanned minutes count:
+    # availability (44,580 - 45) / 44,580 = 99.89905...% → 99.8990, below 99.99%, so every minute is credited:
+    # 45 / 44,580 × 2,400.00 = 2.42261... → 2.42 USD.
+    assert "Availability 99.8990% against 99.99% (missed)" in credit
+    assert "Estimated credit: *2.42 USD*" in credit
+    assert "*Claim text* (ready to send):" in credit
+    assert "a valid credit request for the month's Actual Downtime" in credit
+    assert "Subject: Service credit claim, Sonar Software billing platform, 2026-03" in credit
+
+
+def test_contracts_lists_each_contract_with_its_targets(fresh: Side) -> None:
+    reply = fresh.reply("contracts")
+    for contract_id in ("sonar-billing", "sonoran-hosting", "sonarqube-support", "atheer-platform", "resonate-ems"):
+        assert f"(`{contract_id}`)" in reply
+    assert "`production-down`: first response 1 hour, next update 1 hour" in reply
+    assert "availability target 99.99%" in reply
+
+
+# -- buttons, the modal and App Home ------------------------------------------------------------------
+
+
+def test_buttons_and_the_update_modal(fresh: Side) -> None:
+    incident_id = open_incident(fresh)
+    response, replies = fresh.button("incident_ack", incident_id, DAVE)
+    assert response["statusCode"] == 200
+    assert f"<@{DAVE}> acknowledged *{incident_id}*" in replies[0]["text"]
+    item = repository.get_incident(incident_id)
+    assert item is not None and item.status == "acknowledged" and item.acknowledged_at == NOW
+
+    response, replies = fresh.button("incident_update", incident_id, ALICE)
+    assert response["statusCode"] == 200 and replies == []
+    (opened,) = fresh.stub.of("views.open")
+    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    assert view["callback_id"] == UPDATE_MODAL and view["private_metadata"] == incident_id
+
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T0001"},
+        "user": {"id": ALICE},
+        "api_app_id": "A0SLAOPS01",
+        "trigger_id": "submit.trigger",
+        "view": {
+            "id": "V0001",
+            "type": "modal",
+            "callback_id": UPDATE_MODAL,
+            "private_metadata": incident_id,
+            "state": {"values": {"update": {"text": {"type": "plain_text_input", "value": "Fix deployed"}}}},
+        },
+    }
+    response = fresh.interactive(submission)
+    assert response["statusCode"] == 200
+    updates = [e for e in repository.timeline(incident_id) if e.event_type == "update"]
+    assert [(e.actor, e.details["text"]) for e in updates] == [(ALICE, "Fix deployed")]
+    assert fresh.stub.of("chat.postMessage")[-1].args["channel"] == ALICE
+
+    _, replies = fresh.button("incident_resolve", incident_id, BOB)
+    assert replies[0]["text"] == "Only <!subteam^S0BILLINGOC> may resolve incidents on `sonar-billing`."
+    _, replies = fresh.button("incident_resolve", incident_id, DAVE)
+    assert f"<@{DAVE}> resolved *{incident_id}*" in replies[0]["text"]
+
+
+def test_app_home_is_published_once_per_event(fresh: Side) -> None:
+    open_incident(fresh)
+    fresh.reply("downtime sonar-billing 2026-03-10T09:00 2026-03-10T09:45")
+    event = {
+        "token": "unused",
+        "team_id": "T0001",
+        "api_app_id": "A0SLAOPS01",
+        "type": "event_callback",
+        "event_id": "Ev0HOME0001",
+        "event_time": 1773154800,
+        "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE0001", "tab": "home"},
+    }
+    body = json.dumps(event).encode()
+    headers = {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"}
+    assert fresh.post(body, headers)["statusCode"] == 200
+    assert (
+        fresh.post(body, {**headers, "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})["statusCode"]
+        == 200
+    )
+    (published,) = fresh.stub.of("views.publish")
+    view = published.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    assert published.args["user_id"] == ALICE
+    assert "Invoices fail" in text
+    # Month to date: 1 Mar 00:00 EST (05:00Z) to 10 Mar 11:00 EDT (15:00Z) is 9 d 10 h = 13,560 minutes;
+    # 45 minutes down: (13,560 - 45) / 13,560 = 99.66814...% → 99.6681, below the 99.99% target.
+    assert "`sonar-billing` platform: 99.6681% (target 99.99%)" in text
+
+
+def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> None:
+    from sla_core import incident_card
+
+    pattern = side.function.module.INCIDENT_ACTIONS
+    for action_id in (incident_card.ACK_ACTION, incident_card.UPDATE_ACTION, incident_card.RESOLVE_ACTION):
+        assert pattern.match(action_id)
+    assert not pattern.match("incident_delete")
+
+
+@pytest.mark.parametrize(
+    ("contract_id", "severity"),
+    [
+        ("sonar-billing", "feature-request"),
+        ("sonoran-hosting", "escalation"),
+        ("sonarqube-support", "blocker"),
+        ("atheer-platform", "P1"),
+        ("resonate-ems", "P1"),
+    ],
+)
+def test_every_contract_answers_deadline_and_credit(fresh: Side, contract_id: str, severity: str) -> None:
+    deadline = fresh.reply(f"deadline {contract_id} {severity}")
+    assert deadline.startswith("*What if*") and "→ due <!date^" in deadline
+    credit = fresh.reply(f"credit {contract_id}")
+    # Nothing recorded: every availability is 100%, and no contract owes or is owed anything.
+    assert "Estimated credit: *0.00 " in credit or "states no service credit terms" in credit
+    assert "Usage:" not in credit or "states no service credit terms" in credit
+
+
+def test_downtime_that_has_not_ended_is_refused(fresh: Side) -> None:
+    reply = fresh.reply("downtime sonoran-hosting web -10m 2026-03-10T12:00", user=DAVE)
+    # 12:00 in Dave's zone (EDT) is 16:00Z, an hour after the handler's now (15:00Z).
+    assert "must have ended by now" in reply
+    reply = fresh.reply("downtime sonoran-hosting -30m -10m", user=DAVE)
+    assert "has several components; name one of web, mail, hypervisor" in reply
+    assert repository.downtime_between("sonoran-hosting", "web", NOW.replace(day=1), NOW) == []

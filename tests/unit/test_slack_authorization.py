@@ -1,0 +1,44 @@
+"""Who may record downtime or resolve: listed users, members of listed groups, and the escalation group."""
+
+from __future__ import annotations
+
+from sla_core import authorization
+from sla_core.contracts import load_contracts
+from tests.conftest import ROOT
+
+CONTRACTS = load_contracts(ROOT / "config" / "contracts.toml").contracts
+MEMBERS = {"S0BILLINGOC": ["U0DAVE00001"], "S0DEVTOOLSX": ["U0ERIN00001"]}
+
+
+def members(group_id: str) -> list[str]:
+    asked.append(group_id)
+    return MEMBERS.get(group_id, [])
+
+
+asked: list[str] = []
+
+
+def test_a_listed_user_needs_no_group_lookup() -> None:
+    asked.clear()
+    decision = authorization.check(CONTRACTS["sonar-billing"], authorization.RECORD_DOWNTIME, "U0ALICE0001", members)
+    assert decision.allowed and asked == []
+
+
+def test_a_group_member_may_and_a_stranger_is_told_who_may() -> None:
+    billing = CONTRACTS["sonar-billing"]
+    assert authorization.check(billing, authorization.RESOLVE, "U0DAVE00001", members).allowed
+    refused = authorization.check(billing, authorization.RECORD_DOWNTIME, "U0BOB000001", members)
+    assert not refused.allowed
+    assert refused.refusal == "Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime on `sonar-billing`."
+
+
+def test_the_escalation_group_may_always() -> None:
+    # sonarqube-support lets U0BOB000001 and S0DEVTOOLSX resolve; S0DEVTOOLSX is also its escalation group.
+    support = CONTRACTS["sonarqube-support"]
+    assert authorization.allowed_ids(support, authorization.RESOLVE) == ["U0BOB000001", "S0DEVTOOLSX"]
+    assert authorization.check(support, authorization.RESOLVE, "U0ERIN00001", members).allowed
+    # atheer-platform has no escalation group: only Carol.
+    atheer = CONTRACTS["atheer-platform"]
+    assert authorization.check(atheer, authorization.RESOLVE, "U0DAVE00001", members).refusal == (
+        "Only <@U0CAROL0001> may resolve incidents on `atheer-platform`."
+    )
