@@ -98,6 +98,7 @@ def invocation(body: dict[str, Any]) -> Invocation:
 
 
 def answer(response_url: str | None, reply: Reply | None) -> None:
+    """Post a flow's reply to the request's response_url (in the channel when the flow says so)."""
     if reply is not None and response_url:
         poster.respond(
             response_url,
@@ -144,6 +145,7 @@ app.command("/sla")(ack=ack_subcommand, lazy=[answer_subcommand])
 
 
 def ack_now(ack: Ack) -> None:
+    """Buttons, the modal and events: an empty ack at once (a modal closes on it); the lazy listener works."""
     ack()
 
 

@@ -140,9 +140,9 @@ def test_slack_signed_sla_help_is_answered(stack: RunningStack) -> None:
 
 def test_lazy_listener_runs_locally_and_writes_to_the_outbox(stack: RunningStack) -> None:
     url = "https://hooks.slack.com/commands/T0001/stack/lazy"
-    body = slash_command_body("report sonar-billing", response_url=url)
+    body = slash_command_body("status", response_url=url)
     status, text = post(f"{stack.api}/slack/events", body, slack_headers(body, SIGNING_SECRET))
-    assert (status, text) == (200, "Working on `/sla report`...")
+    assert (status, text) == (200, "Working on `/sla status`...")
     entries: list[dict[str, Any]] = []
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not entries:
@@ -152,7 +152,7 @@ def test_lazy_listener_runs_locally_and_writes_to_the_outbox(stack: RunningStack
         time.sleep(0.1)
     assert len(entries) == 1
     assert entries[0]["method"] == "response_url"
-    assert "`/sla report` is not available yet" in entries[0]["text"]
+    assert "No contract reports to this channel" in entries[0]["text"]  # C0SLAOPS000 is only the default
 
 
 def test_a_scheduled_tick_runs_at_the_given_instant(stack: RunningStack) -> None:

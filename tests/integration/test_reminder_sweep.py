@@ -58,15 +58,26 @@ class SlackStub:
     delivered: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
+    history_error: str | None = None
 
     def answer(self, form: dict[str, Any]) -> Answer:
         with self.lock:
             self.requests.append(form)
+            if form["method"] == "conversations.replies" and self.history_error:
+                return 200, {}, {"ok": False, "error": self.history_error}
+            if form["method"] == "conversations.replies":  # a thread: its parent's replies, with metadata
+                replies = [
+                    m for m in self.delivered if (m["channel"], m.get("thread_ts")) == (form["channel"], form["ts"])
+                ]
+                return 200, {}, {"ok": True, "messages": replies, "has_more": False}
             if self.script:
                 return self.script.pop(0)
             ts = f"1773070000.{len(self.delivered) + 1:06d}"
             self.delivered.append({**form, "ts": ts})
             return 200, {}, {"ok": True, "channel": form.get("channel"), "ts": ts}
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["method"] == "chat.postMessage"]
 
 
 @pytest.fixture
@@ -81,7 +92,15 @@ def slack() -> Iterator[SlackStub]:
             else:
                 form = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
             form["method"] = self.path.rsplit("/", 1)[-1]
-            status, headers, payload = stub.answer(form)
+            self.reply(*stub.answer(form))
+
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            form: dict[str, Any] = {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
+            form["method"] = path.rsplit("/", 1)[-1]
+            self.reply(*stub.answer(form))
+
+        def reply(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
             data = json.dumps(payload).encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -269,6 +288,49 @@ def test_a_crash_between_claim_and_post_is_retried_after_the_lease_once(table: s
     for minute, expected in (("14:16", 0), ("14:17", 0), ("14:18", 1), ("14:19", 1), ("14:20", 1)):
         Sweep(CONFIG, crashing, FixedClock(at(minute))).run()
         assert len(slack.delivered) == expected, minute
+    assert [stage_of(m) for m in slack.delivered] == ["heads_up"]
+    # Its lease ran out unconfirmed, so the sweep first looked for the message in the thread: not there.
+    assert [r["method"] for r in slack.requests] == ["conversations.replies", "chat.postMessage"]
+
+
+class CrashAfterPost(SlackPoster):
+    """A poster whose process dies (the first time) right after Slack accepted the message: the ts is lost."""
+
+    crashes = 1
+
+    def post_message(self, channel: str, text: str, **kwargs: Any) -> str:
+        ts = super().post_message(channel, text, **kwargs)
+        if self.crashes:
+            self.crashes -= 1
+            raise SystemExit("crashed between post and confirm")
+        return ts
+
+
+def test_a_crash_between_post_and_confirm_finds_the_message_instead_of_reposting(table: str, slack: SlackStub) -> None:
+    crashing = CrashAfterPost.for_token("xoxb-test", base_url=slack.base_url)
+    record("pd-LOST", LIFE[0][1])
+    with pytest.raises(SystemExit):
+        Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
+    assert len(slack.delivered) == 1
+    post_id = f"stage#pd-LOST#{_first_response_key()}#heads_up"
+    assert slack.delivered[0]["metadata"] == {"event_type": "slaops_post", "event_payload": {"post_id": post_id}}
+    for minute in ("14:16", "14:17", "14:18", "14:19"):
+        Sweep(CONFIG, crashing, FixedClock(at(minute))).run()
+    # 14:18: the lease ran out unconfirmed, so the sweep looked in the thread, found its message and confirmed it.
+    assert len(slack.delivered) == 1 and len(slack.posts()) == 1
+    assert [r["method"] for r in slack.requests] == ["chat.postMessage", "conversations.replies"]
+    post = delivery.get_post(post_id)
+    assert post is not None and (post.state, post.posted_ts) == ("posted", slack.delivered[0]["ts"])
+
+
+def test_a_refused_lookup_does_not_hold_the_post_back(table: str, slack: SlackStub) -> None:
+    slack.history_error = "missing_scope"  # an app installed without channels:history
+    crashing = CrashAfterClaim.for_token("xoxb-test", base_url=slack.base_url)
+    record("pd-SCOPE", LIFE[0][1])
+    with pytest.raises(SystemExit):
+        Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
+    Sweep(CONFIG, crashing, FixedClock(at("14:18"))).run()
+    assert [r["method"] for r in slack.requests] == ["conversations.replies", "chat.postMessage"]
     assert [stage_of(m) for m in slack.delivered] == ["heads_up"]
 
 

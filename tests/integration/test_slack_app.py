@@ -439,3 +439,10 @@ def test_downtime_that_has_not_ended_is_refused(fresh: Side) -> None:
     reply = fresh.reply("downtime sonoran-hosting -30m -10m", user=DAVE)
     assert "has several components; name one of web, mail, hypervisor" in reply
     assert repository.downtime_between("sonoran-hosting", "web", NOW.replace(day=1), NOW) == []
+
+
+def test_what_the_user_typed_is_escaped_in_errors(fresh: Side) -> None:
+    reply = fresh.reply("open sonar-billing <!channel> Broken")
+    assert "&lt;!channel&gt;" in reply and "<!channel>" not in reply
+    reply = fresh.reply("show <!here>")
+    assert "No incident `&lt;!here&gt;`" in reply

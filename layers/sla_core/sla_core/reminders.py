@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from sla_core.clock import Clock
 from sla_core.contracts import Contract, ContractsConfig
@@ -37,6 +38,7 @@ LEASE = timedelta(minutes=3)
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(minutes=30)
 STAGE_PURPOSE = "reminder"
+LOOKUP_MARGIN = timedelta(minutes=10)  # scheduled time vs Slack's clock, when looking a lost post up
 
 
 @dataclass(slots=True)
@@ -191,21 +193,28 @@ class Sweep:
             if post.retry_at is not None and post.retry_at > now:
                 blocked.add(post.thread_key)  # an earlier post of this thread is backing off: keep the order
                 continue
-            if not delivery.take_lease(post, now=now, lease=self.lease):
+            lease = delivery.take_lease(post, now=now, lease=self.lease)
+            if not lease.taken:
                 blocked.add(post.thread_key)  # another sweep holds it (or it just went out)
                 continue
-            if not self._post(post, now, result):
+            if not self._post(post, now, result, uncertain=lease.uncertain):
                 blocked.add(post.thread_key)
 
-    def _post(self, post: PostItem, now: datetime, result: SweepResult) -> bool:
-        """Post a leased item and confirm it; on a Slack failure give it back with a backoff."""
+    def _post(self, post: PostItem, now: datetime, result: SweepResult, *, uncertain: bool) -> bool:
+        """Post a leased item and confirm it; on a Slack failure give it back with a backoff.
+
+        After a lease that ran out unconfirmed, the message is looked up by its metadata first: if the
+        earlier attempt reached Slack, that message is confirmed rather than posted again.
+        """
         try:
-            ts = self.poster.post_message(
+            found = self._find_lost(post) if uncertain else None
+            ts = found or self.poster.post_message(
                 post.channel,
                 post.text,
                 blocks=post.blocks or None,
                 thread_ts=post.thread_ts,
                 reply_broadcast=bool(post.broadcast),
+                post_id=post.post_id,
             )
         except (SlackClientError, SlackPostError, OSError) as error:
             wait = backoff(int(post.attempts or 1), retry_after_seconds(error))
@@ -217,3 +226,15 @@ class Sweep:
         delivery.confirm(post, ts=ts, now=now)
         result.posted += 1
         return True
+
+    def _find_lost(self, post: PostItem) -> str | None:
+        """The ts of an earlier attempt that reached Slack, if any. Slack refusing the lookup itself (a missing
+        history scope, say) must not hold the post back forever: then it is posted, at the risk of a repeat."""
+        oldest = post.created_at - LOOKUP_MARGIN
+        try:
+            return self.poster.find_posted(post.channel, post.post_id, thread_ts=post.thread_ts, oldest=oldest)
+        except SlackApiError as error:
+            if error.response is not None and error.response.status_code == HTTPStatus.OK:
+                logger.warning("lost post lookup refused", extra={"post_id": post.post_id, "error": str(error)})
+                return None
+            raise

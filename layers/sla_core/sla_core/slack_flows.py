@@ -40,7 +40,6 @@ from sla_core.time_phrases import parse_span, parse_time, split_at
 from sla_core.tracking import TrackedDeadline
 
 SOURCE = "slack"
-DELIVERY_KEEP = timedelta(hours=1)
 DOWNTIME_KINDS = {"maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 
 
@@ -113,7 +112,10 @@ def contract_zone(contract: Contract) -> ZoneInfo:
 
 
 class Flows:
-    """Every Slack interaction of slaops, given the contracts, the Slack calls and a clock."""
+    """Every Slack interaction of slaops, given the contracts and the Slack calls.
+
+    Errors (`SlaError`) become replies, escaped as a whole: they may quote what the user typed.
+    """
 
     def __init__(self, contracts: ContractsConfig, slack: SlackApi) -> None:
         self.contracts = contracts
@@ -125,13 +127,13 @@ class Flows:
         found = self.contracts.contracts.get(contract_id.lower())
         if found is None:
             known = ", ".join(f"`{key}`" for key in self.contracts.contracts)
-            raise InputError(f"No contract `{escape(contract_id)}`; tracked: {known}.")
+            raise InputError(f"No contract `{contract_id}`; tracked: {known}.")
         return found
 
     def incident(self, incident_id: str) -> tuple[IncidentItem, Contract | None]:
         item = repository.get_incident(incident_id)
         if item is None:
-            raise InputError(f"No incident `{escape(incident_id)}`. `/sla status all` lists the open ones.")
+            raise InputError(f"No incident `{incident_id}`. `/sla status all` lists the open ones.")
         return item, self.contracts.contracts.get(item.contract_id)
 
     def zone_for(self, inv: Invocation, contract: Contract | None) -> tzinfo:
@@ -144,7 +146,7 @@ class Flows:
             return inv.now
         instant = parse_time(phrase, zone=self.zone_for(inv, contract), now=inv.now)
         if instant > inv.now + timedelta(minutes=1):
-            raise InputError(f"`{escape(phrase)}` is in the future; record what has happened.")
+            raise InputError(f"`{phrase}` is in the future; record what has happened.")
         return instant
 
     def allowed(self, contract: Contract | None, action: str, user_id: str) -> authorization.Decision:
@@ -177,7 +179,7 @@ class Flows:
         try:
             return handler(parsed.args, inv)
         except SlaError as error:
-            return Reply(f"{error}\n{slash_command.usage_for(parsed.name)}")
+            return Reply(f"{escape(str(error))}\n{slash_command.usage_for(parsed.name)}")
 
     def _need(self, args: tuple[str, ...], count: int, name: str) -> None:
         if len(args) < count:
@@ -211,7 +213,7 @@ class Flows:
             )
         lines = incident_lines(item, result.deadlines, inv.now, zone)
         head = f"Opened *{incident_id}* for <@{inv.user_id}>." if result.created else "Already recorded:"
-        return Reply(f"{head}\n{lines}", in_channel=result.created)
+        return Reply(f"{head}\n{lines}")  # ephemeral: the card in the contract's channel is the public record
 
     def _record(
         self, incident_id: str, kind: str, inv: Invocation, phrase: str | None = None, text: str | None = None
@@ -394,14 +396,14 @@ class Flows:
             kind = "acknowledged" if action_id == "incident_ack" else "resolved"
             return self._record(incident_id, kind, inv)
         except SlaError as error:
-            return Reply(str(error))
+            return Reply(escape(str(error)))
 
     def submit_update(self, incident_id: str, text: str, inv: Invocation) -> Reply:
         """The update modal's submission: an `update` event with the typed text."""
         try:
             return self._record(incident_id, "update", inv, text=text)
         except SlaError as error:
-            return Reply(str(error))
+            return Reply(escape(str(error)))
 
     # -- App Home -----------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from sla_core.clock import Clock, SystemClock
 
 Block = Mapping[str, Any]
 RESPONSE_URL = "response_url"
+POST_EVENT_TYPE = "slaops_post"
 
 
 class SlackPostError(RuntimeError):
@@ -137,12 +138,15 @@ class SlackPoster:
         blocks: Sequence[Block] | None = None,
         thread_ts: str | None = None,
         reply_broadcast: bool = False,
+        post_id: str | None = None,
     ) -> str:
         """chat.postMessage; returns the new message's ts (to update it or thread under it later).
 
-        `reply_broadcast` shows a thread reply in the channel too (Slack's "Also send to channel").
+        `reply_broadcast` shows a thread reply in the channel too (Slack's "Also send to channel");
+        `post_id` goes into the message's metadata so `find_posted` can find it again.
         """
         broadcast = True if reply_broadcast and thread_ts else None
+        metadata = {"event_type": POST_EVENT_TYPE, "event_payload": {"post_id": post_id}} if post_id else None
         if self.outbox is not None:
             entry = self.outbox.record(
                 "chat.postMessage",
@@ -151,12 +155,49 @@ class SlackPoster:
                 blocks=_plain(blocks),
                 thread_ts=thread_ts,
                 reply_broadcast=broadcast,
+                metadata=metadata,
             )
             return str(entry["ts"])
         response = self._web().chat_postMessage(
-            channel=channel, text=text, blocks=_plain(blocks), thread_ts=thread_ts, reply_broadcast=broadcast
+            channel=channel,
+            text=text,
+            blocks=_plain(blocks),
+            thread_ts=thread_ts,
+            reply_broadcast=broadcast,
+            metadata=metadata,
         )
         return str(response["ts"])
+
+    def find_posted(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None:
+        """The ts of a message posted with `post_id` in its metadata since `oldest`, or None.
+
+        Used before re-posting something whose earlier attempt may have reached Slack without its ts being
+        recorded (a crash between posting and confirming): found, it is confirmed instead of posted twice.
+        Reads conversations.replies (in a thread) or conversations.history (channels:history scope).
+        """
+        if self.outbox is not None:
+            for entry in reversed(self.outbox.entries()):
+                if entry.get("channel") == channel and _post_id_of(entry) == post_id:
+                    return str(entry["ts"])
+            return None
+        web = self._web()
+        since = f"{oldest.timestamp():.6f}"
+        cursor: str | None = None
+        while True:
+            if thread_ts:
+                page = web.conversations_replies(
+                    channel=channel, ts=thread_ts, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            else:
+                page = web.conversations_history(
+                    channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            for message in page.get("messages") or []:
+                if _post_id_of(message) == post_id:
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                return None
 
     def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
         """chat.update of a message this app posted."""
@@ -203,6 +244,16 @@ class SlackPoster:
         if self.client is None:
             raise SlackPostError("this poster has no Web API client")
         return self.client
+
+
+def _post_id_of(message: Mapping[str, Any]) -> str | None:
+    """The post id in a message's (or outbox entry's) slaops metadata, if it has one."""
+    metadata = message.get("metadata") or {}
+    if not isinstance(metadata, Mapping) or metadata.get("event_type") != POST_EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload") or {}
+    value = payload.get("post_id") if isinstance(payload, Mapping) else None
+    return str(value) if value is not None else None
 
 
 def _plain(blocks: Sequence[Block] | None) -> list[dict[str, Any]] | None:

@@ -121,19 +121,29 @@ def due_posts(until: datetime) -> DueQuery:
     return DueQuery(found, len(found))
 
 
-def take_lease(post: PostItem, *, now: datetime, lease: timedelta) -> bool:
-    """Lease a pending post for posting (versioned conditional write); False if it is leased, posted or changed."""
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A lease taken; `uncertain` when the previous holder's lease ran out without a confirm or a deferral,
+    so its attempt may have reached Slack."""
+
+    taken: bool
+    uncertain: bool = False
+
+
+def take_lease(post: PostItem, *, now: datetime, lease: timedelta) -> Lease:
+    """Lease a pending post for posting (versioned conditional write); not taken if leased, posted or changed."""
     if post.state != PENDING or (post.lease_until is not None and post.lease_until > now):
-        return False
+        return Lease(False)
+    uncertain = post.lease_until is not None
     post.lease_until = now + lease
     post.attempts = (post.attempts or 0) + 1
     try:
         post.save(condition=PostItem.state == PENDING)
     except PutError as error:
         if _condition_failed(error):
-            return False
+            return Lease(False)
         raise
-    return True
+    return Lease(True, uncertain)
 
 
 def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
