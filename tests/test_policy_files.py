@@ -86,7 +86,7 @@ def test_the_good_example_loads() -> None:
         (('calendar = "hours"', 'calendar = "nights"'), "targets[0].calendar: unknown calendar 'nights'"),
         (('metric = "initial_response"', 'metric = "first_reply"'), "unknown metric 'first_reply'; accepted:"),
         (('timezone = "America/New_York"', 'timezone = "Eastern"'), "timezone: 'Eastern' is not an IANA"),
-        (('country = "US"', 'country = "XX"'), "holidays.country: 'XX' is not a country"),
+        (('country = "US"', 'country = "XX"'), "holidays.country: 'XX' has no holiday calendar"),
         (('windows = ["Mon-Fri 09:00-17:00"]', 'windows = ["Weekdays 9-5"]'), "calendars.hours.windows:"),
         (('quote = "1 hour"', 'quote = "1 hour"\nqoute = "x"'), "targets[0].qoute: is not a known field here"),
         (('quote = "1 hour"', 'qoute = "1 hour"'), "targets[0].quote: is required"),

@@ -1,5 +1,8 @@
 """Slack entry point: Bolt verifies every request's signature, acks within Slack's 3 s, lazy listeners do the rest.
 
+No Powertools Tracer here: importing the X-Ray SDK costs ~0.1 s of every cold start on the 3 s ack path;
+Lambda's active tracing still records each invocation.
+
 With process_before_response=True the ack is the HTTP response; nothing on the ack path touches the network
 (no users.info, no DynamoDB). The work runs in lazy listeners, which Bolt runs by invoking this same function
 asynchronously (lambda:InvokeFunction on itself) and which call `sla_core.slack_flows`.
@@ -16,7 +19,7 @@ from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
     from sla_core.slack_flows import Flows, Invocation, Reply
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
@@ -182,7 +184,6 @@ app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway HTTP API (payload 2.0) event in, HTTP response out; Bolt does the routing."""

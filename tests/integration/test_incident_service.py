@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from sla_core.contracts import load_contracts
-from sla_core.incident_service import mark_reminder_sent, record_event, state_of
+from sla_core.incident_service import mark_reminders_sent, record_event, state_of
 from sla_core.incident_state import IncidentEvent
 from sla_core.storage import repository
 
@@ -74,5 +74,5 @@ def test_marking_a_reminder_moves_the_incident_to_its_next_stage(table: str) -> 
     item = repository.get_incident("pd-D")
     assert item is not None
     first_key = f"{item.deadlines[0].name}#heads_up"
-    moved = mark_reminder_sent("pd-D", first_key, CONTRACT)
+    moved = mark_reminders_sent("pd-D", [first_key], CONTRACT)
     assert moved.next_due_at == T0 + timedelta(minutes=22, seconds=30)

@@ -318,3 +318,44 @@ def test_a_new_trigger_costs_at_most_three_dynamodb_requests(table: str, monkeyp
     assert deliver(replay("incident.triggered", incident="PCOUNT"))["statusCode"] == 202
     # timeline append, incident creation, Slack ts
     assert calls == ["PutItem", "PutItem", "PutItem"]
+
+
+def test_resolve_on_a_contract_with_a_claim_window_posts_the_claim_deadline(table: str, mark: int) -> None:
+    # sonoran-hosting: PSONWEB's incidents count on the contract's first component, web.
+    deliver(replay("incident.triggered", service="PSONWEB"))
+    deliver(replay("incident.resolved", incident="PFQZPSY", service="PSONWEB", at="2021-06-04T14:05:29.781Z"))
+    (summary,) = [e["text"] for e in posts(written_since(mark), thread=True) if "so far" in e["text"]]
+    # 30 minutes down of June 2021 (Phoenix, 43,200 minutes): 99.9305%. Proportional credit, earned always:
+    # 30 / 43,200 x 899.50 = 0.62465.. -> 0.62 USD. Claim 72 h after the outage ended (14:05:29.781Z):
+    # 2021-06-07T14:05:29Z = Mon 07 Jun 07:05 MST; epoch 1622813729 (trigger) + 1,800 + 259,200 = 1623074729.
+    assert "*Sonoran Servers hosting · web, 2021-06 so far*" in summary
+    assert "Availability 99.9305% (target 99.9%)" in summary
+    assert "Estimated credit: 0.62 USD" in summary
+    assert "Claim by Mon 07 Jun 07:05 MST (<!date^1623074729^" in summary
+
+
+def test_timeline_types_unacknowledge_and_reopen(table: str, mark: int) -> None:
+    def step(event_type: str, at: str) -> bytes:
+        payload = json.loads(replay("incident.acknowledged", incident="PFQZPSY", at=at, event_id=f"E-{event_type}"))
+        payload["event"]["event_type"] = event_type
+        return json.dumps(payload).encode()
+
+    deliver(replay("incident.triggered"))
+    deliver(replay("incident.acknowledged", incident="PFQZPSY"))  # 13:55:30.394Z
+    deliver(step("incident.unacknowledged", "2021-06-04T14:00:00Z"))
+    deliver(step("incident.escalated", "2021-06-04T14:01:00Z"))
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.status == "triggered"  # unacknowledged: back to triggered
+    assert item.acknowledged_at == datetime(2021, 6, 4, 13, 55, 30, 394000, tzinfo=UTC)  # the first response stays
+    deliver(replay("incident.resolved", incident="PFQZPSY", at="2021-06-04T14:05:00Z"))
+    deliver(step("incident.reopened", "2021-06-04T14:10:00Z"))
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.status == "triggered" and item.resolved_at is None
+    kinds = [e.event_type for e in repository.timeline("pd-PFQZPSY")]
+    assert kinds == ["triggered", "acknowledged", "unacknowledged", "note", "resolved", "reopened"]
+    texts = [e["text"] for e in posts(written_since(mark), thread=True)]
+    assert any(
+        t.startswith("Escalated by PIG 208 at Fri 04 Jun 10:01 EDT") and t.endswith("to PIG 208.") for t in texts
+    )
+    assert any(t.startswith("Unacknowledged at Fri 04 Jun 10:00 EDT") for t in texts)
+    assert any(t.startswith("Reopened by PIG 208") for t in texts)

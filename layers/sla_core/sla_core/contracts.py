@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from sla_core import settings
 from sla_core.errors import SlaError
+from sla_core.holiday_sets import holiday_problem
 from sla_core.reminder_stages import Thresholds
 
 POLICY_IDS = ("sonar-software", "sonoran-servers", "sonarsource", "atheer", "resonate")
@@ -225,15 +226,11 @@ def _parse_holidays(fields: _Fields | None) -> HolidayOverride | None:
     if fields is None:
         return None
     fields.only(HOLIDAY_KEYS)
-    import holidays  # noqa: PLC0415 - only contracts with an override pay for the import
-
-    supported: Mapping[str, list[str]] = holidays.list_supported_countries()
     country = fields.text("country", _COUNTRY, "an ISO 3166-1 alpha-2 country code such as US")
-    if country not in supported:
-        fields.fail("country", f"{country!r} has no holiday calendar", "a country the holidays package supports")
     subdiv = fields.free_text("subdiv")
-    if subdiv is not None and subdiv not in supported[country]:
-        fields.fail("subdiv", f"{subdiv!r} is not a subdivision of {country}", ", ".join(supported[country]))
+    problem = holiday_problem(country, subdiv)
+    if problem is not None:
+        fields.fail(*problem)
     return HolidayOverride(country, subdiv)
 
 

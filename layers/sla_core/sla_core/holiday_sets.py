@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-import holidays
-
 from sla_core.errors import PolicyError
 
 
@@ -24,18 +22,33 @@ class HolidaySpec:
             if self.subdiv:
                 raise PolicyError(f"{where}.subdiv: a subdivision needs a country")
             return
-        supported = holidays.list_supported_countries()
-        if self.country not in supported:
-            raise PolicyError(
-                f"{where}.country: {self.country!r} is not a country the holidays package knows; "
-                "use an ISO 3166 alpha-2 code such as 'US', 'CH' or 'SG'"
-            )
-        subdivs = supported[self.country]
-        if self.subdiv is not None and self.subdiv not in subdivs:
-            raise PolicyError(
-                f"{where}.subdiv: {self.subdiv!r} is not a subdivision of {self.country}; "
-                f"accepted: {', '.join(subdivs) or 'none'}"
-            )
+        problem = holiday_problem(self.country, self.subdiv)
+        if problem is not None:
+            field_name, message, accepted = problem
+            raise PolicyError(f"{where}.{field_name}: {message}; accepted: {accepted}")
+
+
+SUPPORTED_COUNTRIES = "an ISO 3166-1 alpha-2 code the holidays package supports, such as US, CH or SG"
+
+
+def holiday_problem(country: str, subdiv: str | None) -> tuple[str, str, str] | None:
+    """(field, problem, what is accepted) when `holidays` does not know the country or subdivision.
+
+    Looks up only the one country, so a cold start does not load the package's every calendar.
+    """
+    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
+    try:
+        calendar = holidays.country_holidays(country)
+    except NotImplementedError:
+        return (
+            "country",
+            f"{country!r} has no holiday calendar",
+            "an ISO 3166-1 alpha-2 code the holidays package supports, such as US, CH or SG",
+        )
+    if subdiv is not None and subdiv not in calendar.subdivisions:
+        return "subdiv", f"{subdiv!r} is not a subdivision of {country}", ", ".join(calendar.subdivisions)
+    return None
 
 
 @dataclass(slots=True)
@@ -51,6 +64,8 @@ class HolidaySet:
 
     def __contains__(self, day: date) -> bool:
         if self.spec.country and day.year not in self._years:
+            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
             self._years.add(day.year)
             self._dates.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=day.year))
         return day in self._dates
@@ -59,5 +74,7 @@ class HolidaySet:
         """The holidays of a year with their names, for display and tests."""
         found: dict[date, str] = {d: "contract holiday" for d in self.spec.extra if d.year == year}
         if self.spec.country:
+            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
             found.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=year))
         return found

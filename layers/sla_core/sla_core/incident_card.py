@@ -161,7 +161,8 @@ def event_reply(
     if event.kind == "triggered":
         return f"Triggered at {at}."
     what = escape(label or event.kind).capitalize()
-    return f"{what}{by} at {at}" + (f": {escape(event.text)}" if event.text else ".")
+    target = {"reassigned": " to ", "escalated": " to ", "delegated": " to escalation policy "}.get(label or "", ": ")
+    return f"{what}{by} at {at}" + (f"{target}{escape(event.text)}." if event.text else ".")
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,9 +156,12 @@ def record_event(
     source_id: str | None = None,
     source_url: str | None = None,
     details: dict[str, Any] | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds | None = None,
+    read: IncidentItem | None = None,
 ) -> RecordResult:
     """Record one event exactly once (a duplicate delivery has `appended=False` and changes nothing).
+
+    `read` is the incident as the caller just read it, if it did (saves a read; a stale copy costs a retry).
 
     `title`, `component`, `source_id` and `source_url` are used when the event creates the incident (any
     event may, since webhooks can arrive out of order); an incident created without a contract (an event
@@ -176,6 +179,7 @@ def record_event(
                  **({"text": event.text} if event.text else {})},
     )  # fmt: skip
     terms = terms_for(contract)
+    thresholds = thresholds or thresholds_for(contract)
     was_resolved = False
     created = False
     tracked: list[TrackedDeadline] = []
@@ -197,7 +201,7 @@ def record_event(
             item.component = component or contract.components[0]
         tracked = _refresh(item, state, terms, thresholds)
 
-    existing = None if event.kind == "triggered" else repository.get_incident(incident_id)
+    existing = read if read is not None or event.kind == "triggered" else repository.get_incident(incident_id)
     if existing is None:
         state = apply(IncidentState(), event)
         item = repository.new_incident(
@@ -265,13 +269,16 @@ def _record_downtime(item: IncidentItem, state: IncidentState) -> None:
         repository.end_downtime(interval, state.resolved_at)
 
 
-def mark_reminder_sent(
-    incident_id: str, stage_key: str, contract: Contract | None, thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> IncidentItem:
-    """Record a reminder stage as sent and move the incident to its next due instant in the index."""
+def thresholds_for(contract: Contract | None) -> Thresholds:
+    """The contract's reminder settings (the defaults for incidents no contract maps)."""
+    return contract.reminders if contract is not None else DEFAULT_THRESHOLDS
+
+
+def mark_reminders_sent(incident_id: str, stage_keys: list[str], contract: Contract | None) -> IncidentItem:
+    """Record reminder stages as sent and move the incident to its next unsent stage (or out of the index)."""
 
     def change(item: IncidentItem) -> None:
-        item.reminders_sent = {*(item.reminders_sent or set()), stage_key}
-        _refresh(item, state_of(item), terms_for(contract), thresholds)
+        item.reminders_sent = {*(item.reminders_sent or set()), *stage_keys}
+        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract))
 
     return repository.update_incident(incident_id, change)

@@ -126,7 +126,7 @@ def parse_event(payload: dict[str, Any]) -> PagerDutyEvent | Ignored:
     pagerduty_id = incident.get("id")
     if not isinstance(pagerduty_id, str) or not _INCIDENT_ID.match(pagerduty_id):
         where = "event.data.incident.id" if nested else "event.data.id"
-        raise PayloadError(f"{event_type}: {where} is missing or not a PagerDuty id: {pagerduty_id!r}")
+        raise PayloadError(f"{event_type}: {where} is missing or not a PagerDuty id: {repr(pagerduty_id)[:80]}")
     service = _object(incident.get("service"))
     return PagerDutyEvent(
         event_id=event_id,

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sla_core.contracts import Contract, ContractsConfig
 from sla_core.incident_card import event_reply, month_to_date, resolve_summary
 from sla_core.incident_posting import post_card, refresh_card, reply
-from sla_core.incident_service import DEFAULT_THRESHOLDS, RecordResult, record_event
+from sla_core.incident_service import RecordResult, record_event
 from sla_core.incident_state import RESOLVED
 from sla_core.pagerduty_events import (
     SOURCE,
@@ -61,7 +61,7 @@ def handle_delivery(
         return Outcome("invalid", str(error))
     if isinstance(parsed, Ignored):
         return Outcome("ignored", parsed.reason, parsed.event_type, parsed.event_id)
-    contract = _contract(parsed, contracts)
+    contract, read = _contract(parsed, contracts)
     result = record_event(
         incident_id=parsed.incident_id,
         event=incident_event(parsed, contract),
@@ -72,7 +72,7 @@ def handle_delivery(
         source_id=parsed.pagerduty_id,
         source_url=parsed.html_url,
         details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
-        thresholds=contract.reminders if contract is not None else DEFAULT_THRESHOLDS,
+        read=read,
     )
     _show(parsed, result, contracts, poster, now)
     status = "recorded" if result.appended else "duplicate"
@@ -81,12 +81,13 @@ def handle_delivery(
     )
 
 
-def _contract(parsed: PagerDutyEvent, contracts: ContractsConfig) -> Contract | None:
-    """The payload's service decides; events that only reference the incident use the incident's contract."""
+def _contract(parsed: PagerDutyEvent, contracts: ContractsConfig) -> tuple[Contract | None, IncidentItem | None]:
+    """The payload's service decides; events that only reference the incident use the stored incident's
+    contract (and hand that read on to `record_event`)."""
     if parsed.service_id is not None:
-        return contracts.contract_for_service(parsed.service_id)
+        return contracts.contract_for_service(parsed.service_id), None
     found = repository.get_incident(parsed.incident_id)
-    return contracts.contracts.get(found.contract_id) if found is not None else None
+    return (contracts.contracts.get(found.contract_id) if found is not None else None), found
 
 
 def _show(

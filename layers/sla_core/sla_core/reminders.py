@@ -24,9 +24,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from sla_core.clock import Clock
 from sla_core.contracts import Contract, ContractsConfig
-from sla_core.incident_service import deadlines_of
+from sla_core.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
 from sla_core.reminder_messages import stage_blocks, stage_text
-from sla_core.reminder_stages import BREACH, Stage, Thresholds, next_due, stages
+from sla_core.reminder_stages import BREACH, Stage, stages
 from sla_core.reports import already_claimed, build, jobs_due, remember_claimed
 from sla_core.slack_post import SlackPoster, SlackPostError, retry_after_seconds
 from sla_core.storage import delivery, repository
@@ -122,14 +122,13 @@ class Sweep:
 
     def _claim_stages(self, incident: IncidentItem, now: datetime, result: SweepResult) -> None:
         contract = self._contract(incident)
-        thresholds = contract.reminders if contract is not None else Thresholds()
-        all_stages = [s for t in deadlines_of(incident, contract) for s in stages(t, thresholds)]
+        all_stages = [s for t in deadlines_of(incident, contract) for s in stages(t, thresholds_for(contract))]
         sent = set(incident.reminders_sent or ())
         due = sorted((s for s in all_stages if s.at <= now and s.key not in sent), key=lambda s: (s.at, s.key))
         for stage in due:
             if delivery.create_post(self._draft(incident, contract, stage, now), now=now):
                 result.claimed += 1
-        self._advance(incident.incident_id, [s.key for s in due], contract, thresholds)
+        mark_reminders_sent(incident.incident_id, [s.key for s in due], contract)
         result.items_read += 1  # the versioned update reads the incident once
 
     def _draft(self, incident: IncidentItem, contract: Contract | None, stage: Stage, now: datetime) -> delivery.Draft:
@@ -151,16 +150,6 @@ class Sweep:
             incident_id=incident.incident_id,
             contract_id=incident.contract_id,
         )
-
-    def _advance(self, incident_id: str, keys: list[str], contract: Contract | None, thresholds: Thresholds) -> None:
-        """Record the claimed stages and move the incident to its next unsent stage (or out of the index)."""
-
-        def change(item: IncidentItem) -> None:
-            item.reminders_sent = {*(item.reminders_sent or set()), *keys}
-            all_stages = [s for t in deadlines_of(item, contract) for s in stages(t, thresholds)]
-            repository.set_next_due(item, next_due(all_stages, set(item.reminders_sent)))
-
-        repository.update_incident(incident_id, change)
 
     def _claim_reports(self, now: datetime, result: SweepResult) -> None:
         for contract in self.contracts.contracts.values():

@@ -1,0 +1,94 @@
+"""The webhook handler against Slack's Web API, stubbed at the HTTP boundary (a local http.server answering
+chat.postMessage / chat.update like Slack): the ts Slack returns is stored, later events update that message,
+and a Slack failure after recording answers 5xx so PagerDuty's retry posts the card (never lost)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from functions.pagerduty import app
+from sla_core.slack_post import SlackPoster
+from sla_core.storage import repository
+from tests.integration.test_pagerduty_webhook import deliver, replay
+
+pytestmark = pytest.mark.integration
+
+
+class FakeSlack:
+    """Records the Web API calls it receives; answers like Slack, or with an error while `failing`."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failing = False
+        self._next = 100
+
+    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append((method, body))
+        if self.failing:
+            return {"ok": False, "error": "fatal_error"}
+        if method == "chat.postMessage":
+            self._next += 1
+            return {"ok": True, "channel": body["channel"], "ts": f"1622813729.000{self._next}"}
+        return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+
+
+@pytest.fixture
+def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("content-length", "0")))
+            body = json.loads(raw) if self.headers.get("content-type", "").startswith("application/json") else {}
+            payload = json.dumps(fake.answer(self.path.rsplit("/", 1)[-1], body)).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    poster = SlackPoster.for_token("xoxb-test", base_url=f"http://127.0.0.1:{server.server_port}/api/")
+    monkeypatch.setattr(app, "poster", lambda: poster)
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_ts_slack_returns_is_stored_and_later_events_update_that_message(table: str, slack: FakeSlack) -> None:
+    assert deliver(replay("incident.triggered"))["statusCode"] == 202
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and (item.slack_channel, item.slack_ts) == ("C0SONARBIL1", "1622813729.000101")
+    assert deliver(replay("incident.acknowledged", incident="PFQZPSY"), webhook_id="wh-ack")["statusCode"] == 202
+    methods = [(method, body.get("ts") or body.get("thread_ts")) for method, body in slack.calls]
+    assert methods == [
+        ("chat.postMessage", None),
+        ("chat.update", "1622813729.000101"),
+        ("chat.postMessage", "1622813729.000101"),
+    ]
+
+
+def test_a_slack_failure_after_recording_is_5xx_and_the_retry_posts_the_card(table: str, slack: FakeSlack) -> None:
+    body = replay("incident.triggered")
+    slack.failing = True
+    assert deliver(body)["statusCode"] == 500
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.slack_ts is None  # recorded, not yet shown
+    slack.failing = False
+    assert deliver(body)["statusCode"] == 202  # PagerDuty's retry of the same delivery
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.slack_ts == "1622813729.000101"
+    assert len(repository.timeline("pd-PFQZPSY")) == 1
+    assert [method for method, _ in slack.calls] == ["chat.postMessage", "chat.postMessage"]
