@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from sla_core.contracts import POLICY_IDS, ContractsError, load_contracts, parse_contracts
+from sla_core.contracts import ContractsError, load_contracts, parse_contracts
+from sla_core.policy import policy_ids
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "config" / "contracts.toml"
@@ -23,7 +24,7 @@ def shipped() -> dict[str, Any]:
 
 def test_shipped_file_has_one_valid_contract_per_seed_vendor() -> None:
     config = load_contracts(CONFIG)
-    assert sorted(contract.policy for contract in config.contracts.values()) == sorted(POLICY_IDS)
+    assert sorted(contract.policy for contract in config.contracts.values()) == sorted(policy_ids())
     sonarqube = config.contracts["sonarqube-support"]
     assert (sonarqube.tier, sonarqube.region) == ("enterprise", "emea")
     assert sonarqube.fee == Decimal("15000.00")
@@ -66,10 +67,10 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
 _DELETE = object()
 
 BAD_FIELDS = [
-    ("contracts.atheer-platform.policy", "atheer-v2", "'atheer-platform': policy", "sonar-software, sonoran-servers"),
+    ("contracts.atheer-platform.policy", "atheer-v2", "'atheer-platform': policy", "atheer, resonate, sonar-software"),
     ("contracts.atheer-platform.fee", 5000.0, "'atheer-platform': fee", 'fee = "1250.00"'),
     ("contracts.atheer-platform.fee", "-5", "'atheer-platform': fee", "non-negative decimal"),
-    ("contracts.atheer-platform.tier", "core", "'atheer-platform': tier", "only the sonarsource policy has tiers"),
+    ("contracts.atheer-platform.tier", "core", "'atheer-platform': tier", "atheer has no tiers"),
     ("contracts.sonarqube-support.tier", "platinum", "'sonarqube-support': tier", "core, standard, enterprise"),
     ("contracts.sonarqube-support.region", _DELETE, "'sonarqube-support': region: missing", "accepted"),
     ("contracts.sonarqube-support.region", "europe", "'sonarqube-support': region", "emea, americas, apac"),
@@ -83,7 +84,19 @@ BAD_FIELDS = [
     ("contracts.sonar-billing.colour", "blue", "'sonar-billing': colour: unknown field", "policy, tier"),
     ("contracts.sonar-billing.pagerduty.service_ids", ["svc-1"], "'sonar-billing': pagerduty.service_ids", "PF9KMXH"),
     ("contracts.sonar-billing.pagerduty.service_ids", ["PSONWEB"], "pagerduty.service_ids: PSONWEB", "one contract"),
-    ("contracts.sonar-billing.pagerduty.priorities", {"P1": ""}, "pagerduty.priorities.P1", "severity id"),
+    ("contracts.sonar-billing.pagerduty.priorities", {"P1": ""}, "pagerduty.priorities.P1", "severity of the policy"),
+    (
+        "contracts.atheer-platform.pagerduty.priorities",
+        {"P1": "blocker"},
+        "pagerduty.priorities.P1: 'blocker' is not a severity of this policy",
+        "P1, P2, P3, P4",
+    ),
+    (
+        "contracts.atheer-platform.pagerduty.default_severity",
+        "critical",
+        "default_severity: 'critical' is not a severity",
+        "P1, P2, P3, P4",
+    ),
     ("contracts.sonar-billing.pagerduty.urgency", "high", "pagerduty.urgency: unknown field", "service_ids"),
     ("contracts.sonarqube-support.holidays.country", "XX", "holidays.country", "holidays package supports"),
     ("contracts.sonarqube-support.holidays.subdiv", "ZZ", "holidays.subdiv: 'ZZ' is not a subdivision of CH", "GE"),

@@ -19,14 +19,9 @@ from typing import Any, NoReturn
 from sla_core import settings
 from sla_core.errors import SlaError
 from sla_core.holiday_sets import holiday_problem
+from sla_core.policy import outlines
 from sla_core.reminder_stages import Thresholds
 
-POLICY_IDS = ("sonar-software", "sonoran-servers", "sonarsource", "atheer", "resonate")
-SONARSOURCE = "sonarsource"
-SONARSOURCE_TIERS = ("core", "standard", "enterprise")
-SONARSOURCE_REGIONS = ("emea", "americas", "apac")
-DEFAULT_COMPONENTS = ("platform",)
-POLICY_COMPONENTS: Mapping[str, tuple[str, ...]] = MappingProxyType({"sonoran-servers": ("web", "mail", "hypervisor")})
 PERSPECTIVES = ("customer", "provider")
 
 _CONTRACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -34,7 +29,6 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,20}$")
 _USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{8,20}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{8,20}$")
 _PAGERDUTY_ID = re.compile(r"^P[A-Z0-9]{5,13}$")
-_SEVERITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _FEE = re.compile(r"^\d+(\.\d+)?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -177,16 +171,18 @@ def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> 
 
 def _parse_contract(fields: _Fields) -> Contract:
     fields.only(CONTRACT_KEYS)
-    policy = fields.choice("policy", POLICY_IDS)
-    if policy == SONARSOURCE:
-        tier: str | None = fields.choice("tier", SONARSOURCE_TIERS)
-        region: str | None = fields.choice("region", SONARSOURCE_REGIONS)
+    policy = fields.choice("policy", tuple(outlines()))
+    outline = outlines()[policy]
+    tier = region = None
+    if outline.tiers:
+        tier = fields.choice("tier", outline.tiers)
     else:
-        fields.absent("tier", f"only the {SONARSOURCE} policy has tiers")
-        fields.absent("region", f"only the {SONARSOURCE} policy has support regions")
-        tier = region = None
-    allowed_components = POLICY_COMPONENTS.get(policy, DEFAULT_COMPONENTS)
-    components = fields.subset("components", allowed_components) or allowed_components
+        fields.absent("tier", f"{policy} has no tiers")
+    if outline.regions:
+        region = fields.choice("region", outline.regions)
+    else:
+        fields.absent("region", f"{policy} has no support regions")
+    components = fields.subset("components", outline.components) or outline.components
     escalation_group = fields.text("escalation_group", _GROUP_ID, "a Slack user group id such as S0123456789", False)
     return Contract(
         id=fields.contract or "",
@@ -202,23 +198,28 @@ def _parse_contract(fields: _Fields) -> Contract:
         escalation_group=escalation_group or None,
         record_downtime=frozenset(fields.ids("record_downtime")),
         resolve=frozenset(fields.ids("resolve")),
-        pagerduty=_parse_pagerduty(fields.nested("pagerduty")),
+        pagerduty=_parse_pagerduty(fields.nested("pagerduty"), outline.severities),
         holidays=_parse_holidays(fields.nested("holidays")),
         reminders=_parse_reminders(fields.nested("reminders")),
     )
 
 
-def _parse_pagerduty(fields: _Fields | None) -> PagerDutyMapping:
+def _parse_pagerduty(fields: _Fields | None, severities: tuple[str, ...]) -> PagerDutyMapping:
     if fields is None:
         return PagerDutyMapping()
     fields.only(PAGERDUTY_KEYS)
     service_ids = fields.text_list("service_ids", _PAGERDUTY_ID, "PagerDuty service ids such as PF9KMXH")
+    accepted = f"a severity of the policy: {', '.join(severities)}"
+    by_name = {s.lower(): s for s in severities}
     priorities: dict[str, str] = {}
     for priority, severity in fields.table("priorities").items():
-        if not isinstance(severity, str) or not _SEVERITY.match(severity):
-            fields.fail(f"priorities.{priority}", f"{severity!r} is not a severity id", "a severity id of the policy")
-        priorities[priority] = severity
-    default = fields.text("default_severity", _SEVERITY, "a severity id of the policy", False)
+        if not isinstance(severity, str) or severity.lower() not in by_name:
+            fields.fail(f"priorities.{priority}", f"{severity!r} is not a severity of this policy", accepted)
+        priorities[priority] = by_name[severity.lower()]
+    default = fields.free_text("default_severity")
+    if default is not None and default.lower() not in by_name:
+        fields.fail("default_severity", f"{default!r} is not a severity of this policy", accepted)
+    default = by_name[default.lower()] if default else None
     return PagerDutyMapping(tuple(service_ids), MappingProxyType(priorities), default or None)
 
 

@@ -387,6 +387,35 @@ def _all() -> dict[str, Policy]:
     return {p.id: p for p in (load_policy_file(f) for f in sorted(POLICY_DIR.glob("*.toml")))}
 
 
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """The names a contracts file may use for a policy, read without validating the whole policy."""
+
+    tiers: tuple[str, ...]
+    regions: tuple[str, ...]
+    severities: tuple[str, ...]
+    components: tuple[str, ...]
+
+
+@cache
+def outlines() -> dict[str, Outline]:
+    """Policy id → its tiers, regions, severities and components, straight from the TOML files.
+
+    Cheap (no calendars or holidays are built), so configuration can be checked against the policies at
+    cold start; the policies themselves are fully validated on first use and by the test suite.
+    """
+    found: dict[str, Outline] = {}
+    for path in sorted(POLICY_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        found[path.stem] = Outline(
+            tiers=tuple(data.get("tiers", {})),
+            regions=tuple(data.get("regions", {})),
+            severities=tuple(s["id"] for s in data.get("severities", [])),
+            components=tuple(data.get("components", ["platform"])),
+        )
+    return found
+
+
 def policy_ids() -> tuple[str, ...]:
     """The ids of all shipped policies."""
     return tuple(_all())
