@@ -4,108 +4,36 @@ each template route answered by the real handler, a scheduled tick, the outbox, 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local_stack.dynamodb import free_port, port_free
 from tests.conftest import FIXTURES, ROOT
+from tests.integration.stack_runner import (
+    PAGERDUTY_SECRET,
+    READY,
+    SIGNING_SECRET,
+    RunningStack,
+    post,
+    running_stack,
+    stack_env,
+)
 from tests.signing import pagerduty_headers, slack_headers, slash_command_body
 
 pytestmark = pytest.mark.integration
 
-SIGNING_SECRET = "stack-test-signing-secret"
-PAGERDUTY_SECRET = "stack-test-pagerduty-secret"
-READY = "slaops local stack ready in"
-BANNER_END = "Ctrl-C to stop."
-
-
-@dataclass
-class RunningStack:
-    process: subprocess.Popen[str]
-    api: str
-    dynamodb_port: int
-    outbox: Path
-    output: list[str]
-
-
-def stack_env(api_port: int, dynamodb_port: int, outbox: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "PAGERDUTY_"))}
-    env.update(
-        {
-            "LOCAL_API_PORT": str(api_port),
-            "LOCAL_DYNAMODB_PORT": str(dynamodb_port),
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "PAGERDUTY_WEBHOOK_SECRET": PAGERDUTY_SECRET,
-            "SLACK_OUTBOX": str(outbox),
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def follow(process: subprocess.Popen[str], output: list[str], marker: str) -> threading.Event:
-    """Collect the process's output lines in a thread; the event is set once `marker` has been printed."""
-    seen = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if marker in line:
-                seen.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    return seen
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    api_port, dynamodb_port = free_port(), free_port()
-    outbox = tmp_path_factory.mktemp("stack") / "slack-outbox.jsonl"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local_stack"],
-        cwd=ROOT,
-        env=stack_env(api_port, dynamodb_port, outbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    banner_printed = follow(process, output, BANNER_END)
-    try:
-        if not banner_printed.wait(timeout=90):
-            pytest.fail("local stack did not start:\n" + "".join(output))
-        yield RunningStack(process, f"http://127.0.0.1:{api_port}", dynamodb_port, outbox, output)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running
 
 
 def test_the_banner_prints_every_url(stack: RunningStack) -> None:

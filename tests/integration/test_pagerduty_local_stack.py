@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from local_stack.dynamodb import free_port
-from tests.conftest import FIXTURES, ROOT
-from tests.integration.test_local_stack import BANNER_END, PAGERDUTY_SECRET, RunningStack, follow, post, stack_env
+from tests.conftest import FIXTURES
+from tests.integration.stack_runner import (
+    PAGERDUTY_SECRET,
+    RunningStack,
+    post,
+    running_stack,
+)
 from tests.signing import pagerduty_headers
 
 pytestmark = pytest.mark.integration
@@ -22,29 +23,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    api_port, dynamodb_port = free_port(), free_port()
-    outbox = tmp_path_factory.mktemp("pd-stack") / "slack-outbox.jsonl"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local_stack"],
-        cwd=ROOT,
-        env=stack_env(api_port, dynamodb_port, outbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    ready = follow(process, output, BANNER_END)
-    try:
-        if not ready.wait(timeout=90):
-            pytest.fail("local stack did not start:\n" + "".join(output))
-        yield RunningStack(process, f"http://127.0.0.1:{api_port}", dynamodb_port, outbox, output)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_stack(tmp_path_factory.mktemp("pd-stack")) as running:
+        yield running
 
 
 def entries(outbox: Path) -> list[dict[str, Any]]:

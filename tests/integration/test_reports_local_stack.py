@@ -16,9 +16,6 @@ the stack's own real-time ticks never reach it; then `POST /_local/tick?at=...` 
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,13 +23,15 @@ from typing import Any
 
 import pytest
 
-from local_stack.dynamodb import free_port
 from sla_core.contracts import load_contracts
 from sla_core.incident_service import record_event
 from sla_core.incident_state import IncidentEvent
 from sla_core.storage import models
-from tests.conftest import ROOT
-from tests.integration.test_local_stack import BANNER_END, RunningStack, follow, post, stack_env
+from tests.integration.stack_runner import (
+    RunningStack,
+    post,
+    running_stack,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -43,29 +42,8 @@ CET = datetime.fromisoformat("2030-01-14T10:00:00+01:00").tzinfo
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    api_port, dynamodb_port = free_port(), free_port()
-    outbox = tmp_path_factory.mktemp("reports-stack") / "slack-outbox.jsonl"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local_stack"],
-        cwd=ROOT,
-        env=stack_env(api_port, dynamodb_port, outbox),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    if not follow(process, output, BANNER_END).wait(timeout=90):
-        process.kill()
-        pytest.fail("local stack did not start:\n" + "".join(output))
-    try:
-        yield RunningStack(process, f"http://127.0.0.1:{api_port}", dynamodb_port, outbox, output)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_stack(tmp_path_factory.mktemp("reports-stack")) as running:
+        yield running
 
 
 def seed_history(dynamodb_port: int) -> None:

@@ -8,6 +8,7 @@ of the contract's incidents opened in the period whose first response was, or is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -50,16 +51,28 @@ def recorded_downtime(contract: Contract, component: str, period: Period, now: d
     return intervals
 
 
-def missed_responses(contract: Contract, period: Period, now: datetime) -> int:
-    """Incidents opened in the period whose first response came after its deadline, or has not come by a past one."""
-    missed = 0
+@dataclass(frozen=True, slots=True)
+class MissedResponse:
+    """A ticket whose initial response came late, or has not come by a deadline already past."""
+
+    incident_id: str
+    title: str
+    opened_at: datetime
+    due_at: datetime
+
+
+def missed_initial_responses(contract: Contract, period: Period, now: datetime) -> list[MissedResponse]:
+    """Incidents opened in the period whose initial response was missed as of `now` (contract-index query)."""
+    missed: list[MissedResponse] = []
     for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
         if item.opened_at >= period.end_at:
             continue
-        for deadline in item.deadlines:
-            if deadline.name.startswith(INITIAL_RESPONSE + "@"):
-                done = deadline.met_at
-                missed += int(done > deadline.due_at if done is not None else deadline.due_at < now)
+        for deadline in item.deadlines or []:
+            if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
+                continue
+            done = deadline.met_at
+            if done > deadline.due_at if done is not None else deadline.due_at < now:
+                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at))
     return missed
 
 
@@ -72,7 +85,7 @@ def estimate_for_contract(contract: Contract, period_text: str | None, now: date
     zone = policy.zone_for(policy.region(contract.region))
     text = period_text or current_period_text(terms.period, zone, now, terms.fiscal_year_start_month)
     period = parse_period(text, terms.period, zone, terms.fiscal_year_start_month)
-    missed = missed_responses(contract, period, now) if terms.mechanism == "missed_responses" else None
+    missed = len(missed_initial_responses(contract, period, now)) if terms.mechanism == "missed_responses" else None
     estimates = []
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []

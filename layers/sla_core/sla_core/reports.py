@@ -17,19 +17,18 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sla_core.availability import Downtime, Kind, downtime
+from sla_core.availability import Downtime
+from sla_core.contract_credit import missed_initial_responses, recorded_downtime
 from sla_core.contracts import Contract
 from sla_core.credits import CreditEstimate, estimate_credit
 from sla_core.instants import from_micros
 from sla_core.periods import Period, month_period, quarter_period
 from sla_core.policy import Policy, load_policy
 from sla_core.slack_format import date_token, escape
-from sla_core.storage import repository
 from sla_core.storage.delivery import Draft
 
 REPORT_PURPOSE, CLAIM_PURPOSE = "report", "claim_reminder"
 CLAIM_REMINDERS = (("7d", timedelta(days=7), "7 days"), ("1d", timedelta(days=1), "1 day"))
-INITIAL_RESPONSE = "initial_response"
 MAX_LISTED = 10
 _claimed: set[str] = set()
 
@@ -93,43 +92,6 @@ def jobs_due(contract: Contract, now: datetime) -> list[ReportJob]:
 
 
 # -- inputs from storage ----------------------------------------------------------------------------
-
-
-def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
-    """The component's stored downtime overlapping the period (an open interval counts until `now`)."""
-    found: list[Downtime] = []
-    for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
-        end = item.ended_at or min(now, period.end_at)
-        if end <= item.started_at:
-            continue
-        kind = Kind(item.reason) if item.reason in {k.value for k in Kind} else Kind.UNPLANNED
-        found.append(downtime(item.started_at, end, kind, None, component))
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class MissedResponse:
-    """A ticket whose initial response came late or not at all."""
-
-    incident_id: str
-    title: str
-    opened_at: datetime
-    due_at: datetime
-
-
-def missed_initial_responses(contract: Contract, period: Period, now: datetime) -> list[MissedResponse]:
-    """Incidents opened in the period whose initial response was missed as of `now` (contract-index query)."""
-    missed: list[MissedResponse] = []
-    for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
-        if item.opened_at >= period.end_at:
-            continue
-        for deadline in item.deadlines or []:
-            if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
-                continue
-            late = deadline.met_at > deadline.due_at if deadline.met_at is not None else deadline.due_at <= now
-            if late:
-                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at))
-    return missed
 
 
 def _estimate(contract: Contract, policy: Policy, label: str, component: str, intervals: Sequence[Downtime],

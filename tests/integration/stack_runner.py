@@ -1,0 +1,102 @@
+"""Starting `python -m local_stack` as a real subprocess for integration tests, and talking to it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from local_stack.dynamodb import free_port
+from tests.conftest import ROOT
+
+SIGNING_SECRET = "stack-test-signing-secret"
+PAGERDUTY_SECRET = "stack-test-pagerduty-secret"
+READY = "slaops local stack ready in"
+BANNER_END = "Ctrl-C to stop."
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    api: str
+    dynamodb_port: int
+    outbox: Path
+    output: list[str]
+
+
+def stack_env(api_port: int, dynamodb_port: int, outbox: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "PAGERDUTY_"))}
+    env.update(
+        {
+            "LOCAL_API_PORT": str(api_port),
+            "LOCAL_DYNAMODB_PORT": str(dynamodb_port),
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "PAGERDUTY_WEBHOOK_SECRET": PAGERDUTY_SECRET,
+            "SLACK_OUTBOX": str(outbox),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def follow(process: subprocess.Popen[str], output: list[str], marker: str) -> threading.Event:
+    """Collect the process's output lines in a thread; the event is set once `marker` has been printed."""
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            if marker in line:
+                seen.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return seen
+
+
+@contextmanager
+def running_stack(directory: Path) -> Iterator[RunningStack]:
+    """The local stack on free ports with its outbox in `directory`; stopped with SIGTERM afterwards."""
+    api_port, dynamodb_port = free_port(), free_port()
+    outbox = directory / "slack-outbox.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_stack"],
+        cwd=ROOT,
+        env=stack_env(api_port, dynamodb_port, outbox),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    banner_printed = follow(process, output, BANNER_END)
+    try:
+        if not banner_printed.wait(timeout=90):
+            pytest.fail("local stack did not start:\n" + "".join(output))
+        yield RunningStack(process, f"http://127.0.0.1:{api_port}", dynamodb_port, outbox, output)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
