@@ -12,8 +12,10 @@ from tests.conftest import ROOT
 
 MANIFEST: dict[str, Any] = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text())
 # The Web API methods slaops calls (slack_sdk method names) and the bot scope each needs.
-SCOPE_OF = {"chat_postMessage": "chat:write", "chat_update": "chat:write", "users_info": "users:read",
-            "usergroups_users_list": "usergroups:read"}  # fmt: skip
+HISTORY = ("channels:history", "groups:history")  # public and private channels
+SCOPE_OF = {"chat_postMessage": ("chat:write",), "chat_update": ("chat:write",), "users_info": ("users:read",),
+            "usergroups_users_list": ("usergroups:read",), "conversations_replies": HISTORY,
+            "conversations_history": HISTORY}  # fmt: skip
 
 
 def test_every_request_url_is_the_slack_route(template: Template) -> None:
@@ -32,4 +34,6 @@ def test_bot_scopes_are_the_ones_the_code_uses() -> None:
     source = "\n".join(path.read_text() for path in (ROOT / "layers" / "sla_core" / "sla_core").glob("*.py"))
     called = {method for method in SCOPE_OF if re.search(rf"\.{method}\(", source)}
     assert called == set(SCOPE_OF)  # each method is really called somewhere
-    assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted({"commands", *SCOPE_OF.values()})
+    assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted(
+        {"commands", *(s for scopes in SCOPE_OF.values() for s in scopes)}
+    )
