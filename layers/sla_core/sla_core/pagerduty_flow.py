@@ -31,8 +31,9 @@ from sla_core.pagerduty_events import (
     parse_body,
     parse_event,
 )
+from sla_core.reports import claim_reminders
 from sla_core.slack_post import SlackPoster
-from sla_core.storage import repository
+from sla_core.storage import delivery, repository
 from sla_core.storage.models import IncidentItem
 
 logger = logging.getLogger(__name__)
@@ -127,3 +128,5 @@ def _summary(item: IncidentItem, contract: Contract, poster: SlackPoster, now: d
     summary = month_to_date(item, contract, now)
     if summary is not None:
         reply(item, poster, resolve_summary(summary, contract))
+        for draft in claim_reminders(contract, summary.estimate, now):  # the sweep posts them when due
+            delivery.create_post(draft, now=now)

@@ -163,26 +163,40 @@ def _termination_line(estimate: CreditEstimate) -> str | None:
     return f":warning: *Termination right*: {escape(right.basis)} It can be used until {until}."
 
 
-def _claim_reminders(contract: Contract, estimate: CreditEstimate, key: str, now: datetime) -> list[Draft]:
+def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime) -> list[Draft]:
+    """Reminders 7 days and 1 day before each claim window of the estimate closes (those still ahead).
+
+    A credit claimed per outage (Sonoran: 72 h after each) has a window per outage; others one per period.
+    Post ids are the window's own deadline, so the monthly report and the resolve of the incident that
+    opened the window schedule the same posts, and the conditional create keeps one of each.
+    """
     claim = estimate.claim
     if estimate.amount <= 0 or claim.deadline is None:
         return []
-    deadline = from_micros(claim.deadline, estimate.zone)
-    drafts: list[Draft] = []
-    for tag, before, words in CLAIM_REMINDERS:
-        send_at = deadline - before
-        if send_at <= now:
-            continue
-        text = (
-            f":alarm_clock: *Claim window closes in {words}*: the {estimate.period.label} credit of "
-            f"{estimate.amount:.2f} {estimate.currency} on {escape(contract.name)} must be claimed by "
-            f"{date_token(deadline, estimate.zone)}."
-            + (f" Submit to {escape(claim.submit_to)}." if claim.submit_to else "")
+    zone = estimate.zone
+    credit = f"{estimate.amount:.2f} {estimate.currency} estimated for {estimate.period.label}"
+    windows = [
+        (from_micros(deadline, zone), f"the outage of {date_token(from_micros(outage.start, zone), zone)} ({credit})")
+        for outage, deadline in claim.per_outage
+    ] or [
+        (
+            from_micros(claim.deadline, zone),
+            f"the {estimate.period.label} credit of {estimate.amount:.2f} {estimate.currency}",
         )
-        drafts.append(
-            Draft(f"claim#{contract.id}#{key}#{tag}", CLAIM_PURPOSE, contract.slack_channel, text, send_at,
-                  contract_id=contract.id)
-        )  # fmt: skip
+    ]
+    drafts: list[Draft] = []
+    for deadline, what in windows:
+        for tag, before, words in CLAIM_REMINDERS:
+            send_at = deadline - before
+            if send_at <= now:
+                continue
+            text = (
+                f":alarm_clock: *Claim window closes in {words}*: {what} on {escape(contract.name)} must be "
+                f"claimed by {date_token(deadline, zone)}."
+                + (f" Submit to {escape(claim.submit_to)}." if claim.submit_to else "")
+            )
+            post_id = f"claim#{contract.id}#{estimate.component}#{deadline.isoformat()}#{tag}"
+            drafts.append(Draft(post_id, CLAIM_PURPOSE, contract.slack_channel, text, send_at, contract_id=contract.id))
     return drafts
 
 
@@ -221,7 +235,7 @@ def _monthly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
         if termination:
             lines.append(termination)
         lines.extend(_readings_text(estimate))
-        reminders += _claim_reminders(contract, estimate, f"{period.label}#{component}", now)
+        reminders += claim_reminders(contract, estimate, now)
     return [_draft(job, contract, lines, now), *reminders]
 
 
@@ -253,4 +267,4 @@ def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]
         return [_draft(job, contract, lines, now)]
     estimate = _estimate(contract, policy, quarter.label, policy.component(None), (), missed=len(missed))
     lines += [_money_line(contract, estimate), _claim_text(estimate), *_readings_text(estimate)]
-    return [_draft(job, contract, lines, now), *_claim_reminders(contract, estimate, quarter.label, now)]
+    return [_draft(job, contract, lines, now), *claim_reminders(contract, estimate, now)]
