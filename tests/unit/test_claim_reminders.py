@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sla_core.availability import downtime
 from sla_core.contracts import load_contracts
