@@ -246,6 +246,11 @@ def test_ack_update_and_resolve_by_command_with_authorization(fresh: Side) -> No
     # The resolve recorded the outage 14:30Z-14:55Z on the contract's component.
     (down,) = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
     assert (down.started_at, down.ended_at) == (item.opened_at, item.resolved_at)
+    # The resolve also replied in the card's thread with the month so far: 25 min down of March 2026 in New
+    # York (44,580 min, DST month): per-minute credit 25 x 2400.00 / 44,580 = 1.3459 -> 1.35 USD; Sonar
+    # Software states no claim deadline.
+    (summary,) = [c.args["text"] for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    assert "Estimated credit: 1.35 USD" in summary and "Claim deadline: none" in summary
     # Each change updated the card in the channel; the resolved card has no buttons left.
     updates = fresh.stub.of("chat.update")
     assert len(updates) == 3

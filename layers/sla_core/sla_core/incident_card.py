@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.availability import Downtime, Kind, downtime
+from sla_core.contract_credit import recorded_downtime
 from sla_core.contracts import Contract
 from sla_core.credits import CreditEstimate, estimate_credit
 from sla_core.errors import SlaError
@@ -23,7 +23,6 @@ from sla_core.instants import from_micros, require_aware, to_micros
 from sla_core.periods import month_of
 from sla_core.policy import load_policy
 from sla_core.slack_format import date_token, duration_text, escape, local_time
-from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 from sla_core.tracking import TrackedDeadline
 
@@ -179,12 +178,7 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
     policy = load_policy(contract.policy)
     zone = policy.zone_for(contract.region)
     period = month_of(to_micros(require_aware(item.resolved_at or now)), zone)
-    start, end = period.start_at, period.end_at
-    intervals: list[Downtime] = []
-    for interval in repository.downtime_between(contract.id, item.component, start, end):
-        ended = interval.ended_at or max(now, interval.started_at + timedelta(microseconds=1))
-        if ended > interval.started_at:
-            intervals.append(downtime(interval.started_at, ended, Kind.UNPLANNED, component=item.component))
+    intervals = recorded_downtime(contract, item.component, period, now)
     try:
         estimate = estimate_credit(
             policy,

@@ -9,13 +9,15 @@ card can in rare cases be posted twice, never lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from pynamodb.exceptions import PutError
 
 from sla_core.contracts import Contract
-from sla_core.incident_card import card
+from sla_core.incident_card import card, month_to_date, resolve_summary
+from sla_core.reports import claim_reminders
 from sla_core.slack_post import SlackPoster
-from sla_core.storage import repository
+from sla_core.storage import delivery, repository
 from sla_core.storage.models import IncidentItem
 from sla_core.tracking import TrackedDeadline
 
@@ -66,3 +68,15 @@ def reply(item: IncidentItem, poster: SlackPoster, text: str) -> str | None:
     if item.slack_channel is None or item.slack_ts is None:
         return None
     return poster.post_message(item.slack_channel, text, thread_ts=item.slack_ts)
+
+
+def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
+    """On resolve of an incident whose component counts toward availability: reply with the month to date,
+    the estimated credit and the claim deadline, and schedule the claim-window reminders (the sweep posts them)."""
+    if item.component not in contract.components:
+        return
+    summary = month_to_date(item, contract, now)
+    if summary is not None:
+        reply(item, poster, resolve_summary(summary, contract))
+        for draft in claim_reminders(contract, summary.estimate, now):
+            delivery.create_post(draft, now=now)

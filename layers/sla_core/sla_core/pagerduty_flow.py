@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sla_core.contracts import Contract, ContractsConfig
-from sla_core.incident_card import event_reply, month_to_date, resolve_summary
-from sla_core.incident_posting import post_card, refresh_card, reply
+from sla_core.incident_card import event_reply
+from sla_core.incident_posting import after_resolve, post_card, refresh_card, reply
 from sla_core.incident_service import RecordResult, record_event
 from sla_core.incident_state import RESOLVED
 from sla_core.pagerduty_events import (
@@ -31,9 +31,8 @@ from sla_core.pagerduty_events import (
     parse_body,
     parse_event,
 )
-from sla_core.reports import claim_reminders
 from sla_core.slack_post import SlackPoster
-from sla_core.storage import delivery, repository
+from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
 logger = logging.getLogger(__name__)
@@ -107,7 +106,7 @@ def _show(
         if result.appended and not posted:
             refresh_card(item, contract, result.deadlines, poster)
         if result.became_resolved and contract is not None:
-            _summary(item, contract, poster, now)
+            after_resolve(item, contract, poster, now)
         return
     if not result.appended and not repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP):
         return  # a duplicate whose reply was already posted
@@ -116,17 +115,6 @@ def _show(
     event = incident_event(parsed, contract)
     reply(item, poster, event_reply(event, result.deadlines, contract, label=parsed.label, severity=item.severity))
     if parsed.kind == RESOLVED and result.state.status == RESOLVED and contract is not None:
-        _summary(item, contract, poster, now)
+        after_resolve(item, contract, poster, now)
     if result.appended:
         repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)
-
-
-def _summary(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
-    """On resolve of an incident whose component counts toward availability: month to date, credit, claim."""
-    if item.component not in contract.components:
-        return
-    summary = month_to_date(item, contract, now)
-    if summary is not None:
-        reply(item, poster, resolve_summary(summary, contract))
-        for draft in claim_reminders(contract, summary.estimate, now):  # the sweep posts them when due
-            delivery.create_post(draft, now=now)

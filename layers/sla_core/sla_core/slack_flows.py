@@ -26,7 +26,7 @@ from sla_core.credits import CreditEstimate
 from sla_core.deadlines import compute_deadline
 from sla_core.errors import InputError, SlaError
 from sla_core.incident_card import event_reply
-from sla_core.incident_service import DEFAULT_THRESHOLDS, deadlines_of, record_event, terms_for
+from sla_core.incident_service import deadlines_of, record_event, terms_for
 from sla_core.incident_state import IncidentEvent
 from sla_core.instants import from_micros, to_micros
 from sla_core.periods import Period, parse_period
@@ -203,7 +203,6 @@ class Flows:
             title=title,
             component=contract.components[0],
             source_id=inv.trigger_id,
-            thresholds=contract.reminders,
         )
         item = result.incident
         zone = contract_zone(contract)
@@ -231,11 +230,12 @@ class Flows:
             contract=contract,
             source=SOURCE,
             recorded_at=inv.now,
-            thresholds=contract.reminders if contract else DEFAULT_THRESHOLDS,
         )
         if result.appended:
             incident_posting.refresh_card(result.incident, contract, result.deadlines, self.slack.poster)
             incident_posting.reply(result.incident, self.slack.poster, event_reply(event, result.deadlines, contract))
+        if result.became_resolved and contract is not None:
+            incident_posting.after_resolve(result.incident, contract, self.slack.poster, inv.now)
         zone = contract_zone(contract) if contract else UTC
         verb = {"acknowledged": "acknowledged", "update": "posted an update to", "resolved": "resolved"}[kind]
         head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
