@@ -8,6 +8,7 @@ of the contract's incidents opened in the period whose first response was, or is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from sla_core.contracts import Contract
 from sla_core.credits import CreditEstimate, estimate_credit
 from sla_core.errors import PolicyError
 from sla_core.periods import Period, parse_period
-from sla_core.policy import load_policy
+from sla_core.policy import Policy, load_policy
 from sla_core.storage import repository
 
 INITIAL_RESPONSE = "initial_response"
@@ -89,17 +90,30 @@ def estimate_for_contract(contract: Contract, period_text: str | None, now: date
     estimates = []
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []
-        estimates.append(
-            estimate_credit(
-                policy,
-                text,
-                fee=contract.fee,
-                intervals=intervals,
-                tier=contract.tier,
-                region=contract.region,
-                component=component,
-                missed_responses=missed,
-                currency=contract.currency,
-            )
-        )
+        estimates.append(contract_estimate(contract, policy, text, component, intervals, missed=missed))
     return estimates
+
+
+def contract_estimate(
+    contract: Contract,
+    policy: Policy,
+    period_label: str,
+    component: str,
+    intervals: Sequence[Downtime],
+    *,
+    missed: int | None = None,
+    failed_months: Sequence[str] = (),
+) -> CreditEstimate:
+    """`estimate_credit` with the contract's own fee, currency, tier and region."""
+    return estimate_credit(
+        policy,
+        period_label,
+        fee=contract.fee,
+        intervals=intervals,
+        tier=contract.tier,
+        region=contract.region,
+        component=component,
+        missed_responses=missed,
+        currency=contract.currency,
+        failed_months=failed_months,
+    )

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.contract_credit import recorded_downtime
+from sla_core.contract_credit import contract_estimate, recorded_downtime
 from sla_core.contracts import Contract
-from sla_core.credits import CreditEstimate, estimate_credit
+from sla_core.credits import CreditEstimate
 from sla_core.errors import SlaError
 from sla_core.incident_state import IncidentEvent
 from sla_core.instants import from_micros, require_aware, to_micros
@@ -180,16 +180,7 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
     period = month_of(to_micros(require_aware(item.resolved_at or now)), zone)
     intervals = recorded_downtime(contract, item.component, period, now)
     try:
-        estimate = estimate_credit(
-            policy,
-            period.label,
-            fee=contract.fee,
-            intervals=intervals,
-            tier=contract.tier,
-            region=contract.region,
-            component=item.component,
-            currency=contract.currency,
-        )
+        estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
     except SlaError:
         return None
     return MonthToDate(estimate, len(intervals))

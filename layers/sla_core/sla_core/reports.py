@@ -11,16 +11,14 @@ open, reminders are scheduled 7 days and 1 day before it closes. Figures come fr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sla_core.availability import Downtime
-from sla_core.contract_credit import missed_initial_responses, recorded_downtime
+from sla_core.contract_credit import contract_estimate, missed_initial_responses, recorded_downtime
 from sla_core.contracts import Contract
-from sla_core.credits import CreditEstimate, estimate_credit
+from sla_core.credits import CreditEstimate
 from sla_core.instants import from_micros
 from sla_core.periods import Period, month_period, quarter_period
 from sla_core.policy import Policy, load_policy
@@ -94,22 +92,6 @@ def jobs_due(contract: Contract, now: datetime) -> list[ReportJob]:
 # -- inputs from storage ----------------------------------------------------------------------------
 
 
-def _estimate(contract: Contract, policy: Policy, label: str, component: str, intervals: Sequence[Downtime],
-              *, missed: int | None = None, failed_months: Sequence[str] = ()) -> CreditEstimate:  # fmt: skip
-    return estimate_credit(
-        policy,
-        label,
-        fee=contract.fee,
-        intervals=intervals,
-        tier=contract.tier,
-        region=contract.region,
-        component=component,
-        missed_responses=missed,
-        currency=contract.currency,
-        failed_months=failed_months,
-    )
-
-
 def failed_months_before(
     contract: Contract, policy: Policy, period: Period, component: str, now: datetime
 ) -> list[str]:
@@ -123,7 +105,7 @@ def failed_months_before(
     for back in range(1, terms.window_months):
         index = start.year * 12 + start.month - 1 - back
         month = month_period(index // 12, index % 12 + 1, zone)
-        estimate = _estimate(
+        estimate = contract_estimate(
             contract, policy, month.label, component, recorded_downtime(contract, component, month, now)
         )
         if estimate.target_met is False:
@@ -221,7 +203,7 @@ def _monthly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now)
         failed = failed_months_before(contract, policy, period, component, now)
-        estimate = _estimate(contract, policy, period.label, component, intervals, failed_months=failed)
+        estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
         m = estimate.availability
         if m is not None:
             verdict = "met" if m.met else "missed"
@@ -265,6 +247,6 @@ def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]
         lines.append(f"• and {len(missed) - MAX_LISTED} more")
     if not ends:
         return [_draft(job, contract, lines, now)]
-    estimate = _estimate(contract, policy, quarter.label, policy.component(None), (), missed=len(missed))
+    estimate = contract_estimate(contract, policy, quarter.label, policy.component(None), (), missed=len(missed))
     lines += [_money_line(contract, estimate), _claim_text(estimate), *_readings_text(estimate)]
     return [_draft(job, contract, lines, now), *claim_reminders(contract, estimate, now)]
