@@ -45,8 +45,14 @@ run: install
 # Every check: lint, types, unit and integration tests (DynamoDB Local started by the tests), template, build.
 test: lint typecheck unit template build
 
-bench: install
-	$(BIN)/python -m bench
+# The Lambda-like interpreter for the Slack cold start: only the layer's and the function's requirements.
+.venv-runtime/.installed: layers/sla_core/requirements.txt functions/slack/requirements.txt
+	$(PY) -m venv .venv-runtime
+	.venv-runtime/bin/pip install --quiet -r layers/sla_core/requirements.txt -r functions/slack/requirements.txt
+	touch $@
+
+bench: install .venv-runtime/.installed
+	SLAOPS_COLD_PYTHON=.venv-runtime/bin/python $(BIN)/python -m bench
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
