@@ -37,6 +37,7 @@ def test_trigger_sets_deadlines_and_due_index_and_a_duplicate_changes_nothing(ta
     assert before is not None
     assert {d.due_at for d in before.deadlines} == {T0 + timedelta(minutes=30), T0 + timedelta(hours=4)}
     assert before.next_due_at == T0 + timedelta(minutes=15)
+    assert before.open_contract == "resonate-ems"  # in the sparse open-index while open
     assert not record("pd-A", event("e1", "triggered", 0, "P1"))
     after = repository.get_incident("pd-A")
     assert after is not None and after.version == before.version
@@ -51,6 +52,7 @@ def test_out_of_order_delivery_ends_in_the_state_the_timestamps_imply(table: str
     assert item.status == "resolved" and item.opened_at == T0
     assert item.acknowledged_at == T0 + timedelta(minutes=20)
     assert item.next_due_at is None and item.due_shard is None  # resolved: out of the due index
+    assert item.open_contract is None  # and out of the open-index
     # The outage counted toward availability: opened 10:00 -> resolved 10:50.
     (interval,) = repository.downtime_between("resonate-ems", "platform", T0, T0 + timedelta(days=1))
     assert (interval.started_at, interval.ended_at) == (T0, T0 + timedelta(minutes=50))

@@ -76,7 +76,27 @@ def test_contract_index_lists_a_contracts_incidents_in_opening_order(table: str)
     found = repository.contract_incidents("atheer-platform")
     assert [item.incident_id for item in found] == ["pd-A"]
     assert repository.contract_incidents("atheer-platform", opened_since=T0 + timedelta(seconds=1)) == []
-    assert [item.incident_id for item in repository.open_incidents(found)] == ["pd-A"]
+
+
+def test_the_open_index_holds_a_contracts_open_incidents_only(table: str) -> None:
+    for incident_id in ("pd-O1", "pd-O2", "pd-O3"):
+        item = incident(incident_id, due=None, contract="atheer-platform")
+        repository.set_open(item)
+        repository.create_incident(item)
+    other = incident("pd-X", due=None, contract="resonate-ems")
+    repository.set_open(other)
+    repository.create_incident(other)
+
+    def resolve(item: IncidentItem) -> None:
+        item.status = repository.RESOLVED
+        repository.set_open(item)
+
+    repository.update_incident("pd-O2", resolve)
+    assert sorted(item.incident_id for item in repository.open_contract_incidents("atheer-platform")) == [
+        "pd-O1",
+        "pd-O3",
+    ]
+    assert [item.incident_id for item in repository.open_contract_incidents("resonate-ems")] == ["pd-X"]
 
 
 def test_the_timeline_is_append_only_and_in_time_order(table: str) -> None:

@@ -139,6 +139,7 @@ def _refresh(
         Deadline(name=t.key, due_at=t.due_at, met_at=t.met_at)  # type: ignore[no-untyped-call]
         for t in tracked
     ]
+    repository.set_open(item)
     all_stages = [s for t in tracked for s in stages(t, thresholds)]
     repository.set_next_due(item, next_due(all_stages, set(item.reminders_sent or ())) if state.is_open else None)
     return tracked

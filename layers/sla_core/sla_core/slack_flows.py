@@ -262,7 +262,7 @@ class Flows:
         found: list[tuple[datetime, str]] = []
         for contract in contracts:
             zone = contract_zone(contract)
-            for item in repository.open_incidents(repository.contract_incidents(contract.id)):
+            for item in repository.open_contract_incidents(contract.id):
                 tracked: list[TrackedDeadline] = deadlines_of(item, contract)
                 due = min((t.due_at for t in tracked if t.met_at is None), default=datetime.max.replace(tzinfo=UTC))
                 found.append((due, incident_lines(item, tracked, now, zone)))

@@ -2,7 +2,8 @@
 
 Items and their keys:
 - incident:  pk `INCIDENT#<id>`, sk `INCIDENT`; versioned (optimistic locking). While open it carries
-  `due_shard` + `next_due_at`, which put it in the sparse `due-index` the reminder sweep queries.
+  `due_shard` + `next_due_at`, which put it in the sparse `due-index` the reminder sweep queries, and
+  `open_contract`, which puts it in the sparse `open-index` that /sla status and App Home query.
 - event:     pk `INCIDENT#<id>`, sk `EVENT#<occurred_at>#<event_id>`; the incident's append-only timeline.
 - downtime:  pk `DOWNTIME#<contract>#<component>`, sk `<started_at>#<downtime_id>`; availability intervals.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
@@ -44,6 +45,7 @@ ENDPOINT_ENV = "DYNAMODB_ENDPOINT"
 DEFAULT_TABLE_NAME = "slaops"
 DUE_INDEX = "due-index"
 CONTRACT_INDEX = "contract-index"
+OPEN_INDEX = "open-index"
 
 _T = TypeVar("_T")
 
@@ -85,6 +87,17 @@ class ContractIndex(GlobalSecondaryIndex["IncidentItem"]):
         projection = AllProjection()
 
     contract_id = UnicodeAttribute(hash_key=True)
+    opened_at = InstantAttribute(range_key=True)
+
+
+class OpenIndex(GlobalSecondaryIndex["IncidentItem"]):
+    """A contract's open incidents in opening order; resolved ones are absent (sparse)."""
+
+    class Meta:
+        index_name = OPEN_INDEX
+        projection = AllProjection()
+
+    open_contract = UnicodeAttribute(hash_key=True)
     opened_at = InstantAttribute(range_key=True)
 
 
@@ -132,10 +145,12 @@ class IncidentItem(TableItem, discriminator="incident"):
     due_shard = nullable(UnicodeAttribute(null=True))
     next_due_at = nullable(InstantAttribute(null=True))
     fold_state = JSONAttribute(default=dict)
+    open_contract = nullable(UnicodeAttribute(null=True))
     version = VersionAttribute()
 
     due_index = DueIndex()
     contract_index = ContractIndex()
+    open_index = OpenIndex()
 
 
 class TimelineEventItem(TableItem, discriminator="event"):

@@ -8,7 +8,7 @@ creations and timeline appends are conditional puts, so a repeated webhook deliv
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -85,6 +85,16 @@ def new_incident(
         opened_at=opened_at,
         updated_at=opened_at,
     )
+
+
+def set_open(incident: IncidentItem) -> None:
+    """Keep the incident in the sparse open-index while it is open, out of it once resolved."""
+    incident.open_contract = incident.contract_id if incident.status in OPEN_STATUSES else None
+
+
+def open_contract_incidents(contract_id: str) -> list[IncidentItem]:
+    """A contract's open incidents in opening order, from the sparse open-index (never its history)."""
+    return list(IncidentItem.open_index.query(contract_id))
 
 
 def set_next_due(incident: IncidentItem, next_due_at: datetime | None) -> None:
@@ -258,8 +268,3 @@ def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timede
             return False
         raise
     return True
-
-
-def open_incidents(incidents: Iterable[IncidentItem]) -> list[IncidentItem]:
-    """Only the incidents that are not resolved."""
-    return [incident for incident in incidents if incident.status in OPEN_STATUSES]
