@@ -21,11 +21,11 @@ import businesstimedelta
 import holidays
 import pytz
 
-from sla_core.calendar import BusinessCalendar
-from sla_core.deadlines import compute_deadline
-from sla_core.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.policy import load_policy
-from sla_core.windows import parse_window
+from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.engine.policy import load_policy
+from sla_core.engine.windows import parse_window
 
 NY = ZoneInfo("America/New_York")
 STARTS = 2_000

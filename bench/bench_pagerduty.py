@@ -52,8 +52,8 @@ from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port  # noqa
 from local_stack.gateway import build_event  # noqa: E402
 from local_stack.lambdas import FakeLambdaContext  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
-from sla_core.signatures import pagerduty_signature  # noqa: E402
-from sla_core.slack_post import Outbox, SlackPoster  # noqa: E402
+from sla_core.pagerduty.signatures import pagerduty_signature  # noqa: E402
+from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
 from sla_core.storage import models  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "pagerduty"

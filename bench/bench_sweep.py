@@ -28,13 +28,13 @@ os.environ.setdefault("CONTRACTS_FILE", str(ROOT / "config" / "contracts.toml"))
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
-from sla_core.clock import FixedClock  # noqa: E402
-from sla_core.contracts import load_contracts  # noqa: E402
-from sla_core.incident_service import record_event  # noqa: E402
-from sla_core.incident_state import IncidentEvent  # noqa: E402
-from sla_core.reminders import Sweep  # noqa: E402
-from sla_core.slack_post import Outbox, SlackPoster  # noqa: E402
-from sla_core.storage import delivery, models, repository  # noqa: E402
+from sla_core.app.incident_service import record_event  # noqa: E402
+from sla_core.app.sweep import Sweep  # noqa: E402
+from sla_core.config.clock import FixedClock  # noqa: E402
+from sla_core.config.contracts import load_contracts  # noqa: E402
+from sla_core.incidents.state import IncidentEvent  # noqa: E402
+from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
+from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import IncidentItem, PostItem  # noqa: E402
 
 OPEN = 50
@@ -62,8 +62,8 @@ def _seed_range(numbers: range) -> None:
             if number % POST_EVERY:
                 continue
             post_id = f"stage#{incident_id}#heads_up"
-            post = PostItem(delivery.post_pk(post_id), delivery.POST_SK, post_id=post_id, purpose="reminder")
-            post.state, post.channel, post.thread_key = delivery.POSTED, CONTRACT.slack_channel, "C/-"
+            post = PostItem(post_queue.post_pk(post_id), post_queue.POST_SK, post_id=post_id, purpose="reminder")
+            post.state, post.channel, post.thread_key = post_queue.POSTED, CONTRACT.slack_channel, "C/-"
             post.text, post.created_at, post.send_at, post.posted_ts, post.posted_at = "old", at, at, "1.0", at
             posts.save(post)
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from sla_core.signatures import pagerduty_signature
+from sla_core.pagerduty.signatures import pagerduty_signature
 
 
 def slack_headers(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.availability import (
+from sla_core.engine.availability import (
     Downtime,
     Kind,
     Measurement,
@@ -23,10 +23,10 @@ from sla_core.availability import (
     split_by_month,
     subtract,
 )
-from sla_core.errors import InputError
-from sla_core.instants import to_micros
-from sla_core.periods import month_period, parse_period
-from sla_core.policy import load_policy
+from sla_core.engine.errors import InputError
+from sla_core.engine.instants import to_micros
+from sla_core.engine.periods import month_period, parse_period
+from sla_core.engine.policy import load_policy
 
 NY = ZoneInfo("America/New_York")
 PHOENIX = ZoneInfo("America/Phoenix")

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.calendar import BusinessCalendar, add, elapsed, remaining
-from sla_core.durations import parse_duration
-from sla_core.errors import InputError, PolicyError, SlaError
-from sla_core.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.windows import parse_window
+from sla_core.engine.business_calendar import BusinessCalendar, add, elapsed, remaining
+from sla_core.engine.durations import parse_duration
+from sla_core.engine.errors import InputError, PolicyError, SlaError
+from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.engine.windows import parse_window
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

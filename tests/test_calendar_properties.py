@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_core.calendar import BusinessCalendar
-from sla_core.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.windows import DAYS, parse_window
+from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.engine.windows import DAYS, parse_window
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Singapore", "America/Phoenix", "Australia/Sydney", "UTC"]
 # Window edges avoid 00:30–03:30 so that a wall-clock oracle and the engine agree inside DST overlaps.

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.availability import Downtime, downtime, iso
-from sla_core.claims import TerminationRight, termination_right
-from sla_core.credits import CreditEstimate, estimate_credit
-from sla_core.errors import InputError
-from sla_core.policy import load_policy
+from sla_core.engine.availability import Downtime, downtime, iso
+from sla_core.engine.claims import TerminationRight, termination_right
+from sla_core.engine.credits import CreditEstimate, estimate_credit
+from sla_core.engine.errors import InputError
+from sla_core.engine.policy import load_policy
 
 NY = ZoneInfo("America/New_York")
 

@@ -9,11 +9,11 @@ from fractions import Fraction
 
 import pytest
 
-from sla_core.availability import Downtime, Kind, downtime, round_half_up
-from sla_core.credits import CreditEstimate, band_for, beyond_target, estimate_credit, parse_fee
-from sla_core.errors import InputError, PolicyError
-from sla_core.policy import load_policy, parse_policy
-from sla_core.terms import parse_span
+from sla_core.engine.availability import Downtime, Kind, downtime, round_half_up
+from sla_core.engine.credits import CreditEstimate, band_for, beyond_target, estimate_credit, parse_fee
+from sla_core.engine.errors import InputError, PolicyError
+from sla_core.engine.policy import load_policy, parse_policy
+from sla_core.engine.terms import parse_span
 
 MIN = 60_000_000
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_core.incident_state import ACKNOWLEDGED, RESOLVED, TRIGGERED, IncidentEvent, apply, fold
-from sla_core.reminder_stages import BREACH, HEADS_UP, UPDATE_OVERDUE, UPDATE_SOON, WARNING, next_due, stages
-from sla_core.tracking import Terms, track
+from sla_core.incidents.reminder_stages import BREACH, HEADS_UP, UPDATE_OVERDUE, UPDATE_SOON, WARNING, next_due, stages
+from sla_core.incidents.state import ACKNOWLEDGED, RESOLVED, TRIGGERED, IncidentEvent, apply, fold
+from sla_core.incidents.tracking import Terms, track
 
 
 def at(text: str) -> datetime:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from sla_core.deadlines import compute_deadline
-from sla_core.errors import PolicyError
-from sla_core.policy import POLICY_DIR, all_policies, load_policy, parse_policy, policy_ids
+from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.errors import PolicyError
+from sla_core.engine.policy import POLICY_DIR, all_policies, load_policy, parse_policy, policy_ids
 
 GOOD = """
 id = "example"
@@ -105,7 +105,7 @@ def test_bad_files_name_file_field_and_problem(change: tuple[str, str], message:
 def test_invalid_toml_names_the_file(tmp_path: object) -> None:
     from pathlib import Path
 
-    from sla_core.policy import load_policy_file
+    from sla_core.engine.policy import load_policy_file
 
     path = Path(str(tmp_path)) / "broken.toml"
     path.write_text("id = [unclosed", encoding="utf-8")

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_core.availability import Downtime, Kind, Measurement, measure
-from sla_core.credits import estimate_credit
-from sla_core.instants import to_micros
-from sla_core.periods import month_period
-from sla_core.policy import load_policy
-from sla_core.terms import CAUSES
+from sla_core.engine.availability import Downtime, Kind, Measurement, measure
+from sla_core.engine.credits import estimate_credit
+from sla_core.engine.instants import to_micros
+from sla_core.engine.periods import month_period
+from sla_core.engine.policy import load_policy
+from sla_core.engine.terms import CAUSES
 
 MIN = 60_000_000
 APRIL_START = to_micros(datetime(2026, 4, 1, tzinfo=ZoneInfo("UTC")))

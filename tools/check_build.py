@@ -37,8 +37,8 @@ def problems() -> list[str]:
     found: list[str] = []
     if not LAYER.is_dir():
         return [f"{LAYER} missing: run sam build first"]
-    policies = sorted(p.name for p in (SOURCE_LAYER / "sla_core" / "policies").glob("*.toml"))
-    built = sorted(p.name for p in (LAYER / "sla_core" / "policies").glob("*.toml"))
+    policies = sorted(p.name for p in (SOURCE_LAYER / "sla_core" / "engine" / "policies").glob("*.toml"))
+    built = sorted(p.name for p in (LAYER / "sla_core" / "engine" / "policies").glob("*.toml"))
     if not policies or built != policies:
         found.append(f"layer policies {built} differ from the source's {policies}")
     installed = {_normalize(p.name.split("-", 1)[0]) for p in LAYER.glob("*.dist-info")}

@@ -30,12 +30,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pynamodb.exceptions import PynamoDBException
 
-from sla_core import settings
-from sla_core.clock import SystemClock
-from sla_core.contracts import load_contracts
-from sla_core.pagerduty_flow import handle_delivery
-from sla_core.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
-from sla_core.slack_post import SlackPoster
+from sla_core.config import settings
+from sla_core.config.clock import SystemClock
+from sla_core.config.contracts import load_contracts
+from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
+from sla_core.pagerduty.webhook_flow import handle_delivery
+from sla_core.slack.client import SlackPoster
 
 logger = Logger()
 tracer = Tracer()

@@ -1,7 +1,7 @@
 """The reminder sweep, once a minute: remind about what is due, post owed reports, retry what Slack refused.
 
 `now` is the tick's scheduled time (EventBridge Scheduler's `<aws.scheduler.scheduled-time>`), so a late
-or repeated delivery of one tick sees the same instant. The work is `sla_core.reminders.Sweep`: it reads
+or repeated delivery of one tick sees the same instant. The work is `sla_core.app.sweep.Sweep`: it reads
 the sparse due-index only (due incidents, due pending posts), never a scan.
 """
 
@@ -13,10 +13,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_core.clock import scheduled_clock
-from sla_core.contracts import load_contracts
-from sla_core.reminders import Sweep
-from sla_core.slack_post import SlackPoster
+from sla_core.app.sweep import Sweep
+from sla_core.config.clock import scheduled_clock
+from sla_core.config.contracts import load_contracts
+from sla_core.slack.client import SlackPoster
 
 logger = Logger()
 tracer = Tracer()

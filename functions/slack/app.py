@@ -5,7 +5,7 @@ Lambda's active tracing still records each invocation.
 
 With process_before_response=True the ack is the HTTP response; nothing on the ack path touches the network
 (no users.info, no DynamoDB). The work runs in lazy listeners, which Bolt runs by invoking this same function
-asynchronously (lambda:InvokeFunction on itself) and which call `sla_core.slack_flows`.
+asynchronously (lambda:InvokeFunction on itself) and which call `sla_core.slack.flows`.
 
 Duplicates: Slack retries Events API deliveries (`X-Slack-Retry-Num`) when an ack was late or failed; the
 lazy listener claims each delivery (event_id, or the trigger_id of a command, button or modal) with
@@ -27,14 +27,15 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
-from sla_core import settings, slash_command
-from sla_core.clock import Clock, SystemClock
-from sla_core.contracts import load_contracts
-from sla_core.slack_post import SlackPoster
-from sla_core.slack_views import UPDATE_BLOCK, UPDATE_INPUT, UPDATE_MODAL
+from sla_core.config import settings
+from sla_core.config.clock import Clock, SystemClock
+from sla_core.config.contracts import load_contracts
+from sla_core.slack import commands
+from sla_core.slack.client import SlackPoster
+from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT, UPDATE_MODAL
 
 if TYPE_CHECKING:
-    from sla_core.slack_flows import Flows, Invocation, Reply
+    from sla_core.slack.flows import Flows, Invocation, Reply
 
 logger = Logger()
 metrics = Metrics()
@@ -67,7 +68,7 @@ slack_handler = SlackRequestHandler(app)
 def _work() -> Any:
     """The modules only lazy listeners need (storage, policies, flows), imported on first use so the ack
     path of a cold start does not pay for them."""
-    from sla_core import slack_flows  # noqa: PLC0415 - deliberately deferred, see above
+    from sla_core.slack import flows as slack_flows  # noqa: PLC0415 - deliberately deferred, see above
     from sla_core.storage import repository  # noqa: PLC0415
 
     return slack_flows, repository
@@ -116,21 +117,21 @@ def answer(response_url: str | None, reply: Reply | None) -> None:
 
 def answered_in_ack(command: dict[str, Any]) -> bool:
     """Matcher: help and unknown input are answered by the ack itself (no lazy invocation needed)."""
-    parsed = slash_command.parse(command.get("text"))
+    parsed = commands.parse(command.get("text"))
     return parsed.is_help or not parsed.is_known
 
 
 def ack_directly(ack: Ack, command: dict[str, Any]) -> None:
     """`/sla`, `/sla help`, or something that is not a subcommand: the help or the usage is the whole answer."""
     metrics.add_metric(name="SlashCommands", unit=MetricUnit.Count, value=1)
-    parsed = slash_command.parse(command.get("text"))
-    ack(slash_command.HELP_TEXT if parsed.is_help else slash_command.unknown(parsed))
+    parsed = commands.parse(command.get("text"))
+    ack(commands.HELP_TEXT if parsed.is_help else commands.unknown(parsed))
 
 
 def ack_subcommand(ack: Ack, command: dict[str, Any]) -> None:
     """A subcommand: answer within Slack's 3 s, the real answer follows from the lazy listener."""
     metrics.add_metric(name="SlashCommands", unit=MetricUnit.Count, value=1)
-    ack(f"Working on `/sla {slash_command.parse(command.get('text')).name}`...")
+    ack(f"Working on `/sla {commands.parse(command.get('text')).name}`...")
 
 
 def answer_subcommand(command: dict[str, Any]) -> None:

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sla_core.contracts import load_contracts
-from sla_core.incident_service import mark_reminders_sent, record_event, state_of
-from sla_core.incident_state import IncidentEvent
+from sla_core.app.incident_service import mark_reminders_sent, record_event, state_of
+from sla_core.config.contracts import load_contracts
+from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import repository
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from functions.pagerduty import app
-from sla_core.slack_post import SlackPoster
+from sla_core.slack.client import SlackPoster
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver, replay
 

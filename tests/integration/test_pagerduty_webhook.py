@@ -24,10 +24,10 @@ from pynamodb.connection.base import Connection
 from functions.pagerduty import app
 from local_stack.gateway import build_event
 from local_stack.lambdas import FakeLambdaContext
-from sla_core.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION
-from sla_core.incident_service import state_of
-from sla_core.signatures import pagerduty_signature
-from sla_core.slack_post import Outbox
+from sla_core.app.incident_service import state_of
+from sla_core.pagerduty.signatures import pagerduty_signature
+from sla_core.slack.client import Outbox
+from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import models, repository
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
 

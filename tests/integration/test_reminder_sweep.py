@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 
 from local_stack.lambdas import FakeLambdaContext
-from sla_core.clock import FixedClock
-from sla_core.contracts import load_contracts
-from sla_core.incident_service import record_event
-from sla_core.incident_state import IncidentEvent
-from sla_core.reminders import Sweep
-from sla_core.slack_post import SlackPoster
-from sla_core.storage import delivery, repository
+from sla_core.app.incident_service import record_event
+from sla_core.app.sweep import Sweep
+from sla_core.config.clock import FixedClock
+from sla_core.config.contracts import load_contracts
+from sla_core.incidents.state import IncidentEvent
+from sla_core.slack.client import SlackPoster
+from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 
 pytestmark = pytest.mark.integration
@@ -220,7 +220,7 @@ def test_a_whole_incident_life_posts_each_stage_once_in_the_thread(table: str, s
     assert all("<!channel>" not in m["text"] and "&lt;!channel&gt;" in m["text"] for m in slack.delivered)
     incident = repository.get_incident("pd-LIFE")
     assert incident is not None and incident.next_due_at is None and incident.due_shard is None
-    assert delivery.due_posts(at("23:59")).posts == []  # every post confirmed: nothing pending is read
+    assert post_queue.due_posts(at("23:59")).posts == []  # every post confirmed: nothing pending is read
 
 
 def test_without_a_card_reminders_go_to_the_contract_channel(table: str, slack: SlackStub) -> None:
@@ -281,7 +281,7 @@ def test_a_crash_between_claim_and_post_is_retried_after_the_lease_once(table: s
     record("pd-CRASH", LIFE[0][1])
     with pytest.raises(SystemExit):
         Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
-    post = delivery.get_post(f"stage#pd-CRASH#{_first_response_key()}#heads_up")
+    post = post_queue.get_post(f"stage#pd-CRASH#{_first_response_key()}#heads_up")
     assert post is not None and post.state == "pending" and post.lease_until == at("14:18")  # leased 3 min
     assert slack.requests == []
     # 14:16 and 14:17: the lease still holds, so nobody posts; 14:18: it has expired and the post goes out once.
@@ -319,7 +319,7 @@ def test_a_crash_between_post_and_confirm_finds_the_message_instead_of_reposting
     # 14:18: the lease ran out unconfirmed, so the sweep looked in the thread, found its message and confirmed it.
     assert len(slack.delivered) == 1 and len(slack.posts()) == 1
     assert [r["method"] for r in slack.requests] == ["chat.postMessage", "conversations.replies"]
-    post = delivery.get_post(post_id)
+    post = post_queue.get_post(post_id)
     assert post is not None and (post.state, post.posted_ts) == ("posted", slack.delivered[0]["ts"])
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from sla_core.contracts import load_contracts
-from sla_core.incident_service import record_event
-from sla_core.incident_state import IncidentEvent
+from sla_core.app.incident_service import record_event
+from sla_core.config.contracts import load_contracts
+from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import models
 from tests.integration.stack_runner import (
     RunningStack,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sla_core.errors import InputError
+from sla_core.engine.errors import InputError
 from sla_core.storage import repository
 from sla_core.storage.models import Deadline, DeliveryItem, DowntimeItem, IncidentItem
 

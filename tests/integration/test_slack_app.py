@@ -22,9 +22,9 @@ import pytest
 from local_stack.gateway import build_event
 from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
 from local_stack.template import Template
-from sla_core.clock import FixedClock
-from sla_core.slack_post import SlackPoster
-from sla_core.slack_views import UPDATE_MODAL
+from sla_core.config.clock import FixedClock
+from sla_core.slack.client import SlackPoster
+from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.signing import slack_headers
@@ -410,7 +410,7 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
 
 
 def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> None:
-    from sla_core import incident_card
+    from sla_core.slack import incident_card
 
     pattern = side.function.module.INCIDENT_ACTIONS
     for action_id in (incident_card.ACK_ACTION, incident_card.UPDATE_ACTION, incident_card.RESOLVE_ACTION):

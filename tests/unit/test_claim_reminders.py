@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sla_core.availability import downtime
-from sla_core.contracts import load_contracts
-from sla_core.credits import CreditEstimate, estimate_credit
-from sla_core.policy import load_policy
-from sla_core.reports import claim_reminders
+from sla_core.app.reports import claim_reminders
+from sla_core.config.contracts import load_contracts
+from sla_core.engine.availability import downtime
+from sla_core.engine.credits import CreditEstimate, estimate_credit
+from sla_core.engine.policy import load_policy
 
 SONORAN = load_contracts().contracts["sonoran-hosting"]
 

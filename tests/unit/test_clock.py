@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sla_core.clock import FixedClock, SystemClock, scheduled_clock
-from sla_core.errors import InputError
+from sla_core.config.clock import FixedClock, SystemClock, scheduled_clock
+from sla_core.engine.errors import InputError
 
 
 def test_system_clock_is_utc_aware() -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from sla_core.contracts import ContractsError, load_contracts, parse_contracts
-from sla_core.policy import policy_ids
+from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
+from sla_core.engine.policy import policy_ids
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "config" / "contracts.toml"

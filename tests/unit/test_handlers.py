@@ -13,7 +13,7 @@ import pytest
 from local_stack.gateway import build_event
 from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
 from local_stack.template import Template
-from sla_core.slack_post import Outbox
+from sla_core.slack.client import Outbox
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET, ROOT, SLACK_SIGNING_SECRET
 from tests.signing import pagerduty_headers, slack_headers, slash_command_body
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sla_core.contracts import load_contracts
-from sla_core.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION, card, event_reply
-from sla_core.incident_service import terms_for
-from sla_core.incident_state import IncidentEvent, fold
+from sla_core.app.incident_service import terms_for
+from sla_core.config.contracts import load_contracts
+from sla_core.incidents.state import IncidentEvent, fold
+from sla_core.incidents.tracking import track
+from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION, card, event_reply
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
-from sla_core.tracking import track
 
 RESONATE = load_contracts().contracts["resonate-ems"]
 OPENED = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Mon 10:00 EST, Resonate primary hours

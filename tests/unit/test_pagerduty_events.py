@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from sla_core.contracts import load_contracts
-from sla_core.pagerduty_events import Ignored, PagerDutyEvent, PayloadError, incident_event, parse_body, parse_event
+from sla_core.config.contracts import load_contracts
+from sla_core.pagerduty.events import Ignored, PagerDutyEvent, PayloadError, incident_event, parse_body, parse_event
 from tests.conftest import FIXTURES
 
 CONTRACTS = load_contracts()

@@ -12,14 +12,14 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from sla_core.contracts import ContractsError, load_contracts, parse_contracts
-from sla_core.incident_state import IncidentEvent, fold
-from sla_core.reminder_messages import stage_blocks, stage_text
-from sla_core.reminder_stages import Thresholds, stages
-from sla_core.reminders import backoff
-from sla_core.reports import jobs_due
-from sla_core.slack_post import retry_after_seconds
-from sla_core.tracking import Terms, TrackedDeadline, track
+from sla_core.app.reports import jobs_due
+from sla_core.app.sweep import backoff
+from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
+from sla_core.incidents.reminder_stages import Thresholds, stages
+from sla_core.incidents.state import IncidentEvent, fold
+from sla_core.incidents.tracking import Terms, TrackedDeadline, track
+from sla_core.slack.client import retry_after_seconds
+from sla_core.slack.reminder_messages import stage_blocks, stage_text
 from tests.conftest import ROOT
 
 PACIFIC = ZoneInfo("America/Los_Angeles")

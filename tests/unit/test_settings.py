@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
-from sla_core import settings
+from sla_core.config import settings
 
 
 @pytest.fixture

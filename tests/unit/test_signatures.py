@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sla_core.signatures import pagerduty_signature, pagerduty_signature_valid
+from sla_core.pagerduty.signatures import pagerduty_signature, pagerduty_signature_valid
 from tests.conftest import FIXTURES
 
 VECTOR: dict[str, Any] = json.loads((FIXTURES / "signature_vector.json").read_text())

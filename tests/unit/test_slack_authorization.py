@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sla_core import authorization
-from sla_core.contracts import load_contracts
+from sla_core.app import authorization
+from sla_core.config.contracts import load_contracts
 from tests.conftest import ROOT
 
 CONTRACTS = load_contracts(ROOT / "config" / "contracts.toml").contracts

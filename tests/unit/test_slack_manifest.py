@@ -31,7 +31,7 @@ def test_every_request_url_is_the_slack_route(template: Template) -> None:
 
 
 def test_bot_scopes_are_the_ones_the_code_uses() -> None:
-    source = "\n".join(path.read_text() for path in (ROOT / "layers" / "sla_core" / "sla_core").glob("*.py"))
+    source = "\n".join(path.read_text() for path in (ROOT / "layers" / "sla_core" / "sla_core").rglob("*.py"))
     called = {method for method in SCOPE_OF if re.search(rf"\.{method}\(", source)}
     assert called == set(SCOPE_OF)  # each method is really called somewhere
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted(

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from sla_core.clock import FixedClock
-from sla_core.slack_post import Outbox, SlackPoster
+from sla_core.config.clock import FixedClock
+from sla_core.slack.client import Outbox, SlackPoster
 
 NOW = datetime(2026, 3, 9, 14, 15, tzinfo=UTC)
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*P1* web down"}}]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.time_phrases import TimePhraseError, parse_span, parse_time, split_at
+from sla_core.slack.time_phrases import TimePhraseError, parse_span, parse_time, split_at
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # Tue 11:00 EDT (UTC-4 since 8 March)

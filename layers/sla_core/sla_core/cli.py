@@ -8,12 +8,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from sla_core.availability import Kind, parse_interval
-from sla_core.credits import estimate_credit, parse_fee
-from sla_core.deadlines import compute_deadline
-from sla_core.errors import SlaError
-from sla_core.instants import parse_instant
-from sla_core.policy import all_policies, load_policy
+from sla_core.engine.availability import Kind, parse_interval
+from sla_core.engine.credits import estimate_credit, parse_fee
+from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.errors import SlaError
+from sla_core.engine.instants import parse_instant
+from sla_core.engine.policy import all_policies, load_policy
 
 
 class _Parser(argparse.ArgumentParser):

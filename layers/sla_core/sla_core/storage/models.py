@@ -37,8 +37,8 @@ from pynamodb.constants import DATETIME_FORMAT
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from sla_core import settings
-from sla_core.instants import require_aware
+from sla_core.config import settings
+from sla_core.engine.instants import require_aware
 
 TABLE_NAME_ENV = "TABLE_NAME"
 ENDPOINT_ENV = "DYNAMODB_ENDPOINT"

@@ -1,0 +1,1 @@
+"""Use cases: record an event, a contract's figures, reports, the reminder sweep."""

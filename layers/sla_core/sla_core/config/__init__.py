@@ -1,0 +1,1 @@
+"""Deployment configuration: the contracts file, settings and secrets, the clock."""

@@ -1,0 +1,228 @@
+"""Business calendars and business-time arithmetic: add, elapsed and remaining open time.
+
+A calendar is weekly windows in one zone's wall time, minus holidays (a holiday closes its whole local
+date). Each local week is turned once into sorted UTC intervals (integer microseconds) and cached, so
+`add` and `elapsed` jump over whole weeks by their cached totals and step only through the intervals of
+the first and last week. Open time is real elapsed time inside the intervals, so DST never adds or loses
+an hour, and a 24/7 calendar is plain clock arithmetic.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sla_core.engine.durations import Duration
+from sla_core.engine.errors import PolicyError, SlaError
+from sla_core.engine.holiday_sets import HolidaySet
+from sla_core.engine.instants import from_micros, require_aware, to_micros
+from sla_core.engine.windows import MINUTES_PER_DAY, Window, daily_segments
+
+MICROS_PER_MINUTE = 60_000_000
+MAX_WEEKS = 52 * 20  # a calendar that stays closed for 20 years is an error, not a loop
+
+
+@dataclass(frozen=True, slots=True)
+class _Week:
+    start: int
+    end: int
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    total: int
+
+
+@dataclass(slots=True)
+class BusinessCalendar:
+    """Weekly open windows in `zone`, closed on `holidays`; see the module docstring for the model."""
+
+    name: str
+    zone: ZoneInfo
+    windows: tuple[Window, ...]
+    holidays: HolidaySet | None = None
+    business_day_minutes: int | None = None
+    description: str = ""
+    _segments: tuple[tuple[tuple[int, int], ...], ...] = field(init=False)
+    _always: bool = field(init=False)
+    _week_minutes: int = field(init=False)
+    _weeks: dict[int, _Week] = field(init=False, default_factory=dict)
+    _amounts: dict[Duration, int] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._segments = daily_segments(list(self.windows))
+        if not any(self._segments):
+            raise PolicyError(f"calendar {self.name!r} has no open time")
+        self._always = self.holidays is None and all(s == ((0, MINUTES_PER_DAY),) for s in self._segments)
+        self._week_minutes = sum(e - s for day in self._segments for s, e in day)
+        if self.business_day_minutes is None:
+            lengths = {sum(e - s for s, e in day) for day in self._segments if day}
+            if len(lengths) != 1:
+                raise PolicyError(
+                    f"calendar {self.name!r}: open days differ in length, so set business_day "
+                    "(e.g. business_day = '8 hours')"
+                )
+            self.business_day_minutes = lengths.pop()
+
+    @property
+    def business_week_minutes(self) -> int:
+        """Nominal open minutes of a week without holidays or DST changes."""
+        return self._week_minutes
+
+    @property
+    def always_open(self) -> bool:
+        """True for a 24/7 calendar without holidays: open time is plain elapsed time."""
+        return self._always
+
+    def to_timedelta(self, duration: Duration | timedelta) -> timedelta:
+        """Open time a contract duration stands for on this calendar (business days and weeks scale)."""
+        if isinstance(duration, timedelta):
+            return duration
+        assert self.business_day_minutes is not None
+        minutes = duration.open_minutes(self.business_day_minutes, self.business_week_minutes)
+        return timedelta(minutes=minutes)
+
+    # -- weeks ------------------------------------------------------------------------------------
+
+    def _monday(self, micros: int) -> int:
+        local = from_micros(micros, self.zone).date()
+        return local.toordinal() - local.weekday()
+
+    def _local(self, day: date, minute: int) -> int:
+        return to_micros(datetime(day.year, day.month, day.day, tzinfo=self.zone) + timedelta(minutes=minute))
+
+    def _week(self, monday: int) -> _Week:
+        week = self._weeks.get(monday)
+        if week is not None:
+            return week
+        starts: list[int] = []
+        ends: list[int] = []
+        for offset in range(7):
+            day = date.fromordinal(monday + offset)
+            if self.holidays is not None and day in self.holidays:
+                continue
+            for s_min, e_min in self._segments[offset]:
+                s, e = self._local(day, s_min), self._local(day, e_min)
+                if e <= s:
+                    continue
+                if ends and s <= ends[-1]:
+                    ends[-1] = max(ends[-1], e)
+                else:
+                    starts.append(s)
+                    ends.append(e)
+        first = date.fromordinal(monday)
+        week = _Week(
+            start=self._local(first, 0),
+            end=self._local(first, 7 * MINUTES_PER_DAY),
+            starts=tuple(starts),
+            ends=tuple(ends),
+            total=sum(e - s for s, e in zip(starts, ends, strict=True)),
+        )
+        if len(self._weeks) > 20_000:
+            self._weeks.clear()
+        self._weeks[monday] = week
+        return week
+
+    # -- arithmetic in integer microseconds --------------------------------------------------------
+
+    def add_micros(self, start: int, amount: int) -> int:
+        """Earliest instant by which `amount` of open time has elapsed since `start`."""
+        if self._always:
+            return start + amount
+        t, remaining = start, amount
+        monday = self._monday(start)
+        for _ in range(MAX_WEEKS):
+            week = self._week(monday)
+            if t <= week.start and week.total < remaining:
+                remaining -= week.total
+            else:
+                starts, ends = week.starts, week.ends
+                for i in range(bisect_right(ends, t), len(starts)):
+                    s = starts[i] if starts[i] > t else t
+                    span = ends[i] - s
+                    if span >= remaining:
+                        return s + remaining
+                    remaining -= span
+            t = week.end
+            monday += 7
+        raise SlaError(f"calendar {self.name!r} has no open time for 20 years after the start")
+
+    def elapsed_micros(self, start: int, end: int) -> int:
+        """Open time between two instants; negative when `end` is before `start`."""
+        if end < start:
+            return -self.elapsed_micros(end, start)
+        if self._always:
+            return end - start
+        total, t = 0, start
+        monday = self._monday(start)
+        while True:
+            week = self._week(monday)
+            if t <= week.start and week.end <= end:
+                total += week.total
+            else:
+                starts, ends = week.starts, week.ends
+                for i in range(bisect_right(ends, t), len(starts)):
+                    if starts[i] >= end:
+                        break
+                    s = starts[i] if starts[i] > t else t
+                    e = ends[i] if ends[i] < end else end
+                    total += e - s
+            if week.end >= end:
+                return total
+            t = week.end
+            monday += 7
+
+    # -- the public API in datetimes ----------------------------------------------------------------
+
+    def _micros(self, duration: Duration | timedelta) -> int:
+        micros = self._amounts.get(duration) if isinstance(duration, Duration) else None
+        if micros is None:
+            amount = self.to_timedelta(duration)
+            micros = amount.days * 86_400_000_000 + amount.seconds * 1_000_000 + amount.microseconds
+            if micros < 0:
+                raise SlaError(f"cannot add a negative duration ({amount}) on calendar {self.name!r}")
+            if isinstance(duration, Duration):
+                self._amounts[duration] = micros
+        return micros
+
+    def add(self, start: datetime, duration: Duration | timedelta) -> datetime:
+        """Due instant, in this calendar's zone: `duration` of open time counted from `start`."""
+        micros = self._micros(duration)
+        return from_micros(self.add_micros(to_micros(require_aware(start, "start")), micros), self.zone)
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Open time between `start` and `end` (negative when `end` comes first)."""
+        a, b = to_micros(require_aware(start, "start")), to_micros(require_aware(end, "end"))
+        return timedelta(microseconds=self.elapsed_micros(a, b))
+
+    def remaining(self, now: datetime, due: datetime) -> timedelta:
+        """Open time left until `due`; negative (overdue by that much open time) after it."""
+        return self.elapsed(now, due)
+
+    def is_open(self, instant: datetime) -> bool:
+        """Whether the calendar is open at `instant`."""
+        t = to_micros(require_aware(instant))
+        if self._always:
+            return True
+        week = self._week(self._monday(t))
+        i = bisect_right(week.ends, t)
+        return i < len(week.starts) and week.starts[i] <= t
+
+    def next_open(self, instant: datetime) -> datetime:
+        """`instant` itself when open, else the next opening."""
+        return from_micros(self.add_micros(to_micros(require_aware(instant)), 0), self.zone)
+
+
+def add(start: datetime, duration: Duration | timedelta, calendar: BusinessCalendar) -> datetime:
+    """Due instant: `duration` of `calendar`'s open time after `start` (or after its next opening)."""
+    return calendar.add(start, duration)
+
+
+def elapsed(start: datetime, end: datetime, calendar: BusinessCalendar) -> timedelta:
+    """Open time of `calendar` between two instants."""
+    return calendar.elapsed(start, end)
+
+
+def remaining(now: datetime, due: datetime, calendar: BusinessCalendar) -> timedelta:
+    """Open time of `calendar` left from `now` until `due` (negative once overdue)."""
+    return calendar.remaining(now, due)

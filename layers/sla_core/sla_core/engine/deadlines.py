@@ -1,0 +1,128 @@
+"""Deadlines: when a severity's target falls due for a ticket opened at a given instant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.errors import PolicyError
+from sla_core.engine.holiday_sets import HolidaySpec
+from sla_core.engine.instants import require_aware
+from sla_core.engine.policy import Clock, Policy, Reading, Target
+
+
+@dataclass(slots=True)
+class Deadline:
+    """A computed due instant, the clock that produced it, and the readings it depends on."""
+
+    policy: str
+    tier: str | None
+    region: str | None
+    severity: str
+    metric: str
+    opened_at: datetime
+    due_at: datetime
+    clock: Clock
+    calendar: BusinessCalendar
+    recurring: bool
+    quote: str
+    readings: tuple[Reading, ...]
+    alternatives: tuple[tuple[Clock, datetime], ...]
+
+    @property
+    def target(self) -> str:
+        return str(self.clock.duration)
+
+    def remaining(self, now: datetime) -> timedelta:
+        """Open time left on this deadline's clock (negative once breached)."""
+        return self.calendar.remaining(now, self.due_at)
+
+    def outcome(self, done_at: datetime) -> dict[str, Any]:
+        """Whether work done at `done_at` met the target, and by how much open time it beat or missed it."""
+        margin = self.calendar.elapsed(done_at, self.due_at)
+        return {
+            "met": done_at <= self.due_at,
+            "margin_minutes": round(margin.total_seconds() / 60, 2),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "tier": self.tier,
+            "region": self.region,
+            "severity": self.severity,
+            "metric": self.metric,
+            "opened_at": self.opened_at.isoformat(),
+            "due_at": self.due_at.isoformat(),
+            "timezone": self.calendar.zone.key,
+            "calendar": self.calendar.name,
+            "calendar_name": self.calendar.description,
+            "target": self.target,
+            "recurring": self.recurring,
+            "quote": self.quote,
+            "readings": [r.as_dict() for r in self.readings],
+            "alternatives": [
+                {"target": str(c.duration), "calendar": c.calendar, "due_at": due.isoformat()}
+                for c, due in self.alternatives
+            ],
+        }
+
+
+def _applies(policy: Policy, clock: Clock, region: str | None, opened_at: datetime) -> bool:
+    if clock.opened_in and not policy.calendar(clock.opened_in, region).is_open(opened_at):
+        return False
+    return not (clock.opened_outside and policy.calendar(clock.opened_outside, region).is_open(opened_at))
+
+
+def find_target(policy: Policy, severity: str, metric: str, tier: str | None) -> tuple[str, Target]:
+    """The severity's target for `metric` under `tier`; unknown names list what is valid."""
+    sev = policy.severity(severity)
+    targets = policy.targets(sev, tier)
+    for target in targets:
+        if target.metric == metric.strip().lower():
+            return sev.id, target
+    valid = ", ".join(sorted({t.metric for t in targets})) or "none"
+    raise PolicyError(f"policy {policy.id} has no {metric!r} target for severity {sev.id}; valid: {valid}")
+
+
+def compute_deadline(
+    policy: Policy,
+    severity: str,
+    opened_at: datetime,
+    metric: str = "initial_response",
+    tier: str | None = None,
+    region: str | None = None,
+    holidays: HolidaySpec | None = None,
+) -> Deadline:
+    """Due instant of a target: the earliest of its applicable clocks (the customer-favourable combination)."""
+    require_aware(opened_at, "opened_at")
+    tier, region = policy.tier(tier), policy.region(region)
+    severity_id, target = find_target(policy, severity, metric, tier)
+    candidates: list[tuple[Clock, datetime, BusinessCalendar]] = []
+    for clock in target.clocks:
+        if _applies(policy, clock, region, opened_at):
+            calendar = policy.calendar(clock.calendar, region, holidays)
+            candidates.append((clock, calendar.add(opened_at, clock.duration), calendar))
+    clock, due, calendar = min(candidates, key=lambda c: c[1])
+    spec = policy.calendars[clock.calendar]
+    holiday_source = policy.regions[region].holidays if region else policy.holidays
+    readings = [r for r in (target.reading, spec.reading) if r]
+    if spec.use_holidays and holidays is None and holiday_source.reading:
+        readings.append(holiday_source.reading)
+    return Deadline(
+        policy=policy.id,
+        tier=tier,
+        region=region,
+        severity=severity_id,
+        metric=target.metric,
+        opened_at=opened_at,
+        due_at=due,
+        clock=clock,
+        calendar=calendar,
+        recurring=target.recurring,
+        quote=target.quote,
+        readings=tuple(readings),
+        alternatives=tuple((c, d) for c, d, _ in candidates) if len(candidates) > 1 else (),
+    )

@@ -1,0 +1,66 @@
+"""Weekly windows in local wall time ("Mon-Fri 09:00-19:00", overnight "Thu 21:00-03:00")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sla_core.engine.errors import InputError
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 24 * 60
+ACCEPTED = "'Mon-Fri 09:00-19:00', 'Sat,Sun 10:00-14:00' or overnight 'Thu 21:00-03:00'"
+_PATTERN = re.compile(r"^\s*([A-Za-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Open from `start` to `end` minutes after local midnight of `weekday` (0 = Monday); `end` may pass 24:00."""
+
+    weekday: int
+    start: int
+    end: int
+
+
+def _days(spec: str, text: str) -> list[int]:
+    days: list[int] = []
+    for part in spec.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if len(ends) > 2 or any(e[:3] not in DAYS or len(e) < 3 for e in ends):
+            raise InputError(f"{text!r}: {part!r} is not a day or day range; use {ACCEPTED}")
+        first, last = DAYS.index(ends[0][:3]), DAYS.index(ends[-1][:3])
+        days.extend((first + i) % 7 for i in range((last - first) % 7 + 1))
+    return days
+
+
+def parse_window(text: str) -> list[Window]:
+    """One window per day the text names; an end at or before the start runs past midnight."""
+    match = _PATTERN.match(text) if isinstance(text, str) else None
+    if not match:
+        raise InputError(f"{text!r} is not a weekly window; use {ACCEPTED}")
+    sh, sm, eh, em = (int(g) for g in match.groups()[1:])
+    if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
+        raise InputError(f"{text!r}: times run from 00:00 to 24:00; use {ACCEPTED}")
+    start, end = sh * 60 + sm, eh * 60 + em
+    if end <= start:
+        end += MINUTES_PER_DAY
+    return [Window(day, start, end) for day in _days(match.group(1), text)]
+
+
+def daily_segments(windows: list[Window]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Per weekday, the merged (start, end) minute ranges within that local day, overnight parts moved on."""
+    per_day: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for w in windows:
+        per_day[w.weekday].append((w.start, min(w.end, MINUTES_PER_DAY)))
+        if w.end > MINUTES_PER_DAY:
+            per_day[(w.weekday + 1) % 7].append((0, w.end - MINUTES_PER_DAY))
+    merged: list[tuple[tuple[int, int], ...]] = []
+    for segments in per_day:
+        out: list[tuple[int, int]] = []
+        for start, end in sorted(segments):
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        merged.append(tuple(out))
+    return tuple(merged)

@@ -1,0 +1,1 @@
+"""The incident domain, pure: the order-independent state fold, tracked clocks, reminder stages."""

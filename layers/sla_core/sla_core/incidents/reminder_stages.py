@@ -1,0 +1,64 @@
+"""When to speak up about a deadline: heads-up, warning and breach; 'update due soon' and 'update overdue'.
+
+Stages are instants on the contract's clock (business time where the target runs on business time), so
+a heads-up at 50% of a 2-business-day target lands halfway through the open hours, not halfway through
+the weekend. Each stage has a stable key so it is posted once; `next_due` gives the sparse index its sort key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla_core.incidents.tracking import TrackedDeadline
+
+HEADS_UP, WARNING, BREACH = "heads_up", "warning", "breach"
+UPDATE_SOON, UPDATE_OVERDUE = "update_soon", "update_overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Per-contract reminder settings; defaults follow common practice (50%, 75% or 15 min, breach)."""
+
+    heads_up_fraction: float = 0.5
+    warning_fraction: float = 0.75
+    warning_before: timedelta = timedelta(minutes=15)
+    update_before: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One reminder of one clock run, due at `at`."""
+
+    key: str
+    name: str
+    at: datetime
+    tracked: TrackedDeadline
+
+
+DEFAULT = Thresholds()
+
+
+def stages(tracked: TrackedDeadline, thresholds: Thresholds = DEFAULT) -> list[Stage]:
+    """The reminders a clock run calls for, in time order; none once the target is met."""
+    if tracked.met_at is not None:
+        return []
+    calendar = tracked.deadline.calendar
+    start, due = tracked.started_at, tracked.due_at
+    total = calendar.elapsed(start, due)
+
+    def point(open_time: timedelta) -> datetime:
+        return calendar.add(start, max(open_time, timedelta(0)))
+
+    if tracked.recurring:
+        named = [(UPDATE_SOON, point(total - thresholds.update_before)), (UPDATE_OVERDUE, due)]
+    else:
+        warning = max(point(total * thresholds.warning_fraction), point(total - thresholds.warning_before))
+        named = [(HEADS_UP, point(total * thresholds.heads_up_fraction)), (WARNING, warning), (BREACH, due)]
+    return [Stage(f"{tracked.key}#{name}", name, at, tracked) for name, at in named]
+
+
+def next_due(all_stages: list[Stage], sent: set[str] | frozenset[str]) -> datetime | None:
+    """The earliest stage not yet sent (the incident's place in the due index), or None."""
+    pending = [s.at for s in all_stages if s.key not in sent]
+    return min(pending) if pending else None

@@ -1,0 +1,1 @@
+"""PagerDuty V3 webhooks: signatures, payload parsing and the webhook flow."""

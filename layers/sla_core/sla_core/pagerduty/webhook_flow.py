@@ -1,0 +1,120 @@
+"""One verified PagerDuty delivery, end to end: map it, record it exactly once, show it in Slack.
+
+Exactly once, and why there is no separate X-Webhook-Id marker on the `triggered` path:
+- the timeline append is a conditional put keyed by `event.id`, which is the same on every retry of a
+  delivery (like X-Webhook-Id) *and* across subscriptions that both deliver one event (unlike it); a
+  redelivery after a crash still completes the incident, because the fold is idempotent;
+- a card is posted only while the incident has no Slack ts, and the ts is saved right after the post;
+- a later event's thread reply is guarded by a delivery marker (`repository.claim_delivery`) keyed by the
+  event id and written after the reply; a redelivery that was appended before claims the marker first and
+  replies only if the marker was not there (the earlier attempt died before replying).
+So a new incident costs three DynamoDB requests: timeline append, incident creation, Slack ts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla_core.app.incident_service import RecordResult, record_event
+from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.incidents.state import RESOLVED
+from sla_core.pagerduty.events import (
+    SOURCE,
+    Ignored,
+    PagerDutyEvent,
+    PayloadError,
+    incident_event,
+    parse_body,
+    parse_event,
+)
+from sla_core.slack.client import SlackPoster
+from sla_core.slack.incident_card import event_reply
+from sla_core.slack.incident_posting import after_resolve, post_card, refresh_card, reply
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+logger = logging.getLogger(__name__)
+REPLY_MARKER = "pagerduty-reply"
+MARKER_KEEP = timedelta(days=3)  # PagerDuty retries for up to 48 hours
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a delivery: recorded, duplicate, ignored (type not acted on) or invalid (payload)."""
+
+    status: str
+    detail: str
+    event_type: str | None = None
+    event_id: str | None = None
+    incident_id: str | None = None
+
+
+def handle_delivery(
+    body: bytes, *, webhook_id: str | None, contracts: ContractsConfig, poster: SlackPoster, now: datetime
+) -> Outcome:
+    """Parse a verified body, record its event and post it; storage and Slack errors propagate (answer 5xx)."""
+    try:
+        parsed = parse_event(parse_body(body))
+    except PayloadError as error:
+        return Outcome("invalid", str(error))
+    if isinstance(parsed, Ignored):
+        return Outcome("ignored", parsed.reason, parsed.event_type, parsed.event_id)
+    contract, read = _contract(parsed, contracts)
+    result = record_event(
+        incident_id=parsed.incident_id,
+        event=incident_event(parsed, contract),
+        contract=contract,
+        source=SOURCE,
+        recorded_at=now,
+        title=parsed.title,
+        source_id=parsed.pagerduty_id,
+        source_url=parsed.html_url,
+        details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
+        read=read,
+    )
+    _show(parsed, result, contracts, poster, now)
+    status = "recorded" if result.appended else "duplicate"
+    return Outcome(
+        status, f"{parsed.kind} on {parsed.incident_id}", parsed.event_type, parsed.event_id, parsed.incident_id
+    )
+
+
+def _contract(parsed: PagerDutyEvent, contracts: ContractsConfig) -> tuple[Contract | None, IncidentItem | None]:
+    """The payload's service decides; events that only reference the incident use the stored incident's
+    contract (and hand that read on to `record_event`)."""
+    if parsed.service_id is not None:
+        return contracts.contract_for_service(parsed.service_id), None
+    found = repository.get_incident(parsed.incident_id)
+    return (contracts.contracts.get(found.contract_id) if found is not None else None), found
+
+
+def _show(
+    parsed: PagerDutyEvent, result: RecordResult, contracts: ContractsConfig, poster: SlackPoster, now: datetime
+) -> None:
+    """Post the card if the incident has none; otherwise update it and reply in its thread once per event."""
+    item = result.incident
+    contract = contracts.contracts.get(item.contract_id)
+    posted = False
+    if item.slack_ts is None:
+        channel = contract.slack_channel if contract is not None else contracts.default_channel
+        item = post_card(item, contract, result.deadlines, poster, channel)
+        posted = True
+    if parsed.kind == "triggered":
+        # The card is the trigger's message; a late trigger (after other events) only corrects the card.
+        if result.appended and not posted:
+            refresh_card(item, contract, result.deadlines, poster)
+        if result.became_resolved and contract is not None:
+            after_resolve(item, contract, poster, now)
+        return
+    if not result.appended and not repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP):
+        return  # a duplicate whose reply was already posted
+    if not posted:
+        refresh_card(item, contract, result.deadlines, poster)
+    event = incident_event(parsed, contract)
+    reply(item, poster, event_reply(event, result.deadlines, contract, label=parsed.label, severity=item.severity))
+    if parsed.kind == RESOLVED and result.state.status == RESOLVED and contract is not None:
+        after_resolve(item, contract, poster, now)
+    if result.appended:
+        repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)

@@ -1,0 +1,274 @@
+"""Posting to Slack: the Web API with a bot token (rate limits retried), or a local JSONL outbox without one.
+
+Every outbound Slack call the product makes goes through `SlackPoster`: chat.postMessage, chat.update,
+replies to a slash command's `response_url`, and views.publish (App Home). Locally, with no
+`SLACK_BOT_TOKEN`, each call is appended as one JSON line to `.local/slack-outbox.jsonl` and printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
+
+from sla_core.config import settings
+from sla_core.config.clock import Clock, SystemClock
+
+Block = Mapping[str, Any]
+RESPONSE_URL = "response_url"
+POST_EVENT_TYPE = "slaops_post"
+
+
+class SlackPostError(RuntimeError):
+    """Slack answered a call with an error (the message carries Slack's error code)."""
+
+
+class Outbox:
+    """Append-only record of the Slack calls that would have been made; one JSON object a line."""
+
+    def __init__(self, path: Path, *, echo: TextIO | None = sys.stdout, clock: Clock | None = None) -> None:
+        self.path = path
+        self._echo = echo
+        self._clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._sequence = 0
+
+    def record(self, method: str, **fields: Any) -> dict[str, Any]:
+        """Append one call (`method` is the Web API method, or `response_url` with the URL in `url`)."""
+        now = self._clock.now()
+        with self._lock:
+            self._sequence += 1
+            entry: dict[str, Any] = {"at": now.isoformat(), "method": method}
+            entry.update({key: value for key, value in fields.items() if value is not None})
+            if method == "chat.postMessage":
+                entry["ts"] = fake_ts(now, self._sequence)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            if self._echo is not None:
+                print(describe(entry), file=self._echo, flush=True)
+        return entry
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every call recorded so far, oldest first."""
+        if not self.path.exists():
+            return []
+        with self.path.open(encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines if line.strip()]
+
+
+def fake_ts(now: datetime, sequence: int) -> str:
+    """A Slack-like message timestamp (`seconds.micros`), unique within one outbox."""
+    return f"{int(now.timestamp())}.{sequence:06d}"
+
+
+def describe(entry: Mapping[str, Any]) -> str:
+    """One outbox entry as a few readable lines for the terminal."""
+    target = entry.get("channel") or entry.get("user_id") or entry.get("url") or ""
+    head = f"[slack outbox] {entry['method']} -> {target}"
+    if entry.get("thread_ts"):
+        head += f" (thread {entry['thread_ts']}{', also to channel' if entry.get('reply_broadcast') else ''})"
+    if entry.get("ts"):
+        head += f" ts={entry['ts']}"
+    lines = [head]
+    text = entry.get("text")
+    if text:
+        lines.extend(f"    {line}" for line in str(text).splitlines())
+    blocks = entry.get("blocks")
+    if blocks:
+        lines.append(f"    ({len(blocks)} block{'s' if len(blocks) != 1 else ''})")
+    if entry.get("view"):
+        lines.append("    (App Home view)")
+    return "\n".join(lines)
+
+
+def retry_handlers(max_rate_limit_retries: int) -> list[RetryHandler]:
+    """Connection errors and 429s (honouring Retry-After) are retried; slack_sdk only does the first by default."""
+    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=max_rate_limit_retries)]
+
+
+class SlackPoster:
+    """Posts to Slack through the Web API, or into an `Outbox` when there is no bot token."""
+
+    def __init__(
+        self,
+        *,
+        client: WebClient | None = None,
+        outbox: Outbox | None = None,
+        max_rate_limit_retries: int = 2,
+    ) -> None:
+        if (client is None) == (outbox is None):
+            raise ValueError("give a WebClient or an Outbox, not both or neither")
+        self.client = client
+        self.outbox = outbox
+        self._max_rate_limit_retries = max_rate_limit_retries
+
+    @classmethod
+    def for_token(cls, token: str, *, base_url: str | None = None, max_rate_limit_retries: int = 2) -> SlackPoster:
+        """A poster that calls the Slack Web API with `token` (base_url points it elsewhere in tests)."""
+        client = WebClient(
+            token=token,
+            base_url=base_url or WebClient.BASE_URL,
+            retry_handlers=retry_handlers(max_rate_limit_retries),
+        )
+        return cls(client=client, max_rate_limit_retries=max_rate_limit_retries)
+
+    @classmethod
+    def from_settings(cls) -> SlackPoster:
+        """The bot token from settings when there is one, else the local outbox."""
+        token = settings.slack_bot_token()
+        if token:
+            return cls.for_token(token)
+        return cls(outbox=Outbox(settings.outbox_path()))
+
+    def post_message(
+        self,
+        channel: str,
+        text: str,
+        *,
+        blocks: Sequence[Block] | None = None,
+        thread_ts: str | None = None,
+        reply_broadcast: bool = False,
+        post_id: str | None = None,
+    ) -> str:
+        """chat.postMessage; returns the new message's ts (to update it or thread under it later).
+
+        `reply_broadcast` shows a thread reply in the channel too (Slack's "Also send to channel");
+        `post_id` goes into the message's metadata so `find_posted` can find it again.
+        """
+        broadcast = True if reply_broadcast and thread_ts else None
+        metadata = {"event_type": POST_EVENT_TYPE, "event_payload": {"post_id": post_id}} if post_id else None
+        if self.outbox is not None:
+            entry = self.outbox.record(
+                "chat.postMessage",
+                channel=channel,
+                text=text,
+                blocks=_plain(blocks),
+                thread_ts=thread_ts,
+                reply_broadcast=broadcast,
+                metadata=metadata,
+            )
+            return str(entry["ts"])
+        response = self._web().chat_postMessage(
+            channel=channel,
+            text=text,
+            blocks=_plain(blocks),
+            thread_ts=thread_ts,
+            reply_broadcast=broadcast,
+            metadata=metadata,
+        )
+        return str(response["ts"])
+
+    def find_posted(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None:
+        """The ts of a message posted with `post_id` in its metadata since `oldest`, or None.
+
+        Used before re-posting something whose earlier attempt may have reached Slack without its ts being
+        recorded (a crash between posting and confirming): found, it is confirmed instead of posted twice.
+        Reads conversations.replies (in a thread) or conversations.history (channels:history scope).
+        """
+        if self.outbox is not None:
+            for entry in reversed(self.outbox.entries()):
+                if entry.get("channel") == channel and _post_id_of(entry) == post_id:
+                    return str(entry["ts"])
+            return None
+        web = self._web()
+        since = f"{oldest.timestamp():.6f}"
+        cursor: str | None = None
+        while True:
+            if thread_ts:
+                page = web.conversations_replies(
+                    channel=channel, ts=thread_ts, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            else:
+                page = web.conversations_history(
+                    channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            for message in page.get("messages") or []:
+                if _post_id_of(message) == post_id:
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                return None
+
+    def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
+        """chat.update of a message this app posted."""
+        if self.outbox is not None:
+            self.outbox.record("chat.update", channel=channel, ts=ts, text=text, blocks=_plain(blocks))
+            return
+        self._web().chat_update(channel=channel, ts=ts, text=text, blocks=_plain(blocks))
+
+    def respond(
+        self,
+        response_url: str,
+        text: str,
+        *,
+        blocks: Sequence[Block] | None = None,
+        response_type: str = "ephemeral",
+        replace_original: bool | None = None,
+    ) -> None:
+        """Reply through a slash command's or an action's `response_url` (no token needed)."""
+        if self.outbox is not None:
+            self.outbox.record(
+                RESPONSE_URL,
+                url=response_url,
+                text=text,
+                blocks=_plain(blocks),
+                response_type=response_type,
+                replace_original=replace_original,
+            )
+            return
+        webhook = WebhookClient(response_url, retry_handlers=retry_handlers(self._max_rate_limit_retries))
+        response = webhook.send(
+            text=text, blocks=_plain(blocks), response_type=response_type, replace_original=replace_original
+        )
+        if response.status_code != 200:
+            raise SlackPostError(f"response_url answered {response.status_code}: {response.body}")
+
+    def publish_home(self, user_id: str, view: Mapping[str, Any]) -> None:
+        """views.publish of a user's App Home tab."""
+        if self.outbox is not None:
+            self.outbox.record("views.publish", user_id=user_id, view=dict(view))
+            return
+        self._web().views_publish(user_id=user_id, view=dict(view))
+
+    def _web(self) -> WebClient:
+        if self.client is None:
+            raise SlackPostError("this poster has no Web API client")
+        return self.client
+
+
+def _post_id_of(message: Mapping[str, Any]) -> str | None:
+    """The post id in a message's (or outbox entry's) slaops metadata, if it has one."""
+    metadata = message.get("metadata") or {}
+    if not isinstance(metadata, Mapping) or metadata.get("event_type") != POST_EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload") or {}
+    value = payload.get("post_id") if isinstance(payload, Mapping) else None
+    return str(value) if value is not None else None
+
+
+def _plain(blocks: Sequence[Block] | None) -> list[dict[str, Any]] | None:
+    return None if blocks is None else [dict(block) for block in blocks]
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """The Retry-After Slack sent with a 429 that outlasted the retry handler, if this error carries one."""
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name, value in dict(headers).items():
+        if str(name).lower() == "retry-after":
+            text = value[0] if isinstance(value, list) and value else value
+            try:
+                return float(str(text))
+            except ValueError:
+                return None
+    return None

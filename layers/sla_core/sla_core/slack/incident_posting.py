@@ -1,0 +1,82 @@
+"""Showing an incident in Slack: its card is posted once (channel and ts stored on the incident), later changes
+update the card and reply in its thread. Every function that changes an incident posts through here.
+
+The Slack ts is stored right after the post with a versioned save; a crash before that leaves the incident
+without a ts, and the next delivery (PagerDuty retries anything not answered 2xx) posts the card then. So a
+card can in rare cases be posted twice, never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pynamodb.exceptions import PutError
+
+from sla_core.app.reports import claim_reminders
+from sla_core.config.contracts import Contract
+from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.slack.client import SlackPoster
+from sla_core.slack.incident_card import card, month_to_date, resolve_summary
+from sla_core.storage import post_queue, repository
+from sla_core.storage.models import IncidentItem
+
+
+def post_card(
+    item: IncidentItem,
+    contract: Contract | None,
+    deadlines: Sequence[TrackedDeadline],
+    poster: SlackPoster,
+    channel: str,
+) -> IncidentItem:
+    """chat.postMessage of the incident's card in `channel`; returns the incident with the message stored."""
+    text, blocks = card(item, contract, deadlines)
+    ts = poster.post_message(channel, text, blocks=blocks)
+    return store_message(item, channel, ts)
+
+
+def store_message(item: IncidentItem, channel: str, ts: str) -> IncidentItem:
+    """Save the card's channel and ts on the incident (one conditional write; a re-read only on a conflict)."""
+    item.slack_channel, item.slack_ts = channel, ts
+    try:
+        item.save()
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    else:
+        return item
+
+    def change(fresh: IncidentItem) -> None:
+        if fresh.slack_ts is None:
+            fresh.slack_channel, fresh.slack_ts = channel, ts
+
+    return repository.update_incident(item.incident_id, change)
+
+
+def refresh_card(
+    item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], poster: SlackPoster
+) -> None:
+    """chat.update of the incident's card with its current state (nothing when it has no card yet)."""
+    if item.slack_channel is None or item.slack_ts is None:
+        return
+    text, blocks = card(item, contract, deadlines)
+    poster.update_message(item.slack_channel, item.slack_ts, text, blocks=blocks)
+
+
+def reply(item: IncidentItem, poster: SlackPoster, text: str) -> str | None:
+    """A reply in the card's thread (text already escaped by the caller); None when there is no card."""
+    if item.slack_channel is None or item.slack_ts is None:
+        return None
+    return poster.post_message(item.slack_channel, text, thread_ts=item.slack_ts)
+
+
+def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
+    """On resolve of an incident whose component counts toward availability: reply with the month to date,
+    the estimated credit and the claim deadline, and schedule the claim-window reminders (the sweep posts them)."""
+    if item.component not in contract.components:
+        return
+    summary = month_to_date(item, contract, now)
+    if summary is not None:
+        reply(item, poster, resolve_summary(summary, contract))
+        for draft in claim_reminders(contract, summary.estimate, now):
+            post_queue.create_post(draft, now=now)

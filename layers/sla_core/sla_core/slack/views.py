@@ -1,0 +1,109 @@
+"""Block Kit for the Slack side: incident lines (status, show), the post-update modal, and the App Home tab.
+
+Pure functions from stored items and computed clocks to Slack JSON; text from outside (titles, updates)
+is escaped, instants are date tokens (each reader sees their own zone, the fallback is the contract's).
+The incident card itself is `incident_card.card`, shared with the PagerDuty and reminder functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from sla_core.slack.text import date_token, duration_text, escape, progress_bar
+
+if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
+    from sla_core.incidents.tracking import TrackedDeadline
+    from sla_core.storage.models import IncidentItem
+
+UPDATE_MODAL = "incident_update_modal"
+UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
+METRIC_NAMES = {
+    "initial_response": "first response",
+    "update": "next update",
+    "resolution": "resolution",
+    "workaround": "workaround",
+    "escalation_response": "escalation response",
+}
+MAX_BLOCKS = 50
+Blocks = list[dict[str, Any]]
+
+
+def metric_name(metric: str) -> str:
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
+
+def section(text: str) -> dict[str, Any]:
+    """A mrkdwn section (Slack caps section text at 3000 characters)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def pending(deadlines: Sequence[TrackedDeadline]) -> list[TrackedDeadline]:
+    """The clocks still running, soonest first."""
+    return sorted((d for d in deadlines if d.met_at is None), key=lambda d: d.due_at)
+
+
+def deadline_line(tracked: TrackedDeadline, now: datetime, zone: tzinfo) -> str:
+    """`first response: 1 h 10 min left ▓▓▓░░░░░░░ 30% · due <date>` (time left in the target's business time)."""
+    remaining = tracked.remaining(now)
+    left = duration_text(remaining) if remaining.total_seconds() < 0 else f"{duration_text(remaining)} left"
+    return (
+        f"{metric_name(tracked.metric)}: {left} `{progress_bar(tracked.fraction_used(now))}` "
+        f"· due {date_token(tracked.due_at, zone)}"
+    )
+
+
+def incident_summary(item: IncidentItem, zone: tzinfo) -> str:
+    """`*sla-ab12cd* · sonar-billing · normal · acknowledged` with the escaped title."""
+    return (
+        f"*{escape(item.incident_id)}* · `{escape(item.contract_id)}` · {escape(item.severity)} · {item.status}\n"
+        f"{escape(item.title)} (opened {date_token(item.opened_at, zone)})"
+    )
+
+
+def incident_lines(item: IncidentItem, deadlines: Sequence[TrackedDeadline], now: datetime, zone: tzinfo) -> str:
+    """The incident and each of its running clocks, one line each."""
+    lines = [incident_summary(item, zone)]
+    lines.extend(f"• {deadline_line(tracked, now, zone)}" for tracked in pending(deadlines))
+    return "\n".join(lines)
+
+
+def update_modal(incident_id: str, title: str) -> dict[str, Any]:
+    """The modal the post-update button opens; its submission carries the incident id in private_metadata."""
+    return {
+        "type": "modal",
+        "callback_id": UPDATE_MODAL,
+        "private_metadata": incident_id,
+        "title": {"type": "plain_text", "text": "Post an update"},
+        "submit": {"type": "plain_text", "text": "Post"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(f"*{escape(incident_id)}*: {escape(title)}"),
+            {
+                "type": "input",
+                "block_id": UPDATE_BLOCK,
+                "label": {"type": "plain_text", "text": "What changed?"},
+                "element": {"type": "plain_text_input", "action_id": UPDATE_INPUT, "multiline": True},
+            },
+        ],
+    }
+
+
+def home_view(
+    open_sections: Sequence[str], availability_lines: Sequence[str], now: datetime, zone: tzinfo
+) -> dict[str, Any]:
+    """The App Home tab: open items across contracts (what is due next) and month-to-date availability."""
+    blocks: Blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Open items"}},
+    ]
+    blocks.extend(section(text) for text in open_sections[: MAX_BLOCKS - 8])
+    if not open_sections:
+        blocks.append(section("Nothing open. :white_check_mark:"))
+    blocks.append({"type": "divider"})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Availability this month"}})
+    blocks.append(section("\n".join(availability_lines) or "No contract measures availability."))
+    blocks.append(
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"as of {date_token(now, zone)} · `/sla help`"}]}
+    )
+    return {"type": "home", "blocks": blocks}
