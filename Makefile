@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := layers/sla_core:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install test lint typecheck unit template build run bench clean
+.PHONY: install test lint typecheck unit integration template build run bench clean
 
 $(BIN)/.installed: requirements-dev.txt layers/sla_core/requirements.txt functions/slack/requirements.txt
 	$(PY) -m venv $(VENV)
@@ -27,8 +27,12 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy layers/sla_core/sla_core functions local_stack tools tests bench
 
-unit: install
-	$(BIN)/pytest
+# Unit tests need nothing running; integration tests start DynamoDB Local themselves (tests/conftest.py).
+unit: $(BIN)/.installed
+	$(BIN)/pytest -m "not integration"
+
+integration: install
+	$(BIN)/pytest -m integration
 
 template: $(BIN)/.installed
 	$(BIN)/cfn-lint template.yaml
@@ -43,7 +47,7 @@ run: install
 	$(BIN)/python -m local_stack
 
 # Every check: lint, types, unit and integration tests (DynamoDB Local started by the tests), template, build.
-test: lint typecheck unit template build
+test: lint typecheck unit integration template build
 
 # The Lambda-like interpreter for the Slack cold start: only the layer's and the function's requirements.
 .venv-runtime/.installed: layers/sla_core/requirements.txt functions/slack/requirements.txt

@@ -49,12 +49,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "sla_core")]
 from pynamodb.connection.base import Connection  # noqa: E402
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port  # noqa: E402
-from local_stack.gateway import build_event  # noqa: E402
 from local_stack.lambdas import FakeLambdaContext  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
 from sla_core.pagerduty.signatures import pagerduty_signature  # noqa: E402
 from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
 from sla_core.storage import models  # noqa: E402
+from tests.support.api_gateway import post_event  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "pagerduty"
 CALLS: list[str] = []
@@ -84,15 +84,7 @@ def http_event(raw: bytes, webhook_id: str) -> dict[str, Any]:
         "x-pagerduty-signature": pagerduty_signature(raw, SECRET),
         "x-webhook-id": webhook_id,
     }
-    return build_event(
-        method="POST",
-        target="/pagerduty/webhook",
-        headers=headers.items(),
-        body=raw,
-        source_ip="192.0.2.1",
-        route_key="POST /pagerduty/webhook",
-        host="127.0.0.1:3000",
-    )
+    return post_event("/pagerduty/webhook", raw, headers, source_ip="192.0.2.1")
 
 
 def deliveries(number: int) -> list[tuple[str, dict[str, Any]]]:

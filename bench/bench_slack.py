@@ -67,7 +67,7 @@ def signed_event(text: str) -> dict[str, Any]:
     """A `/sla <text>` as API Gateway HTTP API delivers it, signed now with the bench secret."""
     from slack_sdk.signature import SignatureVerifier  # noqa: PLC0415 - imported inside the timed child
 
-    from local_stack.gateway import build_event  # noqa: PLC0415
+    from tests.support.api_gateway import post_event  # noqa: PLC0415
 
     body = urlencode(
         {
@@ -86,15 +86,7 @@ def signed_event(text: str) -> dict[str, Any]:
         "x-slack-request-timestamp": stamp,
         "x-slack-signature": SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body) or "",
     }
-    return build_event(
-        method="POST",
-        target="/slack/events",
-        headers=headers.items(),
-        body=body,
-        source_ip="127.0.0.1",
-        route_key="POST /slack/events",
-        host="127.0.0.1:3000",
-    )
+    return post_event("/slack/events", body, headers)
 
 
 class RecordingLambda:

@@ -47,6 +47,14 @@ os.environ.update(
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs DynamoDB Local (directly or through a fixture) is an integration test, so
+    `make unit` (-m "not integration") never starts it."""
+    for item in items:
+        if "dynamodb_local" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def template() -> Template:
     return load_template(ROOT / "template.yaml")

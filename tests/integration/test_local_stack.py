@@ -16,7 +16,8 @@ import pytest
 
 from local_stack.dynamodb import free_port, port_free
 from tests.conftest import FIXTURES, ROOT
-from tests.integration.stack_runner import (
+from tests.support.signing import pagerduty_headers, slack_headers, slash_command_body
+from tests.support.stack_runner import (
     PAGERDUTY_SECRET,
     READY,
     SIGNING_SECRET,
@@ -25,7 +26,6 @@ from tests.integration.stack_runner import (
     running_stack,
     stack_env,
 )
-from tests.signing import pagerduty_headers, slack_headers, slash_command_body
 
 pytestmark = pytest.mark.integration
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.integration.stack_runner import (
+from tests.support.signing import pagerduty_headers
+from tests.support.stack_runner import (
     PAGERDUTY_SECRET,
     RunningStack,
     post,
     running_stack,
 )
-from tests.signing import pagerduty_headers
 
 pytestmark = pytest.mark.integration
 

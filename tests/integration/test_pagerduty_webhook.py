@@ -22,7 +22,6 @@ import pytest
 from pynamodb.connection.base import Connection
 
 from functions.pagerduty import app
-from local_stack.gateway import build_event
 from local_stack.lambdas import FakeLambdaContext
 from sla_core.app.incident_service import state_of
 from sla_core.pagerduty.signatures import pagerduty_signature
@@ -30,6 +29,7 @@ from sla_core.slack.client import Outbox
 from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import models, repository
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
+from tests.support.api_gateway import post_event
 
 pytestmark = pytest.mark.integration
 
@@ -80,15 +80,7 @@ def deliver(body: bytes, *secrets: str, webhook_id: str = "wh-1", signature: str
     headers = {"content-type": "application/json", "x-webhook-id": webhook_id, "user-agent": "PagerDuty-Webhook/V3.0"}
     if header:
         headers["x-pagerduty-signature"] = header
-    event = build_event(
-        method="POST",
-        target="/pagerduty/webhook",
-        headers=headers.items(),
-        body=body,
-        source_ip="192.0.2.1",
-        route_key="POST /pagerduty/webhook",
-        host="127.0.0.1:3000",
-    )
+    event = post_event("/pagerduty/webhook", body, headers, source_ip="192.0.2.1")
     response: dict[str, Any] = app.handler(event, FakeLambdaContext("slaops-pagerduty", 512, 5))
     return response
 

@@ -27,7 +27,7 @@ from sla_core.app.incident_service import record_event
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import models
-from tests.integration.stack_runner import (
+from tests.support.stack_runner import (
     RunningStack,
     post,
     running_stack,

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from local_stack.gateway import build_event
 from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
 from local_stack.template import Template
 from sla_core.config.clock import FixedClock
@@ -27,8 +26,9 @@ from sla_core.slack.client import SlackPoster
 from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
-from tests.signing import slack_headers
-from tests.slack_stub import SlackStub, running_stub
+from tests.support.api_gateway import post_event
+from tests.support.signing import slack_headers
+from tests.support.slack_stub import SlackStub, running_stub
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 ALICE, BOB, DAVE = "U0ALICE0001", "U0BOB000001", "U0DAVE00001"
@@ -50,15 +50,7 @@ class Side:
     stub: SlackStub
 
     def post(self, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-        event = build_event(
-            method="POST",
-            target="/slack/events",
-            headers=headers.items(),
-            body=body,
-            source_ip="127.0.0.1",
-            route_key="POST /slack/events",
-            host="127.0.0.1:3000",
-        )
+        event = post_event("/slack/events", body, headers)
         response: dict[str, Any] = self.function.invoke(event)
         self.client.wait(timeout=20)
         assert self.errors.getvalue() == ""

@@ -13,7 +13,7 @@ import pytest
 
 from sla_core.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 REQUIRED = {
     "availability_percent",
     "downtime_minutes",

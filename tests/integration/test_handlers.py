@@ -6,28 +6,15 @@ import base64
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from local_stack.gateway import build_event
 from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
 from local_stack.template import Template
 from sla_core.slack.client import Outbox
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET, ROOT, SLACK_SIGNING_SECRET
-from tests.signing import pagerduty_headers, slack_headers, slash_command_body
-
-
-def http_event(path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    return build_event(
-        method="POST",
-        target=path,
-        headers=headers.items(),
-        body=body,
-        source_ip="127.0.0.1",
-        route_key=f"POST {path}",
-        host="127.0.0.1:3000",
-    )
+from tests.support.api_gateway import post_event
+from tests.support.signing import pagerduty_headers, slack_headers, slash_command_body
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +36,7 @@ def functions(lambda_client: LocalLambdaClient) -> dict[str, LocalFunction]:
 def test_slack_help_is_the_ack(functions: dict[str, LocalFunction]) -> None:
     body = slash_command_body("help")
     response = functions["SlackFunction"].invoke(
-        http_event("/slack/events", body, slack_headers(body, SLACK_SIGNING_SECRET))
+        post_event("/slack/events", body, slack_headers(body, SLACK_SIGNING_SECRET))
     )
     assert response["statusCode"] == 200
     assert "`/sla status`" in response["body"]
@@ -58,7 +45,7 @@ def test_slack_help_is_the_ack(functions: dict[str, LocalFunction]) -> None:
 def test_slack_rejects_a_bad_signature(functions: dict[str, LocalFunction]) -> None:
     body = slash_command_body("help")
     response = functions["SlackFunction"].invoke(
-        http_event("/slack/events", body, slack_headers(body, "someone-elses-secret"))
+        post_event("/slack/events", body, slack_headers(body, "someone-elses-secret"))
     )
     assert response["statusCode"] == 401
 
@@ -66,7 +53,7 @@ def test_slack_rejects_a_bad_signature(functions: dict[str, LocalFunction]) -> N
 def test_slack_rejects_a_replayed_old_request(functions: dict[str, LocalFunction]) -> None:
     body = slash_command_body("help")
     headers = slack_headers(body, SLACK_SIGNING_SECRET, timestamp=1_700_000_000)
-    assert functions["SlackFunction"].invoke(http_event("/slack/events", body, headers))["statusCode"] == 401
+    assert functions["SlackFunction"].invoke(post_event("/slack/events", body, headers))["statusCode"] == 401
 
 
 def test_slack_lazy_listener_answers_through_the_response_url(
@@ -75,7 +62,7 @@ def test_slack_lazy_listener_answers_through_the_response_url(
     url = "https://hooks.slack.com/commands/T0001/lazy/check"
     body = slash_command_body("status", response_url=url)
     response = functions["SlackFunction"].invoke(
-        http_event("/slack/events", body, slack_headers(body, SLACK_SIGNING_SECRET))
+        post_event("/slack/events", body, slack_headers(body, SLACK_SIGNING_SECRET))
     )
     assert response["statusCode"] == 200
     assert "Working on `/sla status`" in response["body"]
@@ -92,7 +79,7 @@ def test_pagerduty_fixture_signed_with_either_secret_is_accepted(
     body = (FIXTURES / "incident.triggered.json").read_bytes()
     for secret in (PAGERDUTY_SECRET, PAGERDUTY_NEXT_SECRET):
         response = functions["PagerDutyWebhookFunction"].invoke(
-            http_event("/pagerduty/webhook", body, pagerduty_headers(body, secret))
+            post_event("/pagerduty/webhook", body, pagerduty_headers(body, secret))
         )
         assert response["statusCode"] == 202
         assert json.loads(response["body"]) == {"accepted": True}
@@ -104,7 +91,7 @@ def test_pagerduty_rotation_header_with_one_stale_value_is_accepted(
     body = (FIXTURES / "incident.resolved.json").read_bytes()
     headers = pagerduty_headers(body, "retired-secret", PAGERDUTY_SECRET)
     assert "," in headers["x-pagerduty-signature"]
-    response = functions["PagerDutyWebhookFunction"].invoke(http_event("/pagerduty/webhook", body, headers))
+    response = functions["PagerDutyWebhookFunction"].invoke(post_event("/pagerduty/webhook", body, headers))
     assert response["statusCode"] == 202
 
 
@@ -114,7 +101,7 @@ def test_pagerduty_bad_or_missing_signature_is_401(functions: dict[str, LocalFun
     headers = {"content-type": "application/json"}
     if signature is not None:
         headers["x-pagerduty-signature"] = signature
-    response = functions["PagerDutyWebhookFunction"].invoke(http_event("/pagerduty/webhook", body, headers))
+    response = functions["PagerDutyWebhookFunction"].invoke(post_event("/pagerduty/webhook", body, headers))
     assert response["statusCode"] == 401
 
 
@@ -122,7 +109,7 @@ def test_pagerduty_signature_covers_the_raw_bytes_of_a_base64_body(
     functions: dict[str, LocalFunction], table: str
 ) -> None:
     body = (FIXTURES / "incident.annotated.json").read_bytes()
-    event = http_event("/pagerduty/webhook", body, pagerduty_headers(body, PAGERDUTY_SECRET))
+    event = post_event("/pagerduty/webhook", body, pagerduty_headers(body, PAGERDUTY_SECRET))
     event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
     assert functions["PagerDutyWebhookFunction"].invoke(event)["statusCode"] == 202
     event["body"] = base64.b64encode(body + b" ").decode()
