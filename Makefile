@@ -23,6 +23,7 @@ install: $(BIN)/.installed node_modules/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy layers/sla_core/sla_core functions local_stack tools tests bench

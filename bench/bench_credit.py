@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sla_core.engine.availability import Downtime, Kind, downtime
 from sla_core.engine.credits import estimate_credit
-from sla_core.engine.policy import load_policy
+from sla_core.engine.intervals import Downtime, Kind, downtime
+from sla_core.engine.policy_registry import load_policy
 
 INTERVALS = 10_000
 REPEATS = 9

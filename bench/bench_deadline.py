@@ -24,7 +24,7 @@ import pytz
 from sla_core.engine.business_calendar import BusinessCalendar
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.engine.policy import load_policy
+from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.windows import parse_window
 
 NY = ZoneInfo("America/New_York")

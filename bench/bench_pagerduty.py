@@ -53,6 +53,7 @@ from local_stack.lambdas import FakeLambdaContext  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
 from sla_core.pagerduty.signatures import pagerduty_signature  # noqa: E402
 from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
+from sla_core.slack.incident_posting import SlackIncidentChannel  # noqa: E402
 from sla_core.storage import models  # noqa: E402
 from tests.support.api_gateway import post_event  # noqa: E402
 
@@ -133,7 +134,7 @@ def main() -> int:
         from functions.pagerduty import app  # noqa: PLC0415 - after the environment is set, as a cold start
 
         outbox = SlackPoster(outbox=Outbox(WORK / "outbox.jsonl", echo=None))
-        app.poster = lambda: outbox  # type: ignore[assignment]
+        app.slack_channel = lambda: SlackIncidentChannel(outbox)  # type: ignore[assignment]
         Connection._make_api_call = _counted  # type: ignore[method-assign]
         with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):  # the metrics' EMF lines
             times, requests = run(app.handler)

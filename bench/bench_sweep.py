@@ -34,6 +34,8 @@ from sla_core.config.clock import FixedClock  # noqa: E402
 from sla_core.config.contracts import load_contracts  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
+from sla_core.slack.delivery import SlackDelivery  # noqa: E402
+from sla_core.slack.report_messages import SlackMessages  # noqa: E402
 from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import IncidentItem, PostItem  # noqa: E402
 
@@ -95,7 +97,7 @@ def run_ticks(outbox: Path) -> list[tuple[str, int, int, int]]:
     poster = SlackPoster(outbox=Outbox(outbox, echo=None))
     rows = []
     for tick in TICKS:
-        result = Sweep(CONFIG, poster, FixedClock(tick), with_reports=False).run()
+        result = Sweep(CONFIG, SlackDelivery(poster), SlackMessages(), FixedClock(tick), with_reports=False).run()
         rows.append((tick.strftime("%H:%M"), result.due, result.posted, result.items_read))
     return rows
 

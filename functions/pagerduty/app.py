@@ -32,10 +32,11 @@ from pynamodb.exceptions import PynamoDBException
 
 from sla_core.config import settings
 from sla_core.config.clock import SystemClock
-from sla_core.config.contracts import load_contracts
+from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
 from sla_core.pagerduty.webhook_flow import handle_delivery
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.incident_posting import SlackIncidentChannel
 
 logger = Logger()
 tracer = Tracer()
@@ -44,12 +45,13 @@ resolver = APIGatewayHttpResolver()
 clock = SystemClock()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
+check_holiday_overrides(contracts)  # and an unknown holiday country or subdivision
 
 
 @cache
-def poster() -> SlackPoster:
-    """The Slack poster (Web API with the bot token, or the local outbox), made once per container."""
-    return SlackPoster.from_settings()
+def slack_channel() -> SlackIncidentChannel:
+    """Incidents are shown in Slack (Web API with the bot token, or the local outbox); made once per container."""
+    return SlackIncidentChannel(SlackPoster.from_settings())
 
 
 def _json(status: int, payload: dict[str, Any]) -> Response[str]:
@@ -68,7 +70,9 @@ def receive_webhook() -> Response[str]:
         logger.warning("PagerDuty webhook rejected: bad signature", extra={"webhook_id": webhook_id})
         return _json(401, {"message": "invalid signature"})
     try:
-        outcome = handle_delivery(body, webhook_id=webhook_id, contracts=contracts, poster=poster(), now=clock.now())
+        outcome = handle_delivery(
+            body, webhook_id=webhook_id, contracts=contracts, channel=slack_channel(), now=clock.now()
+        )
     except PynamoDBException:
         metrics.add_metric(name="WebhookStorageFailed", unit=MetricUnit.Count, value=1)
         logger.exception("PagerDuty webhook not recorded: storage failed", extra={"webhook_id": webhook_id})

@@ -15,14 +15,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import scheduled_clock
-from sla_core.config.contracts import load_contracts
+from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.delivery import SlackDelivery
+from sla_core.slack.report_messages import SlackMessages
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
+check_holiday_overrides(contracts)  # and an unknown holiday country or subdivision
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -30,7 +33,8 @@ contracts = load_contracts()  # at cold start: a bad contracts file fails here, 
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """One tick: claim the due reminders and reports, then deliver the pending posts, at the scheduled time."""
-    result = Sweep(contracts, SlackPoster.from_settings(), scheduled_clock(event)).run()
+    poster = SlackDelivery(SlackPoster.from_settings())
+    result = Sweep(contracts, poster, SlackMessages(), scheduled_clock(event)).run()
     for name, value in (("DueIncidents", result.due), ("PostsSent", result.posted), ("PostsDeferred", result.deferred)):
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     logger.info("reminder sweep", extra=result.as_dict())

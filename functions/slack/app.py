@@ -19,22 +19,23 @@ from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging.logger import Logger
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from aws_lambda_powertools.metrics.metrics import Metrics
 from slack_bolt import Ack, App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
 from sla_core.config import settings
 from sla_core.config.clock import Clock, SystemClock
-from sla_core.config.contracts import load_contracts
+from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack import commands
 from sla_core.slack.client import SlackPoster
-from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT, UPDATE_MODAL
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
     from sla_core.slack.flows import Flows, Invocation, Reply
 
 logger = Logger()
@@ -47,6 +48,8 @@ bot_token = settings.bolt_token()
 DELIVERY_KEEP = timedelta(hours=1)
 # incident_card's ACK_ACTION, UPDATE_ACTION, RESOLVE_ACTION (a test checks they match), without importing it here.
 INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve)$")
+# views.UPDATE_MODAL (the modal test submits that callback id), without importing views on the ack path.
+UPDATE_MODAL = "incident_update_modal"
 
 
 def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -56,6 +59,7 @@ def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult
 
 
 app = App(
+    name="app.py",  # Bolt's default, without the inspect.stack() it costs to find (~40 ms of a cold start)
     process_before_response=True,
     token_verification_enabled=False,
     signing_secret=settings.slack_signing_secret(),
@@ -67,10 +71,11 @@ slack_handler = SlackRequestHandler(app)
 @cache
 def _work() -> Any:
     """The modules only lazy listeners need (storage, policies, flows), imported on first use so the ack
-    path of a cold start does not pay for them."""
+    path of a cold start does not pay for them; the contracts' holiday overrides are checked here too."""
     from sla_core.slack import flows as slack_flows  # noqa: PLC0415 - deliberately deferred, see above
     from sla_core.storage import repository  # noqa: PLC0415
 
+    check_holiday_overrides(contracts)  # imports `holidays`: off the ack path, before any lazy work
     return slack_flows, repository
 
 
@@ -162,6 +167,8 @@ def press_button(body: dict[str, Any]) -> None:
 def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
     """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM."""
     if first_delivery(body.get("trigger_id") or view.get("id")):
+        from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT  # noqa: PLC0415 - lazy work only
+
         text = view["state"]["values"][UPDATE_BLOCK][UPDATE_INPUT]["value"] or ""
         inv = invocation(body)
         reply = flows().submit_update(view["private_metadata"], text, inv)

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sla_core.app.incident_service import mark_reminders_sent, record_event, state_of
+from sla_core.app.incident_service import mark_reminders_sent, record_event
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import repository
+from sla_core.storage.repository import state_of
 
 pytestmark = pytest.mark.integration
 

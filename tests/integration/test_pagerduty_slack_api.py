@@ -14,6 +14,7 @@ import pytest
 
 from functions.pagerduty import app
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver, replay
 
@@ -59,7 +60,7 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     poster = SlackPoster.for_token("xoxb-test", base_url=f"http://127.0.0.1:{server.server_port}/api/")
-    monkeypatch.setattr(app, "poster", lambda: poster)
+    monkeypatch.setattr(app, "slack_channel", lambda: SlackIncidentChannel(poster))
     try:
         yield fake
     finally:

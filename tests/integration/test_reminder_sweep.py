@@ -28,6 +28,8 @@ from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.delivery import SlackDelivery
+from sla_core.slack.report_messages import SlackMessages
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 
@@ -200,7 +202,7 @@ def test_a_whole_incident_life_posts_each_stage_once_in_the_thread(table: str, s
 
     def tick(now: datetime) -> int:
         before = len(slack.delivered)
-        Sweep(CONFIG, sweep_poster, FixedClock(now)).run()
+        Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(now)).run()
         return len(slack.delivered) - before
 
     seen = live("pd-LIFE", tick)
@@ -227,7 +229,7 @@ def test_without_a_card_reminders_go_to_the_contract_channel(table: str, slack: 
     sweep_poster = poster(slack)
     seen = live(
         "pd-NOCARD",
-        lambda now: Sweep(CONFIG, sweep_poster, FixedClock(now)).run().posted,
+        lambda now: Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(now)).run().posted,
         until="14:15",
         with_card=False,
     )
@@ -247,7 +249,7 @@ def test_two_concurrent_sweeps_post_each_stage_once(table: str, slack: SlackStub
         def run() -> None:
             try:
                 barrier.wait(timeout=10)
-                Sweep(CONFIG, sweep_poster, FixedClock(now)).run()
+                Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(now)).run()
             except BaseException as error:  # surfaced below
                 failures.append(error)
 
@@ -280,13 +282,13 @@ def test_a_crash_between_claim_and_post_is_retried_after_the_lease_once(table: s
     assert isinstance(crashing, CrashAfterClaim)
     record("pd-CRASH", LIFE[0][1])
     with pytest.raises(SystemExit):
-        Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
+        Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at("14:15"))).run()
     post = post_queue.get_post(f"stage#pd-CRASH#{_first_response_key()}#heads_up")
     assert post is not None and post.state == "pending" and post.lease_until == at("14:18")  # leased 3 min
     assert slack.requests == []
     # 14:16 and 14:17: the lease still holds, so nobody posts; 14:18: it has expired and the post goes out once.
     for minute, expected in (("14:16", 0), ("14:17", 0), ("14:18", 1), ("14:19", 1), ("14:20", 1)):
-        Sweep(CONFIG, crashing, FixedClock(at(minute))).run()
+        Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at(minute))).run()
         assert len(slack.delivered) == expected, minute
     assert [stage_of(m) for m in slack.delivered] == ["heads_up"]
     # Its lease ran out unconfirmed, so the sweep first looked for the message in the thread: not there.
@@ -310,12 +312,12 @@ def test_a_crash_between_post_and_confirm_finds_the_message_instead_of_reposting
     crashing = CrashAfterPost.for_token("xoxb-test", base_url=slack.base_url)
     record("pd-LOST", LIFE[0][1])
     with pytest.raises(SystemExit):
-        Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
+        Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at("14:15"))).run()
     assert len(slack.delivered) == 1
     post_id = f"stage#pd-LOST#{_first_response_key()}#heads_up"
     assert slack.delivered[0]["metadata"] == {"event_type": "slaops_post", "event_payload": {"post_id": post_id}}
     for minute in ("14:16", "14:17", "14:18", "14:19"):
-        Sweep(CONFIG, crashing, FixedClock(at(minute))).run()
+        Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at(minute))).run()
     # 14:18: the lease ran out unconfirmed, so the sweep looked in the thread, found its message and confirmed it.
     assert len(slack.delivered) == 1 and len(slack.posts()) == 1
     assert [r["method"] for r in slack.requests] == ["chat.postMessage", "conversations.replies"]
@@ -328,8 +330,8 @@ def test_a_refused_lookup_does_not_hold_the_post_back(table: str, slack: SlackSt
     crashing = CrashAfterClaim.for_token("xoxb-test", base_url=slack.base_url)
     record("pd-SCOPE", LIFE[0][1])
     with pytest.raises(SystemExit):
-        Sweep(CONFIG, crashing, FixedClock(at("14:15"))).run()
-    Sweep(CONFIG, crashing, FixedClock(at("14:18"))).run()
+        Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at("14:15"))).run()
+    Sweep(CONFIG, SlackDelivery(crashing), SlackMessages(), FixedClock(at("14:18"))).run()
     assert [r["method"] for r in slack.requests] == ["conversations.replies", "chat.postMessage"]
     assert [stage_of(m) for m in slack.delivered] == ["heads_up"]
 
@@ -349,7 +351,7 @@ def test_slack_429_then_500_delays_but_neither_loses_nor_repeats_nor_reorders(ta
 
     def tick(now: datetime) -> int:
         before, tried = len(slack.delivered), len(slack.requests)
-        Sweep(CONFIG, sweep_poster, FixedClock(now)).run()
+        Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(now)).run()
         if len(slack.requests) > tried:
             attempts[now.strftime("%H:%M")] = len(slack.requests) - tried
         return len(slack.delivered) - before

@@ -8,7 +8,7 @@ import pytest
 
 from sla_core.engine.errors import InputError
 from sla_core.storage import repository
-from sla_core.storage.models import Deadline, DeliveryItem, DowntimeItem, IncidentItem
+from sla_core.storage.models import DeadlineAttribute, DeliveryItem, DowntimeItem, IncidentItem
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +26,7 @@ def incident(incident_id: str, *, due: datetime | None, contract: str = "sonoran
         title="web servers unreachable",
         opened_at=T0,
     )
-    item.deadlines = [Deadline(name="initial_response", due_at=T0 + timedelta(hours=1))]  # type: ignore[no-untyped-call]
+    item.deadlines = [DeadlineAttribute(name="initial_response", due_at=T0 + timedelta(hours=1))]  # type: ignore[no-untyped-call]
     repository.set_next_due(item, due)
     return item
 

@@ -8,12 +8,59 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from sla_core.engine.availability import Kind, parse_interval
 from sla_core.engine.credits import estimate_credit, parse_fee
 from sla_core.engine.deadlines import compute_deadline
-from sla_core.engine.errors import SlaError
+from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
-from sla_core.engine.policy import all_policies, load_policy
+from sla_core.engine.intervals import Downtime, Kind, downtime
+from sla_core.engine.policy_registry import all_policies, load_policy
+from sla_core.engine.terms import CAUSES
+
+# The CLI's own wording (the engine names inputs in domain words, never by flag): (engine input, problem) -> the
+# sentence naming the flag; {policy}, {detail} and {name} come from the error.
+_WORDING: dict[tuple[str, str], str] = {
+    ("missed_responses", "unused"): (
+        "--missed-responses applies only to a missed_responses credit (e.g. sonarsource); policy {policy} uses {detail}"
+    ),
+    ("missed_responses", "missing"): (
+        "policy {policy} needs --missed-responses N (tickets that missed their initial response)"
+    ),
+    ("missed_responses", "invalid"): "--missed-responses must be a whole number of at least 0, not {detail}",
+    ("intervals", "unused"): (
+        "policy {policy} has no availability commitment; omit --downtime, --maintenance and --emergency-maintenance"
+    ),
+    ("fee", "missing"): "policy {policy} needs --fee: {detail}",
+    ("post_mortem", "unused"): (
+        "--post-mortem applies only to policies whose claim window runs from a post-mortem; not {policy}"
+    ),
+    ("failed_months", "unused"): "--failed-month applies only to policies with a termination right; not {policy}",
+    ("failed_months", "invalid"): "--failed-month {detail!r} is not a month; give YYYY-MM, e.g. 2026-03",
+    ("tier", "unused"): "policy {policy} has no {name}s; omit --{name}",
+    ("region", "unused"): "policy {policy} has no {name}s; omit --{name}",
+}
+
+
+def cli_message(error: SlaError) -> str:
+    """The one-line message for an engine error, naming CLI flags where the engine names an input."""
+    if isinstance(error, InputProblem):
+        wording = _WORDING.get((error.name, error.problem))
+        if wording is not None:
+            return wording.format(policy=error.policy, detail=error.detail, name=error.name)
+    return str(error)
+
+
+def parse_interval(text: str, kind: Kind = Kind.UNPLANNED, what: str = "--downtime") -> Downtime:
+    """Parse a flag's 'START/END' or 'START/END@cause' (ISO 8601 with offsets) into a validated interval."""
+    spec, _, cause = text.partition("@") if isinstance(text, str) else ("", "", "")
+    start, sep, end = spec.partition("/")
+    if not sep or not start.strip() or not end.strip():
+        raise InputError(
+            f"{what} {text!r} is not START/END; give e.g. 2026-04-10T10:00:00-07:00/2026-04-10T11:00:00-07:00, "
+            f"optionally followed by @cause ({', '.join(CAUSES)})"
+        )
+    return downtime(
+        parse_instant(start, f"{what} start"), parse_instant(end, f"{what} end"), kind, cause.strip() or None
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,16 +71,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _policies(_: argparse.Namespace) -> Any:
+    """`policies`: every shipped policy's summary."""
     return {"policies": [p.summary() for p in all_policies()]}
 
 
 def _deadline(args: argparse.Namespace) -> Any:
+    """`deadline`: when the target falls due for a ticket opened at --opened."""
     policy = load_policy(args.policy)
     opened = parse_instant(args.opened, "--opened")
     return compute_deadline(policy, args.severity, opened, args.metric, args.tier, args.region).as_dict()
 
 
 def _credit(args: argparse.Namespace) -> Any:
+    """`credit`: the period's credit from the interval, fee and count flags."""
     policy = load_policy(args.policy)
     flags = (("downtime", Kind.UNPLANNED), ("maintenance", Kind.SCHEDULED), ("emergency_maintenance", Kind.EMERGENCY))
     intervals = [
@@ -57,6 +107,7 @@ def _credit(args: argparse.Namespace) -> Any:
 
 
 def _add_credit(commands: Any) -> None:
+    """The `credit` subcommand and its flags."""
     credit = commands.add_parser("credit", help="availability, service credit and claim window for a period")
     interval = "START/END in ISO 8601 with offsets, optionally @cause; repeatable"
     credit.add_argument("--policy", required=True)
@@ -75,6 +126,7 @@ def _add_credit(commands: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all three subcommands."""
     parser = _Parser(prog="python -m sla_core", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("policies", help="list policy ids, vendors, tiers, regions and severities")
@@ -102,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         result = HANDLERS[args.command](args)
     except SlaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {cli_message(exc)}", file=sys.stderr)
         return 2
     try:
         json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

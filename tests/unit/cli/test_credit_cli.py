@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 
-from sla_core.cli import main
+from sla_core.cli import main, parse_interval
+from sla_core.engine.errors import InputError
+from sla_core.engine.intervals import Kind
 
 ROOT = Path(__file__).resolve().parents[3]
+MIN = 60_000_000  # microseconds per minute
 REQUIRED = {
     "availability_percent",
     "downtime_minutes",
@@ -43,6 +46,15 @@ def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(out)
     assert set(result) >= REQUIRED
     return result
+
+
+def test_parse_interval_reads_start_end_and_an_optional_cause() -> None:
+    iv = parse_interval("2026-04-10T10:00:00-07:00/2026-04-10T11:00:00-07:00@network")
+    assert iv.micros == 60 * MIN and iv.cause == "network" and iv.kind is Kind.UNPLANNED
+    with pytest.raises(InputError, match="is not START/END"):
+        parse_interval("2026-04-10T10:00:00-07:00")
+    with pytest.raises(InputError, match="no time zone"):
+        parse_interval("2026-04-10T10:00/2026-04-10T11:00")
 
 
 def test_sonoran_example_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:

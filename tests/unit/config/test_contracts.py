@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
-from sla_core.engine.policy import policy_ids
+from sla_core.config.contracts import ContractsError, check_holiday_overrides, load_contracts, parse_contracts
+from sla_core.engine.policy_registry import policy_ids
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "config" / "contracts.toml"
@@ -67,41 +67,76 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
 _DELETE = object()
 
 BAD_FIELDS = [
-    ("contracts.atheer-platform.policy", "atheer-v2", "'atheer-platform': policy", "atheer, resonate, sonar-software"),
-    ("contracts.atheer-platform.fee", 5000.0, "'atheer-platform': fee", 'fee = "1250.00"'),
-    ("contracts.atheer-platform.fee", "-5", "'atheer-platform': fee", "non-negative decimal"),
-    ("contracts.atheer-platform.tier", "core", "'atheer-platform': tier", "atheer has no tiers"),
-    ("contracts.sonarqube-support.tier", "platinum", "'sonarqube-support': tier", "core, standard, enterprise"),
-    ("contracts.sonarqube-support.region", _DELETE, "'sonarqube-support': region: missing", "accepted"),
-    ("contracts.sonarqube-support.region", "europe", "'sonarqube-support': region", "emea, americas, apac"),
-    ("contracts.sonoran-hosting.components", ["web", "db"], "'sonoran-hosting': components", "web, mail, hypervisor"),
-    ("contracts.sonar-billing.components", ["web"], "'sonar-billing': components", "accepted: platform"),
-    ("contracts.sonar-billing.currency", "usd", "'sonar-billing': currency", "ISO 4217"),
-    ("contracts.sonar-billing.perspective", "vendor", "'sonar-billing': perspective", "customer, provider"),
-    ("contracts.sonar-billing.slack_channel", "#billing", "'sonar-billing': slack_channel", "channel id"),
-    ("contracts.sonar-billing.escalation_group", "U0ALICE0001", "'sonar-billing': escalation_group", "user group"),
-    ("contracts.sonar-billing.resolve", ["alice"], "'sonar-billing': resolve", "Slack user ids"),
-    ("contracts.sonar-billing.colour", "blue", "'sonar-billing': colour: unknown field", "policy, tier"),
-    ("contracts.sonar-billing.pagerduty.service_ids", ["svc-1"], "'sonar-billing': pagerduty.service_ids", "PF9KMXH"),
+    (
+        "contracts.atheer-platform.policy",
+        "atheer-v2",
+        "contracts.atheer-platform.policy",
+        "atheer, resonate, sonar-software",
+    ),
+    ("contracts.atheer-platform.fee", 5000.0, "contracts.atheer-platform.fee", 'fee = "1250.00"'),
+    ("contracts.atheer-platform.fee", "-5", "contracts.atheer-platform.fee", "non-negative decimal"),
+    ("contracts.atheer-platform.tier", "core", "contracts.atheer-platform.tier", "atheer has no tiers"),
+    ("contracts.sonarqube-support.tier", "platinum", "contracts.sonarqube-support.tier", "core, standard, enterprise"),
+    ("contracts.sonarqube-support.region", _DELETE, "contracts.sonarqube-support.region: is required", "accepted"),
+    ("contracts.sonarqube-support.region", "europe", "contracts.sonarqube-support.region", "emea, americas, apac"),
+    (
+        "contracts.sonoran-hosting.components",
+        ["web", "db"],
+        "contracts.sonoran-hosting.components",
+        "web, mail, hypervisor",
+    ),
+    ("contracts.sonar-billing.components", ["web"], "contracts.sonar-billing.components", "accepted: platform"),
+    ("contracts.sonar-billing.currency", "usd", "contracts.sonar-billing.currency", "ISO 4217"),
+    ("contracts.sonar-billing.perspective", "vendor", "contracts.sonar-billing.perspective", "customer, provider"),
+    ("contracts.sonar-billing.slack_channel", "#billing", "contracts.sonar-billing.slack_channel", "channel id"),
+    (
+        "contracts.sonar-billing.escalation_group",
+        "U0ALICE0001",
+        "contracts.sonar-billing.escalation_group",
+        "user group",
+    ),
+    ("contracts.sonar-billing.resolve", ["alice"], "contracts.sonar-billing.resolve", "Slack user ids"),
+    ("contracts.sonar-billing.colour", "blue", "contracts.sonar-billing.colour: unknown field", "policy, tier"),
+    (
+        "contracts.sonar-billing.pagerduty.service_ids",
+        ["svc-1"],
+        "contracts.sonar-billing.pagerduty.service_ids",
+        "PF9KMXH",
+    ),
     ("contracts.sonar-billing.pagerduty.service_ids", ["PSONWEB"], "pagerduty.service_ids: PSONWEB", "one contract"),
-    ("contracts.sonar-billing.pagerduty.priorities", {"P1": ""}, "pagerduty.priorities.P1", "severity of the policy"),
+    (
+        "contracts.sonar-billing.pagerduty.priorities",
+        {"P1": ""},
+        "pagerduty.priorities.P1: '' is not a severity of sonar-software",
+        "accepted: ",
+    ),
     (
         "contracts.atheer-platform.pagerduty.priorities",
         {"P1": "blocker"},
-        "pagerduty.priorities.P1: 'blocker' is not a severity of this policy",
+        "contracts.atheer-platform.pagerduty.priorities.P1: 'blocker' is not a severity of atheer",
         "P1, P2, P3, P4",
     ),
     (
         "contracts.atheer-platform.pagerduty.default_severity",
         "critical",
-        "default_severity: 'critical' is not a severity",
+        "default_severity: 'critical' is not a severity of atheer",
         "P1, P2, P3, P4",
     ),
     ("contracts.sonar-billing.pagerduty.urgency", "high", "pagerduty.urgency: unknown field", "service_ids"),
-    ("contracts.sonarqube-support.holidays.country", "XX", "holidays.country", "holidays package supports"),
-    ("contracts.sonarqube-support.holidays.subdiv", "ZZ", "holidays.subdiv: 'ZZ' is not a subdivision of CH", "GE"),
     ("default_channel", "general", "default_channel", "channel id"),
-    ("contracts.Bad_Id", {"policy": "atheer"}, "contract 'Bad_Id': id", "lower-case"),
+    ("contracts.Bad_Id", {"policy": "atheer"}, "contracts.Bad_Id: 'Bad_Id' is not a valid contract id", "lower-case"),
+]
+
+# Whether `holidays` knows an override's country and subdivision is checked apart from parsing (it imports the
+# package, too slow for the Slack ack path): by check_holiday_overrides, at start or in the first lazy listener.
+BAD_HOLIDAYS = [
+    (
+        "contracts.sonarqube-support.holidays.country",
+        "XX",
+        "contracts.sonarqube-support.holidays.country",
+        "holidays package supports",
+    ),
+    ("contracts.sonarqube-support.holidays.subdiv", "ZZ", "holidays.subdiv: 'ZZ' is not a subdivision of CH", "GE"),
 ]
 
 
@@ -119,6 +154,37 @@ def test_bad_field_fails_in_one_line_naming_file_contract_field_and_accepted(
     assert names in message
     assert accepted in message
     assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize(("field", "value", "names", "accepted"), BAD_HOLIDAYS)
+def test_bad_holiday_override_fails_the_check_in_one_line(field: str, value: Any, names: str, accepted: str) -> None:
+    data = copy.deepcopy(shipped())
+    _set(data, field, value)
+    config = parse_contracts(data, source="config/contracts.toml")
+    with pytest.raises(ContractsError) as raised:
+        check_holiday_overrides(config)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith("config/contracts.toml: ")
+    assert names in message
+    assert accepted in message
+    assert isinstance(raised.value, ValueError)
+
+
+def test_shipped_holiday_overrides_are_known_to_the_holidays_package() -> None:
+    check_holiday_overrides(load_contracts(CONFIG))
+
+
+def test_message_is_file_path_problem_and_accepted() -> None:
+    """The format shared with the policy files (one TOML reader): file, field path, problem, accepted values."""
+    data = copy.deepcopy(shipped())
+    _set(data, "contracts.sonarqube-support.tier", "platinum")
+    with pytest.raises(ContractsError) as raised:
+        parse_contracts(data, source="config/contracts.toml")
+    assert str(raised.value) == (
+        "config/contracts.toml: contracts.sonarqube-support.tier: 'platinum' is not a tier of sonarsource; "
+        "accepted: core, standard, enterprise"
+    )
 
 
 def test_unreadable_toml_names_the_file(tmp_path: Path) -> None:

@@ -8,25 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.engine.availability import (
-    Downtime,
-    Kind,
-    Measurement,
-    apply_minimum,
-    downtime,
-    downtime_from_probes,
-    for_component,
-    measure,
-    merge_spans,
-    minutes_text,
-    parse_interval,
-    split_by_month,
-    subtract,
-)
+from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.errors import InputError
 from sla_core.engine.instants import to_micros
+from sla_core.engine.intervals import Downtime, Kind, downtime, for_component, merge_spans, split_by_month, subtract
 from sla_core.engine.periods import month_period, parse_period
-from sla_core.engine.policy import load_policy
+from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.recording import apply_minimum, downtime_from_probes
+from sla_core.engine.rounding import minutes_text
 
 NY = ZoneInfo("America/New_York")
 PHOENIX = ZoneInfo("America/Phoenix")
@@ -72,15 +61,6 @@ def test_unknown_kind_and_cause_list_what_is_accepted() -> None:
         downtime(at("2026-04-01T10:00Z"), at("2026-04-01T11:00Z"), "planned")
     with pytest.raises(InputError, match="accepted: customer, customer-equipment"):
         downtime(at("2026-04-01T10:00Z"), at("2026-04-01T11:00Z"), Kind.UNPLANNED, "aliens")
-
-
-def test_parse_interval_reads_start_end_and_an_optional_cause() -> None:
-    iv = parse_interval("2026-04-10T10:00:00-07:00/2026-04-10T11:00:00-07:00@network")
-    assert iv.micros == 60 * MIN and iv.cause == "network" and iv.kind is Kind.UNPLANNED
-    with pytest.raises(InputError, match="is not START/END"):
-        parse_interval("2026-04-10T10:00:00-07:00")
-    with pytest.raises(InputError, match="no time zone"):
-        parse_interval("2026-04-10T10:00/2026-04-10T11:00")
 
 
 def test_minutes_are_decimals_without_float_noise() -> None:

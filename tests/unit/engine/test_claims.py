@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla_core.engine.availability import Downtime, downtime, iso
 from sla_core.engine.claims import TerminationRight, termination_right
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.errors import InputError
-from sla_core.engine.policy import load_policy
+from sla_core.engine.instants import iso
+from sla_core.engine.intervals import Downtime, downtime
+from sla_core.engine.policy_registry import load_policy
 
 NY = ZoneInfo("America/New_York")
 
@@ -230,7 +231,7 @@ def test_the_credit_estimate_counts_the_month_it_measures() -> None:
 
 
 def test_failed_months_only_for_policies_with_a_termination_right() -> None:
-    with pytest.raises(InputError, match="--failed-month applies only to policies with a termination right"):
+    with pytest.raises(InputError, match="failed months apply only to policies with a termination right"):
         credit("sonar-software", "2026-04", "1000", failed_months=["2026-03"])
     with pytest.raises(InputError, match="give YYYY-MM"):
         credit("resonate", "2026-04", "1000", failed_months=["March"])

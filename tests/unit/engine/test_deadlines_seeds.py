@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 from sla_core.engine.deadlines import compute_deadline
-from sla_core.engine.policy import load_policy
+from sla_core.engine.policy_registry import load_policy
 
 
 def due(policy: str, severity: str, opened: str, metric: str = "initial_response", **kw: str) -> str:

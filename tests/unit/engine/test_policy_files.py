@@ -9,7 +9,8 @@ import pytest
 
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.errors import PolicyError
-from sla_core.engine.policy import POLICY_DIR, all_policies, load_policy, parse_policy, policy_ids
+from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_registry import POLICY_DIR, all_policies, load_policy, policy_ids
 
 GOOD = """
 id = "example"
@@ -53,9 +54,9 @@ def test_every_encoded_clause_carries_a_quote() -> None:
         for severity in policy.severities.values():
             assert severity.quote, (policy.id, severity.id)
             for target in severity.targets:
-                assert len(target.quote) > 10, (policy.id, severity.id, target.metric)
+                assert len(target.clause.quote) > 10, (policy.id, severity.id, target.metric)
         for spec in policy.calendars.values():
-            assert spec.quote, (policy.id, spec.id)
+            assert spec.clause.quote, (policy.id, spec.id)
 
 
 def test_ids_match_case_insensitively() -> None:
@@ -88,7 +89,7 @@ def test_the_good_example_loads() -> None:
         (('timezone = "America/New_York"', 'timezone = "Eastern"'), "timezone: 'Eastern' is not an IANA"),
         (('country = "US"', 'country = "XX"'), "holidays.country: 'XX' has no holiday calendar"),
         (('windows = ["Mon-Fri 09:00-17:00"]', 'windows = ["Weekdays 9-5"]'), "calendars.hours.windows:"),
-        (('quote = "1 hour"', 'quote = "1 hour"\nqoute = "x"'), "targets[0].qoute: is not a known field here"),
+        (('quote = "1 hour"', 'quote = "1 hour"\nqoute = "x"'), "targets[0].qoute: unknown field; accepted:"),
         (('quote = "1 hour"', 'qoute = "1 hour"'), "targets[0].quote: is required"),
         (('id = "high"', 'name2 = "x"'), "severities[0].id: is required"),
         (('id = "example"', 'id = "other"'), "id: 'other' must match the file name"),
@@ -105,7 +106,7 @@ def test_bad_files_name_file_field_and_problem(change: tuple[str, str], message:
 def test_invalid_toml_names_the_file(tmp_path: object) -> None:
     from pathlib import Path
 
-    from sla_core.engine.policy import load_policy_file
+    from sla_core.engine.policy_registry import load_policy_file
 
     path = Path(str(tmp_path)) / "broken.toml"
     path.write_text("id = [unclosed", encoding="utf-8")

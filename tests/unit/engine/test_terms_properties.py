@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_core.engine.availability import Downtime, Kind, Measurement, measure
+from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.credits import estimate_credit
 from sla_core.engine.instants import to_micros
+from sla_core.engine.intervals import Downtime, Kind
 from sla_core.engine.periods import month_period
-from sla_core.engine.policy import load_policy
+from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.terms import CAUSES
 
 MIN = 60_000_000

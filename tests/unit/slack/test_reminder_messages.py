@@ -90,7 +90,7 @@ def test_contract_thresholds_move_the_stages() -> None:
 def test_bad_thresholds_are_named(reminders: dict[str, Any], message: str) -> None:
     data = shipped()
     data["contracts"]["atheer-platform"]["reminders"] = reminders
-    with pytest.raises(ContractsError, match="contract 'atheer-platform': ") as error:
+    with pytest.raises(ContractsError, match=r": contracts\.atheer-platform\.reminders\.") as error:
         parse_contracts(data)
     assert message in str(error.value)
 

@@ -10,28 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sla_core.config.contracts import Contract
-from sla_core.engine.availability import Downtime, Kind, downtime
 from sla_core.engine.credits import CreditEstimate, estimate_credit
-from sla_core.engine.errors import PolicyError
-from sla_core.engine.periods import Period, parse_period
-from sla_core.engine.policy import Policy, load_policy
+from sla_core.engine.errors import PolicyError, SlaError
+from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.intervals import Downtime, Kind, downtime
+from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
+from sla_core.engine.policy import Policy
+from sla_core.engine.policy_registry import load_policy
 from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
 
 INITIAL_RESPONSE = "initial_response"
 
 
+def contract_zone(contract: Contract) -> ZoneInfo:
+    """The zone a contract's clocks, periods and times are in: its policy's, or its support region's."""
+    policy = load_policy(contract.policy)
+    return policy.zone_for(policy.region(contract.region))
+
+
+def display_zone(contract: Contract | None) -> tzinfo:
+    """The zone to show a contract's times in; UTC for what no contract maps."""
+    return contract_zone(contract) if contract is not None else UTC
+
+
 def current_period_text(unit: str, zone: ZoneInfo, now: datetime, fiscal_start_month: int = 1) -> str:
     """The period containing `now` as the policy writes periods: `YYYY-MM`, or the fiscal `YYYY-Qn`."""
-    local = now.astimezone(zone)
-    if unit == "month":
-        return f"{local.year:04d}-{local.month:02d}"
-    months = (local.month - fiscal_start_month) % 12
-    fiscal_year = local.year if local.month >= fiscal_start_month else local.year - 1
-    return f"{fiscal_year:04d}-Q{months // 3 + 1}"
+    period = month_of if unit == "month" else partial(quarter_of, fiscal_start_month=fiscal_start_month)
+    return period(to_micros(now), zone).label
 
 
 def kind_of(reason: str | None) -> Kind:
@@ -117,3 +128,24 @@ def contract_estimate(
         currency=contract.currency,
         failed_months=failed_months,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthToDate:
+    """The month of an incident's resolution so far: the credit estimate and the downtime it rests on."""
+
+    estimate: CreditEstimate
+    intervals: int
+
+
+def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
+    """Availability, credit and claim window of the month the incident was resolved in, from recorded downtime
+    (still-open intervals count until `now`); None when the policy states no credit terms."""
+    policy = load_policy(contract.policy)
+    period = month_of(to_micros(require_aware(item.resolved_at or now)), contract_zone(contract))
+    intervals = recorded_downtime(contract, item.component, period, now)
+    try:
+        estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
+    except SlaError:
+        return None
+    return MonthToDate(estimate, len(intervals))

@@ -18,12 +18,9 @@ Slack posting is the caller's job; this module only reads and writes DynamoDB.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from pynamodb.exceptions import PutError
 
 from sla_core.config.contracts import Contract
 from sla_core.engine.holiday_sets import HolidaySpec
@@ -31,7 +28,8 @@ from sla_core.incidents.reminder_stages import Thresholds, next_due, stages
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
-from sla_core.storage.models import Deadline, IncidentItem
+from sla_core.storage.models import DeadlineAttribute, IncidentItem
+from sla_core.storage.repository import state_of
 
 UNMAPPED = "unmapped"
 DEFAULT_THRESHOLDS = Thresholds()
@@ -57,59 +55,12 @@ def terms_for(contract: Contract | None) -> Terms | None:
     return Terms(contract.policy, contract.tier, contract.region, holidays)
 
 
-def _dump(state: IncidentState) -> dict[str, Any]:
-    def iso(value: datetime | None) -> str | None:
-        return value.isoformat() if value is not None else None
-
-    return {
-        "status": state.status,
-        "status_key": [iso(state.status_key[0]), state.status_key[1], state.status_key[2]]
-        if state.status_key
-        else None,
-        "opened_at": iso(state.opened_at),
-        "triggered": state.triggered,
-        "acknowledged_at": iso(state.acknowledged_at),
-        "acknowledged_by": state.acknowledged_by,
-        "last_update_at": iso(state.last_update_at),
-        "resolved_at": iso(state.resolved_at),
-        "severity": state.severity,
-        "severity_key": [iso(state.severity_key[0]), state.severity_key[1]] if state.severity_key else None,
-    }
-
-
-def _load(data: dict[str, Any]) -> IncidentState:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
-
-    status_key = data.get("status_key")
-    severity_key = data.get("severity_key")
-    return IncidentState(
-        status=data.get("status", "triggered"),
-        status_key=(datetime.fromisoformat(status_key[0]), int(status_key[1]), str(status_key[2]))
-        if status_key
-        else None,
-        opened_at=when(data.get("opened_at")),
-        triggered=bool(data.get("triggered")),
-        acknowledged_at=when(data.get("acknowledged_at")),
-        acknowledged_by=data.get("acknowledged_by"),
-        last_update_at=when(data.get("last_update_at")),
-        resolved_at=when(data.get("resolved_at")),
-        severity=data.get("severity"),
-        severity_key=(datetime.fromisoformat(severity_key[0]), str(severity_key[1])) if severity_key else None,
-    )
-
-
 class _Unchanged(Exception):
     """A duplicate event that the stored state already includes: nothing to write."""
 
     def __init__(self, item: IncidentItem) -> None:
         super().__init__(item.incident_id)
         self.item = item
-
-
-def state_of(item: IncidentItem) -> IncidentState:
-    """The folded state stored with an incident."""
-    return _load(item.fold_state or {})
 
 
 def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:
@@ -125,7 +76,7 @@ def _refresh(
     item: IncidentItem, state: IncidentState, terms: Terms | None, thresholds: Thresholds
 ) -> list[TrackedDeadline]:
     """Write the state and everything derived from it onto the item."""
-    item.fold_state = _dump(state)
+    repository.store_state(item, state)
     item.status = state.status
     if state.opened_at is not None:
         item.opened_at = state.opened_at
@@ -136,7 +87,7 @@ def _refresh(
     item.updated_at = max(t for t in (state.opened_at, state.last_update_at, item.updated_at) if t is not None)
     tracked = track(terms, state) if terms is not None else []
     item.deadlines = [
-        Deadline(name=t.key, due_at=t.due_at, met_at=t.met_at)  # type: ignore[no-untyped-call]
+        DeadlineAttribute(name=t.key, due_at=t.due_at, met_at=t.met_at)  # type: ignore[no-untyped-call]
         for t in tracked
     ]
     repository.set_open(item)
@@ -220,7 +171,7 @@ def record_event(
         created = repository.create_incident(item)
     if not created:
         try:
-            item = _update(incident_id, existing, change)
+            item = repository.save_incident(existing, incident_id, change)
         except _Unchanged as unchanged:
             found = unchanged.item
             return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms))
@@ -228,20 +179,6 @@ def record_event(
     if became_resolved and contract is not None and item.component in contract.components:
         _record_downtime(item, state)
     return RecordResult(item, appended, created, became_resolved, state, tracked)
-
-
-def _update(incident_id: str, read: IncidentItem | None, change: Callable[[IncidentItem], None]) -> IncidentItem:
-    """Apply `change` to the copy already read and save it; on a version conflict (or no copy) re-read and retry."""
-    if read is not None:
-        change(read)
-        try:
-            read.save()
-        except PutError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-        else:
-            return read
-    return repository.update_incident(incident_id, change)
 
 
 def _outage_over(state: IncidentState) -> bool:

@@ -16,13 +16,20 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sla_core.app.contract_credit import contract_estimate, missed_initial_responses, recorded_downtime
+from sla_core.app.contract_credit import (
+    MissedResponse,
+    contract_estimate,
+    contract_zone,
+    missed_initial_responses,
+    recorded_downtime,
+)
+from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
-from sla_core.engine.periods import Period, month_period, quarter_period
-from sla_core.engine.policy import Policy, load_policy
-from sla_core.slack.text import date_token, escape
+from sla_core.engine.periods import Period, month_period, quarter_of
+from sla_core.engine.policy import Policy
+from sla_core.engine.policy_registry import load_policy
 from sla_core.storage.post_queue import Draft
 
 REPORT_PURPOSE, CLAIM_PURPOSE = "report", "claim_reminder"
@@ -51,12 +58,6 @@ def remember_claimed(post_id: str) -> None:
     _claimed.add(post_id)
 
 
-def contract_zone(contract: Contract) -> ZoneInfo:
-    """The zone the contract's periods are counted in (the policy's, or its support region's)."""
-    policy = load_policy(contract.policy)
-    return policy.zone_for(policy.region(contract.region))
-
-
 def _month_before(local: datetime, zone: ZoneInfo) -> Period:
     year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
     return month_period(year, month, zone)
@@ -66,10 +67,7 @@ def _quarter_of(period: Period, policy: Policy, zone: ZoneInfo) -> tuple[Period,
     """The fiscal quarter containing a month, and whether the month ends it."""
     credit = policy.terms.credit
     start_month = credit.fiscal_year_start_month if credit is not None else 1
-    local = period.start_at
-    offset = (local.month - start_month) % 12
-    fiscal_year = local.year if local.month >= start_month else local.year - 1
-    quarter = quarter_period(fiscal_year, offset // 3 + 1, zone, start_month)
+    quarter = quarter_of(period.start, zone, start_month)
     return quarter, period.end == quarter.end
 
 
@@ -113,39 +111,52 @@ def failed_months_before(
     return failed
 
 
-# -- texts ------------------------------------------------------------------------------------------
+# -- what a report holds -----------------------------------------------------------------------------
 
 
-def _readings_text(estimate: CreditEstimate) -> list[str]:
-    return [f"• _Reading:_ {escape(r['chosen'])} (other reading: {escape(r['other'])})" for r in estimate.readings]
+@dataclass(frozen=True, slots=True)
+class ComponentMonth:
+    """One component's month in a monthly report: its estimate (availability, credit, claim, termination)."""
+
+    component: str
+    estimate: CreditEstimate
 
 
-def _claim_text(estimate: CreditEstimate) -> str:
-    claim = estimate.claim
-    if estimate.amount <= 0:
-        return "Nothing to claim."
-    if claim.deadline is None:
-        return f"Claim: no deadline. {escape(claim.basis)}"
-    due = date_token(from_micros(claim.deadline, estimate.zone), estimate.zone)
-    where = f" Submit to {escape(claim.submit_to)}." if claim.submit_to else ""
-    contents = f" Include: {escape('; '.join(claim.contents))}." if claim.contents else ""
-    return f"*Claim by {due}*.{where}{contents}"
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report's figures, for the words `Messages.report` puts around them.
+
+    Monthly reports fill `components`; quarterly ones (missed initial responses) fill `missed`, the threshold
+    and, at quarter end, the quarter's estimate."""
+
+    job: ReportJob
+    contract: Contract
+    vendor: str
+    components: tuple[ComponentMonth, ...] = ()
+    missed: tuple[MissedResponse, ...] = ()
+    missed_limit: int = 0
+    quarter_estimate: CreditEstimate | None = None
+
+    @property
+    def quarter_ends(self) -> bool:
+        return self.job.quarter is not None and self.job.period.end == self.job.quarter.end
 
 
-def _money_line(contract: Contract, estimate: CreditEstimate) -> str:
-    who = "owed to the customer" if contract.perspective == "provider" else "to claim"
-    return f"Estimated credit {who}: *{estimate.amount:.2f} {estimate.currency}*. {escape(estimate.basis)}"
+@dataclass(frozen=True, slots=True)
+class ClaimReminder:
+    """One reminder owed before a claim window closes: `before` ahead of `deadline`, for `estimate`'s credit
+    (for one outage starting `outage_start`, where the credit is claimed per outage)."""
+
+    post_id: str
+    contract: Contract
+    estimate: CreditEstimate
+    deadline: datetime
+    send_at: datetime
+    before: str
+    outage_start: datetime | None
 
 
-def _termination_line(estimate: CreditEstimate) -> str | None:
-    right = estimate.termination
-    if right is None or not right.exists or right.until is None:
-        return None
-    until = date_token(from_micros(right.until, estimate.zone), estimate.zone)
-    return f":warning: *Termination right*: {escape(right.basis)} It can be used until {until}."
-
-
-def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime) -> list[Draft]:
+def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime) -> list[ClaimReminder]:
     """Reminders 7 days and 1 day before each claim window of the estimate closes (those still ahead).
 
     A credit claimed per outage (Sonoran: 72 h after each) has a window per outage; others one per period.
@@ -156,97 +167,68 @@ def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime)
     if estimate.amount <= 0 or claim.deadline is None:
         return []
     zone = estimate.zone
-    credit = f"{estimate.amount:.2f} {estimate.currency} estimated for {estimate.period.label}"
-    windows = [
-        (from_micros(deadline, zone), f"the outage of {date_token(from_micros(outage.start, zone), zone)} ({credit})")
-        for outage, deadline in claim.per_outage
-    ] or [
-        (
-            from_micros(claim.deadline, zone),
-            f"the {estimate.period.label} credit of {estimate.amount:.2f} {estimate.currency}",
-        )
-    ]
-    drafts: list[Draft] = []
-    for deadline, what in windows:
+    windows: list[tuple[datetime, datetime | None]] = [
+        (from_micros(deadline, zone), from_micros(outage.start, zone)) for outage, deadline in claim.per_outage
+    ] or [(from_micros(claim.deadline, zone), None)]
+    reminders: list[ClaimReminder] = []
+    for deadline, outage_start in windows:
         for tag, before, words in CLAIM_REMINDERS:
             send_at = deadline - before
             if send_at <= now:
                 continue
-            text = (
-                f":alarm_clock: *Claim window closes in {words}*: {what} on {escape(contract.name)} must be "
-                f"claimed by {date_token(deadline, zone)}."
-                + (f" Submit to {escape(claim.submit_to)}." if claim.submit_to else "")
-            )
             post_id = f"claim#{contract.id}#{estimate.component}#{deadline.isoformat()}#{tag}"
-            drafts.append(Draft(post_id, CLAIM_PURPOSE, contract.slack_channel, text, send_at, contract_id=contract.id))
-    return drafts
+            reminders.append(ClaimReminder(post_id, contract, estimate, deadline, send_at, words, outage_start))
+    return reminders
 
 
-def _draft(job: ReportJob, contract: Contract, lines: list[str], now: datetime) -> Draft:
-    text = "\n".join(lines)
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
-    return Draft(job.post_id, REPORT_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)
+def claim_drafts(reminders: list[ClaimReminder], messages: Messages) -> list[Draft]:
+    """The posts of claim reminders, in the contract's channel at their instants."""
+    return [
+        Draft(
+            r.post_id,
+            CLAIM_PURPOSE,
+            r.contract.slack_channel,
+            messages.claim_reminder(r),
+            r.send_at,
+            contract_id=r.contract.id,
+        )
+        for r in reminders
+    ]
 
 
-def build(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
+def build(job: ReportJob, contract: Contract, now: datetime, messages: Messages) -> list[Draft]:
     """The report's post, then any claim-window reminders it schedules."""
-    if job.unit == "quarter":
-        return _quarterly(job, contract, now)
-    return _monthly(job, contract, now)
+    report, reminders = _quarterly(job, contract, now) if job.unit == "quarter" else _monthly(job, contract, now)
+    text, blocks = messages.report(report)
+    post = Draft(job.post_id, REPORT_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)
+    return [post, *claim_drafts(reminders, messages)]
 
 
-def _monthly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
+def _monthly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report, list[ClaimReminder]]:
     policy = load_policy(contract.policy)
     period = job.period
-    lines = [f":bar_chart: *Monthly SLA report: {escape(contract.name)}, {period.label}* ({escape(policy.vendor)})"]
-    reminders: list[Draft] = []
+    components: list[ComponentMonth] = []
+    reminders: list[ClaimReminder] = []
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now)
         failed = failed_months_before(contract, policy, period, component, now)
         estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
-        m = estimate.availability
-        if m is not None:
-            verdict = "met" if m.met else "missed"
-            lines.append(
-                f"*{escape(component)}*: availability {m.percent_text()}% against the {m.target_percent}% target: "
-                f"*{verdict}*."
-            )
-        lines.append(_money_line(contract, estimate))
-        lines.append(_claim_text(estimate))
-        termination = _termination_line(estimate)
-        if termination:
-            lines.append(termination)
-        lines.extend(_readings_text(estimate))
+        components.append(ComponentMonth(component, estimate))
         reminders += claim_reminders(contract, estimate, now)
-    return [_draft(job, contract, lines, now), *reminders]
+    return Report(job, contract, policy.vendor, components=tuple(components)), reminders
 
 
-def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
+def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report, list[ClaimReminder]]:
     policy = load_policy(contract.policy)
     assert job.quarter is not None
     quarter = job.quarter
-    ends = job.period.end == quarter.end
     missed = missed_initial_responses(contract, quarter, now)
     rule = policy.terms.credit.missed_responses if policy.terms.credit else None
     limit = rule.more_than if rule is not None else 0
-    passed = len(missed) > limit
-    title = "Quarter-end" if ends else "Monthly"
-    lines = [
-        f":bar_chart: *{title} SLA report: {escape(contract.name)}, {quarter.label if ends else job.period.label}* "
-        f"({escape(policy.vendor)})",
-        f"{len(missed)} ticket{'' if len(missed) == 1 else 's'} missed the initial response in {quarter.label}"
-        f"{'' if ends else ' so far'}; the credit needs more than {limit}: "
-        f"{'*threshold passed*' if passed else 'threshold not passed'}.",
-    ]
-    lines += [
-        f"• {escape(m.incident_id)} {escape(m.title)}: opened {date_token(m.opened_at, quarter.zone)}, "
-        f"response due {date_token(m.due_at, quarter.zone)}"
-        for m in missed[:MAX_LISTED]
-    ]
-    if len(missed) > MAX_LISTED:
-        lines.append(f"• and {len(missed) - MAX_LISTED} more")
-    if not ends:
-        return [_draft(job, contract, lines, now)]
+    report = Report(job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit)
+    if not report.quarter_ends:
+        return report, []
     estimate = contract_estimate(contract, policy, quarter.label, policy.component(None), (), missed=len(missed))
-    lines += [_money_line(contract, estimate), _claim_text(estimate), *_readings_text(estimate)]
-    return [_draft(job, contract, lines, now), *claim_reminders(contract, estimate, now)]
+    return Report(
+        job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit, quarter_estimate=estimate
+    ), claim_reminders(contract, estimate, now)

@@ -18,17 +18,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http import HTTPStatus
-
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
+from sla_core.app.ports import Messages, Poster, PostRefused
 from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.incidents.reminder_stages import BREACH, Stage, stages
-from sla_core.slack.client import SlackPoster, SlackPostError, retry_after_seconds
-from sla_core.slack.reminder_messages import stage_blocks, stage_text
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, PostItem
 
@@ -80,12 +76,13 @@ def post_id_for(incident_id: str, stage: Stage) -> str:
 
 
 class Sweep:
-    """One reminder tick against the table: contracts, a poster and a clock are injected."""
+    """One reminder tick against the table: contracts, a poster, the messages' words and a clock are injected."""
 
     def __init__(
         self,
         contracts: ContractsConfig,
-        poster: SlackPoster,
+        poster: Poster,
+        messages: Messages,
         clock: Clock,
         *,
         lease: timedelta = LEASE,
@@ -93,6 +90,7 @@ class Sweep:
     ) -> None:
         self.contracts = contracts
         self.poster = poster
+        self.messages = messages
         self.clock = clock
         self.lease = lease
         self.with_reports = with_reports
@@ -139,13 +137,13 @@ class Sweep:
         else:
             channel = contract.slack_channel if contract is not None else self.contracts.default_channel
             thread_ts = None
-        text = stage_text(stage, title=incident.title, contract=contract, now=now)
+        text, blocks = self.messages.stage(stage, title=incident.title, contract=contract, now=now)
         return post_queue.Draft(
             post_id=post_id_for(incident.incident_id, stage),
             purpose=STAGE_PURPOSE,
             channel=channel,
             text=text,
-            blocks=stage_blocks(stage, text, now=now),
+            blocks=blocks,
             send_at=stage.at,
             thread_ts=thread_ts,
             broadcast=stage.name == BREACH,
@@ -162,7 +160,9 @@ class Sweep:
                 try:
                     if post_queue.get_post(job.post_id) is None:
                         # The report's own post last: once it exists, its claim reminders exist too.
-                        drafts = sorted(build(job, contract, now), key=lambda d: d.post_id == job.post_id)
+                        drafts = sorted(
+                            build(job, contract, now, self.messages), key=lambda d: d.post_id == job.post_id
+                        )
                         for draft in drafts:
                             if post_queue.create_post(draft, now=now):
                                 result.reports += 1
@@ -192,24 +192,24 @@ class Sweep:
                 blocked.add(post.thread_key)
 
     def _post(self, post: PostItem, now: datetime, result: SweepResult, *, uncertain: bool) -> bool:
-        """Post a leased item and confirm it; on a Slack failure give it back with a backoff.
+        """Post a leased item and confirm it; when the post is refused give it back with a backoff.
 
         After a lease that ran out unconfirmed, the message is looked up by its metadata first: if the
         earlier attempt reached Slack, that message is confirmed rather than posted again.
         """
         try:
             found = self._find_lost(post) if uncertain else None
-            ts = found or self.poster.post_message(
+            ts = found or self.poster.post(
                 post.channel,
                 post.text,
                 blocks=post.blocks or None,
                 thread_ts=post.thread_ts,
-                reply_broadcast=bool(post.broadcast),
+                broadcast=bool(post.broadcast),
                 post_id=post.post_id,
             )
-        except (SlackClientError, SlackPostError, OSError) as error:
-            wait = backoff(int(post.attempts or 1), retry_after_seconds(error))
-            post_queue.defer(post, retry_at=now + wait, error=f"{type(error).__name__}: {error}")
+        except PostRefused as error:
+            wait = backoff(int(post.attempts or 1), error.retry_after)
+            post_queue.defer(post, retry_at=now + wait, error=str(error))
             result.deferred += 1
             result.errors.append(post.post_id)
             logger.warning("slack post deferred", extra={"post_id": post.post_id, "retry_in_s": wait.total_seconds()})
@@ -219,13 +219,7 @@ class Sweep:
         return True
 
     def _find_lost(self, post: PostItem) -> str | None:
-        """The ts of an earlier attempt that reached Slack, if any. Slack refusing the lookup itself (a missing
-        history scope, say) must not hold the post back forever: then it is posted, at the risk of a repeat."""
-        oldest = post.created_at - LOOKUP_MARGIN
-        try:
-            return self.poster.find_posted(post.channel, post.post_id, thread_ts=post.thread_ts, oldest=oldest)
-        except SlackApiError as error:
-            if error.response is not None and error.response.status_code == HTTPStatus.OK:
-                logger.warning("lost post lookup refused", extra={"post_id": post.post_id, "error": str(error)})
-                return None
-            raise
+        """The ts of an earlier attempt that reached the channel, if any (looked up by the post's id)."""
+        return self.poster.find(
+            post.channel, post.post_id, thread_ts=post.thread_ts, oldest=post.created_at - LOOKUP_MARGIN
+        )

@@ -20,7 +20,6 @@ from sla_core.engine.holiday_sets import HolidaySet
 from sla_core.engine.instants import from_micros, require_aware, to_micros
 from sla_core.engine.windows import MINUTES_PER_DAY, Window, daily_segments
 
-MICROS_PER_MINUTE = 60_000_000
 MAX_WEEKS = 52 * 20  # a calendar that stays closed for 20 years is an error, not a loop
 
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sla_core.engine.availability import Incident, iso
-from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.instants import iso, require_aware, to_micros
+from sla_core.engine.intervals import Outage
 from sla_core.engine.periods import Period, month_period
 from sla_core.engine.terms import ClaimTerms, TerminationTerms
 
@@ -25,7 +25,7 @@ class Claim:
     """The claim window and requirements for one period's credit."""
 
     deadline: int | None
-    per_outage: tuple[tuple[Incident, int], ...]
+    per_outage: tuple[tuple[Outage, int], ...]
     basis: str
     submit_to: str | None
     contents: tuple[str, ...]
@@ -33,6 +33,7 @@ class Claim:
     readings: tuple[dict[str, str], ...]
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
+        """The claim fields of the credit JSON, instants in `zone`."""
         return {
             "claim_deadline": iso(self.deadline, zone) if self.deadline is not None else None,
             "claim_deadline_basis": self.basis,
@@ -46,7 +47,7 @@ class Claim:
         }
 
 
-def outage_deadline(terms: ClaimTerms, outage: Incident, post_mortem: int | None, zone: ZoneInfo) -> int:
+def outage_deadline(terms: ClaimTerms, outage: Outage, post_mortem: int | None, zone: ZoneInfo) -> int:
     """Deadline for one outage: the span after its end, or after a later post-mortem about it."""
     assert terms.deadline is not None
     base = outage.end
@@ -59,7 +60,7 @@ def claim_for(
     terms: ClaimTerms | None,
     period: Period,
     zone: ZoneInfo,
-    outages: Sequence[Incident],
+    outages: Sequence[Outage],
     post_mortem: datetime | None = None,
 ) -> Claim:
     """The claim window for `period`: after the period ends, or after each credited outage (the earliest
@@ -70,7 +71,7 @@ def claim_for(
     if terms.eligibility_clause is not None:
         readings += terms.eligibility_clause.readings()
 
-    def claim(deadline: int | None, per_outage: tuple[tuple[Incident, int], ...], basis: str) -> Claim:
+    def claim(deadline: int | None, per_outage: tuple[tuple[Outage, int], ...], basis: str) -> Claim:
         return Claim(deadline, per_outage, basis, terms.submit_to, terms.contents, terms.eligibility, tuple(readings))
 
     if terms.deadline is None:
@@ -108,6 +109,7 @@ class TerminationRight:
     readings: tuple[dict[str, str], ...]
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
+        """The `termination_right` object of the credit JSON, instants in `zone`."""
         return {
             "exists": self.exists,
             "until": iso(self.until, zone) if self.until is not None else None,

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.clauses import Clause
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.instants import require_aware
-from sla_core.engine.policy import Clock, Policy, Reading, Target
+from sla_core.engine.policy import Policy, Target, TargetClock
 
 
 @dataclass(slots=True)
 class Deadline:
-    """A computed due instant, the clock that produced it, and the readings it depends on."""
+    """A computed due instant, the clock that produced it, and the clauses whose readings it depends on."""
 
     policy: str
     tier: str | None
@@ -24,12 +25,12 @@ class Deadline:
     metric: str
     opened_at: datetime
     due_at: datetime
-    clock: Clock
+    clock: TargetClock
     calendar: BusinessCalendar
     recurring: bool
     quote: str
-    readings: tuple[Reading, ...]
-    alternatives: tuple[tuple[Clock, datetime], ...]
+    readings: tuple[Clause, ...]
+    alternatives: tuple[tuple[TargetClock, datetime], ...]
 
     @property
     def target(self) -> str:
@@ -48,6 +49,7 @@ class Deadline:
         }
 
     def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `python -m sla_core deadline`."""
         return {
             "policy": self.policy,
             "tier": self.tier,
@@ -62,7 +64,7 @@ class Deadline:
             "target": self.target,
             "recurring": self.recurring,
             "quote": self.quote,
-            "readings": [r.as_dict() for r in self.readings],
+            "readings": [reading for clause in self.readings for reading in clause.readings()],
             "alternatives": [
                 {"target": str(c.duration), "calendar": c.calendar, "due_at": due.isoformat()}
                 for c, due in self.alternatives
@@ -70,7 +72,8 @@ class Deadline:
         }
 
 
-def _applies(policy: Policy, clock: Clock, region: str | None, opened_at: datetime) -> bool:
+def _applies(policy: Policy, clock: TargetClock, region: str | None, opened_at: datetime) -> bool:
+    """Whether a clock applies to a ticket opened at `opened_at` (its opened_in / opened_outside calendars)."""
     if clock.opened_in and not policy.calendar(clock.opened_in, region).is_open(opened_at):
         return False
     return not (clock.opened_outside and policy.calendar(clock.opened_outside, region).is_open(opened_at))
@@ -100,7 +103,7 @@ def compute_deadline(
     require_aware(opened_at, "opened_at")
     tier, region = policy.tier(tier), policy.region(region)
     severity_id, target = find_target(policy, severity, metric, tier)
-    candidates: list[tuple[Clock, datetime, BusinessCalendar]] = []
+    candidates: list[tuple[TargetClock, datetime, BusinessCalendar]] = []
     for clock in target.clocks:
         if _applies(policy, clock, region, opened_at):
             calendar = policy.calendar(clock.calendar, region, holidays)
@@ -108,9 +111,9 @@ def compute_deadline(
     clock, due, calendar = min(candidates, key=lambda c: c[1])
     spec = policy.calendars[clock.calendar]
     holiday_source = policy.regions[region].holidays if region else policy.holidays
-    readings = [r for r in (target.reading, spec.reading) if r]
-    if spec.use_holidays and holidays is None and holiday_source.reading:
-        readings.append(holiday_source.reading)
+    readings = [c for c in (target.clause, spec.clause) if c.has_reading]
+    if spec.use_holidays and holidays is None and holiday_source.clause.has_reading:
+        readings.append(holiday_source.clause)
     return Deadline(
         policy=policy.id,
         tier=tier,
@@ -122,7 +125,7 @@ def compute_deadline(
         clock=clock,
         calendar=calendar,
         recurring=target.recurring,
-        quote=target.quote,
+        quote=target.clause.quote,
         readings=tuple(readings),
         alternatives=tuple((c, d) for c, d, _ in candidates) if len(candidates) > 1 else (),
     )

@@ -30,6 +30,11 @@ def from_micros(micros: int, zone: tzinfo) -> datetime:
     return (EPOCH + timedelta(microseconds=micros)).astimezone(zone)
 
 
+def iso(micros: int, zone: tzinfo) -> str:
+    """An instant as ISO 8601 with the zone's offset."""
+    return from_micros(micros, zone).isoformat()
+
+
 def parse_instant(text: str, what: str = "timestamp") -> datetime:
     """Parse an ISO 8601 timestamp that carries an explicit offset or Z."""
     try:

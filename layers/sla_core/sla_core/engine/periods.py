@@ -66,6 +66,14 @@ def quarter_period(year: int, quarter: int, zone: ZoneInfo, fiscal_start_month: 
     )
 
 
+def quarter_of(micros: int, zone: ZoneInfo, fiscal_start_month: int = 1) -> Period:
+    """The fiscal quarter containing an instant, in `zone` (the inverse of `quarter_period`)."""
+    local = from_micros(micros, zone)
+    fiscal_year = local.year if local.month >= fiscal_start_month else local.year - 1
+    quarter = (local.month - fiscal_start_month) % 12 // 3 + 1
+    return quarter_period(fiscal_year, quarter, zone, fiscal_start_month)
+
+
 def month_of(micros: int, zone: ZoneInfo) -> Period:
     """The calendar month containing an instant, in `zone`."""
     local = from_micros(micros, zone)

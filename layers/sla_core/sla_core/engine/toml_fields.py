@@ -1,11 +1,17 @@
-"""Typed, path-tracking reads from parsed TOML, so every error names the file, the field and the problem."""
+"""Typed, path-tracking reads from parsed TOML, so every error names the file, the field and the problem.
+
+One format for every configuration error (policy files and the contracts file alike), always one line:
+`<file>: <field path>: <problem>; accepted: <what is accepted>`, the last part when it is known, e.g.
+`config/contracts.toml: contracts.sonar-billing.tier: 'gold' is not a tier of sonar-software; accepted: ...`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from sla_core.engine.errors import PolicyError, SlaError
 
@@ -13,60 +19,123 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-class Table:
-    """A TOML table being read; `close()` rejects keys nobody read (typos must not pass silently)."""
+def problem_line(source: str, path: str, problem: str, accepted: str | None = None) -> str:
+    """The one-line error message: file, field path, problem and, when known, what is accepted."""
+    tail = f"; accepted: {accepted}" if accepted else ""
+    return f"{source}: {path or '(top level)'}: {problem}{tail}"
 
-    def __init__(self, data: dict[str, Any], where: str, source: str, error: type[SlaError] = PolicyError):
+
+class Table:
+    """A TOML table being read; `close()` (or `only()` up front) rejects keys that are not fields here."""
+
+    def __init__(self, data: Mapping[str, Any], where: str, source: str, error: type[SlaError] = PolicyError):
         self.data, self.where, self.source, self.error = data, where, source, error
         self._read: set[str] = set()
 
-    def fail(self, key: str | None, problem: str) -> SlaError:
-        path = f"{self.where}.{key}" if key and self.where else key or self.where or "(top level)"
-        return self.error(f"{self.source}: {path}: {problem}")
+    def path(self, key: str | None) -> str:
+        """The dotted path of a key of this table from the top of the file (the table's own path for None)."""
+        return f"{self.where}.{key}" if key and self.where else key or self.where
 
-    def _get(self, key: str, required: bool) -> Any:
+    def fail(self, key: str | None, problem: str, accepted: str | None = None) -> SlaError:
+        """The error (of this table's error class) for a problem at `key`, for the caller to raise."""
+        return self.error(problem_line(self.source, self.path(key), problem, accepted))
+
+    def _get(self, key: str, required: bool, accepted: str | None = None) -> Any:
         self._read.add(key)
         value = self.data.get(key, _MISSING)
         if value is _MISSING and required:
-            raise self.fail(key, "is required")
+            raise self.fail(key, "is required", accepted)
         return value
 
     def has(self, key: str) -> bool:
+        """Whether the table has the key (without reading it)."""
         return key in self.data
 
+    def only(self, keys: tuple[str, ...]) -> None:
+        """Reject, before anything is read, a key that is not one of `keys` (listed in their given order)."""
+        for key in self.data:
+            if key not in keys:
+                raise self.fail(key, "unknown field", ", ".join(keys))
+
+    def absent(self, key: str, why: str) -> None:
+        """Reject a field this table may not have (e.g. a tier for a policy without tiers)."""
+        if key in self.data:
+            raise self.fail(key, f"{self.data[key]!r} is not allowed here ({why})", f"no {key} field")
+
     def text(self, key: str, default: str | None = None, *, required: bool = True) -> str:
+        """A non-empty string; `default` (or "" when not required) when the field is left out."""
         value = self._get(key, required and default is None)
         if value is _MISSING:
             return default if default is not None else ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"must be a non-empty string, not {value!r}")
-        return value
+        return self._nonempty(key, value)
 
     def opt_text(self, key: str) -> str | None:
+        """A non-empty string, or None when the field is left out."""
         value = self._get(key, False)
         if value is _MISSING:
             return None
+        return self._nonempty(key, value)
+
+    def _nonempty(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"must be a non-empty string, not {value!r}")
+            raise self.fail(key, f"{value!r} is not a non-empty string", "a non-empty string in quotes")
         return value
 
+    def matching(self, key: str, pattern: re.Pattern[str], accepted: str) -> str:
+        """A required string that matches `pattern` (an id or a code); `accepted` describes the form."""
+        found = self._matching(key, pattern, accepted, required=True)
+        assert found is not None
+        return found
+
+    def opt_matching(self, key: str, pattern: re.Pattern[str], accepted: str) -> str | None:
+        """Like `matching`, but the field may be left out (then None)."""
+        return self._matching(key, pattern, accepted, required=False)
+
+    def _matching(self, key: str, pattern: re.Pattern[str], accepted: str, *, required: bool) -> str | None:
+        value = self._get(key, required, accepted)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not pattern.match(value):
+            raise self.fail(key, f"{value!r} is not valid", accepted)
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], kind: str) -> str:
+        """A required value that is one of `options`; `kind` names them, as in 'a tier of sonar-software'."""
+        value = self._get(key, True, ", ".join(options))
+        if value not in options:
+            raise self.fail(key, f"{value!r} is not {kind}", ", ".join(options))
+        return str(value)
+
     def flag(self, key: str, default: bool) -> bool:
+        """A TOML boolean, or `default` when the field is left out."""
         value = self._get(key, False)
         if value is _MISSING:
             return default
         if not isinstance(value, bool):
-            raise self.fail(key, f"must be true or false, not {value!r}")
+            raise self.fail(key, f"{value!r} is not true or false", "true or false (no quotes)")
         return value
 
-    def whole(self, key: str, default: int | None = None, *, minimum: int = 0) -> int | None:
+    @overload
+    def whole(self, key: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int: ...
+
+    @overload
+    def whole(self, key: str, default: None = None, *, minimum: int = 0, maximum: int | None = None) -> int | None: ...
+
+    def whole(
+        self, key: str, default: int | None = None, *, minimum: int = 0, maximum: int | None = None
+    ) -> int | None:
+        """A whole number from `minimum` (to `maximum` when given), or `default` when the field is left out."""
         value = self._get(key, False)
         if value is _MISSING:
             return default
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(key, f"must be a whole number of at least {minimum}, not {value!r}")
+        too_big = maximum is not None and isinstance(value, int) and value > maximum
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum or too_big:
+            span = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+            raise self.fail(key, f"{value!r} is not a whole number {span}", f"a whole number {span}")
         return int(value)
 
     def decimal(self, key: str, *, required: bool = True) -> Decimal | None:
+        """A finite decimal written as a string (or a TOML integer); floats are refused, they are inexact."""
         value = self._get(key, required)
         if value is _MISSING:
             return None
@@ -77,43 +146,83 @@ class Table:
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            raise self.fail(key, f"must be a decimal number written as a string, e.g. '99.9', not {value!r}") from None
+            problem = f"{value!r} is not a decimal number written as a string"
+            raise self.fail(key, problem, "a decimal number in quotes, e.g. '99.9'") from None
         return number
 
+    def money(self, key: str, pattern: re.Pattern[str]) -> Decimal:
+        """A required amount written as a string that matches `pattern` (e.g. digits with an optional fraction)."""
+        accepted = f'a non-negative decimal amount as a string, e.g. {key} = "1250.00"'
+        value = self._get(key, True, accepted)
+        if not isinstance(value, str) or not pattern.match(value):
+            raise self.fail(key, f"{value!r} is not a decimal string", accepted)
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise self.fail(key, f"{value!r} is not a decimal", accepted) from None
+
     def texts(self, key: str, *, required: bool = False) -> list[str]:
+        """A list of non-empty strings; [] when the field is left out."""
         value = self._get(key, required)
         if value is _MISSING:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, f"must be a list of strings, not {value!r}")
+            raise self.fail(key, f"{value!r} is not a list of non-empty strings", 'a list of strings, e.g. ["a", "b"]')
         return list(value)
 
+    def ids(self, key: str, pattern: re.Pattern[str], accepted: str) -> list[str]:
+        """An optional list of distinct ids that each match `pattern`; `accepted` describes them (plural)."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) and pattern.match(item) for item in value):
+            raise self.fail(key, f"{value!r} is not a list of valid ids", f"a list of {accepted}")
+        if len(set(value)) != len(value):
+            raise self.fail(key, f"{value!r} repeats an entry", "each entry once")
+        return list(value)
+
+    def subset(self, key: str, allowed: tuple[str, ...], kind: str) -> tuple[str, ...]:
+        """An optional non-empty list of distinct members of `allowed` (`kind` names them); () when left out."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return ()
+        if not isinstance(value, list) or not value or not all(item in allowed for item in value):
+            raise self.fail(key, f"{value!r} is not a non-empty list of {kind}", ", ".join(allowed))
+        if len(set(value)) != len(value):
+            raise self.fail(key, f"{value!r} repeats an entry", "each entry once")
+        return tuple(value)
+
     def dates(self, key: str) -> list[date]:
+        """A list of TOML dates (2026-12-24, unquoted); [] when the field is left out."""
         value = self._get(key, False)
         if value is _MISSING:
             return []
         if not isinstance(value, list) or not all(type(v) is date for v in value):
-            raise self.fail(key, f"must be a list of dates written as 2026-12-24 (no quotes), not {value!r}")
+            raise self.fail(
+                key, f"{value!r} is not a list of dates", "a list of dates written as 2026-12-24 (no quotes)"
+            )
         return list(value)
 
     def table(self, key: str, *, required: bool = False) -> Table | None:
+        """The sub-table at `key` as a Table whose errors carry its full path; None when left out."""
         value = self._get(key, required)
         if value is _MISSING:
             return None
-        if not isinstance(value, dict):
-            raise self.fail(key, f"must be a table, not {value!r}")
-        return Table(value, f"{self.where}.{key}" if self.where else key, self.source, self.error)
+        if not isinstance(value, Mapping):
+            raise self.fail(key, f"{value!r} is not a table", f"a [{self.path(key)}] table")
+        return Table(value, self.path(key), self.source, self.error)
 
     def tables(self, key: str, *, required: bool = False) -> list[Table]:
+        """An array of tables ([[key]] entries), each a Table at path key[i]."""
         value = self._get(key, required)
         if value is _MISSING:
             return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(key, "must be an array of tables ([[...]] entries)")
-        prefix = f"{self.where}.{key}" if self.where else key
-        return [Table(v, f"{prefix}[{i}]", self.source, self.error) for i, v in enumerate(value)]
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise self.fail(key, "is not an array of tables", f"[[{self.path(key)}]] entries")
+        return [Table(v, f"{self.path(key)}[{i}]", self.source, self.error) for i, v in enumerate(value)]
 
     def named_tables(self, key: str, *, required: bool = False) -> dict[str, Table]:
+        """The tables under [key.<name>], by name."""
         outer = self.table(key, required=required)
         if outer is None:
             return {}
@@ -135,7 +244,7 @@ class Table:
             raise self.fail(key, str(exc)) from None
 
     def close(self) -> None:
+        """Reject the first key (in sorted order) that nothing read: typos must not pass silently."""
         unknown = sorted(set(self.data) - self._read)
         if unknown:
-            known = ", ".join(sorted(self._read)) or "none"
-            raise self.fail(unknown[0], f"is not a known field here; known fields: {known}")
+            raise self.fail(unknown[0], "unknown field", ", ".join(sorted(self._read)) or "none")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sla_core.engine.errors import InputError
+from sla_core.engine.errors import InputError, PolicyError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
@@ -45,6 +46,13 @@ def parse_window(text: str) -> list[Window]:
     if end <= start:
         end += MINUTES_PER_DAY
     return [Window(day, start, end) for day in _days(match.group(1), text)]
+
+
+def parse_window_list(value: Any, example: str) -> tuple[tuple[Window, ...], tuple[str, ...]]:
+    """A policy's list of window texts: the windows and the texts as written; `example` shows the form."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise PolicyError(f"must be a non-empty list of windows such as {example!r}")
+    return tuple(w for text in value for w in parse_window(text)), tuple(value)
 
 
 def daily_segments(windows: list[Window]) -> tuple[tuple[tuple[int, int], ...], ...]:

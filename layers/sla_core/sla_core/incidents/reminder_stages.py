@@ -10,20 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sla_core.incidents.thresholds import Thresholds as Thresholds  # noqa: PLC0414 - re-exported
 from sla_core.incidents.tracking import TrackedDeadline
 
 HEADS_UP, WARNING, BREACH = "heads_up", "warning", "breach"
 UPDATE_SOON, UPDATE_OVERDUE = "update_soon", "update_overdue"
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Per-contract reminder settings; defaults follow common practice (50%, 75% or 15 min, breach)."""
-
-    heads_up_fraction: float = 0.5
-    warning_fraction: float = 0.75
-    warning_before: timedelta = timedelta(minutes=15)
-    update_before: timedelta = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sla_core.engine.deadlines import Deadline, compute_deadline
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.holiday_sets import HolidaySpec
-from sla_core.engine.policy import Policy, load_policy
+from sla_core.engine.policy import Policy
+from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentState
 
 

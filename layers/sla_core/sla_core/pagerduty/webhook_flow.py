@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sla_core.app.incident_service import RecordResult, record_event
+from sla_core.app.ports import IncidentChannel
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.incidents.state import RESOLVED
 from sla_core.pagerduty.events import (
@@ -29,9 +30,6 @@ from sla_core.pagerduty.events import (
     parse_body,
     parse_event,
 )
-from sla_core.slack.client import SlackPoster
-from sla_core.slack.incident_card import event_reply
-from sla_core.slack.incident_posting import after_resolve, post_card, refresh_card, reply
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
@@ -52,9 +50,10 @@ class Outcome:
 
 
 def handle_delivery(
-    body: bytes, *, webhook_id: str | None, contracts: ContractsConfig, poster: SlackPoster, now: datetime
+    body: bytes, *, webhook_id: str | None, contracts: ContractsConfig, channel: IncidentChannel, now: datetime
 ) -> Outcome:
-    """Parse a verified body, record its event and post it; storage and Slack errors propagate (answer 5xx)."""
+    """Parse a verified body, record its event and show it on `channel`; storage and posting errors propagate
+    (answer 5xx)."""
     try:
         parsed = parse_event(parse_body(body))
     except PayloadError as error:
@@ -74,7 +73,7 @@ def handle_delivery(
         details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
         read=read,
     )
-    _show(parsed, result, contracts, poster, now)
+    _show(parsed, result, contracts, channel, now)
     status = "recorded" if result.appended else "duplicate"
     return Outcome(
         status, f"{parsed.kind} on {parsed.incident_id}", parsed.event_type, parsed.event_id, parsed.incident_id
@@ -91,7 +90,7 @@ def _contract(parsed: PagerDutyEvent, contracts: ContractsConfig) -> tuple[Contr
 
 
 def _show(
-    parsed: PagerDutyEvent, result: RecordResult, contracts: ContractsConfig, poster: SlackPoster, now: datetime
+    parsed: PagerDutyEvent, result: RecordResult, contracts: ContractsConfig, shown: IncidentChannel, now: datetime
 ) -> None:
     """Post the card if the incident has none; otherwise update it and reply in its thread once per event."""
     item = result.incident
@@ -99,22 +98,21 @@ def _show(
     posted = False
     if item.slack_ts is None:
         channel = contract.slack_channel if contract is not None else contracts.default_channel
-        item = post_card(item, contract, result.deadlines, poster, channel)
+        item = shown.post_card(item, contract, result.deadlines, channel)
         posted = True
     if parsed.kind == "triggered":
         # The card is the trigger's message; a late trigger (after other events) only corrects the card.
         if result.appended and not posted:
-            refresh_card(item, contract, result.deadlines, poster)
+            shown.refresh_card(item, contract, result.deadlines)
         if result.became_resolved and contract is not None:
-            after_resolve(item, contract, poster, now)
+            shown.after_resolve(item, contract, now)
         return
     if not result.appended and not repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP):
         return  # a duplicate whose reply was already posted
     if not posted:
-        refresh_card(item, contract, result.deadlines, poster)
-    event = incident_event(parsed, contract)
-    reply(item, poster, event_reply(event, result.deadlines, contract, label=parsed.label, severity=item.severity))
+        shown.refresh_card(item, contract, result.deadlines)
+    shown.reply_event(item, incident_event(parsed, contract), result.deadlines, contract, label=parsed.label)
     if parsed.kind == RESOLVED and result.state.status == RESOLVED and contract is not None:
-        after_resolve(item, contract, poster, now)
+        shown.after_resolve(item, contract, now)
     if result.appended:
         repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)

@@ -1,8 +1,11 @@
-"""Posting to Slack: the Web API with a bot token (rate limits retried), or a local JSONL outbox without one.
+"""Talking to Slack: one `Transport` interface with two implementations, the Web API with a bot token
+(rate limits retried) and a local JSONL outbox without one, behind `SlackPoster`.
 
 Every outbound Slack call the product makes goes through `SlackPoster`: chat.postMessage, chat.update,
-replies to a slash command's `response_url`, and views.publish (App Home). Locally, with no
-`SLACK_BOT_TOKEN`, each call is appended as one JSON line to `.local/slack-outbox.jsonl` and printed.
+replies to a slash command's `response_url`, views.publish (App Home) and views.open, and the lookups
+(users.info, usergroups.users.list, conversations.history/replies). Locally, with no `SLACK_BOT_TOKEN`, each
+call is appended as one JSON line to `.local/slack-outbox.jsonl` and printed; lookups find what the outbox
+holds (no user zones, no group members).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
@@ -65,6 +68,35 @@ class Outbox:
         with self.path.open(encoding="utf-8") as lines:
             return [json.loads(line) for line in lines if line.strip()]
 
+    # -- the Transport interface ----------------------------------------------------------------
+
+    def post(self, **message: Any) -> str:
+        return str(self.record("chat.postMessage", **message)["ts"])
+
+    def update(self, **message: Any) -> None:
+        self.record("chat.update", **message)
+
+    def history(
+        self, channel: str, *, thread_ts: str | None, oldest: str, cursor: str | None
+    ) -> tuple[list[Mapping[str, Any]], str | None]:
+        """The channel's recorded messages, newest first, in one page."""
+        return [e for e in reversed(self.entries()) if e.get("channel") == channel], None
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self.record("views.publish", user_id=user_id, view=view)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.record("views.open", trigger_id=trigger_id, view=view)
+
+    def user_tz(self, user_id: str) -> str | None:
+        return None
+
+    def group_members(self, group_id: str) -> list[str]:
+        return []
+
+    def respond(self, url: str, **reply: Any) -> None:
+        self.record(RESPONSE_URL, url=url, **reply)
+
 
 def fake_ts(now: datetime, sequence: int) -> str:
     """A Slack-like message timestamp (`seconds.micros`), unique within one outbox."""
@@ -96,8 +128,77 @@ def retry_handlers(max_rate_limit_retries: int) -> list[RetryHandler]:
     return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=max_rate_limit_retries)]
 
 
+class Transport(Protocol):
+    """Where Slack calls go: the Web API (`WebApi`) or the local outbox (`Outbox`)."""
+
+    def post(self, **message: Any) -> str: ...
+
+    def update(self, **message: Any) -> None: ...
+
+    def history(
+        self, channel: str, *, thread_ts: str | None, oldest: str, cursor: str | None
+    ) -> tuple[list[Mapping[str, Any]], str | None]: ...
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None: ...
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None: ...
+
+    def user_tz(self, user_id: str) -> str | None: ...
+
+    def group_members(self, group_id: str) -> list[str]: ...
+
+    def respond(self, url: str, **reply: Any) -> None: ...
+
+
+class WebApi:
+    """The Slack Web API through a slack_sdk `WebClient`; replies to response_urls through a WebhookClient."""
+
+    def __init__(self, client: WebClient, *, max_rate_limit_retries: int = 2) -> None:
+        self.client = client
+        self._max_rate_limit_retries = max_rate_limit_retries
+
+    def post(self, **message: Any) -> str:
+        return str(self.client.chat_postMessage(**message)["ts"])
+
+    def update(self, **message: Any) -> None:
+        self.client.chat_update(**message)
+
+    def history(
+        self, channel: str, *, thread_ts: str | None, oldest: str, cursor: str | None
+    ) -> tuple[list[Mapping[str, Any]], str | None]:
+        """One page of conversations.replies (in a thread) or conversations.history, with metadata."""
+        if thread_ts:
+            page = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+            )
+        else:
+            page = self.client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+            )
+        return list(page.get("messages") or []), (page.get("response_metadata") or {}).get("next_cursor") or None
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def user_tz(self, user_id: str) -> str | None:
+        tz = self.client.users_info(user=user_id)["user"].get("tz")
+        return str(tz) if tz else None
+
+    def group_members(self, group_id: str) -> list[str]:
+        return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
+
+    def respond(self, url: str, **reply: Any) -> None:
+        webhook = WebhookClient(url, retry_handlers=retry_handlers(self._max_rate_limit_retries))
+        response = webhook.send(**reply)
+        if response.status_code != 200:
+            raise SlackPostError(f"response_url answered {response.status_code}: {response.body}")
+
+
 class SlackPoster:
-    """Posts to Slack through the Web API, or into an `Outbox` when there is no bot token."""
+    """Posts to Slack through one transport: the Web API, or an `Outbox` when there is no bot token."""
 
     def __init__(
         self,
@@ -110,7 +211,12 @@ class SlackPoster:
             raise ValueError("give a WebClient or an Outbox, not both or neither")
         self.client = client
         self.outbox = outbox
-        self._max_rate_limit_retries = max_rate_limit_retries
+        self.transport: Transport
+        if outbox is not None:
+            self.transport = outbox
+        else:
+            assert client is not None
+            self.transport = WebApi(client, max_rate_limit_retries=max_rate_limit_retries)
 
     @classmethod
     def for_token(cls, token: str, *, base_url: str | None = None, max_rate_limit_retries: int = 2) -> SlackPoster:
@@ -145,28 +251,14 @@ class SlackPoster:
         `reply_broadcast` shows a thread reply in the channel too (Slack's "Also send to channel");
         `post_id` goes into the message's metadata so `find_posted` can find it again.
         """
-        broadcast = True if reply_broadcast and thread_ts else None
-        metadata = {"event_type": POST_EVENT_TYPE, "event_payload": {"post_id": post_id}} if post_id else None
-        if self.outbox is not None:
-            entry = self.outbox.record(
-                "chat.postMessage",
-                channel=channel,
-                text=text,
-                blocks=_plain(blocks),
-                thread_ts=thread_ts,
-                reply_broadcast=broadcast,
-                metadata=metadata,
-            )
-            return str(entry["ts"])
-        response = self._web().chat_postMessage(
+        return self.transport.post(
             channel=channel,
             text=text,
             blocks=_plain(blocks),
             thread_ts=thread_ts,
-            reply_broadcast=broadcast,
-            metadata=metadata,
+            reply_broadcast=True if reply_broadcast and thread_ts else None,
+            metadata={"event_type": POST_EVENT_TYPE, "event_payload": {"post_id": post_id}} if post_id else None,
         )
-        return str(response["ts"])
 
     def find_posted(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None:
         """The ts of a message posted with `post_id` in its metadata since `oldest`, or None.
@@ -175,36 +267,19 @@ class SlackPoster:
         recorded (a crash between posting and confirming): found, it is confirmed instead of posted twice.
         Reads conversations.replies (in a thread) or conversations.history (channels:history scope).
         """
-        if self.outbox is not None:
-            for entry in reversed(self.outbox.entries()):
-                if entry.get("channel") == channel and _post_id_of(entry) == post_id:
-                    return str(entry["ts"])
-            return None
-        web = self._web()
         since = f"{oldest.timestamp():.6f}"
         cursor: str | None = None
         while True:
-            if thread_ts:
-                page = web.conversations_replies(
-                    channel=channel, ts=thread_ts, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
-                )
-            else:
-                page = web.conversations_history(
-                    channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
-                )
-            for message in page.get("messages") or []:
+            messages, cursor = self.transport.history(channel, thread_ts=thread_ts, oldest=since, cursor=cursor)
+            for message in messages:
                 if _post_id_of(message) == post_id:
                     return str(message["ts"])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if cursor is None:
                 return None
 
     def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
         """chat.update of a message this app posted."""
-        if self.outbox is not None:
-            self.outbox.record("chat.update", channel=channel, ts=ts, text=text, blocks=_plain(blocks))
-            return
-        self._web().chat_update(channel=channel, ts=ts, text=text, blocks=_plain(blocks))
+        self.transport.update(channel=channel, ts=ts, text=text, blocks=_plain(blocks))
 
     def respond(
         self,
@@ -216,34 +291,17 @@ class SlackPoster:
         replace_original: bool | None = None,
     ) -> None:
         """Reply through a slash command's or an action's `response_url` (no token needed)."""
-        if self.outbox is not None:
-            self.outbox.record(
-                RESPONSE_URL,
-                url=response_url,
-                text=text,
-                blocks=_plain(blocks),
-                response_type=response_type,
-                replace_original=replace_original,
-            )
-            return
-        webhook = WebhookClient(response_url, retry_handlers=retry_handlers(self._max_rate_limit_retries))
-        response = webhook.send(
-            text=text, blocks=_plain(blocks), response_type=response_type, replace_original=replace_original
+        self.transport.respond(
+            response_url,
+            text=text,
+            blocks=_plain(blocks),
+            response_type=response_type,
+            replace_original=replace_original,
         )
-        if response.status_code != 200:
-            raise SlackPostError(f"response_url answered {response.status_code}: {response.body}")
 
     def publish_home(self, user_id: str, view: Mapping[str, Any]) -> None:
         """views.publish of a user's App Home tab."""
-        if self.outbox is not None:
-            self.outbox.record("views.publish", user_id=user_id, view=dict(view))
-            return
-        self._web().views_publish(user_id=user_id, view=dict(view))
-
-    def _web(self) -> WebClient:
-        if self.client is None:
-            raise SlackPostError("this poster has no Web API client")
-        return self.client
+        self.transport.publish_home(user_id, dict(view))
 
 
 def _post_id_of(message: Mapping[str, Any]) -> str | None:

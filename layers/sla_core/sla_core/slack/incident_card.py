@@ -10,27 +10,21 @@ Buttons carry the incident id as `value`; the Slack function handles the clicks 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.app.contract_credit import contract_estimate, recorded_downtime
+from sla_core.app.contract_credit import MonthToDate, display_zone
 from sla_core.config.contracts import Contract
-from sla_core.engine.credits import CreditEstimate
-from sla_core.engine.errors import SlaError
-from sla_core.engine.instants import from_micros, require_aware, to_micros
-from sla_core.engine.periods import month_of
-from sla_core.engine.policy import load_policy
+from sla_core.engine.instants import from_micros
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.text import date_token, duration_text, escape, local_time
+from sla_core.slack.text import date_token, duration_text, escape, local_time, metric_words
 from sla_core.storage.models import IncidentItem
 
 ACK_ACTION = "incident_ack"
 UPDATE_ACTION = "incident_update"
 RESOLVE_ACTION = "incident_resolve"
 NO_CONTRACT_NOTE = "No contract maps this incident's PagerDuty service, so no SLA deadlines or credits apply."
-METRIC_LABELS = {"initial_response": "First response", "update": "Updates", "workaround": "Workaround"}
 STATUS_LABELS = {
     "triggered": ":rotating_light: Triggered",
     "acknowledged": ":eyes: Acknowledged",
@@ -40,13 +34,6 @@ STATUS_LABELS = {
 Block = dict[str, Any]
 
 
-def contract_zone(contract: Contract | None) -> tzinfo:
-    """The zone a contract's times are shown in (its policy's, or its support region's); UTC without one."""
-    if contract is None:
-        return UTC
-    return load_policy(contract.policy).zone_for(contract.region)
-
-
 def when(instant: datetime, zone: tzinfo) -> str:
     """'Mon 23 Nov 10:30 EST (<date token>)': the contract's local time, then each reader's own."""
     return f"{local_time(instant, zone)} ({date_token(instant, zone)})"
@@ -54,7 +41,7 @@ def when(instant: datetime, zone: tzinfo) -> str:
 
 def deadline_line(tracked: TrackedDeadline, zone: tzinfo) -> str:
     """One clock of the incident: due when, or met / missed and by how much open time."""
-    label = METRIC_LABELS.get(tracked.metric, tracked.metric.replace("_", " ").capitalize())
+    label = metric_words(tracked.metric).label
     if tracked.recurring:
         return f"*{label}* every {tracked.deadline.target}: next due {when(tracked.due_at, zone)}"
     if tracked.met_at is None:
@@ -73,7 +60,7 @@ def card(
     item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]
 ) -> tuple[str, list[Block]]:
     """The incident message: fallback text and blocks (severity, title, contract, link, deadlines, buttons)."""
-    zone = contract_zone(contract)
+    zone = display_zone(contract)
     title = escape(item.title)
     severity = escape(item.severity)
     status = STATUS_LABELS.get(item.status, escape(item.status))
@@ -130,7 +117,7 @@ def event_reply(
     severity: str | None = None,
 ) -> str:
     """The thread reply for one later event (escaped; `label` names a source type such as 'escalated')."""
-    zone = contract_zone(contract)
+    zone = display_zone(contract)
     by = f" by {escape(event.actor)}" if event.actor else ""
     at = when(event.occurred_at, zone)
     clocks = {tracked.metric: tracked for tracked in deadlines}
@@ -162,28 +149,6 @@ def event_reply(
     what = escape(label or event.kind).capitalize()
     target = {"reassigned": " to ", "escalated": " to ", "delegated": " to escalation policy "}.get(label or "", ": ")
     return f"{what}{by} at {at}" + (f"{target}{escape(event.text)}." if event.text else ".")
-
-
-@dataclass(frozen=True, slots=True)
-class MonthToDate:
-    """The month of an incident's resolution so far: the credit estimate and the downtime it rests on."""
-
-    estimate: CreditEstimate
-    intervals: int
-
-
-def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
-    """Availability, credit and claim window of the month the incident was resolved in, from recorded downtime
-    (still-open intervals count until `now`); None when the policy states no credit terms."""
-    policy = load_policy(contract.policy)
-    zone = policy.zone_for(contract.region)
-    period = month_of(to_micros(require_aware(item.resolved_at or now)), zone)
-    intervals = recorded_downtime(contract, item.component, period, now)
-    try:
-        estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
-    except SlaError:
-        return None
-    return MonthToDate(estimate, len(intervals))
 
 
 def resolve_summary(summary: MonthToDate, contract: Contract) -> str:

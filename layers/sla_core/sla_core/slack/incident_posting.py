@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import PutError
-
-from sla_core.app.reports import claim_reminders
+from sla_core.app.contract_credit import month_to_date
 from sla_core.config.contracts import Contract
+from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.client import SlackPoster
-from sla_core.slack.incident_card import card, month_to_date, resolve_summary
+from sla_core.slack.incident_card import card, event_reply, resolve_summary
+from sla_core.slack.report_messages import claim_reminder_drafts
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 
@@ -37,20 +37,12 @@ def post_card(
 
 def store_message(item: IncidentItem, channel: str, ts: str) -> IncidentItem:
     """Save the card's channel and ts on the incident (one conditional write; a re-read only on a conflict)."""
-    item.slack_channel, item.slack_ts = channel, ts
-    try:
-        item.save()
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-    else:
-        return item
 
     def change(fresh: IncidentItem) -> None:
         if fresh.slack_ts is None:
             fresh.slack_channel, fresh.slack_ts = channel, ts
 
-    return repository.update_incident(item.incident_id, change)
+    return repository.save_incident(item, item.incident_id, change)
 
 
 def refresh_card(
@@ -78,5 +70,34 @@ def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, n
     summary = month_to_date(item, contract, now)
     if summary is not None:
         reply(item, poster, resolve_summary(summary, contract))
-        for draft in claim_reminders(contract, summary.estimate, now):
+        for draft in claim_reminder_drafts(contract, summary.estimate, now):
             post_queue.create_post(draft, now=now)
+
+
+class SlackIncidentChannel:
+    """The app's `IncidentChannel` in Slack: cards, thread replies and resolve summaries through a poster."""
+
+    def __init__(self, poster: SlackPoster) -> None:
+        self.poster = poster
+
+    def post_card(
+        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> IncidentItem:
+        return post_card(item, contract, deadlines, self.poster, channel)
+
+    def refresh_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+        refresh_card(item, contract, deadlines, self.poster)
+
+    def reply_event(
+        self,
+        item: IncidentItem,
+        event: IncidentEvent,
+        deadlines: Sequence[TrackedDeadline],
+        contract: Contract | None,
+        *,
+        label: str,
+    ) -> None:
+        reply(item, self.poster, event_reply(event, deadlines, contract, label=label, severity=item.severity))
+
+    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None:
+        after_resolve(item, contract, self.poster, now)

@@ -12,14 +12,8 @@ from typing import Any
 
 from sla_core.config.contracts import Contract
 from sla_core.incidents.reminder_stages import BREACH, HEADS_UP, UPDATE_OVERDUE, UPDATE_SOON, WARNING, Stage
-from sla_core.slack.text import date_token, duration_text, escape, progress_bar
+from sla_core.slack.text import date_token, duration_text, escape, metric_words, progress_bar
 
-METRIC_NAMES = {
-    "initial_response": "first response",
-    "update": "status update",
-    "resolution": "resolution",
-    "workaround": "workaround",
-}
 ICONS = {
     HEADS_UP: ":hourglass_flowing_sand:",
     WARNING: ":warning:",
@@ -31,7 +25,7 @@ ICONS = {
 
 def metric_name(metric: str) -> str:
     """A target's metric as people say it ('first response')."""
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+    return metric_words(metric).sentence
 
 
 def clock_text(stage: Stage) -> str:

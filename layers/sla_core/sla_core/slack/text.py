@@ -3,8 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from sla_core.engine.instants import require_aware
+
+
+class MetricWords(NamedTuple):
+    """How a target's metric is named: as a card's label, in a reminder's sentence, and in a list of clocks."""
+
+    label: str
+    sentence: str
+    listed: str
+
+
+# The one table of metric wordings; metrics not in it are spelt from their id ('escalation_response').
+METRIC_WORDS = {
+    "initial_response": MetricWords("First response", "first response", "first response"),
+    "update": MetricWords("Updates", "status update", "next update"),
+    "resolution": MetricWords("Resolution", "resolution", "resolution"),
+    "workaround": MetricWords("Workaround", "workaround", "workaround"),
+}
+
+
+def metric_words(metric: str) -> MetricWords:
+    """The wordings of a metric id."""
+    spelt = metric.replace("_", " ")
+    return METRIC_WORDS.get(metric, MetricWords(spelt.capitalize(), spelt, spelt))
 
 
 def escape(text: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sla_core.slack.text import date_token, duration_text, escape, progress_bar
+from sla_core.slack.text import date_token, duration_text, escape, metric_words, progress_bar
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
     from sla_core.incidents.tracking import TrackedDeadline
@@ -19,19 +19,13 @@ if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep sto
 
 UPDATE_MODAL = "incident_update_modal"
 UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
-METRIC_NAMES = {
-    "initial_response": "first response",
-    "update": "next update",
-    "resolution": "resolution",
-    "workaround": "workaround",
-    "escalation_response": "escalation response",
-}
 MAX_BLOCKS = 50
 Blocks = list[dict[str, Any]]
 
 
 def metric_name(metric: str) -> str:
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+    """A metric as a list of clocks names it ('next update')."""
+    return metric_words(metric).listed
 
 
 def section(text: str) -> dict[str, Any]:

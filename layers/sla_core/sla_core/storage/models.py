@@ -114,7 +114,7 @@ class TableItem(Model):
     kind = DiscriminatorAttribute()
 
 
-class Deadline(MapAttribute[str, Any]):
+class DeadlineAttribute(MapAttribute[str, Any]):
     """One contractual deadline of an incident (e.g. first response) and when it was met, if it was."""
 
     name = UnicodeAttribute()
@@ -138,7 +138,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     acknowledged_at = nullable(InstantAttribute(null=True))
     updated_at = InstantAttribute()
     resolved_at = nullable(InstantAttribute(null=True))
-    deadlines = ListAttribute(of=Deadline, default=list)
+    deadlines = ListAttribute(of=DeadlineAttribute, default=list)
     reminders_sent = UnicodeSetAttribute(default=set)
     slack_channel = nullable(UnicodeAttribute(null=True))
     slack_ts = nullable(UnicodeAttribute(null=True))

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from sla_core.storage.models import PostItem
+from sla_core.storage.writes import saved
 
 POST_SK = "POST"
 PENDING, POSTED = "pending", "posted"
 POST_SHARDS = 4
 CONFIRMED_KEEP = timedelta(days=400)
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def post_pk(post_id: str) -> str:
@@ -43,10 +43,6 @@ def pending_shard_for(thread_key: str) -> str:
 def thread_key_of(channel: str, thread_ts: str | None) -> str:
     """Posts to one thread (or to one channel's top level) keep their order."""
     return f"{channel}/{thread_ts or '-'}"
-
-
-def _condition_failed(error: PutError) -> bool:
-    return error.cause_response_code == _CONDITION_FAILED
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +83,7 @@ def create_post(draft: Draft, *, now: datetime) -> bool:
         due_shard=pending_shard_for(thread_key),
         next_due_at=draft.send_at,
     )
-    try:
-        item.save(condition=PostItem.pk.does_not_exist())
-    except PutError as error:
-        if _condition_failed(error):
-            return False
-        raise
-    return True
+    return saved(item, PostItem.pk.does_not_exist())
 
 
 def get_post(post_id: str) -> PostItem | None:
@@ -137,13 +127,7 @@ def take_lease(post: PostItem, *, now: datetime, lease: timedelta) -> Lease:
     uncertain = post.lease_until is not None
     post.lease_until = now + lease
     post.attempts = (post.attempts or 0) + 1
-    try:
-        post.save(condition=PostItem.state == PENDING)
-    except PutError as error:
-        if _condition_failed(error):
-            return Lease(False)
-        raise
-    return Lease(True, uncertain)
+    return Lease(True, uncertain) if saved(post, PostItem.state == PENDING) else Lease(False)
 
 
 def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
@@ -158,11 +142,7 @@ def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
         post.due_shard = None
         post.next_due_at = None
         post.expires_at = now + CONFIRMED_KEEP
-        try:
-            post.save()
-        except PutError as error:
-            if not _condition_failed(error):
-                raise
+        if not saved(post):
             fresh = get_post(post.post_id)
             if fresh is None or fresh.state == POSTED:
                 return
@@ -176,10 +156,4 @@ def defer(post: PostItem, *, retry_at: datetime, error: str) -> bool:
     post.lease_until = None
     post.retry_at = retry_at
     post.last_error = error[:500]
-    try:
-        post.save(condition=PostItem.state == PENDING)
-    except PutError as failure:
-        if _condition_failed(failure):
-            return False
-        raise
-    return True
+    return saved(post, PostItem.state == PENDING)

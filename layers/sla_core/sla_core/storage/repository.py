@@ -12,8 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
+from sla_core.incidents.state import IncidentState
 from sla_core.storage.models import (
     DeliveryItem,
     DowntimeItem,
@@ -21,6 +22,8 @@ from sla_core.storage.models import (
     TimelineEventItem,
     instant_key,
 )
+from sla_core.storage.state_codec import dump_state, load_state
+from sla_core.storage.writes import VersionConflictError, save_changed, saved
 
 DUE_SHARDS = 4
 CONFLICT_ATTEMPTS = 8
@@ -29,11 +32,6 @@ DELIVERY_SK = "DELIVERY"
 EVENT_PREFIX = "EVENT#"
 RESOLVED = "resolved"
 OPEN_STATUSES = ("triggered", "acknowledged")
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-class VersionConflictError(RuntimeError):
-    """An incident kept changing under us for CONFLICT_ATTEMPTS tries in a row."""
 
 
 def incident_pk(incident_id: str) -> str:
@@ -52,10 +50,6 @@ def due_shards() -> list[str]:
 def due_shard_for(incident_id: str) -> str:
     """The due-index partition of an incident: stable, and spread evenly over DUE_SHARDS."""
     return f"due#{zlib.crc32(incident_id.encode('utf-8')) % DUE_SHARDS}"
-
-
-def _condition_failed(error: PutError) -> bool:
-    return error.cause_response_code == _CONDITION_FAILED
 
 
 def new_incident(
@@ -109,13 +103,7 @@ def set_next_due(incident: IncidentItem, next_due_at: datetime | None) -> None:
 
 def create_incident(incident: IncidentItem) -> bool:
     """Save a new incident; False (and nothing written) when one with that id exists already."""
-    try:
-        incident.save(condition=IncidentItem.pk.does_not_exist())
-    except PutError as error:
-        if _condition_failed(error):
-            return False
-        raise
-    return True
+    return saved(incident, IncidentItem.pk.does_not_exist())
 
 
 def get_incident(incident_id: str) -> IncidentItem | None:
@@ -133,19 +121,34 @@ def update_incident(
 
     `change` must be safe to run more than once (it is re-run on the fresh copy after a conflict).
     """
-    for _ in range(attempts):
-        incident = get_incident(incident_id)
-        if incident is None:
-            raise LookupError(f"no incident {incident_id!r}")
-        change(incident)
-        try:
-            incident.save()
-        except PutError as error:
-            if _condition_failed(error):
-                continue
-            raise
-        return incident
-    raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated")
+    return save_incident(None, incident_id, change, attempts=attempts)
+
+
+def save_incident(
+    read: IncidentItem | None,
+    incident_id: str,
+    change: Callable[[IncidentItem], None],
+    *,
+    attempts: int = CONFLICT_ATTEMPTS,
+) -> IncidentItem:
+    """Apply `change` to the copy already `read` and save it; without one, or on a version conflict, read
+    the incident again and re-apply (a re-read only when needed)."""
+    try:
+        return save_changed(read, lambda: get_incident(incident_id), change, attempts=attempts)
+    except VersionConflictError:
+        raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated") from None
+    except LookupError:
+        raise LookupError(f"no incident {incident_id!r}") from None
+
+
+def state_of(incident: IncidentItem) -> IncidentState:
+    """The folded state stored with an incident."""
+    return load_state(incident.fold_state)
+
+
+def store_state(incident: IncidentItem, state: IncidentState) -> None:
+    """Put the folded state on the incident (saved with it)."""
+    incident.fold_state = dump_state(state)
 
 
 def due_incidents(until: datetime) -> list[IncidentItem]:
@@ -186,13 +189,7 @@ def append_event(
         actor=actor,
         details=details or {},
     )
-    try:
-        event.save(condition=TimelineEventItem.pk.does_not_exist())
-    except PutError as error:
-        if _condition_failed(error):
-            return False
-        raise
-    return True
+    return saved(event, TimelineEventItem.pk.does_not_exist())
 
 
 def timeline(incident_id: str) -> list[TimelineEventItem]:
@@ -228,13 +225,7 @@ def start_downtime(
         incident_id=incident_id,
         reason=reason,
     )
-    try:
-        item.save(condition=DowntimeItem.pk.does_not_exist())
-    except PutError as error:
-        if _condition_failed(error):
-            return None
-        raise
-    return item
+    return item if saved(item, DowntimeItem.pk.does_not_exist()) else None
 
 
 def end_downtime(item: DowntimeItem, ended_at: datetime) -> None:
@@ -261,10 +252,4 @@ def downtime_between(contract_id: str, component: str, start: datetime, end: dat
 def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:
     """True the first time a delivery id is seen; False for a duplicate. The marker expires after `keep`."""
     marker = DeliveryItem(f"DELIVERY#{source}#{delivery_id}", DELIVERY_SK, received_at=now, expires_at=now + keep)
-    try:
-        marker.save(condition=DeliveryItem.pk.does_not_exist())
-    except PutError as error:
-        if _condition_failed(error):
-            return False
-        raise
-    return True
+    return saved(marker, DeliveryItem.pk.does_not_exist())

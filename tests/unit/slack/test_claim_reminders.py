@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sla_core.app.reports import claim_reminders
 from sla_core.config.contracts import load_contracts
-from sla_core.engine.availability import downtime
 from sla_core.engine.credits import CreditEstimate, estimate_credit
-from sla_core.engine.policy import load_policy
+from sla_core.engine.intervals import downtime
+from sla_core.engine.policy_registry import load_policy
+from sla_core.slack.report_messages import claim_reminder_drafts as claim_reminders
 
 SONORAN = load_contracts().contracts["sonoran-hosting"]
 

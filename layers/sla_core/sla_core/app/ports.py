@@ -1,0 +1,72 @@
+"""The interfaces the use cases need from the outside world, implemented in slack/ and wired in
+functions/*/app.py, so the app layer (and PagerDuty's flow through it) never imports Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sla_core.config.contracts import Contract
+from sla_core.incidents.reminder_stages import Stage
+from sla_core.incidents.state import IncidentEvent
+from sla_core.incidents.tracking import TrackedDeadline
+
+if TYPE_CHECKING:
+    from sla_core.app.reports import ClaimReminder, Report
+    from sla_core.storage.models import IncidentItem
+
+Blocks = list[dict[str, Any]]
+
+
+class PostRefused(Exception):
+    """A post did not go out (rate limit beyond retries, a 5xx, a network failure): try it again later,
+    never sooner than `retry_after` seconds when the chat service said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Poster(Protocol):
+    """Posts owed messages and finds one an earlier attempt may have posted (both raise PostRefused)."""
+
+    def post(
+        self, channel: str, text: str, *, blocks: Blocks | None, thread_ts: str | None, broadcast: bool, post_id: str
+    ) -> str: ...
+
+    def find(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None: ...
+
+
+class Messages(Protocol):
+    """The words of what the sweep and the reports post: (text, blocks) for each kind of message."""
+
+    def stage(self, stage: Stage, *, title: str, contract: Contract | None, now: datetime) -> tuple[str, Blocks]: ...
+
+    def report(self, report: Report) -> tuple[str, Blocks]: ...
+
+    def claim_reminder(self, reminder: ClaimReminder) -> str: ...
+
+
+class IncidentChannel(Protocol):
+    """Where an incident is shown to people: its card, the replies in its thread, the resolve summary."""
+
+    def post_card(
+        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> IncidentItem: ...
+
+    def refresh_card(
+        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]
+    ) -> None: ...
+
+    def reply_event(
+        self,
+        item: IncidentItem,
+        event: IncidentEvent,
+        deadlines: Sequence[TrackedDeadline],
+        contract: Contract | None,
+        *,
+        label: str,
+    ) -> None: ...
+
+    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None: ...

@@ -1,0 +1,141 @@
+"""Classifying a period's downtime: counted, maintenance or excluded time, by reason, each instant once.
+
+The recorded intervals are clipped to the period and classified by interval-set arithmetic, so overlaps are
+never counted twice and at every instant the customer-favourable class wins: counted downtime over
+maintenance over excluded time. Maintenance is measured against the policy's weekly windows with a
+BusinessCalendar (exact, DST-safe); a monthly allowance is used in time order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.intervals import Downtime, Kind, merge_spans, subtract, total_micros
+from sla_core.engine.periods import Period
+from sla_core.engine.terms import AvailabilityTerms
+from sla_core.engine.windows import MINUTES_PER_DAY, Window
+
+COUNTED, MAINTENANCE, EXCLUDED = 0, 1, 2
+UNPLANNED = "unplanned downtime"
+EMERGENCY_COUNTED = "emergency maintenance, counted as unplanned downtime"
+EMERGENCY_EXCLUDED = "emergency maintenance"
+UNEXCLUDED_MAINTENANCE = "scheduled maintenance (the policy excludes none)"
+BEYOND_ALLOWANCE = "maintenance beyond the monthly allowance"
+WITHIN_ALLOWANCE = "maintenance within the monthly allowance"
+IN_WINDOWS = "maintenance in the permitted windows"
+OUT_OF_WINDOWS = "maintenance out of the permitted windows"
+MAINTENANCE_EXCLUDED = "scheduled maintenance"
+_COUNTED_ORDER = (UNPLANNED, EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE)
+
+
+@cache
+def window_calendar(windows: tuple[Window, ...], zone: str) -> BusinessCalendar:
+    """A calendar open exactly in the maintenance windows, so its open time measures overlap (DST-safe)."""
+    # business_day_minutes is unused here (no business-day durations); set it so uneven windows are allowed.
+    return BusinessCalendar("maintenance windows", ZoneInfo(zone), windows, None, MINUTES_PER_DAY)
+
+
+def _category(iv: Downtime, terms: AvailabilityTerms, excluded: frozenset[str]) -> tuple[int, str]:
+    """The class (counted, maintenance, excluded) and reason of an interval's kind and cause."""
+    if iv.cause is not None and iv.cause in excluded:
+        return EXCLUDED, f"cause '{iv.cause}'"
+    kind = iv.kind
+    if kind is Kind.EMERGENCY:
+        treat = terms.emergency.treat_as if terms.emergency else "maintenance"
+        if treat == "excluded":
+            return EXCLUDED, EMERGENCY_EXCLUDED
+        if treat == "unplanned":
+            return COUNTED, EMERGENCY_COUNTED
+        kind = Kind.SCHEDULED
+    if kind is Kind.SCHEDULED:
+        return (MAINTENANCE, "") if terms.maintenance else (COUNTED, UNEXCLUDED_MAINTENANCE)
+    return COUNTED, UNPLANNED
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counted and excluded microseconds of a period, by reason; where counted time lies; intervals cut or
+    left out by the period's edges."""
+
+    counted: int
+    excluded: int
+    reasons: tuple[tuple[str, int], ...]
+    counted_at: tuple[tuple[int, int], ...]
+    outside: int
+    split: int
+
+
+def tally(
+    intervals: Sequence[Downtime], period: Period, terms: AvailabilityTerms, zone: ZoneInfo, excluded: frozenset[str]
+) -> Tally:
+    """Classify the intervals clipped to `period`; each instant counts once: counted > maintenance > excluded.
+
+    Counted time is the union of counted intervals; maintenance is what remains of the maintenance union,
+    split by the windows and the allowance in time order; excluded time is what remains after both."""
+    groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    categories: dict[tuple[Kind, str | None], tuple[int, str]] = {}
+    low, high = period.start, period.end
+    outside = split = 0
+    for iv in intervals:
+        start, end = iv.start if iv.start > low else low, iv.end if iv.end < high else high
+        if start >= end:
+            outside += 1
+        else:
+            split += start != iv.start or end != iv.end
+            key = (iv.kind, iv.cause)
+            category = categories.get(key)
+            if category is None:
+                category = categories[key] = _category(iv, terms, excluded)
+            groups.setdefault(category, []).append((start, end))
+    totals: dict[str, int] = {}
+    counted_spans: list[tuple[int, int, int]] = []
+    covered: list[tuple[int, int]] = []
+    for reason in sorted((r for c, r in groups if c == COUNTED), key=_COUNTED_ORDER.index):
+        own = subtract(merge_spans(groups[COUNTED, reason]), covered)
+        totals[reason] = total_micros(own)
+        counted_spans += [(s, e, e - s) for s, e in own]
+        covered = merge_spans(covered + own)
+    maintenance = subtract(merge_spans(groups.get((MAINTENANCE, ""), [])), covered)
+    for name, amount, is_counted, start in _maintenance_parts(maintenance, terms, zone):
+        totals[name] = totals.get(name, 0) + amount
+        if is_counted:
+            counted_spans.append((start, start, amount))
+    covered = merge_spans(covered + maintenance)
+    for reason in sorted(r for c, r in groups if c == EXCLUDED):
+        own = subtract(merge_spans(groups[EXCLUDED, reason]), covered)
+        totals[reason] = totals.get(reason, 0) + total_micros(own)
+        covered = merge_spans(covered + own)
+    counted = sum(amount for _, _, amount in counted_spans)
+    excluded_total = total_micros(covered) - counted
+    counted_at = tuple(sorted((start, amount) for start, _, amount in counted_spans))
+    return Tally(counted, excluded_total, tuple((r, v) for r, v in totals.items() if v), counted_at, outside, split)
+
+
+def _maintenance_parts(
+    spans: Sequence[tuple[int, int]], terms: AvailabilityTerms, zone: ZoneInfo
+) -> Iterable[tuple[str, int, bool, int]]:
+    """Per maintenance span in time order: (reason, µs, counted?, span start) for the windows and allowance."""
+    maintenance = terms.maintenance
+    if maintenance is None:
+        return
+    calendar = window_calendar(maintenance.windows, zone.key) if maintenance.windows else None
+    allowed = maintenance.windows_are == "allowed"
+    remaining = maintenance.allowance.micros if maintenance.allowance else None
+    for start, end in spans:
+        span = end - start
+        inside = calendar.elapsed_micros(start, end) if calendar else span
+        ok = inside if allowed else span - inside
+        parts = [(OUT_OF_WINDOWS, span - ok, True)]
+        if remaining is None:
+            parts.append((IN_WINDOWS if calendar else MAINTENANCE_EXCLUDED, ok, False))
+        else:
+            take = min(ok, remaining)
+            remaining -= take
+            parts += [(WITHIN_ALLOWANCE, take, False), (BEYOND_ALLOWANCE, ok - take, True)]
+        for name, amount, is_counted in parts:
+            if amount:
+                yield name, amount, is_counted, start

@@ -1,0 +1,173 @@
+"""Reading and validating one policy file's data into a `Policy`; every error names the file, field and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sla_core.engine.business_calendar import BusinessCalendar
+from sla_core.engine.clauses import Clause, parse_clause
+from sla_core.engine.durations import parse_duration
+from sla_core.engine.errors import PolicyError
+from sla_core.engine.holiday_sets import HolidaySpec
+from sla_core.engine.policy import (
+    METRICS,
+    CalendarSpec,
+    Holidays,
+    Policy,
+    Region,
+    Severity,
+    Target,
+    TargetClock,
+    Tier,
+)
+from sla_core.engine.terms_parse import parse_terms
+from sla_core.engine.toml_fields import Table
+from sla_core.engine.windows import parse_window_list
+
+
+def _zone(value: Any) -> str:
+    """An IANA zone name, checked by loading it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PolicyError(f"{value!r} is not an IANA time zone such as 'America/New_York'") from None
+    return str(value)
+
+
+def _holidays(table: Table | None) -> Holidays:
+    """A `[holidays]` table (none: no public holidays), checked against the holidays package."""
+    if table is None:
+        return Holidays(HolidaySpec(), Clause(""))
+    spec = HolidaySpec(table.opt_text("country"), table.opt_text("subdiv"), tuple(table.dates("dates")))
+    found = Holidays(spec, parse_clause(table))
+    table.close()
+    spec.validate(f"{table.source}: {table.where}")
+    return found
+
+
+def _clock(table: Table, calendars: dict[str, Any]) -> TargetClock:
+    """One clock of a target; the calendars it names must be defined."""
+    clock = TargetClock(
+        duration=table.parsed("duration", parse_duration),  # type: ignore[arg-type]
+        calendar=table.text("calendar"),
+        opened_in=table.opt_text("opened_in"),
+        opened_outside=table.opt_text("opened_outside"),
+    )
+    for key in ("calendar", "opened_in", "opened_outside"):
+        name = getattr(clock, key)
+        if name is not None and name not in calendars:
+            raise table.fail(key, f"unknown calendar {name!r}; defined: {', '.join(calendars)}")
+    return clock
+
+
+def _target(table: Table, calendars: dict[str, Any], tiers: dict[str, Any]) -> Target:
+    """A `[[severities.targets]]` entry: one clock, or `any_of` several."""
+    metric = table.text("metric")
+    if metric not in METRICS:
+        raise table.fail("metric", f"unknown metric {metric!r}; accepted: {', '.join(METRICS)}")
+    alternatives = table.tables("any_of")
+    if alternatives and table.has("duration"):
+        raise table.fail("any_of", "give either duration + calendar or any_of, not both")
+    clocks = tuple(_clock(t, calendars) for t in alternatives) if alternatives else (_clock(table, calendars),)
+    for alt in alternatives:
+        alt.close()
+    target_tiers = tuple(table.texts("tiers"))
+    for tier in target_tiers:
+        if tier not in tiers:
+            raise table.fail("tiers", f"unknown tier {tier!r}; defined: {', '.join(tiers) or 'none'}")
+    target = Target(
+        metric=metric,
+        clocks=clocks,
+        tiers=target_tiers,
+        recurring=table.flag("recurring", False),
+        clause=parse_clause(table),
+    )
+    table.close()
+    return target
+
+
+def _calendars(top: Table, zone: str) -> dict[str, CalendarSpec]:
+    """The `[calendars.<id>]` tables, each built once in the policy zone so calendar errors surface at load."""
+    calendars: dict[str, CalendarSpec] = {}
+    for cid, table in top.named_tables("calendars", required=True).items():
+        calendars[cid] = CalendarSpec(
+            id=cid,
+            name=table.text("name"),
+            windows=table.parsed("windows", lambda v: parse_window_list(v, "Mon-Fri 09:00-19:00")[0]),  # type: ignore[arg-type]
+            zone=table.parsed("timezone", _zone, required=False),
+            use_holidays=table.flag("holidays", True),
+            extra_holidays=tuple(table.dates("extra_holidays")),
+            business_day=table.parsed("business_day", parse_duration, required=False),
+            clause=parse_clause(table),
+        )
+        table.close()
+        try:
+            BusinessCalendar(cid, ZoneInfo(zone), calendars[cid].windows, None, None)
+        except PolicyError as exc:
+            if calendars[cid].business_day is None:
+                raise table.fail("windows", str(exc)) from None
+    return calendars
+
+
+def _severities(top: Table, calendars: dict[str, CalendarSpec], tiers: dict[str, Tier]) -> dict[str, Severity]:
+    """The `[[severities]]` entries and their targets; ids are unique regardless of case."""
+    severities: dict[str, Severity] = {}
+    for table in top.tables("severities", required=True):
+        sid = table.text("id")
+        if sid.lower() in (s.lower() for s in severities):
+            raise table.fail("id", f"severity {sid!r} is defined twice")
+        severities[sid] = Severity(
+            id=sid,
+            name=table.text("name"),
+            quote=table.text("quote"),
+            targets=tuple(_target(t, calendars, tiers) for t in table.tables("targets", required=True)),
+        )
+        table.close()
+    return severities
+
+
+def parse_policy(data: dict[str, Any], source: str) -> Policy:
+    """Validate one parsed policy file; every error names `source`, the field and the problem."""
+    top = Table(data, "", source)
+    zone = top.parsed("timezone", _zone)
+    assert zone is not None
+    holidays = _holidays(top.table("holidays"))
+    calendars = _calendars(top, zone)
+    regions: dict[str, Region] = {}
+    for rid, table in top.named_tables("regions").items():
+        regions[rid] = Region(
+            id=rid,
+            name=table.text("name"),
+            zone=table.parsed("timezone", _zone),  # type: ignore[arg-type]
+            holidays=_holidays(table.table("holidays")),
+            quote=table.text("quote"),
+        )
+        table.close()
+    tiers: dict[str, Tier] = {}
+    for tid, table in top.named_tables("tiers").items():
+        tiers[tid] = Tier(tid, table.text("name"), table.text("quote"))
+        table.close()
+    severities = _severities(top, calendars, tiers)
+    components = tuple(top.texts("components") or ["platform"])
+    policy = Policy(
+        id=top.text("id"),
+        vendor=top.text("vendor"),
+        title=top.text("title"),
+        seed=top.text("seed"),
+        zone=zone,
+        holidays=holidays,
+        calendars=calendars,
+        regions=regions,
+        tiers=tiers,
+        severities=severities,
+        components=components,
+        terms=parse_terms(top, calendars, components),
+        source=source,
+    )
+    top.close()
+    expected = Path(source).stem
+    if policy.id != expected:
+        raise PolicyError(f"{source}: id: {policy.id!r} must match the file name ({expected!r})")
+    return policy

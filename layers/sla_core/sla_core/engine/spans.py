@@ -1,0 +1,51 @@
+"""Contract spans ("5 minutes", "72 hours", "30 days"): allowances, thresholds and claim or exercise periods.
+
+Spans are whole minutes, hours or days; days are calendar days in the policy's zone where a deadline is
+counted ("30 days after the quarter"), 24 hours where an amount of time is meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo
+
+from sla_core.engine.errors import PolicyError
+from sla_core.engine.instants import from_micros, to_micros
+
+_SPAN = re.compile(r"^\s*(\d+)\s*(minute|hour|day)s?\s*$", re.I)
+_MICROS = {"minute": 60_000_000, "hour": 3_600_000_000, "day": 86_400_000_000}
+SPAN_ACCEPTED = "a whole number of minutes, hours or days, e.g. '5 minutes', '72 hours', '30 days'"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A whole number of minutes, hours or days, as the contract writes it."""
+
+    amount: int
+    unit: Literal["minute", "hour", "day"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit}{'' if self.amount == 1 else 's'}"
+
+    @property
+    def micros(self) -> int:
+        """Elapsed length (a day is 24 hours): for allowances and thresholds."""
+        return self.amount * _MICROS[self.unit]
+
+    def after(self, micros: int, zone: ZoneInfo) -> int:
+        """Deadline `self` after an instant: days are local calendar days (DST-proof), hours are elapsed."""
+        if self.unit != "day":
+            return micros + self.micros
+        local = from_micros(micros, zone)
+        return to_micros((local + timedelta(days=self.amount)).replace(tzinfo=zone))
+
+
+def parse_contract_span(text: Any) -> Span:
+    """Parse a span as a policy writes it: '5 minutes', '2 hours', '30 days' (singular or plural, positive)."""
+    match = _SPAN.match(text) if isinstance(text, str) else None
+    if not match or int(match.group(1)) <= 0:
+        raise PolicyError(f"{text!r} is not a span; use {SPAN_ACCEPTED}")
+    return Span(int(match.group(1)), cast(Literal["minute", "hour", "day"], match.group(2).lower()))

@@ -1,0 +1,282 @@
+"""Reading and validating a policy's commercial sections (schema: `terms`); errors name the file and the field."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, cast
+
+from sla_core.engine.clauses import parse_clause
+from sla_core.engine.spans import parse_contract_span
+from sla_core.engine.terms import (
+    AVAILABILITY_MECHANISMS,
+    CAUSES,
+    MECHANISMS,
+    AvailabilityTerms,
+    Band,
+    Cap,
+    ClaimTerms,
+    CommercialTerms,
+    CountedFrom,
+    Credited,
+    CreditedCause,
+    CreditTerms,
+    Divisor,
+    Emergency,
+    Maintenance,
+    MeasuredOver,
+    Mechanism,
+    MissedResponses,
+    PeriodUnit,
+    Recording,
+    Scope,
+    TerminationTerms,
+    TreatAs,
+    When,
+    WindowsAre,
+)
+from sla_core.engine.toml_fields import Table
+from sla_core.engine.windows import parse_window_list
+
+
+def _choice(table: Table, key: str, options: tuple[str, ...], default: str | None = None) -> str:
+    """A string field that must be one of `options` (or `default` when left out)."""
+    value = table.text(key, default)
+    if value not in options:
+        raise table.fail(key, f"must be one of {', '.join(options)}, not {value!r}")
+    return value
+
+
+def _percent(table: Table, key: str, *, required: bool = True) -> Decimal | None:
+    """A decimal field from 0 to 100."""
+    value = table.decimal(key, required=required)
+    if value is not None and not Decimal(0) <= value <= Decimal(100):
+        raise table.fail(key, f"must be a percent from '0' to '100', not {str(value)!r}")
+    return value
+
+
+def _cause(table: Table, key: str) -> str:
+    """A cause key, which must be one of CAUSES."""
+    if key not in CAUSES:
+        raise table.fail(key, f"unknown cause; accepted: {', '.join(CAUSES)}")
+    return key
+
+
+def _maintenance(table: Table) -> Maintenance:
+    """`[availability.maintenance]`: windows (with whether they allow or forbid) and the monthly allowance."""
+    parsed = table.parsed("windows", lambda v: parse_window_list(v, "Thu 21:00-03:00"), required=False)
+    windows, texts = parsed if parsed else ((), ())
+    windows_are = table.opt_text("windows_are")
+    if (windows_are is None) != (not windows):
+        raise table.fail("windows_are", "windows and windows_are (allowed or forbidden) go together")
+    if windows_are is not None and windows_are not in ("allowed", "forbidden"):
+        raise table.fail("windows_are", f"must be one of allowed, forbidden, not {windows_are!r}")
+    found = Maintenance(
+        windows=windows,
+        windows_text=texts,
+        windows_are=cast(WindowsAre, windows_are or "allowed"),
+        allowance=table.parsed("allowance", parse_contract_span, required=False),
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
+def _availability(table: Table) -> AvailabilityTerms:
+    """`[availability]` and its excluded causes, maintenance, emergency and recording tables."""
+    target = _percent(table, "target_percent")
+    assert target is not None
+    if target == 0:
+        raise table.fail("target_percent", "must be above '0'")
+    causes_table = table.table("excluded_causes")
+    causes: list[tuple[str, str]] = []
+    if causes_table is not None:
+        causes = [(_cause(causes_table, key), causes_table.text(key)) for key in list(causes_table.data)]
+        causes_table.close()
+    maintenance = table.table("maintenance")
+    emergency_table = table.table("emergency")
+    emergency = None
+    if emergency_table is not None:
+        treat = _choice(emergency_table, "treat_as", ("excluded", "unplanned", "maintenance"))
+        emergency = Emergency(cast(TreatAs, treat), parse_clause(emergency_table))
+        emergency_table.close()
+    recording_table = table.table("recording")
+    recording = None
+    if recording_table is not None:
+        failures = recording_table.whole("probe_failures", 2, minimum=1)
+        assert failures is not None
+        recording = Recording(
+            minimum_outage=recording_table.parsed("minimum_outage", parse_contract_span, required=False),
+            probe_interval=recording_table.parsed("probe_interval", parse_contract_span, required=False),
+            probe_failures=failures,
+            clause=parse_clause(recording_table),
+        )
+        recording_table.close()
+    found = AvailabilityTerms(
+        target_percent=target,
+        measured_over=cast(MeasuredOver, _choice(table, "measured_over", ("month", "month_less_excluded"), "month")),
+        excluded_causes=tuple(causes),
+        maintenance=_maintenance(maintenance) if maintenance is not None else None,
+        emergency=emergency,
+        recording=recording,
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
+def _divisor(table: Table) -> Divisor:
+    """`[credit.divisor]`: the month and any fixed spans a time credit divides by."""
+    lengths = table.texts("lengths", required=True)
+    if not lengths:
+        raise table.fail("lengths", "must name at least one length: 'month' or a span such as '30 days'")
+    spans = tuple(table.parsed("lengths", lambda v: [parse_contract_span(x) for x in v if x != "month"]) or ())
+    found = Divisor("month" in lengths, spans, parse_clause(table))
+    table.close()
+    return found
+
+
+def _scope(table: Table, tiers: set[str], components: tuple[str, ...]) -> Scope:
+    """`[credit.scope]`: the tiers and components that earn credit, which must be defined."""
+    scope_tiers, scope_components = tuple(table.texts("tiers")), tuple(table.texts("components"))
+    for tier in scope_tiers:
+        if tier not in tiers:
+            raise table.fail("tiers", f"unknown tier {tier!r}; defined: {', '.join(sorted(tiers)) or 'none'}")
+    for component in scope_components:
+        if component not in components:
+            raise table.fail("components", f"unknown component {component!r}; defined: {', '.join(components)}")
+    found = Scope(scope_tiers, scope_components, parse_clause(table))
+    table.close()
+    return found
+
+
+def _band(table: Table) -> Band:
+    """A `[[credit.bands]]` row: exactly one of below or at_or_below, and its percent."""
+    below, at_or_below = _percent(table, "below", required=False), _percent(table, "at_or_below", required=False)
+    if (below is None) == (at_or_below is None):
+        raise table.fail("below", "give exactly one of below or at_or_below")
+    percent = _percent(table, "percent")
+    assert percent is not None
+    limit = below if below is not None else at_or_below
+    assert limit is not None
+    found = Band(limit, at_or_below is not None, percent, parse_clause(table))
+    table.close()
+    return found
+
+
+def _credit(table: Table, tiers: set[str], components: tuple[str, ...], has_availability: bool) -> CreditTerms:
+    """`[credit]`: the mechanism and the tables it needs, currency, period and cap."""
+    mechanism = cast(Mechanism, _choice(table, "mechanism", MECHANISMS))
+    currency = table.text("currency", "USD")
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise table.fail("currency", f"must be an ISO 4217 code such as 'USD', not {currency!r}")
+    if mechanism in AVAILABILITY_MECHANISMS and not has_availability:
+        raise table.fail("mechanism", f"{mechanism} needs an [availability] section")
+    divisor_table, scope_table, cap_table = table.table("divisor"), table.table("scope"), table.table("cap")
+    missed_table = table.table("missed_responses")
+    bands = tuple(_band(t) for t in table.tables("bands"))
+    cap = None
+    if cap_table is not None:
+        cap_percent = _percent(cap_table, "percent")
+        assert cap_percent is not None
+        cap = Cap(cap_percent, parse_clause(cap_table))
+        cap_table.close()
+    credited_causes: list[CreditedCause] = []
+    for cause, cause_table in table.named_tables("credited_causes").items():
+        credited_causes.append(
+            CreditedCause(
+                cause=_cause(table, cause),
+                longer_than=cause_table.parsed("longer_than", parse_contract_span, required=False),
+                clause=parse_clause(cause_table),
+            )
+        )
+        cause_table.close()
+    missed = None
+    if missed_table is not None:
+        more_than, percent = missed_table.whole("more_than"), _percent(missed_table, "percent")
+        if more_than is None:
+            raise missed_table.fail("more_than", "is required")
+        assert percent is not None
+        missed = MissedResponses(more_than, percent, parse_clause(missed_table))
+        missed_table.close()
+    needs = {
+        "per_minute": ("divisor", divisor_table),
+        "proportional": ("divisor", divisor_table),
+        "tiered_percent": ("bands", bands or None),
+        "missed_responses": ("missed_responses", missed),
+    }
+    if mechanism in needs and needs[mechanism][1] is None:
+        raise table.fail(needs[mechanism][0], f"is required for mechanism {mechanism}")
+    start_month = table.whole("fiscal_year_start_month", 1, minimum=1)
+    assert start_month is not None
+    if start_month > 12:
+        raise table.fail("fiscal_year_start_month", f"must be a month from 1 to 12, not {start_month}")
+    found = CreditTerms(
+        mechanism=mechanism,
+        currency=currency,
+        fee=table.text("fee", "the fee for the period"),
+        period=cast(PeriodUnit, _choice(table, "period", ("month", "quarter"), "month")),
+        fiscal_year_start_month=start_month,
+        when=cast(When, _choice(table, "when", ("target_missed", "always"), "target_missed")),
+        credited=cast(Credited, _choice(table, "credited", ("all", "beyond_target"), "all")),
+        divisor=_divisor(divisor_table) if divisor_table is not None else None,
+        scope=_scope(scope_table, tiers, components) if scope_table is not None else None,
+        bands=bands,
+        cap=cap,
+        credited_causes=tuple(credited_causes),
+        missed_responses=missed,
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
+def _claims(table: Table) -> ClaimTerms:
+    """`[claims]` and its eligibility conditions."""
+    eligibility_table = table.table("eligibility")
+    eligibility: tuple[str, ...] = ()
+    eligibility_clause = None
+    if eligibility_table is not None:
+        eligibility = tuple(eligibility_table.texts("conditions", required=True))
+        eligibility_clause = parse_clause(eligibility_table)
+        eligibility_table.close()
+    found = ClaimTerms(
+        deadline=table.parsed("deadline", parse_contract_span, required=False),
+        counted_from=cast(CountedFrom, _choice(table, "counted_from", ("outage_end", "period_end"), "outage_end")),
+        post_mortem=table.flag("post_mortem", False),
+        submit_to=table.opt_text("submit_to"),
+        contents=tuple(table.texts("contents")),
+        eligibility=eligibility,
+        eligibility_clause=eligibility_clause,
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
+def _termination(table: Table) -> TerminationTerms:
+    """`[termination]`: failed months, window and how long the right lasts."""
+    more_than = table.whole("failures_more_than")
+    months = table.whole("window_months", minimum=1)
+    if more_than is None or months is None:
+        raise table.fail("failures_more_than" if more_than is None else "window_months", "is required")
+    within = table.parsed("exercise_within", parse_contract_span)
+    assert within is not None
+    found = TerminationTerms(more_than, months, within, parse_clause(table))
+    table.close()
+    return found
+
+
+def parse_terms(top: Table, calendars: dict[str, Any], components: tuple[str, ...]) -> CommercialTerms:
+    """Read and validate the policy's commercial sections; errors name the file and the field."""
+    tiers = set(top.data.get("tiers") or {})
+    availability_table = top.table("availability")
+    availability = _availability(availability_table) if availability_table is not None else None
+    credit_table, claims_table = top.table("credit"), top.table("claims")
+    termination_table = top.table("termination")
+    return CommercialTerms(
+        availability=availability,
+        credit=_credit(credit_table, tiers, components, availability is not None) if credit_table else None,
+        claims=_claims(claims_table) if claims_table is not None else None,
+        termination=_termination(termination_table) if termination_table is not None else None,
+    )

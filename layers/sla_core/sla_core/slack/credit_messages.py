@@ -1,0 +1,63 @@
+"""A credit estimate as Slack text, and the ready-to-send claim letter."""
+
+from __future__ import annotations
+
+from sla_core.config.contracts import Contract
+from sla_core.engine.credits import CreditEstimate
+from sla_core.engine.instants import from_micros
+from sla_core.slack.text import date_token, escape
+
+
+def credit_text(contract: Contract, estimate: CreditEstimate) -> str:
+    """Availability, the credit, the claim deadline, the readings, and a ready-to-send claim."""
+    d = estimate.as_dict()
+    zone = estimate.zone
+    lines = [f"*{escape(contract.name)}* · {estimate.component} · {d['period']} ({estimate.policy.vendor})"]
+    if d["availability_percent"] is not None:
+        lines.append(
+            f"Availability {d['availability_percent']}% against {d['target_percent']}% "
+            f"({'met' if d['target_met'] else 'missed'}); counted downtime {d['downtime_minutes']} min, "
+            f"excluded {d['excluded_minutes']} min."
+        )
+    if estimate.missed_responses is not None:
+        lines.append(f"Missed first responses: {estimate.missed_responses}.")
+    lines.append(f"Estimated credit: *{d['credit_amount']} {d['currency']}* ({escape(estimate.basis)})")
+    claim = estimate.claim
+    if claim.deadline is not None:
+        lines.append(f"Claim by {date_token(from_micros(claim.deadline, zone), zone)}: {escape(claim.basis)}")
+    else:
+        lines.append(f"Claim: {escape(claim.basis)}")
+    for reading in estimate.readings:
+        lines.append(f"Reading: {escape(reading['chosen'])} (not: {escape(reading['other'])})")
+    for note in estimate.notes:
+        lines.append(f"Note: {escape(note)}")
+    if estimate.amount > 0:
+        lines.append("*Claim text* (ready to send):")
+        lines.append("```" + claim_letter(contract, estimate) + "```")
+    return "\n".join(lines)
+
+
+def claim_letter(contract: Contract, estimate: CreditEstimate) -> str:
+    """A claim to send to the vendor, with what the contract requires the claim to contain."""
+    d = estimate.as_dict()
+    claim = estimate.claim
+    outages = [f"- {o['outage_start']} to {o['outage_end']}" for o in d["claim_deadlines"]] or [
+        f"- {reason}: {minutes} min" for reason, minutes in d["minutes_by_reason"].items()
+    ]
+    parts = [
+        f"To: {claim.submit_to or estimate.policy.vendor}",
+        f"Subject: Service credit claim, {contract.name}, {d['period']}",
+        "",
+        f"We claim a service credit of {d['credit_amount']} {d['currency']} under the service level terms "
+        f"for {contract.name} ({d['component']}), period {d['period']} ({d['timezone']}).",
+    ]
+    if d["availability_percent"] is not None:
+        parts.append(
+            f"Measured availability: {d['availability_percent']}% against the committed {d['target_percent']}%."
+        )
+    if estimate.missed_responses is not None:
+        parts.append(f"Tickets that missed their initial response: {estimate.missed_responses}.")
+    parts += ["Outages:", *outages, f"Basis: {estimate.basis}"]
+    if claim.contents:
+        parts += ["", "As the contract requires, this claim contains:", *(f"- {item}" for item in claim.contents)]
+    return escape("\n".join(parts))

@@ -1,0 +1,128 @@
+"""What every Slack flow shares: the request (`Invocation`), the answer (`Reply`), the Slack lookups flows
+need (`SlackApi`), and the base of the flow classes (contract and incident lookup, the typist's zone, time
+phrases, authorization)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+
+from sla_core.app import authorization
+from sla_core.app.contract_credit import (
+    display_zone,
+)
+from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.engine.errors import InputError
+from sla_core.slack.client import SlackPoster
+from sla_core.slack.time_phrases import parse_time
+from sla_core.slack.views import Blocks
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+SOURCE = "slack"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An answer to post back (to the response_url): text, optional blocks, ephemeral unless in_channel."""
+
+    text: str
+    blocks: Blocks | None = None
+    in_channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """Who asked, where, and the request's trigger id (the key that makes a repeated request a no-op)."""
+
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    now: datetime
+
+
+class SlackApi:
+    """The Slack lookups and views flows need beyond posting, through the poster's transport."""
+
+    def __init__(self, poster: SlackPoster) -> None:
+        self.poster = poster
+        self._zones: dict[str, ZoneInfo | None] = {}
+
+    def user_zone(self, user_id: str) -> ZoneInfo | None:
+        """The user's Slack time zone (users.info `tz`); None when it cannot be read (always, locally)."""
+        if user_id not in self._zones:
+            try:
+                name = self.poster.transport.user_tz(user_id)
+                self._zones[user_id] = ZoneInfo(name) if name else None
+            except (SlackApiError, ZoneInfoNotFoundError, KeyError, ValueError):
+                self._zones[user_id] = None
+        return self._zones[user_id]
+
+    def group_members(self, group_id: str) -> list[str]:
+        """Members of a user group (usergroups.users.list); none are known locally."""
+        try:
+            return self.poster.transport.group_members(group_id)
+        except SlackApiError:
+            return []
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """views.open (recorded in the outbox locally)."""
+        self.poster.transport.open_view(trigger_id, view)
+
+
+def short_id(seed: str, prefix: str = "sla-") -> str:
+    """A short id derived from a request's trigger id: the same request always names the same incident."""
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return prefix + base64.b32encode(digest).decode("ascii")[:8].lower()
+
+
+class FlowBase:
+    """The contracts and Slack calls every flow uses, and the lookups they share.
+
+    Errors (`SlaError`) raised here become replies in `Flows.command`, escaped as a whole.
+    """
+
+    def __init__(self, contracts: ContractsConfig, slack: SlackApi) -> None:
+        self.contracts = contracts
+        self.slack = slack
+
+    def contract(self, contract_id: str) -> Contract:
+        found = self.contracts.contracts.get(contract_id.lower())
+        if found is None:
+            known = ", ".join(f"`{key}`" for key in self.contracts.contracts)
+            raise InputError(f"No contract `{contract_id}`; tracked: {known}.")
+        return found
+
+    def incident(self, incident_id: str) -> tuple[IncidentItem, Contract | None]:
+        item = repository.get_incident(incident_id)
+        if item is None:
+            raise InputError(f"No incident `{incident_id}`. `/sla status all` lists the open ones.")
+        return item, self.contracts.contracts.get(item.contract_id)
+
+    def zone_for(self, inv: Invocation, contract: Contract | None) -> tzinfo:
+        """The typist's Slack zone, else the contract's, else UTC."""
+        return self.slack.user_zone(inv.user_id) or display_zone(contract)
+
+    def when(self, phrase: str | None, inv: Invocation, contract: Contract | None) -> datetime:
+        """`at <phrase>` read in the typist's zone; no phrase means now. The future is refused."""
+        if phrase is None:
+            return inv.now
+        instant = parse_time(phrase, zone=self.zone_for(inv, contract), now=inv.now)
+        if instant > inv.now + timedelta(minutes=1):
+            raise InputError(f"`{phrase}` is in the future; record what has happened.")
+        return instant
+
+    def allowed(self, contract: Contract | None, action: str, user_id: str) -> authorization.Decision:
+        if contract is None:
+            return authorization.Decision(True)
+        return authorization.check(contract, action, user_id, self.slack.group_members)
+
+    def _need(self, args: tuple[str, ...], count: int, name: str) -> None:
+        if len(args) < count:
+            raise InputError(f"`/sla {name}` needs more than that.")

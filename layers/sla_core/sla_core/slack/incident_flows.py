@@ -1,0 +1,195 @@
+"""The incident subcommands (`open`, `ack`, `update`, `resolve`, `status`, `show`), the card's buttons, the
+update modal and the App Home: record through `incident_service`, show through `incident_posting`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sla_core.app import authorization
+from sla_core.app.contract_credit import (
+    contract_zone,
+    current_period_text,
+    display_zone,
+    recorded_downtime,
+)
+from sla_core.app.incident_service import deadlines_of, record_event
+from sla_core.config.contracts import Contract
+from sla_core.engine.availability import measure
+from sla_core.engine.errors import SlaError
+from sla_core.engine.instants import to_micros
+from sla_core.engine.periods import Period, parse_period
+from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.state import IncidentEvent
+from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.slack import incident_posting
+from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
+from sla_core.slack.incident_card import event_reply
+from sla_core.slack.text import date_token, escape, local_time
+from sla_core.slack.time_phrases import split_at
+from sla_core.slack.views import home_view, incident_lines, section, update_modal
+from sla_core.storage import repository
+
+
+class IncidentFlows(FlowBase):
+    """Opening, answering and resolving incidents from Slack, and what is open."""
+
+    def open(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        words, phrase = split_at(args)
+        self._need(words, 3, "open")
+        contract = self.contract(words[0])
+        policy = load_policy(contract.policy)
+        severity = policy.severity(words[1]).id
+        title = " ".join(words[2:])
+        opened = self.when(phrase, inv, contract)
+        incident_id = short_id(inv.trigger_id)
+        result = record_event(
+            incident_id=incident_id,
+            event=IncidentEvent(f"slack-open-{inv.trigger_id}", "triggered", opened, inv.user_id, severity),
+            contract=contract,
+            source=SOURCE,
+            recorded_at=inv.now,
+            title=title,
+            component=contract.components[0],
+            source_id=inv.trigger_id,
+        )
+        item = result.incident
+        zone = contract_zone(contract)
+        if result.created:
+            item = incident_posting.post_card(
+                item, contract, result.deadlines, self.slack.poster, contract.slack_channel
+            )
+        lines = incident_lines(item, result.deadlines, inv.now, zone)
+        head = f"Opened *{incident_id}* for <@{inv.user_id}>." if result.created else "Already recorded:"
+        return Reply(f"{head}\n{lines}")  # ephemeral: the card in the contract's channel is the public record
+
+    def _record(
+        self, incident_id: str, kind: str, inv: Invocation, phrase: str | None = None, text: str | None = None
+    ) -> Reply:
+        item, contract = self.incident(incident_id)
+        if kind == "resolved":
+            decision = self.allowed(contract, authorization.RESOLVE, inv.user_id)
+            if not decision.allowed:
+                return Reply(decision.refusal)
+        at = self.when(phrase, inv, contract)
+        event = IncidentEvent(f"slack-{kind}-{inv.trigger_id}", kind, at, inv.user_id, text=text)
+        result = record_event(
+            incident_id=item.incident_id,
+            event=event,
+            contract=contract,
+            source=SOURCE,
+            recorded_at=inv.now,
+        )
+        if result.appended:
+            incident_posting.refresh_card(result.incident, contract, result.deadlines, self.slack.poster)
+            incident_posting.reply(result.incident, self.slack.poster, event_reply(event, result.deadlines, contract))
+        if result.became_resolved and contract is not None:
+            incident_posting.after_resolve(result.incident, contract, self.slack.poster, inv.now)
+        zone = display_zone(contract)
+        verb = {"acknowledged": "acknowledged", "update": "posted an update to", "resolved": "resolved"}[kind]
+        head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
+        if not result.appended:
+            head = f"Already recorded: {head}"
+        return Reply(f"{head}\n{incident_lines(result.incident, result.deadlines, inv.now, zone)}", in_channel=True)
+
+    def ack_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        words, phrase = split_at(args)
+        self._need(words, 1, "ack")
+        return self._record(words[0], "acknowledged", inv, phrase)
+
+    def update_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        self._need(args, 2, "update")
+        return self._record(args[0], "update", inv, text=" ".join(args[1:]))
+
+    def resolve_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        words, phrase = split_at(args)
+        self._need(words, 1, "resolve")
+        return self._record(words[0], "resolved", inv, phrase)
+
+    def open_items(self, contracts: Sequence[Contract], now: datetime) -> list[tuple[datetime, str]]:
+        """Each open incident of the contracts as (next due, rendered lines), soonest first."""
+        found: list[tuple[datetime, str]] = []
+        for contract in contracts:
+            zone = contract_zone(contract)
+            for item in repository.open_contract_incidents(contract.id):
+                tracked: list[TrackedDeadline] = deadlines_of(item, contract)
+                due = min((t.due_at for t in tracked if t.met_at is None), default=datetime.max.replace(tzinfo=UTC))
+                found.append((due, incident_lines(item, tracked, now, zone)))
+        return sorted(found, key=lambda pair: pair[0])
+
+    def status(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        everywhere = bool(args) and args[0].lower() == "all"
+        contracts = [c for c in self.contracts.contracts.values() if everywhere or c.slack_channel == inv.channel_id]
+        if not contracts:
+            return Reply("No contract reports to this channel. `/sla status all` shows every open item.")
+        items = self.open_items(contracts, inv.now)
+        where = "across all contracts" if everywhere else "in this channel"
+        if not items:
+            return Reply(f"Nothing open {where} ({', '.join(f'`{c.id}`' for c in contracts)}).")
+        blocks = [section(f"*{len(items)} open {where}*")] + [section(text) for _, text in items[:40]]
+        return Reply(f"{len(items)} open {where}", blocks=blocks)
+
+    def show(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        self._need(args, 1, "show")
+        item, contract = self.incident(args[0])
+        zone = display_zone(contract)
+        lines = [incident_lines(item, deadlines_of(item, contract), inv.now, zone), "*Timeline*"]
+        for event in repository.timeline(item.incident_id):
+            who = f" by <@{escape(event.actor)}>" if event.actor and event.actor.startswith(("U", "W")) else ""
+            detail = event.details.get("text") or event.details.get("severity") or ""
+            lines.append(
+                f"• {date_token(event.occurred_at, zone)} {event.event_type}{who} ({event.source})"
+                + (f": {escape(str(detail))}" if detail else "")
+            )
+        return Reply("\n".join(lines))
+
+    # -- buttons and the modal ----------------------------------------------------------------------
+
+    def button(self, action_id: str, incident_id: str, inv: Invocation) -> Reply | None:
+        """An incident card's button: acknowledge or resolve now, or open the update modal (no reply)."""
+        try:
+            if action_id == "incident_update":
+                item, _ = self.incident(incident_id)
+                self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
+                return None
+            kind = "acknowledged" if action_id == "incident_ack" else "resolved"
+            return self._record(incident_id, kind, inv)
+        except SlaError as error:
+            return Reply(escape(str(error)))
+
+    def submit_update(self, incident_id: str, text: str, inv: Invocation) -> Reply:
+        """The update modal's submission: an `update` event with the typed text."""
+        try:
+            return self._record(incident_id, "update", inv, text=text)
+        except SlaError as error:
+            return Reply(escape(str(error)))
+
+    # -- App Home -----------------------------------------------------------------------------------
+
+    def publish_home(self, user_id: str, now: datetime) -> None:
+        """views.publish: open items across contracts, and month-to-date availability per contract."""
+        contracts = list(self.contracts.contracts.values())
+        items = [text for _, text in self.open_items(contracts, now)]
+        availability = []
+        for contract in contracts:
+            policy = load_policy(contract.policy)
+            terms = policy.terms.availability
+            if terms is None:
+                continue
+            zone = contract_zone(contract)
+            period = parse_period(current_period_text("month", zone, now), "month", zone)
+            for component in contract.components:
+                month = _month_to_date(period, now)
+                m = measure(terms, recorded_downtime(contract, component, month, now), month, zone)
+                mark = ":white_check_mark:" if m.met else ":warning:"
+                availability.append(
+                    f"{mark} `{contract.id}` {component}: {m.percent_text()}% (target {m.target_percent}%), "
+                    f"{m.counted_minutes} min counted down since {local_time(period.start_at, zone)}"
+                )
+        self.slack.poster.publish_home(user_id, home_view(items, availability, now, UTC))
+
+
+def _month_to_date(period: Period, now: datetime) -> Period:
+    """The month cut at `now` (or the whole month once it is over)."""
+    return replace(period, end=min(period.end, max(period.start + 1, to_micros(now))))
