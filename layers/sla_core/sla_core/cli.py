@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, NoReturn
 
-from sla_core.engine.credits import estimate_credit, parse_fee
-from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.credits import parse_fee
 from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
 from sla_core.engine.intervals import Downtime, Kind, downtime
+from sla_core.engine.other_readings import credit_result, deadline_result
 from sla_core.engine.policy_registry import all_policies, load_policy
 from sla_core.engine.terms import CAUSES
 
@@ -26,6 +28,10 @@ _WORDING: dict[tuple[str, str], str] = {
         "policy {policy} needs --missed-responses N (tickets that missed their initial response)"
     ),
     ("missed_responses", "invalid"): "--missed-responses must be a whole number of at least 0, not {detail}",
+    ("missed_on_reading", "unused"): "--missed-on-reading goes with --missed-responses",
+    ("missed_on_reading", "invalid"): (
+        "--missed-on-reading must be a whole number from 0 to the --missed-responses count, not {detail}"
+    ),
     ("intervals", "unused"): (
         "policy {policy} has no availability commitment; omit --downtime, --maintenance and --emergency-maintenance"
     ),
@@ -49,17 +55,52 @@ def cli_message(error: SlaError) -> str:
     return str(error)
 
 
+_OPTION = re.compile(r",(?=\s*[A-Za-z_]+\s*=)")
+_OPTIONS_ACCEPTED = (
+    "announced=INSTANT (when it was announced, ISO 8601 with an offset, e.g. 2026-04-08T10:00:00-04:00) and "
+    "window=posted (it fell in the provider's posted maintenance windows)"
+)
+
+
+def _interval_options(options: list[str], kind: Kind, what: str) -> tuple[datetime | None, bool]:
+    """The ',key=value' options after an interval: the announcement instant and the posted-window mark."""
+    announced, posted = None, False
+    for option in options:
+        key, _, value = option.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if kind is Kind.UNPLANNED:
+            raise InputError(
+                f"{what} takes no {key}=; announced= and window=posted go with --maintenance and "
+                "--emergency-maintenance"
+            )
+        if key == "announced":
+            announced = parse_instant(value, f"{what} announced=")
+        elif key == "window" and value.lower() == "posted":
+            posted = True
+        else:
+            raise InputError(f"{what} option {option.strip()!r} is not known; accepted: {_OPTIONS_ACCEPTED}")
+    return announced, posted
+
+
 def parse_interval(text: str, kind: Kind = Kind.UNPLANNED, what: str = "--downtime") -> Downtime:
-    """Parse a flag's 'START/END' or 'START/END@cause' (ISO 8601 with offsets) into a validated interval."""
-    spec, _, cause = text.partition("@") if isinstance(text, str) else ("", "", "")
+    """Parse a flag's 'START/END[@cause][,announced=INSTANT][,window=posted]' (ISO 8601 with offsets) into a
+    validated interval; the options after commas go with maintenance only."""
+    head, *options = _OPTION.split(text) if isinstance(text, str) else [""]
+    spec, _, cause = head.partition("@")
     start, sep, end = spec.partition("/")
     if not sep or not start.strip() or not end.strip():
         raise InputError(
             f"{what} {text!r} is not START/END; give e.g. 2026-04-10T10:00:00-07:00/2026-04-10T11:00:00-07:00, "
             f"optionally followed by @cause ({', '.join(CAUSES)})"
         )
+    announced, posted = _interval_options(options, kind, what)
     return downtime(
-        parse_instant(start, f"{what} start"), parse_instant(end, f"{what} end"), kind, cause.strip() or None
+        parse_instant(start, f"{what} start"),
+        parse_instant(end, f"{what} end"),
+        kind,
+        cause.strip() or None,
+        announced=announced,
+        posted_window=posted,
     )
 
 
@@ -79,7 +120,7 @@ def _deadline(args: argparse.Namespace) -> Any:
     """`deadline`: when the target falls due for a ticket opened at --opened."""
     policy = load_policy(args.policy)
     opened = parse_instant(args.opened, "--opened")
-    return compute_deadline(policy, args.severity, opened, args.metric, args.tier, args.region).as_dict()
+    return deadline_result(policy, args.severity, opened, args.metric, args.tier, args.region)
 
 
 def _credit(args: argparse.Namespace) -> Any:
@@ -91,7 +132,7 @@ def _credit(args: argparse.Namespace) -> Any:
         for flag, kind in flags
         for text in getattr(args, flag) or []
     ]
-    return estimate_credit(
+    return credit_result(
         policy,
         args.period,
         fee=parse_fee(args.fee) if args.fee is not None else None,
@@ -103,13 +144,15 @@ def _credit(args: argparse.Namespace) -> Any:
         post_mortem=parse_instant(args.post_mortem, "--post-mortem") if args.post_mortem else None,
         currency=args.currency,
         failed_months=args.failed_month or [],
-    ).as_dict()
+        missed_on_reading=args.missed_on_reading,
+    )
 
 
 def _add_credit(commands: Any) -> None:
     """The `credit` subcommand and its flags."""
     credit = commands.add_parser("credit", help="availability, service credit and claim window for a period")
     interval = "START/END in ISO 8601 with offsets, optionally @cause; repeatable"
+    notice = f"{interval}; then optionally ,announced=INSTANT and ,window=posted for the notice rules"
     credit.add_argument("--policy", required=True)
     credit.add_argument("--tier")
     credit.add_argument("--region")
@@ -118,9 +161,18 @@ def _add_credit(commands: Any) -> None:
     credit.add_argument("--fee", help="the amount the policy's credit is computed from (see fee_basis)")
     credit.add_argument("--currency", help="ISO 4217 code; default: the policy's currency")
     credit.add_argument("--downtime", action="append", help=f"unplanned downtime: {interval}")
-    credit.add_argument("--maintenance", action="append", help=f"scheduled maintenance: {interval}")
-    credit.add_argument("--emergency-maintenance", action="append", help=f"emergency maintenance: {interval}")
+    credit.add_argument(
+        "--maintenance",
+        action="append",
+        help=f"scheduled maintenance (downtime overlapping it is judged as this maintenance): {notice}",
+    )
+    credit.add_argument("--emergency-maintenance", action="append", help=f"emergency maintenance: {notice}")
     credit.add_argument("--missed-responses", type=int, help="tickets that missed their initial response")
+    credit.add_argument(
+        "--missed-on-reading",
+        type=int,
+        help="how many of those missed only under a chosen reading of the deadlines (readings then show both)",
+    )
     credit.add_argument("--post-mortem", help="when the post-mortem was posted (ISO 8601 with offset)")
     credit.add_argument("--failed-month", action="append", help="an earlier month with an SLA failure (YYYY-MM)")
 

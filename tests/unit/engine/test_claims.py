@@ -187,11 +187,22 @@ def test_the_right_lapses_after_the_tenth_day() -> None:
     assert "expired at 2026-07-11T00:00:00-04:00" in found.basis
 
 
-def test_near_miss_three_failures_over_seven_months() -> None:
-    # Jan, Apr, Jul: any six consecutive months hold at most two of them (Jan-Jun: Jan, Apr; Feb-Jul: Apr, Jul).
+def test_three_failures_over_seven_calendar_months_fall_in_one_rolling_six_month_period() -> None:
+    # §4 "more than twice in any six (6) month period", read as any six-month span of dates (issue point 6):
+    # Jan, Apr, Jul 2026 all touch the period Jan 31 - Jul 31, so the right arises with July. July ends
+    # Aug 1 00:00 EDT; + 10 days = Aug 11 00:00 EDT.
+    # (Six consecutive calendar months, the other reading, hold at most two: Jan-Jun: Jan, Apr; Feb-Jul: Apr, Jul.)
     found = right([(2026, 1), (2026, 4), (2026, 7)], "2026-08-05T00:00:00-04:00")
+    assert found.exists and found.until is not None
+    assert iso(found.until, NY) == "2026-08-11T00:00:00-04:00"
+    assert "within a rolling 6-month period (7 consecutive calendar months)" in found.basis
+
+
+def test_near_miss_three_failures_over_eight_calendar_months() -> None:
+    # Jan, Apr, Aug: a six-month span starting in January ends by Jul 31, so no period holds all three.
+    found = right([(2026, 1), (2026, 4), (2026, 8)], "2026-09-05T00:00:00-04:00")
     assert not found.exists and found.until is None
-    assert "At most 2 failed months within any 6 consecutive months" in found.basis
+    assert "At most 2 failed months within any rolling 6-month period" in found.basis
 
 
 def test_two_failures_are_not_enough() -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.other_readings import deadline_result
 from sla_core.engine.policy_registry import load_policy
 
 
@@ -153,19 +154,62 @@ def test_sonarsource_enterprise_major_runs_through_christmas() -> None:
     assert got == "2026-12-25T08:00:00+01:00"
 
 
+def test_sonarsource_enterprise_minor_counts_defined_business_days() -> None:
+    # Enterprise Minor: "1 Business Day", and "Business Days: Monday through Friday, excluding public holidays
+    # observed in the assigned support region" is a defined term (issue point 6): 24 h of Business Days time,
+    # not 24 clock hours through the weekend. Fri Nov 20 10:00 CET: 14 h to midnight; Sat-Sun do not count;
+    # Mon Nov 23 00:00 + 10 h = 10:00 CET. (Before: 24 clock hours, Sat Nov 21 10:00.)
+    got = due("sonarsource", "minor", "2026-11-20T10:00:00+01:00", tier="enterprise", region="emea")
+    assert got == "2026-11-23T10:00:00+01:00"
+
+
 def test_sonarsource_enterprise_minor_across_eu_spring_forward() -> None:
-    # Enterprise: 1 business day on the 24/7 clock = 24 h. Sat Mar 28 12:00 CET = 11:00 UTC; +24 h =
-    # Sun Mar 29 11:00 UTC = 13:00 CEST.
+    # Sat Mar 28 12:00 CET: the weekend (with Sun Mar 29's spring-forward) does not count; Mon Mar 30 00:00 CEST
+    # + 24 h = Tue Mar 31 00:00 CEST. (Before: 24 clock hours, Sun Mar 29 13:00 CEST.)
     got = due("sonarsource", "minor", "2026-03-28T12:00:00+01:00", tier="enterprise", region="emea")
-    assert got == "2026-03-29T13:00:00+02:00"
+    assert got == "2026-03-31T00:00:00+02:00"
+
+
+def test_sonarsource_enterprise_minor_on_swiss_christmas() -> None:
+    # Thu Dec 24 12:00 CET: 12 h to midnight; Fri Dec 25 (Christmas, a Swiss public holiday) and the weekend do
+    # not count; Mon Dec 28 00:00 + 12 h = 12:00 CET.
+    result = compute_deadline(
+        load_policy("sonarsource"),
+        "minor",
+        datetime.fromisoformat("2026-12-24T12:00:00+01:00"),
+        tier="enterprise",
+        region="emea",
+    )
+    assert result.due_at.isoformat() == "2026-12-28T12:00:00+01:00"
+    # only the region's holiday choice is a reading; the target itself is not ambiguous
+    assert [c.chosen for c in result.readings] == [load_policy("sonarsource").regions["emea"].holidays.clause.chosen]
 
 
 # -- Atheer: Mon–Fri 09:00–17:00 Pacific (8 h business day), US holidays -------------------------------------
 
 
 def test_atheer_p1_across_us_fall_back() -> None:
-    # P1: 4 business hours. Fri Oct 30 15:00 PDT: 2 h; DST ends Sun Nov 1; Mon Nov 2 09:00 PST + 2 h = 11:00.
-    assert due("atheer", "P1", "2026-10-30T15:00:00-07:00") == "2026-11-02T11:00:00-08:00"
+    # P1: 4 business hours, the earlier of the PT and the PST-all-year clock (issue point 6).
+    # PT: Fri Oct 30 15:00-17:00 PDT = 2 h; DST ends Sun Nov 1; Mon Nov 2 09:00 PST + 2 h = 11:00.
+    # PST: Fri 15:00 PDT = 14:00 PST; 14:00-17:00 PST = 3 h; Mon Nov 2 09:00 PST + 1 h = 10:00 PST. Earlier: 10:00.
+    assert due("atheer", "P1", "2026-10-30T15:00:00-07:00") == "2026-11-02T10:00:00-08:00"
+
+
+def test_atheer_p1_neither_zone_reading_is_always_earlier() -> None:
+    # Summer (PDT): PT hours are 09:00-17:00 PDT, PST hours 10:00-18:00 PDT.
+    # Mon Jun 8 09:00 PDT: PT 09:00 + 4 h = 13:00; PST opens 10:00, + 4 h = 14:00. Earlier: PT, 13:00.
+    morning = deadline_result(load_policy("atheer"), "P1", datetime.fromisoformat("2026-06-08T09:00:00-07:00"))
+    assert morning["due_at"] == "2026-06-08T13:00:00-07:00"
+    # Mon Jun 8 13:30 PDT: PT 13:30-17:00 = 3.5 h, Tue 09:00 + 0.5 h = Tue 09:30; PST 13:30 + 4 h = 17:30 (before
+    # 18:00 PDT). Earlier: PST, Mon 17:30 PDT; under the other reading (PT only): Tue Jun 9 09:30 PDT.
+    afternoon = deadline_result(load_policy("atheer"), "P1", datetime.fromisoformat("2026-06-08T13:30:00-07:00"))
+    assert afternoon["due_at"] == "2026-06-08T17:30:00-07:00"
+    zone = next(r for r in afternoon["readings"] if "neither is always earlier" in r["chosen"])
+    assert zone["if_other"] == {"due_at": "2026-06-09T09:30:00-07:00"}
+    # In winter PST is Pacific local time and both clocks agree.
+    winter = deadline_result(load_policy("atheer"), "P1", datetime.fromisoformat("2026-12-07T13:30:00-08:00"))
+    assert winter["due_at"] == "2026-12-08T09:30:00-08:00"
+    assert all(r["differs"] == [] for r in winter["readings"])
 
 
 def test_atheer_p2_skips_veterans_day() -> None:

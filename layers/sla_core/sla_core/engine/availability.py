@@ -14,7 +14,8 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sla_core.engine.availability_notes import measurement_notes
-from sla_core.engine.classification import tally
+from sla_core.engine.classification import UnknownNotice, tally
+from sla_core.engine.clauses import Reading
 from sla_core.engine.intervals import Downtime, Kind, Outage, outages
 from sla_core.engine.periods import Period
 from sla_core.engine.recording import apply_minimum
@@ -36,6 +37,7 @@ class Measurement:
     readings: tuple[dict[str, str], ...]
     recorded: tuple[Downtime, ...] = field(default=(), repr=False)
     counted_at: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    unknown_notice: UnknownNotice = "in_time"
 
     def outages(self) -> tuple[Outage, ...]:
         """The whole outages (merged, unsplit) with counted time in this period: what a claim is about."""
@@ -86,12 +88,15 @@ def measure(
     *,
     excluded: frozenset[str] | None = None,
     recorded: bool = False,
+    unknown_notice: UnknownNotice = "in_time",
 ) -> Measurement:
     """Availability over `period`: monitoring rules (skipped when the intervals are already `recorded`),
-    exclusions and merging; `excluded` overrides the policy's excluded causes."""
+    exclusions and merging; `excluded` overrides the policy's excluded causes. Maintenance without an
+    announcement time is taken as announced in time (`unknown_notice` 'late': as announced too late)."""
     minimum = terms.recording.minimum_outage.micros if terms.recording and terms.recording.minimum_outage else None
-    kept, dropped = (list(intervals), []) if recorded else apply_minimum(intervals, minimum)
-    found = tally(kept, period, terms, zone, terms.excluded if excluded is None else excluded)
+    per_interval = terms.recording is not None and terms.recording.minimum_applies_to == "interval"
+    kept, dropped = (list(intervals), []) if recorded else apply_minimum(intervals, minimum, per_interval=per_interval)
+    found = tally(kept, period, terms, zone, terms.excluded if excluded is None else excluded, unknown_notice)
     readings = list(terms.clause.readings())
     kinds = {iv.kind for iv in intervals}
     if terms.recording and intervals:
@@ -101,6 +106,18 @@ def measure(
     emergency_as_maintenance = terms.emergency is None or terms.emergency.treat_as == "maintenance"
     if terms.maintenance and (Kind.SCHEDULED in kinds or (Kind.EMERGENCY in kinds and emergency_as_maintenance)):
         readings += terms.maintenance.clause.readings()
+        notice = terms.maintenance.notice
+        if notice is not None:
+            readings += notice.clause.readings()
+            if found.assumed:
+                readings.append(
+                    Reading(
+                        f"Maintenance given without an announcement time was announced in time ({notice.required} "
+                        "ahead, as the contract requires), so the notice rule excludes it.",
+                        "It was announced too late (or not at all), so it counts as downtime.",
+                        assumption="unknown_notice",
+                    )
+                )
     return Measurement(
         period=period,
         target_percent=terms.target_percent,
@@ -108,8 +125,9 @@ def measure(
         counted=found.counted,
         excluded=found.excluded,
         reasons=found.reasons,
-        notes=tuple(measurement_notes(terms, zone, found, dropped, period)),
+        notes=tuple(measurement_notes(terms, zone, found, dropped, period, kept)),
         readings=tuple(readings),
         recorded=tuple(kept),
         counted_at=found.counted_at,
+        unknown_notice=unknown_notice,
     )

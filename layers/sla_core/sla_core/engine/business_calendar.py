@@ -171,6 +171,24 @@ class BusinessCalendar:
             t = week.end
             monday += 7
 
+    def open_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The open intervals between two instants (µs), sorted and disjoint, clipped to [start, end)."""
+        if end <= start:
+            return []
+        if self._always:
+            return [(start, end)]
+        spans: list[tuple[int, int]] = []
+        monday = self._monday(start)
+        while True:
+            week = self._week(monday)
+            for i in range(bisect_right(week.ends, start), len(week.starts)):
+                if week.starts[i] >= end:
+                    break
+                spans.append((max(week.starts[i], start), min(week.ends[i], end)))
+            if week.end >= end:
+                return spans
+            monday += 7
+
     # -- the public API in datetimes ----------------------------------------------------------------
 
     def _micros(self, duration: Duration | timedelta) -> int:

@@ -48,8 +48,10 @@ class Claim:
 
 
 def outage_deadline(terms: ClaimTerms, outage: Outage, post_mortem: int | None, zone: ZoneInfo) -> int:
-    """Deadline for one outage: the span after its end, or after a later post-mortem about it."""
+    """Deadline for one outage: the span after its end (or start), or after a later post-mortem about it."""
     assert terms.deadline is not None
+    if terms.counted_from == "outage_start":
+        return terms.deadline.after(outage.start, zone)
     base = outage.end
     if terms.post_mortem and post_mortem is not None and post_mortem >= outage.start:
         base = max(base, post_mortem)
@@ -85,9 +87,12 @@ def claim_for(
     pm = to_micros(require_aware(post_mortem, "post-mortem")) if post_mortem is not None else None
     per_outage = tuple((o, outage_deadline(terms, o, pm, zone)) for o in outages)
     first = min(per_outage, key=lambda pair: pair[1])
-    later = " or its post-mortem, if later and given" if terms.post_mortem else ""
+    later = (
+        " or its post-mortem, if later and given" if terms.post_mortem and terms.counted_from == "outage_end" else ""
+    )
     basis = (
-        f"{terms.deadline} after the end of the outage {iso(first[0].start, zone)} – {iso(first[0].end, zone)}"
+        f"{terms.deadline} after the {'start' if terms.counted_from == 'outage_start' else 'end'} of the outage "
+        f"{iso(first[0].start, zone)} – {iso(first[0].end, zone)}"
         f"{later}: {iso(first[1], zone)}"
         f"{f'; the earliest of {len(per_outage)} outage deadlines' if len(per_outage) > 1 else ''}."
     )
@@ -127,13 +132,18 @@ def termination_right(
     terms: TerminationTerms, failed_months: Iterable[tuple[int, int]], as_of: datetime, zone: ZoneInfo
 ) -> TerminationRight:
     """Resonate §4: more than `failures_more_than` failed months within any `window_months` consecutive
-    calendar months give a right exercisable until `exercise_within` after the end of the last failed month.
+    calendar months (a rolling window: within any such span of dates, which touches one calendar month more)
+    give a right exercisable until `exercise_within` after the end of the last failed month.
     Months that begin after `as_of` are ignored; the right exists while `as_of` is before its deadline."""
     now = to_micros(require_aware(as_of, "as of"))
     known = sorted(
         {y * 12 + m - 1 for y, m in failed_months if month_period(y, m, zone).start <= now},
     )
-    window, limit = terms.window_months, terms.failures_more_than
+    window, limit = terms.calendar_months, terms.failures_more_than
+    within, any_within = f"{window} consecutive months", f"any {window} consecutive months"
+    if terms.window == "rolling":
+        span = f"rolling {terms.window_months}-month period ({window} consecutive calendar months)"
+        within, any_within = f"a {span}", f"any {span}"
     readings = tuple(terms.clause.readings())
     triggers: list[tuple[int, tuple[int, ...], int]] = []
     for month in known:
@@ -145,7 +155,7 @@ def termination_right(
     if live:
         month, inside, until = live[-1]
         basis = (
-            f"{len(inside)} failed months within {window} consecutive months ({', '.join(map(_label, inside))}), "
+            f"{len(inside)} failed months within {within} ({', '.join(map(_label, inside))}), "
             f"more than {limit}: the right lasts {terms.exercise_within} after {_label(month)} ends, "
             f"until {iso(until, zone)}."
         )
@@ -155,8 +165,5 @@ def termination_right(
         basis = f"The right that arose with the failure in {_label(month)} expired at {iso(until, zone)}."
         return TerminationRight(False, until, _label(month), tuple(map(_label, inside)), basis, readings)
     most = max((sum(1 for i in known if m - window < i <= m) for m in known), default=0)
-    basis = (
-        f"At most {most} failed month{'' if most == 1 else 's'} within any {window} consecutive months; "
-        f"more than {limit} are needed."
-    )
+    basis = f"At most {most} failed month{'' if most == 1 else 's'} within {any_within}; more than {limit} are needed."
     return TerminationRight(False, None, None, (), basis, readings)

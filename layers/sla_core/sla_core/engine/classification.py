@@ -1,9 +1,11 @@
 """Classifying a period's downtime: counted, maintenance or excluded time, by reason, each instant once.
 
 The recorded intervals are clipped to the period and classified by interval-set arithmetic, so overlaps are
-never counted twice and at every instant the customer-favourable class wins: counted downtime over
-maintenance over excluded time. Maintenance is measured against the policy's weekly windows with a
-BusinessCalendar (exact, DST-safe); a monthly allowance is used in time order.
+never counted twice. Declared maintenance (scheduled or emergency, without a cause of its own) comes first:
+unplanned downtime that overlaps it is that maintenance's downtime, judged by the maintenance rules (windows,
+allowance, notice), not counted as unplanned. Otherwise the customer-favourable class wins at every instant:
+counted downtime over maintenance over excluded time. Maintenance is measured against the policy's weekly
+windows with a BusinessCalendar (exact, DST-safe); a monthly allowance is used in time order.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sla_core.engine.business_calendar import BusinessCalendar
@@ -29,7 +32,11 @@ WITHIN_ALLOWANCE = "maintenance within the monthly allowance"
 IN_WINDOWS = "maintenance in the permitted windows"
 OUT_OF_WINDOWS = "maintenance out of the permitted windows"
 MAINTENANCE_EXCLUDED = "scheduled maintenance"
-_COUNTED_ORDER = (UNPLANNED, EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE)
+LATE_NOTICE = "maintenance announced too late"
+_COUNTED_ORDER = (UNPLANNED, EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE, LATE_NOTICE)
+UnknownNotice = Literal["in_time", "late"]
+NoticeStatus = Literal["none", "ok", "assumed", "late", "exempt"]
+_DECLARED = (Kind.SCHEDULED, Kind.EMERGENCY)
 
 
 @cache
@@ -39,8 +46,25 @@ def window_calendar(windows: tuple[Window, ...], zone: str) -> BusinessCalendar:
     return BusinessCalendar("maintenance windows", ZoneInfo(zone), windows, None, MINUTES_PER_DAY)
 
 
-def _category(iv: Downtime, terms: AvailabilityTerms, excluded: frozenset[str]) -> tuple[int, str]:
-    """The class (counted, maintenance, excluded) and reason of an interval's kind and cause."""
+def notice_status(iv: Downtime, terms: AvailabilityTerms, unknown: UnknownNotice = "in_time") -> NoticeStatus:
+    """Whether a maintenance interval meets the policy's notice rule: 'none' (no rule, or not maintenance),
+    'exempt' (emergency or posted-window maintenance the rule exempts), 'ok', 'late', or 'assumed' (no
+    announcement time given, taken as in time; with `unknown` = 'late' it is taken as late instead)."""
+    notice = terms.maintenance.notice if terms.maintenance else None
+    if notice is None or iv.kind is Kind.UNPLANNED:
+        return "none"
+    if (iv.kind is Kind.EMERGENCY and notice.emergency_exempt) or (iv.posted_window and notice.posted_windows):
+        return "exempt"
+    if iv.announced is None:
+        return "assumed" if unknown == "in_time" else "late"
+    lead = iv.start - iv.announced
+    return "ok" if (lead >= notice.minimum.micros if notice.minimum else lead > 0) else "late"
+
+
+def _category(
+    iv: Downtime, terms: AvailabilityTerms, excluded: frozenset[str], notice: NoticeStatus
+) -> tuple[int, str]:
+    """The class (counted, maintenance, excluded) and reason of an interval's kind, cause and notice."""
     if iv.cause is not None and iv.cause in excluded:
         return EXCLUDED, f"cause '{iv.cause}'"
     kind = iv.kind
@@ -52,7 +76,9 @@ def _category(iv: Downtime, terms: AvailabilityTerms, excluded: frozenset[str]) 
             return COUNTED, EMERGENCY_COUNTED
         kind = Kind.SCHEDULED
     if kind is Kind.SCHEDULED:
-        return (MAINTENANCE, "") if terms.maintenance else (COUNTED, UNEXCLUDED_MAINTENANCE)
+        if terms.maintenance is None:
+            return COUNTED, UNEXCLUDED_MAINTENANCE
+        return (COUNTED, LATE_NOTICE) if notice == "late" else (MAINTENANCE, "")
     return COUNTED, UNPLANNED
 
 
@@ -67,30 +93,52 @@ class Tally:
     counted_at: tuple[tuple[int, int], ...]
     outside: int
     split: int
+    absorbed: int = 0
+    late: tuple[tuple[int, int, int | None], ...] = ()
+    assumed: int = 0
 
 
 def tally(
-    intervals: Sequence[Downtime], period: Period, terms: AvailabilityTerms, zone: ZoneInfo, excluded: frozenset[str]
+    intervals: Sequence[Downtime],
+    period: Period,
+    terms: AvailabilityTerms,
+    zone: ZoneInfo,
+    excluded: frozenset[str],
+    unknown_notice: UnknownNotice = "in_time",
 ) -> Tally:
     """Classify the intervals clipped to `period`; each instant counts once: counted > maintenance > excluded.
 
-    Counted time is the union of counted intervals; maintenance is what remains of the maintenance union,
-    split by the windows and the allowance in time order; excluded time is what remains after both."""
+    Unplanned downtime inside declared maintenance (`absorbed`) is left to that maintenance. Counted time is
+    the union of counted intervals; maintenance is what remains of the maintenance union, split by the
+    windows and the allowance in time order; excluded time is what remains after both."""
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    categories: dict[tuple[Kind, str | None], tuple[int, str]] = {}
+    categories: dict[tuple[Kind, str | None, NoticeStatus], tuple[int, str]] = {}
+    late: list[tuple[int, int, int | None]] = []
+    assumed = 0
     low, high = period.start, period.end
     outside = split = 0
+    clipped: list[tuple[Downtime, int, int]] = []
     for iv in intervals:
         start, end = iv.start if iv.start > low else low, iv.end if iv.end < high else high
         if start >= end:
             outside += 1
         else:
             split += start != iv.start or end != iv.end
-            key = (iv.kind, iv.cause)
-            category = categories.get(key)
-            if category is None:
-                category = categories[key] = _category(iv, terms, excluded)
-            groups.setdefault(category, []).append((start, end))
+            clipped.append((iv, start, end))
+    declared = merge_spans((s, e) for iv, s, e in clipped if iv.kind in _DECLARED and iv.cause is None)
+    unplanned = merge_spans((s, e) for iv, s, e in clipped if iv.kind is Kind.UNPLANNED)
+    absorbed = total_micros(unplanned) - total_micros(subtract(unplanned, declared)) if declared else 0
+    for iv, start, end in clipped:
+        status = notice_status(iv, terms, unknown_notice)
+        key = (iv.kind, iv.cause, status)
+        category = categories.get(key)
+        if category is None:
+            category = categories[key] = _category(iv, terms, excluded, status)
+        if category == (COUNTED, LATE_NOTICE):
+            late.append((iv.start, iv.end, iv.start - iv.announced if iv.announced is not None else None))
+        assumed += status == "assumed" and category[0] == MAINTENANCE
+        pieces = subtract([(start, end)], declared) if declared and iv.kind is Kind.UNPLANNED else [(start, end)]
+        groups.setdefault(category, []).extend(pieces)
     totals: dict[str, int] = {}
     counted_spans: list[tuple[int, int, int]] = []
     covered: list[tuple[int, int]] = []
@@ -112,7 +160,19 @@ def tally(
     counted = sum(amount for _, _, amount in counted_spans)
     excluded_total = total_micros(covered) - counted
     counted_at = tuple(sorted((start, amount) for start, _, amount in counted_spans))
-    return Tally(counted, excluded_total, tuple((r, v) for r, v in totals.items() if v), counted_at, outside, split)
+    reasons = tuple((r, v) for r, v in totals.items() if v)
+    return Tally(counted, excluded_total, reasons, counted_at, outside, split, absorbed, tuple(late), assumed)
+
+
+def permitted_in_every_zone(calendars: Sequence[BusinessCalendar], start: int, end: int, allowed: bool) -> int:
+    """µs of [start, end) where every zone's reading of the windows permits maintenance: inside the allowed
+    windows in all zones, or outside the forbidden windows in all of them."""
+    if not allowed:
+        return end - start - total_micros(merge_spans(s for c in calendars for s in c.open_spans(start, end)))
+    common = calendars[0].open_spans(start, end)
+    for other in calendars[1:]:
+        common = subtract(common, subtract(common, other.open_spans(start, end)))
+    return total_micros(common)
 
 
 def _maintenance_parts(
@@ -122,13 +182,18 @@ def _maintenance_parts(
     maintenance = terms.maintenance
     if maintenance is None:
         return
-    calendar = window_calendar(maintenance.windows, zone.key) if maintenance.windows else None
+    zones = maintenance.zones or (zone.key,)
+    calendars = [window_calendar(maintenance.windows, z) for z in zones] if maintenance.windows else []
+    calendar = calendars[0] if calendars else None
     allowed = maintenance.windows_are == "allowed"
     remaining = maintenance.allowance.micros if maintenance.allowance else None
     for start, end in spans:
         span = end - start
-        inside = calendar.elapsed_micros(start, end) if calendar else span
-        ok = inside if allowed else span - inside
+        if len(calendars) > 1:
+            ok = permitted_in_every_zone(calendars, start, end, allowed)
+        else:
+            inside = calendar.elapsed_micros(start, end) if calendar else span
+            ok = inside if allowed else span - inside
         parts = [(OUT_OF_WINDOWS, span - ok, True)]
         if remaining is None:
             parts.append((IN_WINDOWS if calendar else MAINTENANCE_EXCLUDED, ok, False))

@@ -12,7 +12,7 @@ Amounts stay exact fractions here; `credits` rounds them half-up to the cent onc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -48,7 +48,7 @@ def credited_view(
             while k < len(long_enough) and long_enough[k][1] < iv.start:
                 k += 1
             if k < len(long_enough) and long_enough[k][0] <= iv.start:
-                out.append(Downtime(iv.start, iv.end, iv.kind, None, iv.component))
+                out.append(replace(iv, cause=None))
                 promoted[cause] = promoted.get(cause, 0) + 1
             else:
                 out.append(iv)
@@ -142,7 +142,11 @@ def _time_based(c: CreditContext, m: Measurement) -> Outcome:
     availability_terms = c.policy.terms.availability
     assert terms.divisor is not None and availability_terms is not None
     view, promoted = credited_view(m.recorded, terms.credited_causes)
-    credited = measure(availability_terms, view, c.period, c.zone, recorded=True) if promoted else m
+    credited = (
+        measure(availability_terms, view, c.period, c.zone, recorded=True, unknown_notice=m.unknown_notice)
+        if promoted
+        else m
+    )
     out = Outcome("", credited=credited, credited_micros=0, target_met=m.met)
     for cause in terms.credited_causes:
         if cause.cause in promoted:

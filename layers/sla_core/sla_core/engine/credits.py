@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.claims import Claim, TerminationRight, claim_for, termination_right
+from sla_core.engine.classification import UnknownNotice
+from sla_core.engine.clauses import Reading
 from sla_core.engine.credit_mechanisms import CreditContext, mechanism_outcome
 from sla_core.engine.errors import InputError, PolicyError, UnusableInput
 from sla_core.engine.intervals import Downtime, for_component
@@ -43,6 +45,7 @@ class CreditEstimate:
     credited: Measurement | None
     credited_micros: int | None
     missed_responses: int | None
+    missed_on_reading: int | None
     target_met: bool | None
     percent: Decimal | None
     amount: Decimal
@@ -77,6 +80,7 @@ class CreditEstimate:
             "credited_minutes": minutes_text(self.credited_micros) if self.credited_micros is not None else None,
             "minutes_by_reason": {reason: minutes_text(v) for reason, v in m.reasons} if m else {},
             "missed_responses": self.missed_responses,
+            "missed_on_reading": self.missed_on_reading,
             "credit_percent": f"{self.percent:f}" if self.percent is not None else None,
             "credit_amount": f"{self.amount:.2f}",
             "currency": self.currency,
@@ -127,9 +131,26 @@ def _check_inputs(
     post_mortem: datetime | None,
     failed_months: Sequence[str],
     currency: str | None,
+    missed_on_reading: int | None = None,
 ) -> None:
     """Reject input the policy cannot use, saying what it accepts."""
     mechanism, pid = terms.mechanism, policy.id
+    if missed_on_reading is not None and missed is None:
+        raise UnusableInput(
+            "misses that depend on a reading go with a count of missed responses",
+            name="missed_on_reading",
+            problem="unused",
+            policy=pid,
+        )
+    if missed_on_reading is not None and missed is not None and not 0 <= missed_on_reading <= max(missed, 0):
+        raise UnusableInput(
+            f"the misses that depend on a reading must number from 0 to the {missed} missed responses, "
+            f"not {missed_on_reading}",
+            name="missed_on_reading",
+            problem="invalid",
+            policy=pid,
+            detail=str(missed_on_reading),
+        )
     if missed is not None and mechanism != "missed_responses":
         raise UnusableInput(
             f"a count of missed responses applies only to a missed_responses credit (e.g. sonarsource); "
@@ -219,9 +240,14 @@ def estimate_credit(
     post_mortem: datetime | None = None,
     currency: str | None = None,
     failed_months: Sequence[str] = (),
+    unknown_notice: UnknownNotice = "in_time",
+    missed_on_reading: int | None = None,
 ) -> CreditEstimate:
     """The credit for `period` under `policy`, with availability, claim window and readings; bad input raises
-    an SlaError naming what is accepted."""
+    an SlaError naming what is accepted. Maintenance without an announcement time is taken as announced in
+    time (`unknown_notice` 'late': too late, which is how the other figures of that assumption are found).
+    `missed_on_reading` says how many of the missed responses are misses only under a chosen reading of the
+    response deadlines; the result then names that reading."""
     terms = policy.terms.credit
     if terms is None:
         raise PolicyError(f"policy {policy.id} states no service credit terms")
@@ -229,11 +255,13 @@ def estimate_credit(
     component = policy.component(component)
     zone = policy.zone_for(region)
     measured = parse_period(period, terms.period, zone, terms.fiscal_year_start_month)
-    _check_inputs(policy, terms, fee, intervals, missed_responses, post_mortem, failed_months, currency)
+    _check_inputs(
+        policy, terms, fee, intervals, missed_responses, post_mortem, failed_months, currency, missed_on_reading
+    )
     failed = [_failed_month(policy, text, zone) for text in failed_months]
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
-    m = measure(availability_terms, own, measured, zone) if availability_terms else None
+    m = measure(availability_terms, own, measured, zone, unknown_notice=unknown_notice) if availability_terms else None
     c = CreditContext(
         policy,
         terms,
@@ -256,6 +284,16 @@ def estimate_credit(
     readings += (
         out.readings + list(claim.readings) + (list(termination.readings) if termination and termination.exists else [])
     )
+    if missed_on_reading is not None and missed_responses is not None:
+        readings.append(
+            Reading(
+                f"{missed_on_reading} of the {missed_responses} missed initial responses are misses only under the "
+                "chosen (customer-favourable) readings of the response deadlines, and count.",
+                f"Under the other readings those {missed_on_reading} were answered in time: "
+                f"{missed_responses - missed_on_reading} missed.",
+                assumption="missed_on_reading",
+            )
+        )
     notes = (list(m.notes) if m else []) + out.notes + ([claim.basis] if claim.deadline is None else [])
     return CreditEstimate(
         policy=policy,
@@ -271,6 +309,7 @@ def estimate_credit(
         credited=out.credited,
         credited_micros=out.credited_micros,
         missed_responses=missed_responses,
+        missed_on_reading=missed_on_reading,
         target_met=out.target_met,
         percent=out.percent,
         amount=amount,

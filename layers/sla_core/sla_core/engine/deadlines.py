@@ -109,6 +109,7 @@ def compute_deadline(
             calendar = policy.calendar(clock.calendar, region, holidays)
             candidates.append((clock, calendar.add(opened_at, clock.duration), calendar))
     clock, due, calendar = min(candidates, key=lambda c: c[1])
+    shown = policy.zone_for(region)  # a clock on its own zone (e.g. PST all year) still shows policy-zone instants
     spec = policy.calendars[clock.calendar]
     holiday_source = policy.regions[region].holidays if region else policy.holidays
     readings = [c for c in (target.clause, spec.clause) if c.has_reading]
@@ -121,11 +122,11 @@ def compute_deadline(
         severity=severity_id,
         metric=target.metric,
         opened_at=opened_at,
-        due_at=due,
+        due_at=due.astimezone(shown),
         clock=clock,
         calendar=calendar,
         recurring=target.recurring,
         quote=target.clause.quote,
         readings=tuple(readings),
-        alternatives=tuple((c, d) for c, d, _ in candidates) if len(candidates) > 1 else (),
+        alternatives=tuple((c, d.astimezone(shown)) for c, d, _ in candidates) if len(candidates) > 1 else (),
     )

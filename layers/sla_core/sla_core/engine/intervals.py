@@ -1,8 +1,9 @@
 """Downtime intervals and their algebra, exact in integer microseconds: union, difference, month splits, outages.
 
 A downtime interval is [start, end) of unavailability of one component (None: the whole service), of a
-kind (unplanned, scheduled or emergency maintenance) and with an optional cause. An outage is a run of
-intervals that overlap or touch, merged and unsplit across months.
+kind (unplanned, scheduled or emergency maintenance) and with an optional cause. Maintenance may carry when
+it was announced (None: not given) and whether it fell in the provider's posted maintenance windows, for the
+policy's notice rules. An outage is a run of intervals that overlap or touch, merged and unsplit across months.
 """
 
 from __future__ import annotations
@@ -29,13 +30,16 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Downtime:
-    """[start, end) in microseconds since the epoch; `component` None means the whole service."""
+    """[start, end) in microseconds since the epoch; `component` None means the whole service; `announced`
+    (µs, None: not given) and `posted_window` describe a maintenance interval's notice."""
 
     start: int
     end: int
     kind: Kind = Kind.UNPLANNED
     cause: str | None = None
     component: str | None = None
+    announced: int | None = None
+    posted_window: bool = False
 
     @property
     def micros(self) -> int:
@@ -48,8 +52,12 @@ def downtime(
     kind: Kind | str = Kind.UNPLANNED,
     cause: str | None = None,
     component: str | None = None,
+    *,
+    announced: datetime | None = None,
+    posted_window: bool = False,
 ) -> Downtime:
-    """A validated interval: aware datetimes, end after start, a known kind and cause."""
+    """A validated interval: aware datetimes, end after start, a known kind and cause; only maintenance carries
+    an announcement time or a posted window."""
     a, b = to_micros(require_aware(start, "start")), to_micros(require_aware(end, "end"))
     if b <= a:
         raise InputError(f"downtime ends ({end.isoformat()}) at or before it starts ({start.isoformat()})")
@@ -59,7 +67,10 @@ def downtime(
         raise InputError(f"unknown downtime kind {kind!r}; accepted: {', '.join(k.value for k in Kind)}") from None
     if cause is not None and cause not in CAUSES:
         raise InputError(f"unknown cause {cause!r}; accepted: {', '.join(CAUSES)}")
-    return Downtime(a, b, parsed, cause, component)
+    if (announced is not None or posted_window) and parsed is Kind.UNPLANNED:
+        raise InputError("only maintenance (scheduled or emergency) has an announcement time or a posted window")
+    notice = to_micros(require_aware(announced, "announcement time")) if announced is not None else None
+    return Downtime(a, b, parsed, cause, component, notice, posted_window)
 
 
 def for_component(intervals: Iterable[Downtime], component: str) -> list[Downtime]:

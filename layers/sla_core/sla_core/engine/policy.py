@@ -114,6 +114,7 @@ class Policy:
     components: tuple[str, ...]
     terms: CommercialTerms
     source: str
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read, for other readings
     _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(default_factory=dict)
 
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------

@@ -165,6 +165,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         components=components,
         terms=parse_terms(top, calendars, components),
         source=source,
+        data=data,
     )
     top.close()
     expected = Path(source).stem

@@ -32,10 +32,17 @@ def downtime_from_probes(
     return found
 
 
-def apply_minimum(intervals: Sequence[Downtime], minimum: int | None) -> tuple[list[Downtime], list[tuple[int, int]]]:
-    """Drop every whole outage (merged, unsplit) shorter than `minimum` µs: (kept intervals, dropped outages)."""
+def apply_minimum(
+    intervals: Sequence[Downtime], minimum: int | None, *, per_interval: bool = False
+) -> tuple[list[Downtime], list[tuple[int, int]]]:
+    """Drop every whole outage (merged, unsplit) shorter than `minimum` µs: (kept intervals, dropped outages);
+    `per_interval`: each interval must last the minimum on its own."""
     if not minimum:
         return list(intervals), []
+    if per_interval:
+        return [iv for iv in intervals if iv.micros >= minimum], [
+            (iv.start, iv.end) for iv in intervals if iv.micros < minimum
+        ]
     ordered = sorted(intervals, key=lambda iv: iv.start)
     kept: list[Downtime] = []
     dropped: list[tuple[int, int]] = []

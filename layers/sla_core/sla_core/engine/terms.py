@@ -1,14 +1,27 @@
 """Commercial terms of a policy: availability, exclusions, credits, claims and termination rights, as data.
 
 Policy TOML schema, read by `terms_parse` (every section is optional; every table takes `quote`, and where the
-text is ambiguous `reading` + `other_reading`: the customer-favourable reading and the one it rejected):
+text is ambiguous `reading` + `other_reading`: the customer-favourable reading and the one it rejected; the
+other reading as data, where the policy can state it, in `other_values = { field = value, ... }` (this table's
+fields under the other reading) and `other_without = ["field", ...]` (fields it leaves out), from which
+`other_readings` computes every result's figures under the other reading — see `clauses`; this works in the
+severity, calendar and holiday tables of `policy_parse` too):
 
     [availability]              target_percent = "99.9"; measured_over = "month" | "month_less_excluded"
     [availability.excluded_causes]  <cause> = "quote"      (causes: see CAUSES)
     [availability.maintenance]  windows = ["Thu 21:00-03:00"]; windows_are = "allowed" | "forbidden";
-                                allowance = "2 hours"      (per month, taken in time order)
+                                allowance = "2 hours"      (per month, taken in time order);
+                                window_zones = ["America/New_York", "Etc/GMT+5"]  (the windows' wall time
+                                under each reading of a zone label; maintenance is permitted only where every
+                                zone permits it: the customer-favourable combination. Default: policy zone)
+    [availability.maintenance.notice]  minimum = "72 hours"    (announced at least this long before it starts;
+                                shorter notice makes the maintenance count as downtime; left out: any
+                                announcement before the start will do); posted_windows = true (maintenance
+                                marked as in the provider's posted maintenance windows needs no notice);
+                                emergency_exempt = true (emergency maintenance counted as maintenance needs none)
     [availability.emergency]    treat_as = "excluded" | "unplanned" | "maintenance"
-    [availability.recording]    minimum_outage = "5 minutes"; probe_interval = "1 minute"; probe_failures = 2
+    [availability.recording]    minimum_outage = "5 minutes"; probe_interval = "1 minute"; probe_failures = 2;
+                                minimum_applies_to = "outage" (merged, unsplit) | "interval" (each on its own)
     [credit]                    mechanism = "per_minute" | "proportional" | "tiered_percent" | "missed_responses"
                                 | "none"; currency = "USD"; fee = "what the fee is"; period = "month" | "quarter";
                                 fiscal_year_start_month = 1; when = "target_missed" | "always";
@@ -19,10 +32,15 @@ text is ambiguous `reading` + `other_reading`: the customer-favourable reading a
     [credit.cap]                percent = "10"              (of the fee)
     [credit.credited_causes.<cause>]  longer_than = "10 minutes"   (excluded from availability, still credited)
     [credit.missed_responses]   more_than = 4; percent = "25"
-    [claims]                    deadline = "72 hours" | "30 days"; counted_from = "outage_end" | "period_end";
-                                post_mortem = true; submit_to = "..."; contents = [...]
+    [claims]                    deadline = "72 hours" | "30 days";
+                                counted_from = "outage_end" | "outage_start" | "period_end";
+                                post_mortem = true (with outage_end: or from a later post-mortem);
+                                submit_to = "..."; contents = [...]
     [claims.eligibility]        conditions = [...]
-    [termination]               failures_more_than = 2; window_months = 6; exercise_within = "10 days"
+    [termination]               failures_more_than = 2; window_months = 6; exercise_within = "10 days";
+                                window = "calendar_months" (any window_months consecutive calendar months) |
+                                "rolling" (any span of window_months months of dates, which reaches into
+                                window_months + 1 calendar months)
 
 Spans ("5 minutes", "30 days") are described in `spans`.
 """
@@ -59,18 +77,41 @@ Mechanism = Literal["per_minute", "proportional", "tiered_percent", "missed_resp
 PeriodUnit = Literal["month", "quarter"]
 When = Literal["target_missed", "always"]
 Credited = Literal["all", "beyond_target"]
-CountedFrom = Literal["outage_end", "period_end"]
+CountedFrom = Literal["outage_end", "outage_start", "period_end"]
+MinimumAppliesTo = Literal["outage", "interval"]
+TerminationWindow = Literal["calendar_months", "rolling"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """How far ahead maintenance must be announced to be excluded, and what needs no notice."""
+
+    minimum: Span | None
+    posted_windows: bool
+    emergency_exempt: bool
+    clause: Clause
+
+    @property
+    def required(self) -> str:
+        """The minimum notice in hours, as notes write it ('72 h'), or 'advance notice' without a minimum."""
+        if self.minimum is None:
+            return "advance notice"
+        hours = self.minimum.micros / 3_600_000_000
+        return f"{hours:g} h"
 
 
 @dataclass(frozen=True, slots=True)
 class Maintenance:
-    """Scheduled maintenance: where it may happen (allowed or forbidden weekly windows) and how much a month."""
+    """Scheduled maintenance: where it may happen (allowed or forbidden weekly windows), how much a month, and
+    the notice it needs."""
 
     windows: tuple[Window, ...]
     windows_text: tuple[str, ...]
     windows_are: WindowsAre
     allowance: Span | None
     clause: Clause
+    notice: Notice | None = None
+    zones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +131,7 @@ class Recording:
     probe_interval: Span | None
     probe_failures: int
     clause: Clause
+    minimum_applies_to: MinimumAppliesTo = "outage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +244,20 @@ class ClaimTerms:
 
 @dataclass(frozen=True, slots=True)
 class TerminationTerms:
-    """A right to terminate after more than `failures_more_than` failed months within `window_months`."""
+    """A right to terminate after more than `failures_more_than` failed months within `window_months` (consecutive
+    calendar months, or a rolling span of that many months of dates)."""
 
     failures_more_than: int
     window_months: int
     exercise_within: Span
     clause: Clause
+    window: TerminationWindow = "calendar_months"
+
+    @property
+    def calendar_months(self) -> int:
+        """How many consecutive calendar months one window can touch: a rolling span starting late in a month
+        reaches into the month after its last whole one."""
+        return self.window_months + (1 if self.window == "rolling" else 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sla_core.engine.clauses import parse_clause
+from sla_core.engine.errors import PolicyError
 from sla_core.engine.spans import parse_contract_span
 from sla_core.engine.terms import (
     AVAILABILITY_MECHANISMS,
@@ -26,11 +28,14 @@ from sla_core.engine.terms import (
     Maintenance,
     MeasuredOver,
     Mechanism,
+    MinimumAppliesTo,
     MissedResponses,
+    Notice,
     PeriodUnit,
     Recording,
     Scope,
     TerminationTerms,
+    TerminationWindow,
     TreatAs,
     When,
     WindowsAre,
@@ -62,8 +67,33 @@ def _cause(table: Table, key: str) -> str:
     return key
 
 
+def _zones(value: Any) -> list[str]:
+    """A non-empty list of IANA zone names, each checked by loading it."""
+    if not isinstance(value, list) or not value:
+        raise PolicyError("must be a non-empty list of IANA time zones such as ['America/New_York', 'Etc/GMT+5']")
+    for name in value:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise PolicyError(f"{name!r} is not an IANA time zone such as 'America/New_York'") from None
+    return [str(name) for name in value]
+
+
+def _notice(table: Table) -> Notice:
+    """`[availability.maintenance.notice]`: the minimum notice and what needs none."""
+    found = Notice(
+        minimum=table.parsed("minimum", parse_contract_span, required=False),
+        posted_windows=table.flag("posted_windows", False),
+        emergency_exempt=table.flag("emergency_exempt", False),
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
 def _maintenance(table: Table) -> Maintenance:
-    """`[availability.maintenance]`: windows (with whether they allow or forbid) and the monthly allowance."""
+    """`[availability.maintenance]`: windows (with whether they allow or forbid), the monthly allowance and the
+    notice rule."""
     parsed = table.parsed("windows", lambda v: parse_window_list(v, "Thu 21:00-03:00"), required=False)
     windows, texts = parsed if parsed else ((), ())
     windows_are = table.opt_text("windows_are")
@@ -77,7 +107,11 @@ def _maintenance(table: Table) -> Maintenance:
         windows_are=cast(WindowsAre, windows_are or "allowed"),
         allowance=table.parsed("allowance", parse_contract_span, required=False),
         clause=parse_clause(table),
+        notice=_notice(notice) if (notice := table.table("notice")) is not None else None,
+        zones=tuple(table.parsed("window_zones", _zones, required=False) or ()),
     )
+    if found.zones and not windows:
+        raise table.fail("window_zones", "needs windows: it names the zones the windows are read in")
     table.close()
     return found
 
@@ -110,6 +144,9 @@ def _availability(table: Table) -> AvailabilityTerms:
             probe_interval=recording_table.parsed("probe_interval", parse_contract_span, required=False),
             probe_failures=failures,
             clause=parse_clause(recording_table),
+            minimum_applies_to=cast(
+                MinimumAppliesTo, _choice(recording_table, "minimum_applies_to", ("outage", "interval"), "outage")
+            ),
         )
         recording_table.close()
     found = AvailabilityTerms(
@@ -242,7 +279,9 @@ def _claims(table: Table) -> ClaimTerms:
         eligibility_table.close()
     found = ClaimTerms(
         deadline=table.parsed("deadline", parse_contract_span, required=False),
-        counted_from=cast(CountedFrom, _choice(table, "counted_from", ("outage_end", "period_end"), "outage_end")),
+        counted_from=cast(
+            CountedFrom, _choice(table, "counted_from", ("outage_end", "outage_start", "period_end"), "outage_end")
+        ),
         post_mortem=table.flag("post_mortem", False),
         submit_to=table.opt_text("submit_to"),
         contents=tuple(table.texts("contents")),
@@ -262,7 +301,8 @@ def _termination(table: Table) -> TerminationTerms:
         raise table.fail("failures_more_than" if more_than is None else "window_months", "is required")
     within = table.parsed("exercise_within", parse_contract_span)
     assert within is not None
-    found = TerminationTerms(more_than, months, within, parse_clause(table))
+    window = cast(TerminationWindow, _choice(table, "window", ("calendar_months", "rolling"), "calendar_months"))
+    found = TerminationTerms(more_than, months, within, parse_clause(table), window)
     table.close()
     return found
 

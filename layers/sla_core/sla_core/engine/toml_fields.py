@@ -2,7 +2,7 @@
 
 One format for every configuration error (policy files and the contracts file alike), always one line:
 `<file>: <field path>: <problem>; accepted: <what is accepted>`, the last part when it is known, e.g.
-`config/contracts.toml: contracts.sonar-billing.tier: 'gold' is not a tier of sonar-software; accepted: ...`.
+`config/contracts.toml: contracts.sonarqube-support.tier: 'gold' is not a tier of sonarsource; accepted: core, ...`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,16 @@ def problem_line(source: str, path: str, problem: str, accepted: str | None = No
 class Table:
     """A TOML table being read; `close()` (or `only()` up front) rejects keys that are not fields here."""
 
-    def __init__(self, data: Mapping[str, Any], where: str, source: str, error: type[SlaError] = PolicyError):
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        where: str,
+        source: str,
+        error: type[SlaError] = PolicyError,
+        trail: tuple[str | int, ...] = (),
+    ):
         self.data, self.where, self.source, self.error = data, where, source, error
+        self.trail = trail  # the keys and indices from the top of the file to this table
         self._read: set[str] = set()
 
     def path(self, key: str | None) -> str:
@@ -210,7 +218,7 @@ class Table:
             return None
         if not isinstance(value, Mapping):
             raise self.fail(key, f"{value!r} is not a table", f"a [{self.path(key)}] table")
-        return Table(value, self.path(key), self.source, self.error)
+        return Table(value, self.path(key), self.source, self.error, (*self.trail, key))
 
     def tables(self, key: str, *, required: bool = False) -> list[Table]:
         """An array of tables ([[key]] entries), each a Table at path key[i]."""
@@ -219,7 +227,10 @@ class Table:
             return []
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
             raise self.fail(key, "is not an array of tables", f"[[{self.path(key)}]] entries")
-        return [Table(v, f"{self.path(key)}[{i}]", self.source, self.error) for i, v in enumerate(value)]
+        return [
+            Table(v, f"{self.path(key)}[{i}]", self.source, self.error, (*self.trail, key, i))
+            for i, v in enumerate(value)
+        ]
 
     def named_tables(self, key: str, *, required: bool = False) -> dict[str, Table]:
         """The tables under [key.<name>], by name."""

@@ -1,0 +1,44 @@
+"""Text from outside, cleaned once at the boundary: no lone surrogates (they cannot be encoded, so Slack and
+DynamoDB would refuse them after something was already written), no NUL or other control characters."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 controls but tab and newline, DEL, C1 controls, and UTF-16 surrogates (valid only in pairs, which a
+# Python str never holds once decoded).
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+class TooDeep(ValueError):
+    """A JSON document nested deeper than the limit."""
+
+
+def clean_text(text: str) -> str:
+    """`text` with control characters dropped and lone surrogates replaced by U+FFFD (carriage returns too:
+    line ends become plain newlines)."""
+    text = text.replace("\r\n", "\n")
+    return _UNWANTED.sub(lambda m: REPLACEMENT if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def clean_json(value: Any, *, max_depth: int) -> Any:
+    """A parsed JSON value with every string (keys included) cleaned; deeper than `max_depth` raises TooDeep."""
+    if max_depth < 0:
+        raise TooDeep(f"nested more than {max_depth} levels")
+
+    def walk(item: Any, depth: int) -> Any:
+        if isinstance(item, str):
+            return clean_text(item)
+        if isinstance(item, dict):
+            if depth >= max_depth:
+                raise TooDeep(f"nested more than {max_depth} levels")
+            return {clean_text(str(k)): walk(v, depth + 1) for k, v in item.items()}
+        if isinstance(item, list):
+            if depth >= max_depth:
+                raise TooDeep(f"nested more than {max_depth} levels")
+            return [walk(v, depth + 1) for v in item]
+        return item
+
+    return walk(value, 0)
