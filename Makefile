@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := layers/sla_core:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install test lint typecheck unit integration template build run bench clean
+.PHONY: install test lint typecheck unit integration template build run bench clean events
 
 $(BIN)/.installed: requirements-dev.txt layers/sla_core/requirements.txt functions/slack/requirements.txt
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ template: $(BIN)/.installed
 build: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build --build-dir .aws-sam/build
 	$(BIN)/python -m tools.check_build
+
+# Re-sign the Slack and PagerDuty samples in events/ (local secrets, fresh timestamp) for `sam local invoke -e`.
+events: $(BIN)/.installed
+	$(BIN)/python -m tools.sign_events
 
 # The local stack (DynamoDB Local, the HTTP API on 127.0.0.1:3000, the one-minute schedule); Ctrl-C stops it.
 run: install

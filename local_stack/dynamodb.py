@@ -90,6 +90,12 @@ class DynamoDBLocal:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The java process's id while it runs (the stack prints it; tests stall it with SIGSTOP)."""
+        process = self.process
+        return process.pid if process is not None and process.poll() is None else None
+
     def command(self) -> list[str]:
         java = shutil.which("java")
         if java is None:

@@ -1,5 +1,10 @@
 """The HTTP front door: serves the template's HttpApi routes on 127.0.0.1 as API Gateway HTTP API
-payload-format-2.0 events, plus `POST /_local/tick?at=<instant>` to run the scheduled functions at will."""
+payload-format-2.0 events, plus `POST /_local/tick?at=<instant>` to run the scheduled functions at will.
+
+A function that raises, or is still running at its template `Timeout`, is answered as an HTTP API answers
+a failed Lambda proxy integration: 500 `{"message":"Internal Server Error"}` (AWS: "Troubleshooting issues
+with HTTP API Lambda integrations"). A timed-out invocation is abandoned, not killed (see lambdas.py).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
-from local_stack.lambdas import LocalFunction
+from local_stack.lambdas import FunctionTimeout, LocalFunction
 from local_stack.template import LOCAL_ACCOUNT, Route
 
 TICK_PATH = "/_local/tick"
+# What an HTTP API with a Lambda proxy integration answers when the function raised or timed out.
+FUNCTION_ERROR = (500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}')
 _TEXT_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded", "application/xml")
 Tick = Callable[[datetime | None], Mapping[str, Any]]
 
@@ -170,17 +177,20 @@ class Gateway:
             route_key=route.route_key,
             host=request.headers.get("host", f"127.0.0.1:{self.port}"),
         )
+        note = ""
         try:
             status, headers, payload = http_response(function.invoke(event))
+        except FunctionTimeout as timeout:
+            note = f" ({timeout}; abandoned)"
+            status, headers, payload = FUNCTION_ERROR
         except Exception:
             traceback.print_exc(file=self.log)
-            status, headers, payload = (
-                500,
-                [("content-type", "application/json")],
-                b'{"message":"Internal Server Error"}',
-            )
+            status, headers, payload = FUNCTION_ERROR
         elapsed = (time.monotonic() - started) * 1000
-        print(f"[local] {route.route_key} -> {function.spec.logical_id} {status} in {elapsed:.0f} ms", file=self.log)
+        print(
+            f"[local] {route.route_key} -> {function.spec.logical_id} {status} in {elapsed:.0f} ms{note}",
+            file=self.log,
+        )
         self._send(request, status, headers, payload)
 
     def _tick(self, request: BaseHTTPRequestHandler) -> None:

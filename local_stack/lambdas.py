@@ -5,6 +5,13 @@ Bolt ships `slack_bolt.adapter.aws_lambda.local_lambda_client.LocalLambdaClient`
 but it is built on Chalice; this one keeps its `invoke(FunctionName, InvocationType, Payload)` shape.
 `SlackRequestHandler` installs a `LambdaLazyListenerRunner` whose `lambda_client` is None until first use
 (then `boto3.client("lambda")`); setting it beforehand points lazy invocations here.
+
+Each function's `Timeout` is enforced: the handler runs in a worker thread and an invocation still running
+at its timeout is given up on (`FunctionTimeout`), which the gateway answers as API Gateway answers a timed
+out Lambda. Python cannot kill a thread, so the abandoned handler runs on and its late writes may still
+land; that is what a Lambda killed mid-write leaves behind too, and it is safe because every write is
+idempotent (a retry finds the write done and completes the rest). Unlike Lambda, the module's state (its
+cached clients) is kept for the next invocation instead of a fresh sandbox.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ class FakeLambdaContext:
 
     function_name: str
     memory_limit_in_mb: int
-    timeout_s: int
+    timeout_s: float
     function_version: str = "$LATEST"
     region: str = "us-east-1"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -55,6 +62,16 @@ class FakeLambdaContext:
         return max(0, int((self.timeout_s - (time.monotonic() - self.started)) * 1000))
 
 
+class FunctionTimeout(Exception):
+    """An invocation still running at its function's Timeout (Lambda's `Sandbox.Timedout`)."""
+
+    def __init__(self, function: str, request_id: str, timeout_s: float) -> None:
+        super().__init__(f"{request_id} Task timed out after {timeout_s:.2f} seconds")
+        self.function = function
+        self.request_id = request_id
+        self.timeout_s = timeout_s
+
+
 class LocalFunction:
     """One function of the template: its handler imported from functions/<x>/app.py."""
 
@@ -67,8 +84,27 @@ class LocalFunction:
         return FakeLambdaContext(self.spec.name, self.spec.memory_mb, self.spec.timeout_s)
 
     def invoke(self, event: Any) -> Any:
-        """Call the handler synchronously, as Lambda's RequestResponse invocation would."""
-        return self.handler(event, self.context())
+        """Call the handler synchronously, as Lambda's RequestResponse invocation would, for at most the
+        function's Timeout; its exception, if any, is raised here; `FunctionTimeout` once the time is up."""
+        context = self.context()
+        outcome: dict[str, Any] = {}
+        finished = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome["result"] = self.handler(event, context)
+            except BaseException as error:  # handed to the caller's thread, like Lambda's error response
+                outcome["error"] = error
+            finally:
+                finished.set()
+
+        name = f"{self.spec.logical_id}-{context.aws_request_id[:8]}"
+        threading.Thread(target=run, name=name, daemon=True).start()
+        if not finished.wait(context.timeout_s):
+            raise FunctionTimeout(self.spec.logical_id, context.aws_request_id, context.timeout_s)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
 
 
 class LocalLambdaClient:
@@ -104,6 +140,8 @@ class LocalLambdaClient:
     def _run_async(self, function: LocalFunction, event: Any) -> None:
         try:
             function.invoke(event)
+        except FunctionTimeout as timeout:
+            print(f"[local] async invocation of {function.spec.logical_id}: {timeout}", file=self._errors)
         except Exception:
             print(f"[local] async invocation of {function.spec.logical_id} failed:", file=self._errors)
             traceback.print_exc(file=self._errors)

@@ -3,6 +3,7 @@ with the schedule's Input and `<aws.scheduler.scheduled-time>` replaced by the t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -45,7 +46,9 @@ def next_tick(after: datetime, period_s: int) -> datetime:
 
 
 class Scheduler:
-    """A thread per schedule that sleeps until the next boundary and fires it; stop() ends them promptly."""
+    """A thread per schedule that sleeps until the next boundary and fires it; stop() ends them promptly.
+
+    A tick that fails (or times out) is reported by `fire` and does not stop the schedule, as in AWS."""
 
     def __init__(self, schedules: list[Schedule], fire: Fire, now: Callable[[], datetime]) -> None:
         self.schedules = schedules
@@ -74,7 +77,8 @@ class Scheduler:
             at = next_tick(now if last is None else max(now, last), period)
             if self._stop.wait(max(0.0, (at - now) / timedelta(seconds=1))):
                 return
-            self._fire(schedule, at)
+            with contextlib.suppress(Exception):  # reported by `fire`; a failed tick is not the last
+                self._fire(schedule, at)
             last = at
 
     def stop(self) -> None:

@@ -53,11 +53,14 @@ def read_env_file(path: Path) -> dict[str, str]:
 def local_environment(template: Template, table_names: Mapping[str, str], endpoint: str) -> dict[str, str]:
     """Every function's environment from the template, resolved for this machine, plus local settings.
 
-    All functions share one process here, so their variables must agree; they do in template.yaml.
+    All functions share one process here, so their variables must agree; they do in template.yaml. Empty
+    values (the template's local-only placeholders) are left out, so they never hide this machine's settings.
     """
     merged: dict[str, str] = {}
     for spec in template.functions.values():
         for key, value in resolve_environment(template, spec, table_names).items():
+            if value == "":
+                continue
             if merged.get(key, value) != value:
                 raise LocalStackError(f"{spec.logical_id} sets {key}={value!r}, another function {merged[key]!r}")
             merged[key] = value
@@ -167,7 +170,9 @@ class LocalStack:
             lines.append(f"  {schedule.expression} -> {schedule.function}")
         lines.append(f"  POST  {api}{TICK_PATH}?at=2026-03-09T14:15:00Z  runs the schedules at that instant")
         tables = ", ".join(self.template.tables())
-        lines.append(f"  DynamoDB Local {self.dynamodb.endpoint} (in memory; tables: {tables})")
+        lines.append(
+            f"  DynamoDB Local {self.dynamodb.endpoint} (pid {self.dynamodb.pid}, in memory; tables: {tables})"
+        )
         if not os.environ.get("SLACK_BOT_TOKEN"):
             lines.append(
                 f"  Slack outbox {os.environ.get('SLACK_OUTBOX') or '.local/slack-outbox.jsonl'} (no SLACK_BOT_TOKEN)"

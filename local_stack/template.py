@@ -81,7 +81,7 @@ class FunctionSpec:
     handler: str
     environment: Mapping[str, Any]
     memory_mb: int
-    timeout_s: int
+    timeout_s: float  # seconds; whole in the template, a fraction in unit tests
 
     @property
     def module(self) -> str:

@@ -13,6 +13,7 @@ import pytest
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port
 from local_stack.template import Template, load_template
+from tests.support.block_kit import check_outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "pagerduty"
@@ -53,6 +54,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "dynamodb_local" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_outbox_message_is_valid_block_kit() -> Iterator[None]:
+    """After the session: every message the functions wrote to the shared outbox passes slack_sdk's checks."""
+    yield
+    check_outbox(OUTBOX)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pynamodb.exceptions import PynamoDBException
 
+from sla_core.app.incident_cards import CardPending
 from sla_core.config import settings
 from sla_core.config.clock import SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
@@ -73,6 +74,10 @@ def receive_webhook() -> Response[str]:
         outcome = handle_delivery(
             body, webhook_id=webhook_id, contracts=contracts, channel=slack_channel(), now=clock.now()
         )
+    except CardPending as pending:
+        metrics.add_metric(name="WebhookCardPending", unit=MetricUnit.Count, value=1)
+        logger.info("PagerDuty webhook recorded; its card is still being posted: retry", extra={"detail": str(pending)})
+        return _json(503, {"message": "card being posted by another delivery; retry"})
     except PynamoDBException:
         metrics.add_metric(name="WebhookStorageFailed", unit=MetricUnit.Count, value=1)
         logger.exception("PagerDuty webhook not recorded: storage failed", extra={"webhook_id": webhook_id})

@@ -33,9 +33,11 @@ check_holiday_overrides(contracts)  # and an unknown holiday country or subdivis
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """One tick: claim the due reminders and reports, then deliver the pending posts, at the scheduled time."""
+    metrics.add_metric(name="SweepHeartbeat", unit=MetricUnit.Count, value=1)  # the tick ran (alarm: absent)
     poster = SlackDelivery(SlackPoster.from_settings())
     result = Sweep(contracts, poster, SlackMessages(), scheduled_clock(event)).run()
     for name, value in (("DueIncidents", result.due), ("PostsSent", result.posted), ("PostsDeferred", result.deferred)):
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    metrics.add_metric(name="OldestPendingPostAge", unit=MetricUnit.Seconds, value=result.oldest_pending_age_s)
     logger.info("reminder sweep", extra=result.as_dict())
     return {"scheduled_time": result.scheduled_time.isoformat(), "due": result.due}

@@ -30,21 +30,22 @@ from slack_bolt.authorization import AuthorizeResult
 from sla_core.config import settings
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
-from sla_core.slack import commands
-from sla_core.slack.client import SlackPoster
+from sla_core.slack import commands, request_guard
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
+    from sla_core.slack.client import SlackPoster
     from sla_core.slack.flows import Flows, Invocation, Reply
 
 logger = Logger()
 metrics = Metrics()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
-poster = SlackPoster.from_settings()
+poster: SlackPoster | None = None  # made on first use by `slack_poster()`: the ack never posts (tests set theirs)
 clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
+signing_secret = settings.slack_signing_secret()
 DELIVERY_KEEP = timedelta(hours=1)
 # incident_card's ACK_ACTION, UPDATE_ACTION, RESOLVE_ACTION (a test checks they match), without importing it here.
 INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve)$")
@@ -59,13 +60,26 @@ def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult
 
 
 app = App(
-    name="app.py",  # Bolt's default, without the inspect.stack() it costs to find (~40 ms of a cold start)
+    name="app.py",  # Bolt's default, without the inspect.stack() it takes to find it (~20 ms of a cold start)
     process_before_response=True,
     token_verification_enabled=False,
-    signing_secret=settings.slack_signing_secret(),
+    signing_secret=signing_secret,
     authorize=authorize,
 )
 slack_handler = SlackRequestHandler(app)
+
+
+def slack_poster() -> SlackPoster:
+    """The Slack poster (Web API with the bot token, or the local outbox): the module's, else one made once."""
+    return poster if poster is not None else _settings_poster()
+
+
+@cache
+def _settings_poster() -> SlackPoster:
+    """The poster from settings, with the client module imported by the lazy listeners only, not the ack path."""
+    from sla_core.slack.client import SlackPoster  # noqa: PLC0415 - deliberately deferred, see above
+
+    return SlackPoster.from_settings()
 
 
 @cache
@@ -82,7 +96,7 @@ def _work() -> Any:
 def flows() -> Flows:
     """The flows over the current poster (tests point it at a stub Slack API)."""
     slack_flows, _ = _work()
-    result: Flows = slack_flows.Flows(contracts, slack_flows.SlackApi(poster))
+    result: Flows = slack_flows.Flows(contracts, slack_flows.SlackApi(slack_poster()))
     return result
 
 
@@ -108,7 +122,7 @@ def invocation(body: dict[str, Any]) -> Invocation:
 def answer(response_url: str | None, reply: Reply | None) -> None:
     """Post a flow's reply to the request's response_url (in the channel when the flow says so)."""
     if reply is not None and response_url:
-        poster.respond(
+        slack_poster().respond(
             response_url,
             reply.text,
             blocks=reply.blocks,
@@ -118,6 +132,23 @@ def answer(response_url: str | None, reply: Reply | None) -> None:
 
 
 # -- /sla -----------------------------------------------------------------------------------------------
+
+
+FAILED_TEXT = (
+    "Sorry, slaops could not finish that: its storage or Slack did not answer in time. Nothing was half-recorded"
+    " (every step is idempotent); try again in a minute."
+)
+
+
+def tell_failure(response_url: str | None) -> None:
+    """A lazy listener failed: log it and tell the user where the request came from, if we can."""
+    logger.exception("Slack lazy listener failed")
+    metrics.add_metric(name="SlackLazyListenerFailed", unit=MetricUnit.Count, value=1)
+    if response_url:
+        try:
+            slack_poster().respond(response_url, FAILED_TEXT)
+        except Exception:
+            logger.exception("could not tell the user that the request failed")
 
 
 def answered_in_ack(command: dict[str, Any]) -> bool:
@@ -141,8 +172,11 @@ def ack_subcommand(ack: Ack, command: dict[str, Any]) -> None:
 
 def answer_subcommand(command: dict[str, Any]) -> None:
     """Lazy listener (its own invocation): run the subcommand, answer through the command's response_url."""
-    if first_delivery(command.get("trigger_id")):
-        answer(command.get("response_url"), flows().command(command.get("text"), invocation(command)))
+    try:
+        if first_delivery(command.get("trigger_id")):
+            answer(command.get("response_url"), flows().command(command.get("text"), invocation(command)))
+    except Exception:
+        tell_failure(command.get("response_url"))
 
 
 app.command("/sla", matchers=[answered_in_ack])(ack_directly)
@@ -159,9 +193,12 @@ def ack_now(ack: Ack) -> None:
 
 def press_button(body: dict[str, Any]) -> None:
     """Lazy: acknowledge or resolve as the presser, or open the update modal."""
-    if first_delivery(body.get("trigger_id")):
-        action = body["actions"][0]
-        answer(body.get("response_url"), flows().button(action["action_id"], action["value"], invocation(body)))
+    try:
+        if first_delivery(body.get("trigger_id")):
+            action = body["actions"][0]
+            answer(body.get("response_url"), flows().button(action["action_id"], action["value"], invocation(body)))
+    except Exception:
+        tell_failure(body.get("response_url"))
 
 
 def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -172,7 +209,7 @@ def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
         text = view["state"]["values"][UPDATE_BLOCK][UPDATE_INPUT]["value"] or ""
         inv = invocation(body)
         reply = flows().submit_update(view["private_metadata"], text, inv)
-        poster.post_message(inv.user_id, reply.text, blocks=reply.blocks)
+        slack_poster().post_message(inv.user_id, reply.text, blocks=reply.blocks)
 
 
 app.action(INCIDENT_ACTIONS)(ack=ack_now, lazy=[press_button])
@@ -194,5 +231,14 @@ app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """API Gateway HTTP API (payload 2.0) event in, HTTP response out; Bolt does the routing."""
-    return slack_handler.handle(event, context)  # type: ignore[no-any-return]
+    """API Gateway HTTP API (payload 2.0) event in, HTTP response out. Slack's signature is checked over the raw
+    bytes before Bolt parses anything (unsigned or stale: 401); Bolt then routes, and a signed request it cannot
+    handle gets a 200 with a message the user can read, never a 5xx with a traceback."""
+    if not request_guard.signed_by_slack(event, signing_secret):
+        metrics.add_metric(name="SlackSignatureRejected", unit=MetricUnit.Count, value=1)
+        return dict(request_guard.UNSIGNED)
+    try:
+        return slack_handler.handle(event, context)  # type: ignore[no-any-return]
+    except Exception:
+        logger.exception("Slack request could not be handled")
+        return request_guard.unreadable_answer()

@@ -363,6 +363,23 @@ def test_slack_429_then_500_delays_but_neither_loses_nor_repeats_nor_reorders(ta
     assert posted_by_minute(slack, seen) == [("14:22", "heads_up"), ("14:23", "warning"), ("14:30", "breach")]
 
 
+def test_the_oldest_pending_post_age_grows_while_slack_refuses_and_drops_once_it_goes_out(
+    table: str, slack: SlackStub
+) -> None:
+    broken: Answer = (500, {}, {"ok": False, "error": "internal_error"})
+    slack.script = [broken, broken]  # 14:15 refused (back off 1 min), 14:16 refused (2 min), 14:18 delivered
+    sweep_poster = poster(slack)
+    record("pd-AGE", LIFE[0][1])
+    ages: dict[str, float] = {}
+    for minute in ("14:14", "14:15", "14:16", "14:17", "14:18"):
+        result = Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(at(minute))).run()
+        ages[minute] = result.oldest_pending_age_s
+    # The heads-up is meant for 14:15: pending (refused or backing off) from then until it goes out at 14:18.
+    assert ages == {"14:14": 0.0, "14:15": 0.0, "14:16": 60.0, "14:17": 120.0, "14:18": 0.0}
+    assert [stage_of(m) for m in slack.delivered] == ["heads_up"]
+    assert result.as_dict()["oldest_pending_age_s"] == 0.0
+
+
 def test_the_handler_takes_now_from_the_scheduled_time(table: str) -> None:
     from functions.reminders import app
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -443,3 +443,47 @@ def test_what_the_user_typed_is_escaped_in_errors(fresh: Side) -> None:
     assert "&lt;!channel&gt;" in reply and "<!channel>" not in reply
     reply = fresh.reply("show <!here>")
     assert "No incident `&lt;!here&gt;`" in reply
+
+
+# -- the raw request checked before Bolt parses it -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type"),
+    [
+        ("payload is not JSON", b"payload=notjson", "application/x-www-form-urlencoded"),
+        ("not UTF-8", b"\xff\xfe\xfdcommand=%2Fsla", "application/x-www-form-urlencoded"),
+        ("empty", b"", "application/json"),
+    ],
+)
+def test_unsigned_malformed_bodies_are_401_and_nothing_is_parsed(
+    fresh: Side, name: str, body: bytes, content_type: str
+) -> None:
+    for headers in (
+        {"content-type": content_type},
+        {**slack_headers(body, "not-the-secret"), "content-type": content_type},
+    ):
+        response = fresh.post(body, headers)
+        assert response["statusCode"] == 401, name
+        assert "Traceback" not in response.get("body", "")
+    assert fresh.stub.calls == []
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "content_type"),
+    [
+        ("payload is not JSON", b"payload=notjson", "application/x-www-form-urlencoded"),
+        ("not UTF-8", b"\xff\xfe\xfdcommand=%2Fsla", "application/x-www-form-urlencoded"),
+        (
+            "view_submission without view.type",
+            b"payload=" + quote(json.dumps({"type": "view_submission", "user": {"id": ALICE}, "view": {}})).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+    ],
+)
+def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
+    fresh: Side, name: str, body: bytes, content_type: str
+) -> None:
+    response = fresh.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": content_type})
+    assert response["statusCode"] < 500, name
+    assert "Traceback" not in response.get("body", "")

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.support.block_kit import problems
+
 
 @dataclass
 class Call:
@@ -29,6 +31,7 @@ class SlackStub:
     zones: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # Block Kit problems of anything posted (never cleared)
     server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -98,6 +101,7 @@ def _handler(stub: SlackStub) -> type[BaseHTTPRequestHandler]:
                 body = json.dumps(stub.answer(method, args)).encode("utf-8")
             with stub._lock:
                 stub.calls.append(Call(method, path, payload))
+                stub.invalid.extend(problems(method, payload))
             self.send_response(200)
             self.send_header("content-type", "text/plain" if method == "response_url" else "application/json")
             self.send_header("content-length", str(len(body)))
@@ -118,6 +122,7 @@ def running_stub() -> Iterator[SlackStub]:
     thread.start()
     try:
         yield stub
+        assert not stub.invalid, "messages outside Block Kit's limits:\n" + "\n".join(stub.invalid[:20])
     finally:
         stub.server.shutdown()
         stub.server.server_close()

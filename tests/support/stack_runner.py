@@ -18,6 +18,7 @@ import pytest
 
 from local_stack.dynamodb import free_port
 from tests.conftest import ROOT
+from tests.support.block_kit import check_outbox
 
 SIGNING_SECRET = "stack-test-signing-secret"
 PAGERDUTY_SECRET = "stack-test-pagerduty-secret"
@@ -83,6 +84,7 @@ def running_stack(directory: Path) -> Iterator[RunningStack]:
         if not banner_printed.wait(timeout=90):
             pytest.fail("local stack did not start:\n" + "".join(output))
         yield RunningStack(process, f"http://127.0.0.1:{api_port}", dynamodb_port, outbox, output)
+        check_outbox(outbox)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -10,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from sla_core.config import contracts
 from sla_core.config.contracts import ContractsError, check_holiday_overrides, load_contracts, parse_contracts
-from sla_core.engine.policy_registry import policy_ids
+from sla_core.engine.policy_registry import POLICY_DIR, all_policies, policy_ids
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "config" / "contracts.toml"
@@ -185,6 +189,56 @@ def test_message_is_file_path_problem_and_accepted() -> None:
         "config/contracts.toml: contracts.sonarqube-support.tier: 'platinum' is not a tier of sonarsource; "
         "accepted: core, standard, enterprise"
     )
+
+
+def test_policy_outlines_read_without_the_engine_agree_with_it() -> None:
+    assert contracts._POLICY_DIR.resolve() == POLICY_DIR.resolve()
+    outlines = contracts.policy_outlines()
+    assert sorted(outlines) == sorted(policy_ids())
+    for policy in all_policies():
+        outline = outlines[policy.id]
+        assert (outline.tiers, outline.regions, outline.components) == (
+            tuple(policy.tiers),
+            tuple(policy.regions),
+            policy.components,
+        )
+        assert [s.lower() for s in outline.severities] == [s.lower() for s in policy.severities]
+
+
+def test_shipped_policies_are_outlined_by_their_lines_as_a_full_parse_would() -> None:
+    for path in sorted(POLICY_DIR.glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        full = contracts._outline_of(tomllib.loads(text))
+        assert contracts._outline_of(contracts._outline_lines(text)) == full, path.name  # no fallback needed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'components = ["web"]\n[tiers.gold]\nname = "Gold"\n[[severities]]\nid = "s1"\nquote = """\n[tiers.x]\n"""\n',
+        'components = [\n  "web",\n  "mail",\n]\n[[severities]]\nid = "s1"\n',
+        '[tiers."gold"]\nname = "Gold"\n[regions.eu.holidays]\ncountry = "DE"\n[[severities]]\n"id" = "s1"\n',
+        '  [regions.eu]  # indented, commented\n  [[severities]]\n  id = "s1"\n  [[severities.targets]]\n  id = "t"\n',
+    ],
+)
+def test_outlines_of_other_layouts_match_a_full_parse(text: str) -> None:
+    assert contracts._outline(text) == contracts._outline_of(tomllib.loads(text))
+
+
+def test_loading_contracts_imports_neither_the_engine_nor_holidays() -> None:
+    """The Slack ack path loads the contracts at every cold start: it must stay this light."""
+    code = (
+        "import sys; from sla_core.config.contracts import load_contracts; load_contracts(sys.argv[1]); "
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "sla_core"), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(CONFIG)], env=env, capture_output=True, text=True, check=True
+    )
+    loaded = set(done.stdout.split())
+    heavy = {"holidays", "sla_core.engine.policy", "sla_core.engine.holiday_sets", "sla_core.incidents.tracking"}
+    assert loaded & heavy == set()
+    assert not any(name.startswith(("aws_lambda_powertools", "boto3")) for name in loaded)
 
 
 def test_unreadable_toml_names_the_file(tmp_path: Path) -> None:

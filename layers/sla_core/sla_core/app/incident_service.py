@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.config.contracts import Contract
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.incidents.reminder_stages import Thresholds, next_due, stages
@@ -167,6 +168,7 @@ def record_event(
             source_id=source_id,
         )
         item.source_url = source_url
+        lease_for_new_card(item, recorded_at)
         tracked = _refresh(item, state, terms, thresholds)
         created = repository.create_incident(item)
     if not created:

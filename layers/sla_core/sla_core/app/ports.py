@@ -49,10 +49,22 @@ class Messages(Protocol):
 
 
 class IncidentChannel(Protocol):
-    """Where an incident is shown to people: its card, the replies in its thread, the resolve summary."""
+    """Where an incident is shown to people: its card (posted with the incident's card id in its metadata, so
+    `find_card` can find it again; `adopt_card` stores a found one), thread replies, the resolve summary."""
 
     def post_card(
         self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> IncidentItem: ...
+
+    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None: ...
+
+    def adopt_card(
+        self,
+        item: IncidentItem,
+        contract: Contract | None,
+        deadlines: Sequence[TrackedDeadline],
+        channel: str,
+        ts: str,
     ) -> IncidentItem: ...
 
     def refresh_card(

@@ -48,6 +48,7 @@ class SweepResult:
     deferred: int = 0
     items_read: int = 0
     reports: int = 0
+    oldest_pending_age_s: float = 0.0  # the oldest due post still pending after the tick (0 when none)
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -59,6 +60,7 @@ class SweepResult:
             "deferred": self.deferred,
             "items_read": self.items_read,
             "reports": self.reports,
+            "oldest_pending_age_s": self.oldest_pending_age_s,
         }
 
 
@@ -178,6 +180,7 @@ class Sweep:
         query = post_queue.due_posts(now)
         result.items_read += query.items_read
         blocked: set[str] = set()
+        sent: set[str] = set()
         for post in query.posts:
             if post.thread_key in blocked:
                 continue
@@ -188,8 +191,13 @@ class Sweep:
             if not lease.taken:
                 blocked.add(post.thread_key)  # another sweep holds it (or it just went out)
                 continue
-            if not self._post(post, now, result, uncertain=lease.uncertain):
+            if self._post(post, now, result, uncertain=lease.uncertain):
+                sent.add(post.post_id)
+            else:
                 blocked.add(post.thread_key)
+        # How late the oldest due post that did not go out this tick is (the OldestPendingPostAge metric).
+        waiting = [(now - post.send_at).total_seconds() for post in query.posts if post.post_id not in sent]
+        result.oldest_pending_age_s = max([0.0, *waiting])
 
     def _post(self, post: PostItem, now: datetime, result: SweepResult, *, uncertain: bool) -> bool:
         """Post a leased item and confirm it; when the post is refused give it back with a backoff.

@@ -1,7 +1,8 @@
 """The contracts a deployment tracks (config/contracts.toml): parsed with tomllib, validated, failing loudly.
 
-A bad file stops the function at start with one line naming the file, the contract, the field, what
-was wrong and what is accepted, so a typo never silently drops a contract or mis-maps an incident.
+A bad file stops the function at start with one line, `<file>: contracts.<id>.<field>: <problem>; accepted:
+<what is>` (engine.toml_fields' format, shared with the policy files), so a typo never silently drops a contract
+or mis-maps an incident. Whether `holidays` knows an override is `check_holiday_overrides`' job: it is heavy.
 """
 
 from __future__ import annotations
@@ -196,29 +197,70 @@ class PolicyOutline(NamedTuple):
     components: tuple[str, ...]
 
 
-POLICY_DIR = Path(__file__).parent.parent / "engine" / "policies"
+# engine.policy_registry.POLICY_DIR (a test checks they match), without importing the engine.
+_POLICY_DIR = Path(__file__).parent.parent / "engine" / "policies"
+# A policy file's table headers: [tiers.core], [regions.emea.holidays], [[severities]], [[severities.targets]].
+_HEADER = re.compile(r"\[(\[)?\s*([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?[A-Za-z0-9_.-]*\s*\]\]?\s*(?:#.*)?")
+_OUTLINE_KEY = re.compile(r"^(id|components)\s*=")
 
 
 @cache
 def policy_outlines() -> dict[str, PolicyOutline]:
-    """Policy id → its outline, read straight from the policy TOML files without importing the engine.
+    """Policy id → its outline, read straight from the policy files without importing the engine."""
+    return {path.stem: _outline(path.read_text(encoding="utf-8")) for path in sorted(_POLICY_DIR.glob("*.toml"))}
 
-    Cheap enough for every cold start (the Slack ack path among them); the policies themselves are fully
-    validated on first use and by the test suite.
+
+def _outline(text: str) -> PolicyOutline:
+    """A policy's outline from its table headers and the key lines it needs, not a full parse of the file.
+
+    Parsing every policy in full (quotes, targets, terms) would add ~8 ms to each cold start, the Slack ack
+    path's among them; the policies themselves are validated on first use. A layout the line reader does not
+    follow (multi-line strings, quoted keys, ...) gets the full parse; a test checks both against the engine.
     """
-    found: dict[str, PolicyOutline] = {}
-    for path in sorted(POLICY_DIR.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        found[path.stem] = PolicyOutline(
-            tiers=tuple(data.get("tiers", {})),
-            regions=tuple(data.get("regions", {})),
-            severities=tuple(s["id"] for s in data.get("severities", [])),
-            components=tuple(data.get("components", ["platform"])),
-        )
-    return found
+    if '"""' not in text and "'''" not in text:
+        try:
+            return _outline_of(_outline_lines(text))
+        except (ValueError, KeyError):  # tomllib.TOMLDecodeError is a ValueError
+            pass
+    return _outline_of(tomllib.loads(text))
+
+
+def _outline_lines(text: str) -> dict[str, Any]:
+    """What an outline needs of a policy file: its top-level keys, [tiers.*] and [regions.*] names, severity ids."""
+    top: dict[str, Any] = {}
+    named: dict[str, dict[str, Any]] = {"tiers": {}, "regions": {}}
+    severities: list[dict[str, Any]] = []
+    keys: dict[str, Any] | None = top  # where key lines go: the top level, a [[severities]] entry, or nowhere
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = _HEADER.fullmatch(stripped)
+            if header is None:
+                raise ValueError(f"not a plain table header: {stripped}")
+            array, first, second = header.groups()
+            if first in named and second is not None and not array:
+                named[first].setdefault(second, {})
+            keys = None
+            if array and first == "severities" and second is None:
+                severities.append({})
+                keys = severities[-1]
+        elif keys is not None and _OUTLINE_KEY.match(stripped):
+            keys.update(tomllib.loads(stripped))
+    return {**top, **named, "severities": severities}
+
+
+def _outline_of(data: Mapping[str, Any]) -> PolicyOutline:
+    """The outline of a parsed policy, or of the part of one `_outline` read."""
+    return PolicyOutline(
+        tiers=tuple(data.get("tiers", {})),
+        regions=tuple(data.get("regions", {})),
+        severities=tuple(s["id"] for s in data.get("severities", [])),
+        components=tuple(data.get("components", ["platform"])),
+    )
 
 
 def _parse_contract(contract_id: str, fields: Table) -> Contract:
+    """One [contracts.<id>] table, checked against its policy's outline."""
     fields.only(CONTRACT_KEYS)
     outlines = policy_outlines()
     policy = fields.choice("policy", tuple(outlines), "a policy")
@@ -256,6 +298,7 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
 
 
 def _parse_pagerduty(fields: Table | None, policy: str, severities: tuple[str, ...]) -> PagerDutyMapping:
+    """The optional [contracts.<id>.pagerduty] table; priorities map onto the policy's severities."""
     if fields is None:
         return PagerDutyMapping()
     fields.only(PAGERDUTY_KEYS)

@@ -108,3 +108,45 @@ def outbox_path() -> Path:
 def contracts_file() -> Path:
     """The contracts configuration (`CONTRACTS_FILE`; /opt/contracts.toml in Lambda, from its config layer)."""
     return Path(os.environ.get("CONTRACTS_FILE") or DEFAULT_CONTRACTS_FILE)
+
+
+# -- DynamoDB client timeouts (storage/models.py puts them on every model's Meta) ------------------------
+DYNAMODB_CONNECT_TIMEOUT_ENV = "DYNAMODB_CONNECT_TIMEOUT_SECONDS"
+DYNAMODB_READ_TIMEOUT_ENV = "DYNAMODB_READ_TIMEOUT_SECONDS"
+DYNAMODB_MAX_RETRY_ATTEMPTS_ENV = "DYNAMODB_MAX_RETRY_ATTEMPTS"
+DEFAULT_DYNAMODB_CONNECT_TIMEOUT_SECONDS = 0.5
+DEFAULT_DYNAMODB_READ_TIMEOUT_SECONDS = 1.0
+DEFAULT_DYNAMODB_MAX_RETRY_ATTEMPTS = 1
+
+
+def _seconds(env: str, default: float) -> float:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 60:  # also refuses nan and inf
+        raise SettingsError(f"{env}={raw!r} is not a number of seconds between 0 and 60")
+    return value
+
+
+def dynamodb_connect_timeout_seconds() -> float:
+    """How long one DynamoDB connection attempt may take (`DYNAMODB_CONNECT_TIMEOUT_SECONDS`, default 0.5)."""
+    return _seconds(DYNAMODB_CONNECT_TIMEOUT_ENV, DEFAULT_DYNAMODB_CONNECT_TIMEOUT_SECONDS)
+
+
+def dynamodb_read_timeout_seconds() -> float:
+    """How long DynamoDB may stay silent on a sent request (`DYNAMODB_READ_TIMEOUT_SECONDS`, default 1.0)."""
+    return _seconds(DYNAMODB_READ_TIMEOUT_ENV, DEFAULT_DYNAMODB_READ_TIMEOUT_SECONDS)
+
+
+def dynamodb_max_retry_attempts() -> int:
+    """Retries after a failed DynamoDB request (`DYNAMODB_MAX_RETRY_ATTEMPTS`, default 1: two attempts in all)."""
+    raw = os.environ.get(DYNAMODB_MAX_RETRY_ATTEMPTS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_DYNAMODB_MAX_RETRY_ATTEMPTS
+    if not raw.isdigit() or int(raw) > 10:
+        raise SettingsError(f"{DYNAMODB_MAX_RETRY_ATTEMPTS_ENV}={raw!r} is not a whole number from 0 to 10")
+    return int(raw)

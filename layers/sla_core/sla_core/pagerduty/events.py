@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sla_core.config.contracts import Contract
+from sla_core.engine.clean_text import TooDeep, clean_json
 from sla_core.engine.errors import InputError
 from sla_core.engine.instants import parse_instant
 from sla_core.incidents.state import IncidentEvent
@@ -47,6 +48,9 @@ KINDS: dict[str, str] = {
 SEVERITY_KINDS = frozenset({"triggered", "priority_updated"})
 _INCIDENT_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
 _TEXT_LIMIT = 2000
+# PagerDuty V3 payloads are a few KB and a handful of levels deep; far larger or deeper is refused unread.
+MAX_BODY_BYTES = 256 * 1024
+MAX_DEPTH = 32
 
 
 class PayloadError(ValueError):
@@ -91,14 +95,44 @@ class PagerDutyEvent:
 
 
 def parse_body(body: bytes) -> dict[str, Any]:
-    """The JSON object of a delivery (call only after the signature over these bytes was verified)."""
+    """The JSON object of a delivery, every string in it cleaned (call only after the signature over these
+    bytes was verified). Oversized, too deeply nested or undecodable bodies raise PayloadError."""
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadError(f"body is {len(body)} bytes; PagerDuty payloads are far below {MAX_BODY_BYTES}")
+    if _depth_exceeds(body, MAX_DEPTH):
+        raise PayloadError(f"body is nested more than {MAX_DEPTH} levels deep")
     try:
-        payload = json.loads(body)
+        payload = clean_json(json.loads(body), max_depth=MAX_DEPTH)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PayloadError(f"body is not JSON: {error}") from None
+    except (RecursionError, TooDeep):
+        raise PayloadError(f"body is nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(payload, dict):
         raise PayloadError(f"body is a JSON {type(payload).__name__}, not an object")
     return payload
+
+
+def _depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than `limit` (checked before the parser recurses)."""
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
 
 
 def parse_event(payload: dict[str, Any]) -> PagerDutyEvent | Ignored:

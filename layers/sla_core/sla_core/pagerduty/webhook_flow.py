@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
 from sla_core.config.contracts import Contract, ContractsConfig
@@ -98,8 +99,8 @@ def _show(
     posted = False
     if item.slack_ts is None:
         channel = contract.slack_channel if contract is not None else contracts.default_channel
-        item = shown.post_card(item, contract, result.deadlines, channel)
-        posted = True
+        card = show_card(item, contract, result.deadlines, channel, shown, owner=result.created, now=now)
+        item, posted = card.item, card.posted
     if parsed.kind == "triggered":
         # The card is the trigger's message; a late trigger (after other events) only corrects the card.
         if result.appended and not posted:
@@ -112,7 +113,7 @@ def _show(
     if not posted:
         shown.refresh_card(item, contract, result.deadlines)
     shown.reply_event(item, incident_event(parsed, contract), result.deadlines, contract, label=parsed.label)
-    if parsed.kind == RESOLVED and result.state.status == RESOLVED and contract is not None:
+    if parsed.kind == RESOLVED and result.state.status == RESOLVED and result.state.triggered and contract is not None:
         shown.after_resolve(item, contract, now)
     if result.appended:
         repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)

@@ -25,6 +25,7 @@ from slack_sdk.webhook import WebhookClient
 
 from sla_core.config import settings
 from sla_core.config.clock import Clock, SystemClock
+from sla_core.slack.text import MESSAGE_TEXT, fit, fit_blocks
 
 Block = Mapping[str, Any]
 RESPONSE_URL = "response_url"
@@ -253,7 +254,7 @@ class SlackPoster:
         """
         return self.transport.post(
             channel=channel,
-            text=text,
+            text=fit(text, MESSAGE_TEXT),
             blocks=_plain(blocks),
             thread_ts=thread_ts,
             reply_broadcast=True if reply_broadcast and thread_ts else None,
@@ -279,7 +280,7 @@ class SlackPoster:
 
     def update_message(self, channel: str, ts: str, text: str, *, blocks: Sequence[Block] | None = None) -> None:
         """chat.update of a message this app posted."""
-        self.transport.update(channel=channel, ts=ts, text=text, blocks=_plain(blocks))
+        self.transport.update(channel=channel, ts=ts, text=fit(text, MESSAGE_TEXT), blocks=_plain(blocks))
 
     def respond(
         self,
@@ -293,7 +294,7 @@ class SlackPoster:
         """Reply through a slash command's or an action's `response_url` (no token needed)."""
         self.transport.respond(
             response_url,
-            text=text,
+            text=fit(text, MESSAGE_TEXT),
             blocks=_plain(blocks),
             response_type=response_type,
             replace_original=replace_original,
@@ -315,7 +316,8 @@ def _post_id_of(message: Mapping[str, Any]) -> str | None:
 
 
 def _plain(blocks: Sequence[Block] | None) -> list[dict[str, Any]] | None:
-    return None if blocks is None else [dict(block) for block in blocks]
+    """Blocks as plain dicts, at most a message's worth."""
+    return None if blocks is None else fit_blocks([dict(block) for block in blocks])
 
 
 def retry_after_seconds(error: BaseException) -> float | None:

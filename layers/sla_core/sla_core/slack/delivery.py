@@ -13,7 +13,7 @@ from sla_core.app.ports import Blocks, PostRefused
 from sla_core.slack.client import SlackPoster, SlackPostError, retry_after_seconds
 
 logger = logging.getLogger(__name__)
-_FAILURES = (SlackClientError, SlackPostError, OSError)
+POST_FAILURES = (SlackClientError, SlackPostError, OSError)
 
 
 class SlackDelivery:
@@ -29,8 +29,8 @@ class SlackDelivery:
             return self.poster.post_message(
                 channel, text, blocks=blocks, thread_ts=thread_ts, reply_broadcast=broadcast, post_id=post_id
             )
-        except _FAILURES as error:
-            raise _refused(error) from error
+        except POST_FAILURES as error:
+            raise refused(error) from error
 
     def find(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None:
         """Slack refusing the lookup itself (a missing history scope, say) must not hold the post back
@@ -41,10 +41,11 @@ class SlackDelivery:
             if error.response is not None and error.response.status_code == HTTPStatus.OK:
                 logger.warning("lost post lookup refused", extra={"post_id": post_id, "error": str(error)})
                 return None
-            raise _refused(error) from error
-        except _FAILURES as error:
-            raise _refused(error) from error
+            raise refused(error) from error
+        except POST_FAILURES as error:
+            raise refused(error) from error
 
 
-def _refused(error: BaseException) -> PostRefused:
+def refused(error: BaseException) -> PostRefused:
+    """A Slack failure as the app's PostRefused, with Slack's Retry-After when it sent one."""
     return PostRefused(f"{type(error).__name__}: {error}", retry_after_seconds(error))

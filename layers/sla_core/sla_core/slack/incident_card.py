@@ -18,7 +18,23 @@ from sla_core.config.contracts import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.text import date_token, duration_text, escape, local_time, metric_words
+from sla_core.slack.text import (
+    BUTTON_TEXT,
+    BUTTON_VALUE,
+    FIELD_TEXT,
+    MESSAGE_TEXT,
+    SECTION_TEXT,
+    context,
+    date_token,
+    duration_text,
+    escape,
+    fit,
+    local_time,
+    metric_words,
+    mrkdwn,
+    plain,
+    section,
+)
 from sla_core.storage.models import IncidentItem
 
 ACK_ACTION = "incident_ack"
@@ -65,7 +81,7 @@ def card(
     severity = escape(item.severity)
     status = STATUS_LABELS.get(item.status, escape(item.status))
     where = escape(contract.name) if contract is not None else "no contract"
-    text = f"{severity} incident: {title} ({where}): {item.status}"
+    text = fit(f"{severity} incident: {title} ({where}): {item.status}", MESSAGE_TEXT)
     link = f"<{escape(item.source_url)}|Open in PagerDuty>" if item.source_url else "no PagerDuty link"
     fields = [
         f"*Severity*\n{severity}",
@@ -74,16 +90,16 @@ def card(
         f"*Opened*\n{when(item.opened_at, zone)}",
     ]
     blocks: list[Block] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*\n{link}"}},
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": field} for field in fields]},
+        section(f"*{fit(title, max(SECTION_TEXT - len(link) - 4, 200))}*\n{link}"),
+        {"type": "section", "fields": [mrkdwn(field, FIELD_TEXT) for field in fields]},
     ]
     lines = [deadline_line(tracked, zone) for tracked in deadlines]
     if item.resolved_at is not None and item.status == "resolved":
         lines.append(f"*Resolved* at {when(item.resolved_at, zone)}")
     if lines:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+        blocks.append(section("\n".join(lines)))
     if contract is None:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": NO_CONTRACT_NOTE}]})
+        blocks.append(context(NO_CONTRACT_NOTE))
     buttons = _buttons(item)
     if buttons:
         blocks.append({"type": "actions", "block_id": f"incident:{item.incident_id}", "elements": buttons})
@@ -94,9 +110,9 @@ def _buttons(item: IncidentItem) -> list[Block]:
     def button(label: str, action_id: str, style: str | None = None) -> Block:
         element: Block = {
             "type": "button",
-            "text": {"type": "plain_text", "text": label},
+            "text": plain(label, BUTTON_TEXT),
             "action_id": action_id,
-            "value": item.incident_id,
+            "value": item.incident_id[:BUTTON_VALUE],
         }
         if style:
             element["style"] = style

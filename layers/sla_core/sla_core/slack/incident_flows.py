@@ -26,9 +26,9 @@ from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack import incident_posting
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
 from sla_core.slack.incident_card import event_reply
-from sla_core.slack.text import date_token, escape, local_time
+from sla_core.slack.text import date_token, escape, local_time, section
 from sla_core.slack.time_phrases import split_at
-from sla_core.slack.views import home_view, incident_lines, section, update_modal
+from sla_core.slack.views import home_view, incident_lines, update_modal
 from sla_core.storage import repository
 
 

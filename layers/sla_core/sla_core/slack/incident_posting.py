@@ -9,17 +9,22 @@ card can in rare cases be posted twice, never lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sla_core.app.contract_credit import month_to_date
+from sla_core.app.incident_service import deadlines_of
 from sla_core.config.contracts import Contract
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.delivery import POST_FAILURES, refused
 from sla_core.slack.incident_card import card, event_reply, resolve_summary
 from sla_core.slack.report_messages import claim_reminder_drafts
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
+
+SUMMARY_MARKER = "resolve-summary"
+SUMMARY_KEEP = timedelta(days=3)  # longer than PagerDuty's 48 h of retries
 
 
 def post_card(
@@ -29,10 +34,26 @@ def post_card(
     poster: SlackPoster,
     channel: str,
 ) -> IncidentItem:
-    """chat.postMessage of the incident's card in `channel`; returns the incident with the message stored."""
+    """chat.postMessage of the incident's card in `channel` (its card id in the message metadata); returns the
+    incident with the message stored."""
     text, blocks = card(item, contract, deadlines)
-    ts = poster.post_message(channel, text, blocks=blocks)
-    return store_message(item, channel, ts)
+    ts = poster.post_message(channel, text, blocks=blocks, post_id=card_post_id(item.incident_id))
+    return adopt_card(item, contract, channel, ts, poster)
+
+
+def card_post_id(incident_id: str) -> str:
+    """The id in a card's message metadata, by which a card posted before a crash is found again."""
+    return f"card#{incident_id}"
+
+
+def adopt_card(
+    item: IncidentItem, contract: Contract | None, channel: str, ts: str, poster: SlackPoster
+) -> IncidentItem:
+    """Store a posted card's ts; when the incident changed meanwhile, update the card to its current state."""
+    stored = store_message(item, channel, ts)
+    if stored is not item:
+        refresh_card(stored, contract, deadlines_of(stored, contract), poster)
+    return stored
 
 
 def store_message(item: IncidentItem, channel: str, ts: str) -> IncidentItem:
@@ -65,8 +86,11 @@ def reply(item: IncidentItem, poster: SlackPoster, text: str) -> str | None:
 def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
     """On resolve of an incident whose component counts toward availability: reply with the month to date,
     the estimated credit and the claim deadline, and schedule the claim-window reminders (the sweep posts them)."""
-    if item.component not in contract.components:
+    if item.component not in contract.components or item.resolved_at is None:
         return
+    summary_id = f"{item.incident_id}@{item.resolved_at.isoformat()}"
+    if not repository.claim_delivery(SUMMARY_MARKER, summary_id, now=now, keep=SUMMARY_KEEP):
+        return  # this resolve's summary was posted already (a redelivery, or the late trigger's path)
     summary = month_to_date(item, contract, now)
     if summary is not None:
         reply(item, poster, resolve_summary(summary, contract))
@@ -83,7 +107,29 @@ class SlackIncidentChannel:
     def post_card(
         self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
     ) -> IncidentItem:
-        return post_card(item, contract, deadlines, self.poster, channel)
+        """Post and store the card; Slack refusing the post is `PostRefused` (nothing reached the channel)."""
+        text, blocks = card(item, contract, deadlines)
+        try:
+            ts = self.poster.post_message(channel, text, blocks=blocks, post_id=card_post_id(item.incident_id))
+        except POST_FAILURES as error:
+            raise refused(error) from error
+        return adopt_card(item, contract, channel, ts, self.poster)
+
+    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+        return self.poster.find_posted(channel, card_post_id(item.incident_id), thread_ts=None, oldest=since)
+
+    def adopt_card(
+        self,
+        item: IncidentItem,
+        contract: Contract | None,
+        deadlines: Sequence[TrackedDeadline],
+        channel: str,
+        ts: str,
+    ) -> IncidentItem:
+        stored = adopt_card(item, contract, channel, ts, self.poster)
+        if stored is item:  # the found card shows the state of its crashed poster: bring it up to date
+            refresh_card(stored, contract, deadlines, self.poster)
+        return stored
 
     def refresh_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
         refresh_card(item, contract, deadlines, self.poster)

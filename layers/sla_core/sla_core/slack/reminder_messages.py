@@ -12,7 +12,7 @@ from typing import Any
 
 from sla_core.config.contracts import Contract
 from sla_core.incidents.reminder_stages import BREACH, HEADS_UP, UPDATE_OVERDUE, UPDATE_SOON, WARNING, Stage
-from sla_core.slack.text import date_token, duration_text, escape, metric_words, progress_bar
+from sla_core.slack.text import context, date_token, duration_text, escape, metric_words, progress_bar, section
 
 ICONS = {
     HEADS_UP: ":hourglass_flowing_sand:",
@@ -78,9 +78,6 @@ def stage_blocks(stage: Stage, text: str, *, now: datetime) -> list[dict[str, An
     bar = progress_bar(stage.tracked.fraction_used(now))
     target = stage.tracked.deadline.target
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {
-            "type": "context",
-            "elements": [{"type": "mrkdwn", "text": f"{bar} of {escape(target)} · {clock_text(stage)}"}],
-        },
+        section(text),
+        context(f"{bar} of {escape(target)} · {clock_text(stage)}"),
     ]

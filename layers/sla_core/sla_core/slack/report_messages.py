@@ -11,7 +11,7 @@ from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.incidents.reminder_stages import Stage
 from sla_core.slack.reminder_messages import stage_blocks, stage_text
-from sla_core.slack.text import date_token, escape
+from sla_core.slack.text import date_token, escape, section
 from sla_core.storage.post_queue import Draft
 
 
@@ -25,7 +25,7 @@ class SlackMessages:
     def report(self, report: Report) -> tuple[str, Blocks]:
         lines = quarterly_lines(report) if report.job.unit == "quarter" else monthly_lines(report)
         text = "\n".join(lines)
-        return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
+        return text, [section(text)]
 
     def claim_reminder(self, reminder: ClaimReminder) -> str:
         return claim_reminder_text(reminder)

@@ -1,9 +1,12 @@
-"""Small Slack text helpers every message uses: escaping, date tokens, durations and progress bars."""
+"""Small Slack text helpers every message uses: escaping, Block Kit text objects within Slack's limits, date
+tokens, durations and progress bars. Text that did not come from us is escaped first, then fitted."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sla_core.engine.instants import require_aware
 
@@ -31,9 +34,66 @@ def metric_words(metric: str) -> MetricWords:
     return METRIC_WORDS.get(metric, MetricWords(spelt.capitalize(), spelt, spelt))
 
 
+# Block Kit's limits (characters; blocks per message or view).
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+CONTEXT_TEXT = 3000
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+MESSAGE_TEXT = 40_000
+MESSAGE_BLOCKS = 50
+HOME_BLOCKS = 100
+ELLIPSIS = "…"
+# What a cut must not fall inside: an escape (&amp;) or a Slack token (<@U1>, <!date^...|...>, <url|label>).
+_UNBREAKABLE = re.compile(r"&(?:amp|lt|gt);|<[^<>\n]*>")
+
+
 def escape(text: str) -> str:
     """Escape text that did not come from us, so `<!channel>` or `<@U123>` in a title cannot ping anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` (already escaped) cut to at most `limit` characters with an ellipsis, never inside an escape or
+    a Slack token."""
+    if len(text) <= limit:
+        return text
+    cut = limit - len(ELLIPSIS)
+    for match in _UNBREAKABLE.finditer(text, max(0, cut - SECTION_TEXT), cut + SECTION_TEXT):
+        if match.start() >= cut:
+            break
+        if match.end() > cut:
+            cut = match.start()
+            break
+    return text[:cut] + ELLIPSIS
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
+    """A mrkdwn text object within `limit`."""
+    return {"type": "mrkdwn", "text": fit(text, limit)}
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object within `limit`."""
+    return {"type": "plain_text", "text": fit(text, limit)}
+
+
+def section(text: str) -> dict[str, Any]:
+    """A mrkdwn section within the section limit."""
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def context(text: str) -> dict[str, Any]:
+    """A context block of one mrkdwn element."""
+    return {"type": "context", "elements": [mrkdwn(text, CONTEXT_TEXT)]}
+
+
+def fit_blocks(blocks: Sequence[dict[str, Any]], limit: int = MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+    """At most `limit` blocks: the last kept one says how many more there were."""
+    if len(blocks) <= limit:
+        return list(blocks)
+    return [*blocks[: limit - 1], context(f"{ELLIPSIS} and {len(blocks) - limit + 1} more (see `/sla status`)")]
 
 
 def local_time(instant: datetime, zone: tzinfo) -> str:

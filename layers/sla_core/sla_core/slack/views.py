@@ -11,7 +11,19 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sla_core.slack.text import date_token, duration_text, escape, metric_words, progress_bar
+from sla_core.slack.text import (
+    HEADER_TEXT,
+    HOME_BLOCKS,
+    context,
+    date_token,
+    duration_text,
+    escape,
+    fit_blocks,
+    metric_words,
+    plain,
+    progress_bar,
+    section,
+)
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
     from sla_core.incidents.tracking import TrackedDeadline
@@ -26,11 +38,6 @@ Blocks = list[dict[str, Any]]
 def metric_name(metric: str) -> str:
     """A metric as a list of clocks names it ('next update')."""
     return metric_words(metric).listed
-
-
-def section(text: str) -> dict[str, Any]:
-    """A mrkdwn section (Slack caps section text at 3000 characters)."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
 
 
 def pending(deadlines: Sequence[TrackedDeadline]) -> list[TrackedDeadline]:
@@ -89,15 +96,13 @@ def home_view(
 ) -> dict[str, Any]:
     """The App Home tab: open items across contracts (what is due next) and month-to-date availability."""
     blocks: Blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": "Open items"}},
+        {"type": "header", "text": plain("Open items", HEADER_TEXT)},
     ]
     blocks.extend(section(text) for text in open_sections[: MAX_BLOCKS - 8])
     if not open_sections:
         blocks.append(section("Nothing open. :white_check_mark:"))
     blocks.append({"type": "divider"})
-    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Availability this month"}})
+    blocks.append({"type": "header", "text": plain("Availability this month", HEADER_TEXT)})
     blocks.append(section("\n".join(availability_lines) or "No contract measures availability."))
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"as of {date_token(now, zone)} · `/sla help`"}]}
-    )
-    return {"type": "home", "blocks": blocks}
+    blocks.append(context(f"as of {date_token(now, zone)} · `/sla help`"))
+    return {"type": "home", "blocks": fit_blocks(blocks, HOME_BLOCKS)}

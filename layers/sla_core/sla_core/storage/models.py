@@ -11,6 +11,21 @@ Items and their keys:
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
   `post#<n>` + `next_due_at`, which put it in the same sparse `due-index` under its own shards.
 Every instant is timezone-aware and stored in UTC as a fixed-width, sortable string.
+
+Timeouts. PynamoDB's defaults (15 s to connect, 30 s to read, 3 retries) would let one stalled request
+outlive every function: the PagerDuty webhook's Timeout is 5 s (template.yaml), Slack's 10 s. So every
+model's Meta sets, from the environment (config/settings.py; a bad value fails the cold start):
+- `DYNAMODB_CONNECT_TIMEOUT_SECONDS` (default 0.5): one TCP/TLS connect;
+- `DYNAMODB_READ_TIMEOUT_SECONDS` (default 1.0): the longest silence on a sent request;
+- `DYNAMODB_MAX_RETRY_ATTEMPTS` (default 1): retries after a timeout, connection error, 5xx or throttling
+  (botocore's standard mode: 1 + this attempts in all). PynamoDB 6 has no `base_backoff_ms`; the wait
+  before retry n is botocore's, rand(0, 1) x 2^(n-1) s, so up to 1 s before the one retry.
+A stalled table (connections accepted, nothing answered) fails a request after 2 x 1.0 s + up to 1 s =
+2-3 s; an unreachable one after 2 x 0.5 s + up to 1 s; the worst case, a slow connect and then silence on
+both attempts, is 2 x (0.5 + 1.0) s + 1 s = 4 s (`failure_bound_seconds()`), still under the webhook's
+5 s, so it answers 500 itself (PagerDuty retries) instead of being killed at its Timeout; a Slack lazy
+listener has 6 s of its 10 s left to tell the user. The first failing request raises, so a stall costs
+one bound, not one per request. DynamoDB answers in milliseconds: a second of silence is a fault.
 """
 
 from __future__ import annotations
@@ -108,6 +123,10 @@ class TableItem(Model):
         table_name = os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
         host = os.environ.get(ENDPOINT_ENV) or None
         region = settings.region()
+        # Below every function's Timeout; see "Timeouts" in the module docstring.
+        connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds()
+        read_timeout_seconds = settings.dynamodb_read_timeout_seconds()
+        max_retry_attempts = settings.dynamodb_max_retry_attempts()
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -142,6 +161,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     reminders_sent = UnicodeSetAttribute(default=set)
     slack_channel = nullable(UnicodeAttribute(null=True))
     slack_ts = nullable(UnicodeAttribute(null=True))
+    card_lease_until = nullable(InstantAttribute(null=True))  # who may post the card, until when
     due_shard = nullable(UnicodeAttribute(null=True))
     next_due_at = nullable(InstantAttribute(null=True))
     fold_state = JSONAttribute(default=dict)
@@ -235,12 +255,34 @@ MODELS: tuple[type[TableItem], ...] = (TableItem, IncidentItem, TimelineEventIte
 def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:
     """Point every model at a table (and, locally, at DynamoDB Local), dropping cached connections.
 
-    Models read TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION when first imported; call this when they
-    change afterwards (tests, the local stack).
+    Models read TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION and the DYNAMODB_*_TIMEOUT_SECONDS /
+    DYNAMODB_MAX_RETRY_ATTEMPTS settings when first imported; call this when they change afterwards
+    (tests, the local stack).
     """
     meta = TableItem.Meta
     meta.table_name = table_name or os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
     meta.host = host if host is not None else (os.environ.get(ENDPOINT_ENV) or None)
     meta.region = region or settings.region()
+    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds()
+    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds()
+    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts()
     for model in MODELS:
         model._connection = None
+
+
+# botocore's standard-mode wait before retry n: rand(0, 1) x min(2^(n-1), 20) s (a future botocore scales
+# DynamoDB's non-throttling retries down to 25 ms; this bound stays an upper bound).
+_RETRY_BACKOFF_BASE_SECONDS = 1.0
+_RETRY_BACKOFF_MAX_SECONDS = 20.0
+
+
+def failure_bound_seconds() -> float:
+    """The longest one DynamoDB request can take to fail with the models' current timeouts: every attempt
+    connects as slowly as allowed and then hears nothing, and every backoff between attempts is its longest."""
+    meta = TableItem.Meta
+    attempts = 1 + meta.max_retry_attempts
+    backoff = sum(
+        min(_RETRY_BACKOFF_BASE_SECONDS * 2.0**retry, _RETRY_BACKOFF_MAX_SECONDS)
+        for retry in range(meta.max_retry_attempts)
+    )
+    return attempts * (meta.connect_timeout_seconds + meta.read_timeout_seconds) + backoff

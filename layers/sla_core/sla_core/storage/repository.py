@@ -141,6 +141,19 @@ def save_incident(
         raise LookupError(f"no incident {incident_id!r}") from None
 
 
+def take_card_lease(incident: IncidentItem, until: datetime) -> bool:
+    """Claim the right to post the incident's card until `until` (a versioned save of the copy read);
+    False when the incident changed since it was read (someone else may have claimed or posted it)."""
+    incident.card_lease_until = until
+    return saved(incident)
+
+
+def release_card_lease(incident: IncidentItem) -> bool:
+    """Give the card's lease back after a failed post (best effort: False when the incident changed since)."""
+    incident.card_lease_until = None
+    return saved(incident)
+
+
 def state_of(incident: IncidentItem) -> IncidentState:
     """The folded state stored with an incident."""
     return load_state(incident.fold_state)

@@ -3,6 +3,8 @@ not an error, and "apply a change to what was read, save, re-read and re-apply o
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -12,6 +14,8 @@ from pynamodb.models import Model
 
 M = TypeVar("M", bound=Model)
 CONDITION_FAILED = "ConditionalCheckFailedException"
+JITTER_BASE_S = 0.01
+JITTER_CAP_S = 0.2
 
 
 class VersionConflictError(RuntimeError):
@@ -23,17 +27,24 @@ def saved(item: Model, condition: Condition | None = None) -> bool:
     try:
         item.save(condition=condition)
     except PutError as error:
-        if error.cause_response_code == CONDITION_FAILED:
+        if condition_failed(error):
             return False
         raise
     return True
+
+
+def condition_failed(error: PutError) -> bool:
+    """Whether a failed put was its condition. PynamoDB's `cause_response_code` itself raises when the cause
+    has no response (a read timeout of a stalled table), which must stay a storage failure, not a crash."""
+    response = getattr(error.cause, "response", None) or {}
+    return bool(response.get("Error", {}).get("Code") == CONDITION_FAILED)
 
 
 def save_changed(read: M | None, reload: Callable[[], M | None], change: Callable[[M], None], *, attempts: int) -> M:
     """Apply `change` to the copy already `read` (or a fresh one) and save it; on a version conflict reload
     and re-apply, up to `attempts` reads. `change` must be safe to run more than once."""
     item = read
-    for _ in range(attempts + (read is not None)):
+    for attempt in range(attempts + (read is not None)):
         if item is None:
             item = reload()
             if item is None:
@@ -42,4 +53,6 @@ def save_changed(read: M | None, reload: Callable[[], M | None], change: Callabl
         if saved(item):
             return item
         item = None
+        # Full jitter, so writers that collided do not collide again in step: at most 1.1 s over 9 tries.
+        time.sleep(random.uniform(0, min(JITTER_BASE_S * 2**attempt, JITTER_CAP_S)))  # noqa: S311 - not crypto
     raise VersionConflictError(f"changed {attempts} times while being updated")

@@ -1,0 +1,91 @@
+"""One card per incident, under any concurrency: the delivery that creates the incident owns the card (its
+creation is a conditional put, so there is exactly one) and holds a lease on posting it. Copies that arrive
+meanwhile wait briefly for the card's ts instead of posting their own; a lease that ran out without a ts
+(the owner crashed) is taken over with a versioned save, and the taker first looks the card up by its
+message metadata, so a card Slack accepted before the crash is found, not posted again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla_core.app.ports import IncidentChannel, PostRefused
+from sla_core.config.contracts import Contract
+from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+CARD_LEASE = timedelta(seconds=30)  # longer than any function's run; a crashed owner's lease runs out after it
+WAITS = (0.05, 0.1, 0.2, 0.4, 0.8)  # seconds a copy waits for the owner's card: 1.55 s in all, well within 5 s
+LOOKUP_MARGIN = timedelta(minutes=10)
+
+
+class CardPending(RuntimeError):
+    """Another delivery holds the card's lease and has not posted it yet: answer 5xx so the sender retries."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShownCard:
+    """The incident as stored once its card exists, and whether this call posted it."""
+
+    item: IncidentItem
+    posted: bool
+
+
+def lease_for_new_card(item: IncidentItem, now: datetime) -> None:
+    """Give the creator of a new incident the card's lease (saved with the creation)."""
+    item.card_lease_until = now + CARD_LEASE
+
+
+def show_card(
+    item: IncidentItem,
+    contract: Contract | None,
+    deadlines: Sequence[TrackedDeadline],
+    channel: str,
+    shown: IncidentChannel,
+    *,
+    owner: bool,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ShownCard:
+    """Make sure the incident has its one card. `owner`: this delivery created the incident."""
+    if item.slack_ts is not None:
+        return ShownCard(item, False)
+    if owner:
+        return ShownCard(_post(item, contract, deadlines, channel, shown), True)
+    for wait in (0.0, *WAITS):
+        if wait:
+            sleep(wait)
+            item = repository.get_incident(item.incident_id) or item
+        if item.slack_ts is not None:
+            return ShownCard(item, False)
+        if item.card_lease_until is None or item.card_lease_until <= now:
+            break
+    else:
+        raise CardPending(f"the card of {item.incident_id} is being posted by another delivery")
+    previous = item.card_lease_until
+    if not repository.take_card_lease(item, now + CARD_LEASE):
+        raise CardPending(f"the incident {item.incident_id} changed while its card was claimed")
+    if previous is not None:  # the last holder may have posted before it crashed
+        found = shown.find_card(item, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
+        if found is not None:
+            return ShownCard(shown.adopt_card(item, contract, deadlines, channel, found), False)
+    return ShownCard(_post(item, contract, deadlines, channel, shown), True)
+
+
+def _post(
+    item: IncidentItem,
+    contract: Contract | None,
+    deadlines: Sequence[TrackedDeadline],
+    channel: str,
+    shown: IncidentChannel,
+) -> IncidentItem:
+    """Post the card under the lease. If Slack refused it, give the lease back so the sender's retry posts it;
+    any other failure (the ts not stored) keeps the lease, whose taker looks the card up before posting."""
+    try:
+        return shown.post_card(item, contract, deadlines, channel)
+    except PostRefused:
+        repository.release_card_lease(item)
+        raise
