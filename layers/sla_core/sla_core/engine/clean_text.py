@@ -12,8 +12,15 @@ _UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
+_POISON = re.compile("[\x00\ud800-\udfff]")
+
+
 class TooDeep(ValueError):
     """A JSON document nested deeper than the limit."""
+
+
+class PoisonText(ValueError):
+    """Text with a NUL or a lone surrogate: no real sender produces them, so the document is refused whole."""
 
 
 def clean_text(text: str) -> str:
@@ -23,18 +30,25 @@ def clean_text(text: str) -> str:
     return _UNWANTED.sub(lambda m: REPLACEMENT if "\ud800" <= m.group() <= "\udfff" else "", text)
 
 
-def clean_json(value: Any, *, max_depth: int) -> Any:
-    """A parsed JSON value with every string (keys included) cleaned; deeper than `max_depth` raises TooDeep."""
+def clean_json(value: Any, *, max_depth: int, refuse_poison: bool = False) -> Any:
+    """A parsed JSON value with every string (keys included) cleaned; deeper than `max_depth` raises TooDeep.
+    With `refuse_poison`, a NUL or a lone surrogate anywhere raises PoisonText instead of being cleaned."""
     if max_depth < 0:
         raise TooDeep(f"nested more than {max_depth} levels")
 
+    def text(item: str) -> str:
+        if refuse_poison and _POISON.search(item):
+            found = "a NUL character" if "\x00" in item else "a lone UTF-16 surrogate"
+            raise PoisonText(f"text contains {found}")
+        return clean_text(item)
+
     def walk(item: Any, depth: int) -> Any:
         if isinstance(item, str):
-            return clean_text(item)
+            return text(item)
         if isinstance(item, dict):
             if depth >= max_depth:
                 raise TooDeep(f"nested more than {max_depth} levels")
-            return {clean_text(str(k)): walk(v, depth + 1) for k, v in item.items()}
+            return {text(str(k)): walk(v, depth + 1) for k, v in item.items()}
         if isinstance(item, list):
             if depth >= max_depth:
                 raise TooDeep(f"nested more than {max_depth} levels")

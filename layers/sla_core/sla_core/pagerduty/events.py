@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sla_core.config.contracts import Contract
-from sla_core.engine.clean_text import TooDeep, clean_json
+from sla_core.engine.clean_text import PoisonText, TooDeep, clean_json
 from sla_core.engine.errors import InputError
 from sla_core.engine.instants import parse_instant
 from sla_core.incidents.state import IncidentEvent
@@ -95,16 +95,20 @@ class PagerDutyEvent:
 
 
 def parse_body(body: bytes) -> dict[str, Any]:
-    """The JSON object of a delivery, every string in it cleaned (call only after the signature over these
-    bytes was verified). Oversized, too deeply nested or undecodable bodies raise PayloadError."""
+    """The JSON object of a delivery, every string in it cleaned of control characters (call only after the
+    signature over these bytes was verified). Oversized, too deeply nested or undecodable bodies, and bodies with
+    a NUL or a lone surrogate (which Slack and DynamoDB would refuse after the incident was written), raise
+    PayloadError before anything is written."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadError(f"body is {len(body)} bytes; PagerDuty payloads are far below {MAX_BODY_BYTES}")
     if _depth_exceeds(body, MAX_DEPTH):
         raise PayloadError(f"body is nested more than {MAX_DEPTH} levels deep")
     try:
-        payload = clean_json(json.loads(body), max_depth=MAX_DEPTH)
+        payload = clean_json(json.loads(body), max_depth=MAX_DEPTH, refuse_poison=True)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PayloadError(f"body is not JSON: {error}") from None
+    except PoisonText as error:
+        raise PayloadError(f"body refused: {error}") from None
     except (RecursionError, TooDeep):
         raise PayloadError(f"body is nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(payload, dict):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sla_core.engine.clean_text import clean_text
+
 USAGE = (
     ("open <contract> <severity> <title> [at <time>]", "track a ticket reported outside PagerDuty",
      "/sla open sonar-billing production-down Invoices fail at yesterday 14:00"),
@@ -51,8 +53,9 @@ class SlashCommand:
 
 
 def parse(text: str | None) -> SlashCommand:
-    """Split the command text (`status`, `downtime acme web ...`); empty text asks for help."""
-    words = (text or "").split()
+    """Split the command text (`status`, `downtime acme web ...`), cleaned of control characters and lone
+    surrogates first (it is the boundary: titles are stored and posted); empty text asks for help."""
+    words = clean_text(text or "").split()
     if not words:
         return SlashCommand("", ())
     return SlashCommand(words[0].lower(), tuple(words[1:]))

@@ -17,6 +17,7 @@ from sla_core.app.contract_credit import (
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import measure
+from sla_core.engine.clean_text import clean_text
 from sla_core.engine.errors import SlaError
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import Period, parse_period
@@ -159,9 +160,9 @@ class IncidentFlows(FlowBase):
             return Reply(escape(str(error)))
 
     def submit_update(self, incident_id: str, text: str, inv: Invocation) -> Reply:
-        """The update modal's submission: an `update` event with the typed text."""
+        """The update modal's submission: an `update` event with the typed text (cleaned: it is the boundary)."""
         try:
-            return self._record(incident_id, "update", inv, text=text)
+            return self._record(incident_id, "update", inv, text=clean_text(text))
         except SlaError as error:
             return Reply(escape(str(error)))
 
