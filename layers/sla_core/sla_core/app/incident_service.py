@@ -38,7 +38,8 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True, slots=True)
 class RecordResult:
-    """What `record_event` did: the incident as saved, and whether the event was new or created it."""
+    """What `record_event` did: the incident as saved, whether the event was new or created it, and whether it
+    recorded the outage's downtime (once per resolve, by a conditional put: the cue for the resolve summary)."""
 
     incident: IncidentItem
     appended: bool
@@ -46,6 +47,7 @@ class RecordResult:
     became_resolved: bool
     state: IncidentState
     deadlines: list[TrackedDeadline]
+    downtime_recorded: bool = False
 
 
 def terms_for(contract: Contract | None) -> Terms | None:
@@ -178,9 +180,9 @@ def record_event(
             found = unchanged.item
             return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms))
     became_resolved = _outage_over(state) and not was_resolved
-    if became_resolved and contract is not None and item.component in contract.components:
-        _record_downtime(item, state)
-    return RecordResult(item, appended, created, became_resolved, state, tracked)
+    recorded = became_resolved and contract is not None and item.component in contract.components
+    recorded = recorded and _record_downtime(item, state)
+    return RecordResult(item, appended, created, became_resolved, state, tracked, recorded)
 
 
 def _outage_over(state: IncidentState) -> bool:
@@ -188,8 +190,9 @@ def _outage_over(state: IncidentState) -> bool:
     return state.status == RESOLVED and state.triggered
 
 
-def _record_downtime(item: IncidentItem, state: IncidentState) -> None:
-    """The incident's outage, opened → resolved, as a downtime interval of its contract and component.
+def _record_downtime(item: IncidentItem, state: IncidentState) -> bool:
+    """The incident's outage, opened → resolved, as a downtime interval of its contract and component; False
+    when this resolve's interval was recorded already (a concurrent or repeated delivery).
 
     A reopened and re-resolved incident adds a second interval from the same opening; availability merges
     overlapping intervals, so the time between the first resolve and the reopening counts as down too.
@@ -205,8 +208,10 @@ def _record_downtime(item: IncidentItem, state: IncidentState) -> None:
         incident_id=item.incident_id,
         reason="incident",
     )
-    if interval is not None:
-        repository.end_downtime(interval, state.resolved_at)
+    if interval is None:
+        return False
+    repository.end_downtime(interval, state.resolved_at)
+    return True
 
 
 def thresholds_for(contract: Contract | None) -> Thresholds:

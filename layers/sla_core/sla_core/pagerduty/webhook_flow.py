@@ -21,7 +21,6 @@ from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
 from sla_core.config.contracts import Contract, ContractsConfig
-from sla_core.incidents.state import RESOLVED
 from sla_core.pagerduty.events import (
     SOURCE,
     Ignored,
@@ -105,7 +104,7 @@ def _show(
         # The card is the trigger's message; a late trigger (after other events) only corrects the card.
         if result.appended and not posted:
             shown.refresh_card(item, contract, result.deadlines)
-        if result.became_resolved and contract is not None:
+        if result.downtime_recorded and contract is not None:
             shown.after_resolve(item, contract, now)
         return
     if not result.appended and not repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP):
@@ -113,7 +112,7 @@ def _show(
     if not posted:
         shown.refresh_card(item, contract, result.deadlines)
     shown.reply_event(item, incident_event(parsed, contract), result.deadlines, contract, label=parsed.label)
-    if parsed.kind == RESOLVED and result.state.status == RESOLVED and result.state.triggered and contract is not None:
+    if result.downtime_recorded and contract is not None:  # once per resolve, when the real start is known
         shown.after_resolve(item, contract, now)
     if result.appended:
         repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)

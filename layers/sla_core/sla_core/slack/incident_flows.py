@@ -85,7 +85,7 @@ class IncidentFlows(FlowBase):
         if result.appended:
             incident_posting.refresh_card(result.incident, contract, result.deadlines, self.slack.poster)
             incident_posting.reply(result.incident, self.slack.poster, event_reply(event, result.deadlines, contract))
-        if result.became_resolved and contract is not None:
+        if result.downtime_recorded and contract is not None:
             incident_posting.after_resolve(result.incident, contract, self.slack.poster, inv.now)
         zone = display_zone(contract)
         verb = {"acknowledged": "acknowledged", "update": "posted an update to", "resolved": "resolved"}[kind]

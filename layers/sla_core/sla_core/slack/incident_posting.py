@@ -9,7 +9,7 @@ card can in rare cases be posted twice, never lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sla_core.app.contract_credit import month_to_date
 from sla_core.app.incident_service import deadlines_of
@@ -22,9 +22,6 @@ from sla_core.slack.incident_card import card, event_reply, resolve_summary
 from sla_core.slack.report_messages import claim_reminder_drafts
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
-
-SUMMARY_MARKER = "resolve-summary"
-SUMMARY_KEEP = timedelta(days=3)  # longer than PagerDuty's 48 h of retries
 
 
 def post_card(
@@ -84,13 +81,11 @@ def reply(item: IncidentItem, poster: SlackPoster, text: str) -> str | None:
 
 
 def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
-    """On resolve of an incident whose component counts toward availability: reply with the month to date,
+    """Once per resolve (callers: when `record_event` recorded its downtime), for an incident whose component
+    counts toward availability: reply with the month to date,
     the estimated credit and the claim deadline, and schedule the claim-window reminders (the sweep posts them)."""
-    if item.component not in contract.components or item.resolved_at is None:
+    if item.component not in contract.components:
         return
-    summary_id = f"{item.incident_id}@{item.resolved_at.isoformat()}"
-    if not repository.claim_delivery(SUMMARY_MARKER, summary_id, now=now, keep=SUMMARY_KEEP):
-        return  # this resolve's summary was posted already (a redelivery, or the late trigger's path)
     summary = month_to_date(item, contract, now)
     if summary is not None:
         reply(item, poster, resolve_summary(summary, contract))
