@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sla_core.cli import main
+from tests.support.cli import run
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_policies_lists_ids_vendors_tiers_regions_and_severities(capsys: pytest.CaptureFixture[str]) -> None:

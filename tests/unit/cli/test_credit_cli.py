@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from sla_core.cli import main, parse_interval
+from sla_core.cli import parse_interval
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
+from tests.support import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 MIN = 60_000_000  # microseconds per minute
@@ -35,15 +36,11 @@ REQUIRED = {
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["credit", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli.run(capsys, "credit", *argv)
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
-    code, out, err = run(capsys, *argv)
-    assert code == 0, err
-    result: dict[str, Any] = json.loads(out)
+    result = cli.ok(capsys, "credit", *argv)
     assert set(result) >= REQUIRED
     return result
 

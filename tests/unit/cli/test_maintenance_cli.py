@@ -3,29 +3,25 @@ overlapping downtime within the policy's rules, and its notice decides whether i
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from sla_core.cli import main, parse_interval
+from sla_core.cli import parse_interval
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
+from tests.support import cli
 
 MIN = 60_000_000
 SAT = "2026-04-11T10:00:00-04:00/2026-04-11T14:00:00-04:00"  # Sonar: Saturday, outside the forbidden hours
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["credit", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli.run(capsys, "credit", *argv)
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
-    code, out, err = run(capsys, *argv)
-    assert code == 0, err
-    result: dict[str, Any] = json.loads(out)
+    result = cli.ok(capsys, "credit", *argv)
     return result
 
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from sla_core.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.support import cli
+from tests.support.cli import run
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
-    code, out, err = run(capsys, *argv)
-    assert code == 0, err
-    result: dict[str, Any] = json.loads(out)
+    result = cli.ok(capsys, *argv)
     assert all({"chosen", "other", "if_other", "differs"} <= set(r) for r in result["readings"])
     return result
 
