@@ -52,7 +52,9 @@ CONTRACT_KEYS = (
     "pagerduty",
     "holidays",
     "reminders",
+    "outages",
 )
+OUTAGE_KEYS = ("severities", "priorities", "services")
 PAGERDUTY_KEYS = ("service_ids", "priorities", "default_severity")
 HOLIDAY_KEYS = ("country", "subdiv")
 REMINDER_KEYS = ("heads_up_percent", "warning_percent", "warning_minutes_before", "update_minutes_before")
@@ -75,6 +77,27 @@ class PagerDutyMapping:
         if priority is not None and priority in self.priorities:
             return self.priorities[priority]
         return self.default_severity
+
+
+@dataclass(frozen=True)
+class OutageRule:
+    """Which of a contract's incidents describe unavailability (and so record downtime when resolved), where the
+    contract says otherwise than its policy's severities: a PagerDuty service wins over a priority, a priority
+    over the contract's severity list, which replaces the policy's."""
+
+    severities: frozenset[str] | None = None
+    priorities: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    services: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+
+    def is_outage(self, severity: str, priority: str | None, service_id: str | None, policy_says: bool) -> bool:
+        """Whether an incident counts toward availability, before anyone marks it on its card."""
+        if service_id is not None and service_id in self.services:
+            return self.services[service_id]
+        if priority is not None and priority in self.priorities:
+            return self.priorities[priority]
+        if self.severities is not None:
+            return severity in self.severities
+        return policy_says
 
 
 @dataclass(frozen=True)
@@ -105,6 +128,7 @@ class Contract:
     pagerduty: PagerDutyMapping
     holidays: HolidayOverride | None
     reminders: Thresholds = field(default_factory=Thresholds)
+    outages: OutageRule = field(default_factory=OutageRule)
 
 
 @dataclass(frozen=True)
@@ -275,6 +299,8 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
     else:
         fields.absent("region", f"{policy} has no support regions")
     components = fields.subset("components", outline.components, f"components of {policy}") or outline.components
+    pagerduty = _parse_pagerduty(fields.table("pagerduty"), policy, outline.severities)
+    service_ids = pagerduty.service_ids
     return Contract(
         id=contract_id,
         name=fields.opt_text("name") or contract_id,
@@ -291,9 +317,10 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
         ),
         record_downtime=frozenset(fields.ids("record_downtime", _USER_OR_GROUP_ID, _SLACK_IDS)),
         resolve=frozenset(fields.ids("resolve", _USER_OR_GROUP_ID, _SLACK_IDS)),
-        pagerduty=_parse_pagerduty(fields.table("pagerduty"), policy, outline.severities),
+        pagerduty=pagerduty,
         holidays=_parse_holidays(fields.table("holidays")),
         reminders=_parse_reminders(fields.table("reminders")),
+        outages=_parse_outages(fields.table("outages"), policy, outline.severities, service_ids),
     )
 
 
@@ -317,6 +344,33 @@ def _parse_pagerduty(fields: Table | None, policy: str, severities: tuple[str, .
         raise fields.fail("default_severity", f"{default!r} is not a severity of {policy}", accepted)
     default = by_name[default.lower()] if default else None
     return PagerDutyMapping(tuple(service_ids), MappingProxyType(priorities), default or None)
+
+
+def _parse_outages(
+    fields: Table | None, policy: str, severities: tuple[str, ...], service_ids: tuple[str, ...]
+) -> OutageRule:
+    """The optional [contracts.<id>.outages] table: which severities, PagerDuty priorities and services are
+    outages here (true) or tickets (false)."""
+    if fields is None:
+        return OutageRule()
+    fields.only(OUTAGE_KEYS)
+    chosen = fields.subset("severities", severities, f"severities of {policy}") if fields.has("severities") else None
+    return OutageRule(
+        frozenset(chosen) if chosen is not None else None,
+        _flags(fields.table("priorities"), None, "PagerDuty priority names"),
+        _flags(fields.table("services"), service_ids, "this contract's pagerduty.service_ids"),
+    )
+
+
+def _flags(table: Table | None, keys: tuple[str, ...] | None, kind: str) -> Mapping[str, bool]:
+    """A `{ name = true | false }` table; with `keys`, each name must be one of them."""
+    found: dict[str, bool] = {}
+    for key in table.data if table is not None else ():
+        assert table is not None
+        if keys is not None and key not in keys:
+            raise table.fail(key, f"{key!r} is not one of {kind}", ", ".join(keys) or "none configured")
+        found[key] = table.flag(key, False)
+    return MappingProxyType(found)
 
 
 def _parse_holidays(fields: Table | None) -> HolidayOverride | None:

@@ -89,12 +89,14 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Severity:
-    """A severity or priority level and its targets."""
+    """A severity or priority level and its targets; `outage`: the seed defines it as unavailability of the
+    service, so a resolved incident of it is recorded as downtime (a contract or the card may say otherwise)."""
 
     id: str
     name: str
     quote: str
     targets: tuple[Target, ...]
+    outage: bool = False
 
 
 @dataclass(slots=True)

@@ -123,6 +123,7 @@ def _severities(top: Table, calendars: dict[str, CalendarSpec], tiers: dict[str,
             name=table.text("name"),
             quote=table.text("quote"),
             targets=tuple(_target(t, calendars, tiers) for t in table.tables("targets", required=True)),
+            outage=table.flag("outage", False),
         )
         table.close()
     return severities
