@@ -47,8 +47,8 @@ clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
 signing_secret = settings.slack_signing_secret()
 DELIVERY_KEEP = timedelta(hours=1)
-# incident_card's ACK_ACTION, UPDATE_ACTION, RESOLVE_ACTION (a test checks they match), without importing it here.
-INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve)$")
+# incident_card's *_ACTION ids (a test checks they match), without importing it here.
+INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve|outage_on|outage_off|cause)$")
 # views.UPDATE_MODAL (the modal test submits that callback id), without importing views on the ack path.
 UPDATE_MODAL = "incident_update_modal"
 
@@ -196,7 +196,8 @@ def press_button(body: dict[str, Any]) -> None:
     try:
         if first_delivery(body.get("trigger_id")):
             action = body["actions"][0]
-            answer(body.get("response_url"), flows().button(action["action_id"], action["value"], invocation(body)))
+            value = action.get("value") or action["selected_option"]["value"]  # a button's, or a select's choice
+            answer(body.get("response_url"), flows().button(action["action_id"], value, invocation(body)))
     except Exception:
         tell_failure(body.get("response_url"))
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from sla_core.app.incident_service import mark_reminders_sent, record_event
-from sla_core.config.contracts import load_contracts
+from sla_core.config.contracts import Contract, load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import repository
 from sla_core.storage.repository import state_of
@@ -79,3 +79,49 @@ def test_marking_a_reminder_moves_the_incident_to_its_next_stage(table: str) -> 
     first_key = f"{item.deadlines[0].name}#heads_up"
     moved = mark_reminders_sent("pd-D", [first_key], CONTRACT)
     assert moved.next_due_at == T0 + timedelta(minutes=22, seconds=30)
+
+
+SONAR = load_contracts().contracts["sonar-billing"]
+
+
+def sonar(incident_id: str, *events: IncidentEvent, contract: Contract = SONAR) -> list[bool]:
+    """Record events on sonar-billing; whether each changed the recorded downtime."""
+    return [
+        record_event(incident_id=incident_id, event=e, contract=contract, source="pagerduty", recorded_at=RECORDED,
+                     title="Sonar", service_id="PSONAR1").downtime_recorded
+        for e in events
+    ]  # fmt: skip
+
+
+def test_a_ticket_records_no_downtime_and_an_outage_does(table: str) -> None:
+    # A `normal` ticket (PagerDuty P3) open two days; a `production-down` outage (P1) open 50 minutes.
+    two_days = 2 * 24 * 60
+    ticket = IncidentEvent("n-t", "triggered", T0, severity="normal", priority="P3")
+    assert sonar("pd-N", ticket, event("n-r", "resolved", two_days)) == [False, False]
+    outage = IncidentEvent("o-t", "triggered", T0, severity="production-down", priority="P1")
+    assert sonar("pd-O", outage, event("o-r", "resolved", 50)) == [False, True]
+    stored = repository.downtime_between("sonar-billing", "platform", T0, T0 + timedelta(days=3))
+    assert [(d.incident_id, d.started_at, d.ended_at) for d in stored] == [("pd-O", T0, T0 + timedelta(minutes=50))]
+    ticket_item, outage_item = repository.get_incident("pd-N"), repository.get_incident("pd-O")
+    assert ticket_item is not None and outage_item is not None
+    assert (ticket_item.outage, outage_item.outage) == (False, True)
+    assert ticket_item.deadlines  # a ticket keeps all its response clocks
+
+
+def test_the_contracts_outage_rule_and_a_classification_before_the_resolve(table: str) -> None:
+    from dataclasses import replace
+
+    from sla_core.config.contracts import OutageRule
+
+    # This contract says its P3 tickets are outages (a priority wins over the policy's severities).
+    p3_outages = replace(SONAR, outages=OutageRule(priorities={"P3": True}))
+    ticket = IncidentEvent("p-t", "triggered", T0, severity="normal", priority="P3")
+    assert sonar("pd-P", ticket, event("p-r", "resolved", 30), contract=p3_outages) == [False, True]
+    # Without the rule, a ticket marked an outage (cause: internet) while open records its downtime with the
+    # cause when it is resolved.
+    marked = IncidentEvent("q-c", "classified", T0 + timedelta(minutes=5), "U1", outage=True, cause="internet")
+    ticket = IncidentEvent("q-t", "triggered", T0, severity="normal", priority="P3")
+    assert sonar("pd-Q", ticket, marked, event("q-r", "resolved", 40)) == [False, False, True]
+    (interval,) = [d for d in repository.downtime_between("sonar-billing", "platform", T0, T0 + timedelta(hours=1))
+                   if d.incident_id == "pd-Q"]  # fmt: skip
+    assert (interval.cause, interval.ended_at) == ("internet", T0 + timedelta(minutes=40))

@@ -16,7 +16,8 @@ from functions.pagerduty import app
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
-from tests.integration.test_pagerduty_webhook import deliver, replay
+from tests.integration.test_pagerduty_webhook import deliver
+from tests.support.pagerduty_payloads import replay
 
 pytestmark = pytest.mark.integration
 

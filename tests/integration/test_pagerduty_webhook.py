@@ -13,7 +13,6 @@ first response is due at the earlier of 1 business day (10 open hours, Mon-Fri 0
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -25,49 +24,19 @@ from functions.pagerduty import app
 from local_stack.lambdas import FakeLambdaContext
 from sla_core.pagerduty.signatures import pagerduty_signature
 from sla_core.slack.client import Outbox
-from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION
+from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, OUTAGE_ON_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import models, repository
 from sla_core.storage.repository import state_of
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
 from tests.support.api_gateway import post_event
+from tests.support.pagerduty_payloads import fixture, replay
 
 pytestmark = pytest.mark.integration
 
-SONAR_SERVICE = "PSONAR1"
 SONAR_CHANNEL = "C0SONARBIL1"
 DEFAULT_CHANNEL = "C0SLAOPS000"
 TRIGGERED_AT = "2021-06-04T13:35:29.781Z"
 FIRST_RESPONSE_DUE = datetime(2021, 6, 5, 13, 35, 29, 781000, tzinfo=UTC)
-
-
-def fixture(name: str) -> dict[str, Any]:
-    payload: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
-    return payload
-
-
-def replay(
-    name: str,
-    *,
-    incident: str | None = None,
-    service: str | None = SONAR_SERVICE,
-    at: str | None = None,
-    event_id: str | None = None,
-    **data: Any,
-) -> bytes:
-    """A real fixture, optionally with its incident id, service, time, event id or data fields changed."""
-    payload = copy.deepcopy(fixture(name))
-    event = payload["event"]
-    target = event["data"]["incident"] if "incident" in event["data"] else event["data"]
-    if incident is not None:
-        target["id"] = incident
-    if service is not None and "service" in target:
-        target["service"]["id"] = service
-    if at is not None:
-        event["occurred_at"] = at
-    if event_id is not None:
-        event["id"] = event_id
-    event["data"].update(data)
-    return json.dumps(payload).encode()
 
 
 def deliver(body: bytes, *secrets: str, webhook_id: str = "wh-1", signature: str | None = None) -> dict[str, Any]:
@@ -137,6 +106,7 @@ def test_the_card_shows_severity_link_deadline_in_the_contract_zone_and_buttons(
         (ACK_ACTION, "pd-PFQZPSY"),
         (UPDATE_ACTION, "pd-PFQZPSY"),
         (RESOLVE_ACTION, "pd-PFQZPSY"),
+        (OUTAGE_ON_ACTION, "pd-PFQZPSY"),  # a normal ticket: not counted until someone says it is an outage
     ]
 
 

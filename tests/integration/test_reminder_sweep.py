@@ -148,10 +148,12 @@ EXPECTED = [  # (minute the stage goes out, stage)
 ]
 
 
-def record(incident_id: str, event: IncidentEvent, *, with_card: bool = True) -> None:
+def record(
+    incident_id: str, event: IncidentEvent, *, with_card: bool = True, recorded_at: datetime | None = None
+) -> None:
     record_event(
-        incident_id=incident_id, event=event, contract=CONTRACT, source="pagerduty", recorded_at=event.occurred_at,
-        title="EMS <!channel> down",
+        incident_id=incident_id, event=event, contract=CONTRACT, source="pagerduty",
+        recorded_at=recorded_at or event.occurred_at, title="EMS <!channel> down",
     )  # fmt: skip
     if with_card and event.kind == "triggered":
 
@@ -161,16 +163,25 @@ def record(incident_id: str, event: IncidentEvent, *, with_card: bool = True) ->
         repository.update_incident(incident_id, card)
 
 
-def live(incident_id: str, run_tick: Any, *, until: str = "22:10", with_card: bool = True) -> dict[str, int]:
-    """Minute ticks from 14:00 to `until`, recording the incident's events as their minutes come; returns
-    how many Slack deliveries each minute saw."""
+def live(
+    incident_id: str,
+    run_tick: Any,
+    *,
+    until: str = "22:10",
+    with_card: bool = True,
+    life: list[tuple[datetime, IncidentEvent]] = LIFE,
+    down: tuple[str, str] | None = None,
+) -> dict[str, int]:
+    """Minute ticks from 14:00 to `until` (none in the `down` minutes [from, to)), recording the incident's
+    events as their minutes come; returns how many Slack deliveries each minute saw."""
     seen: dict[str, int] = {}
-    events = list(LIFE)
+    events = list(life)
     now = T0
     while now <= at(until):
         while events and events[0][0] <= now:
             record(incident_id, events.pop(0)[1], with_card=with_card)
-        seen[now.strftime("%H:%M")] = run_tick(now)
+        if down is None or not at(down[0]) <= now < at(down[1]):
+            seen[now.strftime("%H:%M")] = run_tick(now)
         now += timedelta(minutes=1)
     return seen
 
@@ -394,3 +405,50 @@ def test_the_handler_takes_now_from_the_scheduled_time(table: str) -> None:
     incident = repository.get_incident("pd-HANDLER")
     assert incident is not None and incident.next_due_at == datetime(2026, 3, 9, 14, 22, 30, tzinfo=UTC)
     assert app.handler({"scheduled_time": "2026-03-09T14:16:00Z"}, context)["due"] == 0
+
+
+# -- catch-up: a late incident, a sweep that was down -----------------------------------------------
+
+
+def sweep_tick(slack: SlackStub) -> Any:
+    """A tick that runs one sweep and returns how many messages reached Slack."""
+    sweep_poster = poster(slack)
+
+    def tick(now: datetime) -> int:
+        before = len(slack.delivered)
+        Sweep(CONFIG, SlackDelivery(sweep_poster), SlackMessages(), FixedClock(now)).run()
+        return len(slack.delivered) - before
+
+    return tick
+
+
+def test_an_incident_opened_six_hours_late_gets_one_breach_notice_per_clock(table: str, slack: SlackStub) -> None:
+    # Triggered at 14:00Z but delivered at 20:00Z: all five stages are due at once. The first response (due 14:30)
+    # is overdue by 5 h 30 min; the update (due 18:00) by 2 h. Only those two go out, and nothing after them.
+    record("pd-LATE", LIFE[0][1], recorded_at=at("20:00"))
+    tick = sweep_tick(slack)
+    seen = {f"20:{minute:02d}": tick(at(f"20:{minute:02d}")) for minute in range(11)}
+    assert posted_by_minute(slack, seen) == [("20:00", "breach"), ("20:00", "update_overdue")]
+    breach, overdue = (m["text"] for m in slack.delivered)
+    assert "was due" in breach and "is overdue by 5 h 30 min (24/7 clock). <!subteam^S0RESONATEX>" in breach
+    assert "is overdue by 2 h (24/7 clock)." in overdue
+    assert not any(" left" in m["text"] or "% of the time" in m["text"] for m in slack.delivered)
+    assert slack.delivered[0]["reply_broadcast"] in (True, "true", "1")  # the breach still reaches the channel
+    incident = repository.get_incident("pd-LATE")
+    assert incident is not None and incident.next_due_at is None  # the skipped stages are marked sent
+    assert len(incident.reminders_sent or ()) == 5
+    # The skipped stages were never drafted: only the two posts exist, both confirmed.
+    key = _first_response_key()
+    assert post_queue.get_post(f"stage#pd-LATE#{key}#heads_up") is None
+    assert post_queue.get_post(f"stage#pd-LATE#{key}#warning") is None
+    assert post_queue.due_posts(at("23:59")).posts == []
+
+
+def test_a_sweep_down_for_an_hour_posts_only_the_breach_then_carries_on(table: str, slack: SlackStub) -> None:
+    # No acknowledgement; the sweep is down 14:10–15:10. At 15:10 the heads-up (14:15), warning (14:22:30) and
+    # breach (14:30) are all due: only the breach goes out, overdue by 40 min. The update stages go out on time.
+    seen = live("pd-DOWN", sweep_tick(slack), until="18:05", life=LIFE[:1], down=("14:10", "15:10"))
+    assert posted_by_minute(slack, seen) == [("15:10", "breach"), ("17:50", "update_soon"), ("18:00", "update_overdue")]
+    assert "is overdue by 40 min (24/7 clock)" in slack.delivered[0]["text"]
+    assert "10 min left (24/7 clock)" in slack.delivered[1]["text"]
+    assert "is overdue now (24/7 clock)" in slack.delivered[2]["text"]

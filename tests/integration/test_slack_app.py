@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -89,8 +89,15 @@ class Side:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
 
-    def button(self, action_id: str, incident_id: str, user: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def button(
+        self, action_id: str, incident_id: str, user: str, *, selected: str | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Press a card's button, or with `selected` choose that option value of its select."""
         name = uuid.uuid4().hex
+        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}
+        if selected is not None:
+            option = {"text": {"type": "plain_text", "text": selected}, "value": selected}
+            action = {"type": "static_select", "action_id": action_id, "block_id": "b", "selected_option": option}
         payload = {
             "type": "block_actions",
             "team": {"id": "T0001"},
@@ -100,7 +107,7 @@ class Side:
             "channel": {"id": BILLING_CHANNEL},
             "container": {"type": "message", "channel_id": BILLING_CHANNEL, "message_ts": "1773154800.000000"},
             "response_url": self.stub.response_url(name),
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}],
+            "actions": [action],
         }
         return self.interactive(payload), self.stub.replies(name)
 
@@ -198,10 +205,13 @@ def test_open_backdated_in_the_users_zone_posts_a_card(fresh: Side) -> None:
     posted = fresh.stub.of("chat.postMessage")
     assert len(posted) == 1 and posted[0].args["channel"] == BILLING_CHANNEL
     actions = next(b for b in posted[0].args["blocks"] if b["type"] == "actions")["elements"]
-    assert [(a["action_id"], a["value"]) for a in actions] == [
+    assert [(a["action_id"], a.get("value") or a["initial_option"]["value"]) for a in actions] == [
         ("incident_ack", incident_id),
         ("incident_update", incident_id),
         ("incident_resolve", incident_id),
+        # Production Down is an outage by its definition: the card offers to say otherwise, and its cause.
+        ("incident_outage_off", incident_id),
+        ("incident_cause", f"{incident_id}|none"),
     ]
     assert (item.slack_channel, item.slack_ts) == (BILLING_CHANNEL, "1773154800.000000")
     assert [call.args["user"] for call in fresh.stub.of("users.info")] == [ALICE]
@@ -243,10 +253,11 @@ def test_ack_update_and_resolve_by_command_with_authorization(fresh: Side) -> No
     # Software states no claim deadline.
     (summary,) = [c.args["text"] for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
     assert "Estimated credit: 1.35 USD" in summary and "Claim deadline: none" in summary
-    # Each change updated the card in the channel; the resolved card has no buttons left.
+    # Each change updated the card in the channel; the resolved card keeps only its classification.
     updates = fresh.stub.of("chat.update")
     assert len(updates) == 3
-    assert not [b for b in updates[-1].args["blocks"] if b["type"] == "actions"]
+    (actions,) = [b for b in updates[-1].args["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == ["incident_outage_off", "incident_cause"]
 
 
 def test_unreadable_time_shows_the_accepted_forms(fresh: Side) -> None:
@@ -371,6 +382,134 @@ def test_buttons_and_the_update_modal(fresh: Side) -> None:
     assert f"<@{DAVE}> resolved *{incident_id}*" in replies[0]["text"]
 
 
+def test_the_card_says_outage_or_ticket_and_the_month_follows(fresh: Side, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A production-down outage 10:30-10:55 EDT (14:30Z-14:55Z): 25 min of March 2026's 44,580 in New York
+    # (the spring-forward day has 23 hours): 25 x 2,400.00 / 44,580 = 1.3459 -> 1.35 USD while it counts.
+    incident_id = open_incident(fresh)
+    fresh.reply(f"resolve {incident_id} at -5m", user=DAVE)
+    presses = iter(range(1, 100))
+
+    def press(action_id: str, user: str, selected: str | None = None) -> list[dict[str, Any]]:
+        """A click a second after the one before (the latest classification wins, by its time)."""
+        monkeypatch.setattr(fresh.function.module, "clock", FixedClock(NOW + timedelta(seconds=next(presses))))
+        return fresh.button(action_id, incident_id, user, selected=selected)[1]
+
+    def month() -> str:
+        return fresh.reply("credit sonar-billing 2026-03")
+
+    def interval() -> Any:
+        (found,) = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
+        return found
+
+    assert "Estimated credit: *1.35 USD*" in month() and interval().withdrawn_at is None
+    # Only the people who may record downtime may say it was none.
+    replies = press("incident_outage_off", BOB)
+    assert replies[0]["text"].startswith("Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime")
+    replies = press("incident_outage_off", ALICE)
+    assert f"*{incident_id}* marked not an outage" in replies[0]["text"]
+    # The interval stays, withdrawn by Alice now; the month no longer counts it.
+    assert (interval().withdrawn_at, interval().withdrawn_by) == (NOW + timedelta(seconds=2), ALICE)
+    assert "Availability 100.0000% against 99.99% (met)" in month() and "Estimated credit: *0.00 USD*" in month()
+    card = fresh.stub.of("chat.update")[-1].args["blocks"]
+    assert "Ticket: not counted as downtime" in json.dumps(card)
+    # Back to an outage: counted again; then a force-majeure cause, which Sonar excludes from Actual Downtime.
+    press("incident_outage_on", ALICE)
+    assert interval().withdrawn_at is None and "Estimated credit: *1.35 USD*" in month()
+    replies = press("incident_cause", ALICE, selected=f"{incident_id}|force-majeure")
+    assert "marked an outage (force majeure)" in replies[0]["text"]
+    assert interval().cause == "force-majeure"
+    assert "excluded 25 min" in month() and "Estimated credit: *0.00 USD*" in month()
+    # Who said what, and when, is in the timeline; each change re-posted the month in the card's thread.
+    said = [(e.actor, e.details.get("outage"), e.details.get("cause")) for e in repository.timeline(incident_id)
+            if e.event_type == "classified"]  # fmt: skip
+    assert said == [(ALICE, False, None), (ALICE, True, None), (ALICE, True, "force-majeure")]
+    summaries = [c for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    assert len(summaries) == 4  # the resolve, and each of the three changes
+
+
+def test_maintenance_declared_ahead_or_after_the_fact(fresh: Side) -> None:
+    refused = fresh.reply("maintenance sonar-billing tomorrow 21:00 tomorrow 23:00", user=BOB)
+    assert refused.startswith("Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime on `sonar-billing`.")
+    # Ahead of time: Wed 11 Mar 21:00-23:00 EDT, without an announcement time (taken as in time, and said so).
+    ahead = fresh.reply("maintenance sonar-billing tomorrow 21:00 tomorrow 23:00")
+    assert "Recorded scheduled maintenance of `sonar-billing` platform" in ahead and "(120 min)" in ahead
+    assert "announcement time not given" in ahead
+    # After the fact: an outage Sat 7 Mar 02:00-03:00 EST is 60 of March's 44,580 minutes: (44,580 - 60) /
+    # 44,580 = 99.86541...% → 99.8654%; 60 x 2,400.00 / 44,580 = 3.2301... → 3.23 USD.
+    fresh.reply("downtime sonar-billing 2026-03-07T02:00 2026-03-07T03:00")
+    assert "Estimated credit: *3.23 USD*" in fresh.reply("credit sonar-billing 2026-03")
+    # The maintenance it fell in, Sat 01:00-04:00 EST, announced Tue 3 Mar 09:00 EST: 3 d 16 h (88 h) ahead,
+    # at least Sonar's 72 h, on a Saturday (outside the forbidden Mon-Fri 07:00-19:00): the hour is excluded.
+    after = fresh.reply("maintenance sonar-billing 2026-03-07T01:00 2026-03-07T04:00 announced 2026-03-03T09:00")
+    assert "announced" in after and "(3 d 16 h ahead)" in after
+    assert "2026-03 platform now: availability 100.0000% (target 99.99%), estimated credit 0.00 USD." in after
+    stored = {
+        d.started_at: d for d in repository.downtime_between("sonar-billing", "platform", NOW.replace(day=1), NOW)
+    }
+    declared = stored[datetime(2026, 3, 7, 6, 0, tzinfo=UTC)]
+    assert (declared.reason, declared.announced_at) == ("scheduled", datetime(2026, 3, 3, 14, 0, tzinfo=UTC))
+    # Late notice makes maintenance downtime: Thu 5 Mar 21:00-22:00 EST announced Wed 4 Mar 09:00 EST is 36 h
+    # ahead, under 72 h: its 60 minutes count, as much as the first outage did (99.8654%, 3.23 USD).
+    fresh.reply("maintenance sonar-billing 2026-03-05T21:00 2026-03-05T22:00 announced 2026-03-04T09:00")
+    # Downtime with an excluded cause (Sonar: "Internet and telephone services not provided ... by Sonar").
+    caused = fresh.reply("downtime sonar-billing 2026-03-02T03:00 2026-03-02T03:30 cause internet")
+    assert "cause `internet`" in caused
+    credit = fresh.reply("credit sonar-billing 2026-03")
+    assert "Availability 99.8654%" in credit and "Estimated credit: *3.23 USD*" in credit
+    assert "announced 36 h ahead; the contract requires 72 h" in credit
+    assert "excluded 210 min" in credit  # the 180 min maintenance (outage inside it) + the 30 min internet cause
+    # Bad input says what is accepted.
+    assert "its causes: `customer`, `customer-equipment`, `internet`" in fresh.reply(
+        "maintenance sonar-billing 2026-03-07T01:00 2026-03-07T04:00 cause aliens"
+    )
+    assert "I can't read the time `soon`" in fresh.reply(
+        "maintenance sonar-billing 2026-03-07T01:00 2026-03-07T04:00 announced soon"
+    )
+
+
+def owed_corrections() -> list[str]:
+    """The texts of the correction posts owed (pending in the post queue), oldest first."""
+    from sla_core.storage import post_queue
+
+    due = post_queue.due_posts(NOW + timedelta(days=1)).posts
+    return [post.text for post in sorted(due, key=lambda p: p.created_at) if post.purpose == "correction"]
+
+
+def test_a_correction_recomputes_the_month_posts_what_changed_and_keeps_the_original(fresh: Side) -> None:
+    # The outage 10:30-10:55 EDT (25 min, 1.35 USD, see above) really began at 10:00: 55 min of March's
+    # 44,580: 55 x 2,400.00 / 44,580 = 2.9609... → 2.96 USD; availability (44,580 - 55) / 44,580 = 99.87662...%.
+    incident_id = open_incident(fresh)
+    fresh.reply(f"resolve {incident_id} at -5m", user=DAVE)
+    refused = fresh.reply(f"correct {incident_id} opened 10:00", user=BOB)
+    assert refused.startswith("Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime")
+    reply = fresh.reply(f"correct {incident_id} opened 10:00 because the monitor fired late")
+    assert f"corrected *{incident_id}*: opened Tue 10 Mar 10:00 EDT" in reply
+    assert "Estimated credit: *2.96 USD*" in fresh.reply("credit sonar-billing 2026-03")
+    # The original interval is kept, withdrawn; the corrected one counts.
+    stored = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
+    counted = [(d.started_at, d.ended_at) for d in stored if d.withdrawn_at is None]
+    assert counted == [(datetime(2026, 3, 10, 14, 0, tzinfo=UTC), datetime(2026, 3, 10, 14, 55, tzinfo=UTC))]
+    assert [(d.started_at, d.withdrawn_by) for d in stored if d.withdrawn_at is not None] == [
+        (datetime(2026, 3, 10, 14, 30, tzinfo=UTC), ALICE)
+    ]
+    # One correction post owed to the channel, with the old and new figures, and the history lists it.
+    (post,) = owed_corrections()
+    assert post.startswith("Correction to 2026-03: estimated credit 1.35 → 2.96 USD, availability 99.9439% → 99.8766%")
+    assert "because the monitor fired late, by <@U0ALICE0001>)" in post
+    history = fresh.reply("history sonar-billing 2026-03")
+    assert "*1 correction of `sonar-billing` 2026-03*" in history and "1.35 → 2.96 USD" in history
+    # The original figures can be rebuilt: the timeline keeps the source's events beside the correction, and the
+    # correction keeps the figures before it.
+    events = repository.timeline(incident_id)
+    assert [e.event_type for e in events if e.event_type != "corrected"] == ["triggered", "resolved"]
+    (kept,) = repository.corrections("sonar-billing", "2026-03")
+    assert kept.before["platform"]["credit_amount"] == "1.35" and kept.after["platform"]["credit_amount"] == "2.96"
+    # The same correction again changes nothing: nothing more is posted.
+    fresh.reply(f"correct {incident_id} opened 10:00")
+    assert len(owed_corrections()) == 1
+    assert "cannot be corrected; accepted: severity, opened, resolved" in fresh.reply(f"correct {incident_id} title x")
+
+
 def test_app_home_is_published_once_per_event(fresh: Side) -> None:
     open_incident(fresh)
     fresh.reply("downtime sonar-billing 2026-03-10T09:00 2026-03-10T09:45")
@@ -405,7 +544,9 @@ def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> Non
     from sla_core.slack import incident_card
 
     pattern = side.function.module.INCIDENT_ACTIONS
-    for action_id in (incident_card.ACK_ACTION, incident_card.UPDATE_ACTION, incident_card.RESOLVE_ACTION):
+    card_actions = [getattr(incident_card, name) for name in dir(incident_card) if name.endswith("_ACTION")]
+    assert len(card_actions) == 6
+    for action_id in card_actions:
         assert pattern.match(action_id)
     assert not pattern.match("incident_delete")
 

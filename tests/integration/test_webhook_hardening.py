@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.support.pagerduty_payloads import replay
 from tests.support.signing import pagerduty_headers
 from tests.support.stack_runner import PAGERDUTY_SECRET, RunningStack, post, running_stack
 
@@ -32,19 +32,9 @@ def entries(outbox: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in outbox.read_text().splitlines()] if outbox.exists() else []
 
 
-def delivery(fixture: str, incident: str, event_id: str, at: str | None = None) -> bytes:
-    """A fixture moved to a new incident and event id (and instant), on sonar-billing's service (PSONAR1)."""
-    payload = json.loads((FIXTURES / fixture).read_text())
-    event = payload["event"]
-    event["id"] = event_id
-    if at is not None:
-        event["occurred_at"] = at
-    data = event["data"]
-    target = data.get("incident") if "incident" in data and "service" not in data else data
-    target["id"] = incident
-    if "service" in data:
-        data["service"]["id"] = "PSONAR1"
-    return json.dumps(payload).encode()
+def delivery(fixture: str, incident: str, event_id: str, at: str | None = None, priority: str | None = None) -> bytes:
+    """A fixture moved to a new incident and event id (and instant, priority), on sonar-billing's service."""
+    return replay(fixture.removesuffix(".json"), incident=incident, event_id=event_id, at=at, priority=priority)
 
 
 def send(stack: RunningStack, body: bytes) -> tuple[int, str]:
@@ -140,13 +130,15 @@ def test_other_control_characters_are_cleaned_at_the_boundary(stack: RunningStac
 
 def test_out_of_order_resolved_acknowledged_triggered_posts_one_resolve_summary(stack: RunningStack) -> None:
     incident = "PORDER0001"
-    # The incident ran 13:00-13:40 UTC; PagerDuty delivers its resolve first and its trigger last.
+    # The outage (P1: production down) ran 13:00-13:40 UTC; PagerDuty delivers its resolve first and its
+    # trigger, which carries the priority, last.
     for fixture, event_id, at in (
         ("incident.resolved.json", "EVORDER1", "2021-06-04T13:40:00Z"),
         ("incident.acknowledged.json", "EVORDER2", "2021-06-04T13:10:00Z"),
         ("incident.triggered.json", "EVORDER3", "2021-06-04T13:00:00Z"),
     ):
-        assert send(stack, delivery(fixture, incident, event_id, at))[0] == 202
+        priority = "P1" if fixture == "incident.triggered.json" else None
+        assert send(stack, delivery(fixture, incident, event_id, at, priority))[0] == 202
     (card,) = cards_of(stack, incident)
     summaries = [
         e

@@ -21,20 +21,26 @@ def slack_headers(body: bytes, secret: str, timestamp: int | None = None) -> dic
     }
 
 
-def slash_command_body(text: str, response_url: str = "https://hooks.slack.com/commands/T0001/1/abc") -> bytes:
-    """A `/sla` slash command as Slack posts it (form encoded)."""
+def slash_command_body(
+    text: str,
+    response_url: str = "https://hooks.slack.com/commands/T0001/1/abc",
+    *,
+    trigger_id: str = "1234.5678.abcd",
+    user_id: str = "U0ALICE0001",
+) -> bytes:
+    """A `/sla` slash command as Slack posts it (form encoded); each real command has its own trigger id."""
     fields = {
         "team_id": "T0001",
         "team_domain": "example",
         "channel_id": "C0SLAOPS000",
         "channel_name": "slaops",
-        "user_id": "U0ALICE0001",
+        "user_id": user_id,
         "user_name": "alice",
         "command": "/sla",
         "text": text,
         "api_app_id": "A0SLAOPS01",
         "response_url": response_url,
-        "trigger_id": "1234.5678.abcd",
+        "trigger_id": trigger_id,
     }
     return urlencode(fields).encode("utf-8")
 

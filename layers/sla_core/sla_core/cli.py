@@ -1,4 +1,5 @@
-"""Command line: `python -m sla_core policies | deadline | credit` — JSON on stdout, one-line errors, exit 2."""
+"""Command line: `python -m sla_core policies | deadline | credit | duties` — JSON on stdout, one-line errors,
+exit 2."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
 from sla_core.engine.credits import parse_fee
+from sla_core.engine.duties import duties_result
 from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.other_readings import credit_result, deadline_result
 from sla_core.engine.policy_registry import all_policies, load_policy
+from sla_core.engine.refunds import Prepaid
+from sla_core.engine.spans import parse_contract_span
 from sla_core.engine.terms import CAUSES
 
 # The CLI's own wording (the engine names inputs in domain words, never by flag): (engine input, problem) -> the
@@ -41,6 +45,16 @@ _WORDING: dict[tuple[str, str], str] = {
     ),
     ("failed_months", "unused"): "--failed-month applies only to policies with a termination right; not {policy}",
     ("failed_months", "invalid"): "--failed-month {detail!r} is not a month; give YYYY-MM, e.g. 2026-03",
+    ("activation", "unused"): "--activation applies only to policies that measure availability from it; not {policy}",
+    ("prepaid", "unused"): (
+        "--prepaid-fees and --prepaid-period apply only to policies that refund prepaid fees on termination; "
+        "not {policy}"
+    ),
+    ("terminate_on", "unused"): "--terminate-on goes with --prepaid-fees and --prepaid-period",
+    ("after_hours", "unused"): (
+        "--after-hours-time and --vendor-caused apply only to policies with paid after-hours support "
+        "(e.g. sonar-software); not {policy}"
+    ),
     ("tier", "unused"): "policy {policy} has no {name}s; omit --{name}",
     ("region", "unused"): "policy {policy} has no {name}s; omit --{name}",
 }
@@ -55,6 +69,7 @@ def cli_message(error: SlaError) -> str:
     return str(error)
 
 
+AGREEMENT_HELP = "the agreement's date (YYYY-MM-DD), for tier names that hold only in older agreements (premium)"
 _OPTION = re.compile(r",(?=\s*[A-Za-z_]+\s*=)")
 _OPTIONS_ACCEPTED = (
     "announced=INSTANT (when it was announced, ISO 8601 with an offset, e.g. 2026-04-08T10:00:00-04:00) and "
@@ -111,6 +126,42 @@ class _Parser(argparse.ArgumentParser):
         raise SlaError(f"{message} (see: {self.prog} --help)")
 
 
+def parse_date(text: str | None, flag: str) -> date | None:
+    """A flag's calendar date (YYYY-MM-DD), or None when the flag was not given."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{flag} {text!r} is not a date; give YYYY-MM-DD, e.g. 2026-03-03") from None
+
+
+def parse_worked(text: str | None) -> timedelta | None:
+    """--after-hours-time: how long the after-hours help took ('90 minutes', '2 hours')."""
+    if text is None:
+        return None
+    try:
+        return timedelta(microseconds=parse_contract_span(text).micros)
+    except SlaError:
+        raise InputError(
+            f"--after-hours-time {text!r} is not a length of time; give e.g. '90 minutes' or '2 hours'"
+        ) from None
+
+
+def parse_prepaid(fees: str | None, period: str | None) -> Prepaid | None:
+    """--prepaid-fees AMOUNT with --prepaid-period FIRST/LAST (dates, both days included), or neither."""
+    if fees is None and period is None:
+        return None
+    if fees is None or period is None:
+        raise InputError("--prepaid-fees and --prepaid-period go together, e.g. 38400.00 and 2026-01-01/2026-12-31")
+    first, sep, last = period.partition("/")
+    if not sep:
+        raise InputError(f"--prepaid-period {period!r} is not FIRST/LAST; give e.g. 2026-01-01/2026-12-31")
+    first_day, last_day = parse_date(first, "--prepaid-period"), parse_date(last, "--prepaid-period")
+    assert first_day is not None and last_day is not None
+    return Prepaid(parse_fee(fees), first_day, last_day)
+
+
 def _policies(_: argparse.Namespace) -> Any:
     """`policies`: every shipped policy's summary."""
     return {"policies": [p.summary() for p in all_policies()]}
@@ -120,7 +171,23 @@ def _deadline(args: argparse.Namespace) -> Any:
     """`deadline`: when the target falls due for a ticket opened at --opened."""
     policy = load_policy(args.policy)
     opened = parse_instant(args.opened, "--opened")
-    return deadline_result(policy, args.severity, opened, args.metric, args.tier, args.region)
+    return deadline_result(
+        policy,
+        args.severity,
+        opened,
+        args.metric,
+        args.tier,
+        args.region,
+        agreement_date=parse_date(args.agreement_date, "--agreement-date"),
+        after_hours_worked=parse_worked(args.after_hours_time),
+        vendor_caused=args.vendor_caused,
+    )
+
+
+def _duties(args: argparse.Namespace) -> Any:
+    """`duties`: the policy's dated customer duties, their deadlines and reminders."""
+    policy = load_policy(args.policy)
+    return duties_result(policy, {"renewal": parse_date(args.renewal_date, "--renewal-date")}, args.region)
 
 
 def _credit(args: argparse.Namespace) -> Any:
@@ -145,6 +212,10 @@ def _credit(args: argparse.Namespace) -> Any:
         currency=args.currency,
         failed_months=args.failed_month or [],
         missed_on_reading=args.missed_on_reading,
+        agreement_date=parse_date(args.agreement_date, "--agreement-date"),
+        activation=parse_date(args.activation, "--activation"),
+        prepaid=parse_prepaid(args.prepaid_fees, args.prepaid_period),
+        terminate_on=parse_date(args.terminate_on, "--terminate-on"),
     )
 
 
@@ -175,10 +246,19 @@ def _add_credit(commands: Any) -> None:
     )
     credit.add_argument("--post-mortem", help="when the post-mortem was posted (ISO 8601 with offset)")
     credit.add_argument("--failed-month", action="append", help="an earlier month with an SLA failure (YYYY-MM)")
+    credit.add_argument("--agreement-date", help=AGREEMENT_HELP)
+    credit.add_argument("--activation", help="the contract's activation date (YYYY-MM-DD): nothing counts before it")
+    credit.add_argument(
+        "--prepaid-fees", help="fees paid ahead, refunded pro rata on termination (with --prepaid-period)"
+    )
+    credit.add_argument("--prepaid-period", help="FIRST/LAST day the prepaid fees pay for, e.g. 2026-01-01/2026-12-31")
+    credit.add_argument(
+        "--terminate-on", help="when termination would take effect (YYYY-MM-DD); default: the right's last day"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for all three subcommands."""
+    """The argument parser for all four subcommands."""
     parser = _Parser(prog="python -m sla_core", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("policies", help="list policy ids, vendors, tiers, regions and severities")
@@ -189,7 +269,18 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--severity", required=True)
     deadline.add_argument("--opened", required=True, help="ISO 8601 with offset, e.g. 2026-03-09T10:15:00-04:00")
     deadline.add_argument("--metric", default="initial_response")
+    deadline.add_argument("--agreement-date", help=AGREEMENT_HELP)
+    deadline.add_argument(
+        "--after-hours-time", help="how long after-hours help took, e.g. '90 minutes': the charge is estimated"
+    )
+    deadline.add_argument(
+        "--vendor-caused", action="store_true", help="the issue is deemed caused by the vendor (after-hours waiver)"
+    )
     _add_credit(commands)
+    duties = commands.add_parser("duties", help="dated customer duties (e.g. a downgrade request before renewal)")
+    duties.add_argument("--policy", required=True)
+    duties.add_argument("--region")
+    duties.add_argument("--renewal-date", help="the contract's renewal date (YYYY-MM-DD)")
     return parser
 
 
@@ -197,6 +288,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "policies": _policies,
     "deadline": _deadline,
     "credit": _credit,
+    "duties": _duties,
 }
 
 

@@ -128,6 +128,15 @@ BAD_FIELDS = [
     ),
     ("contracts.sonar-billing.pagerduty.urgency", "high", "pagerduty.urgency: unknown field", "service_ids"),
     ("default_channel", "general", "default_channel", "channel id"),
+    (
+        "contracts.sonar-billing.outages.severities",
+        ["outage"],
+        "contracts.sonar-billing.outages.severities",
+        "production-down, normal, feature-request",
+    ),
+    ("contracts.sonar-billing.outages.priorities", {"P2": "yes"}, "outages.priorities.P2", "true or false"),
+    ("contracts.sonar-billing.outages.services", {"PSONWEB": False}, "outages.services.PSONWEB", "PSONAR1"),
+    ("contracts.sonar-billing.outages.tickets", ["P3"], "outages.tickets: unknown field", "severities, priorities"),
     ("contracts.Bad_Id", {"policy": "atheer"}, "contracts.Bad_Id: 'Bad_Id' is not a valid contract id", "lower-case"),
 ]
 
@@ -187,12 +196,11 @@ def test_message_is_file_path_problem_and_accepted() -> None:
         parse_contracts(data, source="config/contracts.toml")
     assert str(raised.value) == (
         "config/contracts.toml: contracts.sonarqube-support.tier: 'platinum' is not a tier of sonarsource; "
-        "accepted: core, standard, enterprise"
+        "accepted: core, standard, enterprise, premium, base"
     )
 
 
 def test_policy_outlines_read_without_the_engine_agree_with_it() -> None:
-    assert contracts._POLICY_DIR.resolve() == POLICY_DIR.resolve()
     outlines = contracts.policy_outlines()
     assert sorted(outlines) == sorted(policy_ids())
     for policy in all_policies():
@@ -256,3 +264,20 @@ def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
 def test_a_file_without_contracts_is_rejected() -> None:
     with pytest.raises(ContractsError, match="no contract defined"):
         parse_contracts({"default_channel": "C0SLAOPS000", "contracts": {}})
+
+
+def test_the_outage_rule_service_over_priority_over_severities_over_the_policy() -> None:
+    data = shipped()
+    _set(data, "contracts.sonoran-hosting.outages", {
+        "severities": [], "priorities": {"P2": True}, "services": {"PSONMAIL": False},
+    })  # fmt: skip
+    with pytest.raises(ContractsError, match=r"outages\.severities"):
+        parse_contracts(data)  # an empty list names no severity: say `priorities` or leave it out
+    _set(data, "contracts.sonoran-hosting.outages.severities", ["escalation"])
+    rule = parse_contracts(data).contracts["sonoran-hosting"].outages
+    # severity, priority, service, what the policy says → outage?
+    assert rule.is_outage("escalation", "P3", "PSONWEB", False) is True  # the contract's severity list
+    assert rule.is_outage("other", "P2", "PSONWEB", False) is True  # a priority wins over the severities
+    assert rule.is_outage("escalation", "P2", "PSONMAIL", True) is False  # a service wins over both
+    plain = parse_contracts(shipped()).contracts["sonoran-hosting"].outages
+    assert [plain.is_outage("escalation", None, None, says) for says in (True, False)] == [True, False]

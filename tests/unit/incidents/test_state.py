@@ -120,3 +120,50 @@ def test_resolved_incidents_have_no_update_cadence_and_unknown_severity_no_deadl
     resolved = fold([ev("1", "triggered", 0, severity="P1"), ev("5", "resolved", 90)])
     assert [t.metric for t in track(Terms("resonate"), resolved)] == ["initial_response"]
     assert track(Terms("resonate"), fold([ev("1", "triggered", 0, severity="P9")])) == []
+
+
+def test_the_latest_classification_wins_in_any_order_and_keeps_who_said_it() -> None:
+    def said(event_id: str, minutes: int, outage: bool, cause: str | None = None) -> IncidentEvent:
+        return IncidentEvent(event_id, "classified", T0 + timedelta(minutes=minutes), "U1" if outage else "U2",
+                             outage=outage, cause=cause)  # fmt: skip
+
+    events = [ev("t", "triggered", 0, severity="P1"), said("c1", 5, False), said("c2", 9, True, "ddos"),
+              ev("r", "resolved", 30)]  # fmt: skip
+    for order in (events, events[::-1], [events[2], events[0], events[3], events[1]]):
+        state = fold(order)
+        assert (state.outage, state.cause, state.classified_by) == (True, "ddos", "U1")
+        assert state.status == RESOLVED and state.opened_at == T0  # a classification is no status change
+    assert fold(events[:2]).outage is False and fold(events[:1]).outage is None  # None: nobody said
+
+
+HOUR = timedelta(hours=1)
+
+
+def test_corrections_win_over_the_source_and_keep_it_in_any_order() -> None:
+    fixed_open, fixed_end = T0 - timedelta(minutes=20), T0 + timedelta(minutes=45)
+    events = [
+        ev("t", "triggered", 0, severity="P3"),
+        ev("r", "resolved", 60),
+        IncidentEvent("c1", "corrected", T0 + timedelta(hours=2), "U1", severity="P1", opened_fix=T0 - HOUR),
+        IncidentEvent("c2", "corrected", T0 + timedelta(hours=3), "U1", opened_fix=fixed_open, resolved_fix=fixed_end),
+    ]  # fmt: skip
+    for order in (events, events[::-1], [events[3], events[1], events[0], events[2]]):
+        state = fold(order)
+        # The later correction's opening wins (10:00 - 20 min = 09:40), the source's instants stay.
+        assert (state.opened_at, state.resolved_at) == (fixed_open, fixed_end)
+        assert (state.source_opened_at, state.source_resolved_at) == (T0, T0 + timedelta(minutes=60))
+        assert state.severity == "P1" and state.status == RESOLVED
+    assert fold(events) == fold([*events, *events])  # idempotent
+    # Reopened, the correction of the end waits until it is resolved again.
+    reopened = fold([*events, ev("o", "reopened", 70)])
+    assert reopened.resolved_at is None and reopened.opened_at == fixed_open
+
+
+def test_a_state_stored_before_corrections_existed_reads_as_the_source() -> None:
+    from sla_core.storage.state_codec import load_state
+
+    legacy = {"status": "resolved", "status_key": [T0.isoformat(), 4, "r"], "opened_at": T0.isoformat(),
+              "triggered": True, "resolved_at": (T0 + timedelta(minutes=30)).isoformat()}  # fmt: skip
+    state = apply(load_state(legacy), ev("n", "note", 40))
+    assert (state.source_opened_at, state.opened_at) == (T0, T0)
+    assert state.resolved_at == state.source_resolved_at == T0 + timedelta(minutes=30)

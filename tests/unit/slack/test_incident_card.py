@@ -9,7 +9,17 @@ from sla_core.app.incident_service import terms_for
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
-from sla_core.slack.incident_card import ACK_ACTION, NO_CONTRACT_NOTE, RESOLVE_ACTION, UPDATE_ACTION, card, event_reply
+from sla_core.slack.incident_card import (
+    ACK_ACTION,
+    CAUSE_ACTION,
+    NO_CONTRACT_NOTE,
+    OUTAGE_OFF_ACTION,
+    OUTAGE_ON_ACTION,
+    RESOLVE_ACTION,
+    UPDATE_ACTION,
+    card,
+    event_reply,
+)
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
@@ -27,14 +37,33 @@ def incident(status: str = "triggered", title: str = "DB down") -> IncidentItem:
 
 
 def test_buttons_follow_the_status_and_carry_the_incident_id() -> None:
-    def actions(status: str) -> list[tuple[str, str]]:
-        _, blocks = card(incident(status), RESONATE, [])
+    def actions(status: str, outage: bool = False) -> list[tuple[str, str]]:
+        item = incident(status)
+        item.outage = outage
+        _, blocks = card(item, RESONATE, [])
         found = [b for b in blocks if b["type"] == "actions"]
-        return [(e["action_id"], e["value"]) for b in found for e in b["elements"]]
+        return [(e["action_id"], e.get("value") or e["initial_option"]["value"]) for b in found for e in b["elements"]]
 
-    assert actions("triggered") == [(ACK_ACTION, "pd-P1"), (UPDATE_ACTION, "pd-P1"), (RESOLVE_ACTION, "pd-P1")]
-    assert actions("acknowledged") == [(UPDATE_ACTION, "pd-P1"), (RESOLVE_ACTION, "pd-P1")]
-    assert actions("resolved") == []
+    lifecycle = [(ACK_ACTION, "pd-P1"), (UPDATE_ACTION, "pd-P1"), (RESOLVE_ACTION, "pd-P1")]
+    assert actions("triggered") == [*lifecycle, (OUTAGE_ON_ACTION, "pd-P1")]
+    assert actions("acknowledged") == [*lifecycle[1:], (OUTAGE_ON_ACTION, "pd-P1")]
+    # A resolved incident keeps only its classification: that is when the month is recomputed from it.
+    assert actions("resolved") == [(OUTAGE_ON_ACTION, "pd-P1")]
+    # An outage offers the way back and its cause (Resonate lists excluded causes; none chosen yet).
+    assert actions("resolved", outage=True) == [(OUTAGE_OFF_ACTION, "pd-P1"), (CAUSE_ACTION, "pd-P1|none")]
+
+
+def test_the_card_says_whether_the_incident_counts_toward_availability() -> None:
+    ticket, outage = incident(), incident()
+    outage.outage = True
+    assert "Ticket: not counted as downtime" in json.dumps(card(ticket, RESONATE, [])[1])
+    assert "Outage: counts as downtime" in json.dumps(card(outage, RESONATE, [])[1])
+    # The cause select offers "no excluded cause" and each of Resonate's excluded causes, in the policy's order.
+    (select,) = [e for b in card(outage, RESONATE, [])[1] if b["type"] == "actions" for e in b["elements"]
+                 if e["type"] == "static_select"]  # fmt: skip
+    causes = [o["value"].split("|")[1] for o in select["options"]]
+    assert causes == ["none", "internet", "third-party", "force-majeure", "customer", "customer-equipment", "beta"]
+    assert "Availability" not in json.dumps(card(ticket, None, [])[1])  # no contract, no availability
 
 
 def test_a_pinging_title_is_escaped_everywhere() -> None:

@@ -26,13 +26,16 @@ NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # Tue 11:00 EDT (UTC-4 since 8 M
         ("today 09:30", datetime(2026, 3, 10, 13, 30, tzinfo=UTC)),
         ("2026-03-06T09:00", datetime(2026, 3, 6, 14, 0, tzinfo=UTC)),  # before DST: 09:00 EST = 14:00Z
         ("2026-03-06T09:00:00+01:00", datetime(2026, 3, 6, 8, 0, tzinfo=UTC)),  # an explicit offset wins
+        # Forward, for maintenance declared ahead: Wed 11 Mar 21:00 EDT = 12 Mar 01:00Z; now + 2 h 30 min.
+        ("tomorrow 21:00", datetime(2026, 3, 12, 1, 0, tzinfo=UTC)),
+        ("+2h30m", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
     ],
 )
 def test_phrases_read_in_the_zone(text: str, expected: datetime) -> None:
     assert parse_time(text, zone=NY, now=NOW) == expected
 
 
-@pytest.mark.parametrize("text", ["teatime", "25:00", "-", "-5x", "tomorrow 10:00", "2026-13-01", ""])
+@pytest.mark.parametrize("text", ["teatime", "25:00", "-", "+", "-5x", "tomorrow 10", "2026-13-01", ""])
 def test_unreadable_times_list_the_accepted_forms(text: str) -> None:
     with pytest.raises(TimePhraseError) as error:
         parse_time(text, zone=NY, now=NOW)

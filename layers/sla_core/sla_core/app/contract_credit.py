@@ -14,14 +14,19 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from sla_core.app.incident_service import terms_for
+from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
+from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.instants import require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
+from sla_core.engine.other_readings import moved_deadlines
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
@@ -54,27 +59,41 @@ def kind_of(reason: str | None) -> Kind:
 
 
 def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
-    """The component's stored intervals overlapping the period, open ones cut at `now`."""
+    """The component's stored intervals overlapping the period with their kind, cause and notice, cut at `now`
+    (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
+    marked not an outage) left out."""
     intervals: list[Downtime] = []
     for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
-        end = item.ended_at or min(now, period.end_at)
+        if item.withdrawn_at is not None:
+            continue
+        kind = kind_of(item.reason)
+        end = min(item.ended_at or now, now)
         if end > item.started_at:
-            intervals.append(downtime(item.started_at, end, kind_of(item.reason), component=component))
+            declared = kind is not Kind.UNPLANNED
+            announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
+            intervals.append(
+                downtime(item.started_at, end, kind, item.cause, component, announced=announced, posted_window=posted)
+            )
     return intervals
 
 
 @dataclass(frozen=True, slots=True)
 class MissedResponse:
-    """A ticket whose initial response came late, or has not come by a deadline already past."""
+    """A ticket whose initial response came late, or has not come by a deadline already past. `on_reading`: a
+    miss only under a chosen reading: under the other reading (stated as policy data) of a clause its deadline
+    depends on, the response came in time (or its later due instant has not passed yet)."""
 
     incident_id: str
     title: str
     opened_at: datetime
     due_at: datetime
+    on_reading: bool = False
 
 
 def missed_initial_responses(contract: Contract, period: Period, now: datetime) -> list[MissedResponse]:
-    """Incidents opened in the period whose initial response was missed as of `now` (contract-index query)."""
+    """Incidents opened in the period whose initial response was missed as of `now` (contract-index query),
+    each saying whether the miss depends on a reading."""
+    terms = terms_for(contract)
     missed: list[MissedResponse] = []
     for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
         if item.opened_at >= period.end_at:
@@ -83,13 +102,45 @@ def missed_initial_responses(contract: Contract, period: Period, now: datetime) 
             if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
                 continue
             done = deadline.met_at
-            if done > deadline.due_at if done is not None else deadline.due_at < now:
-                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at))
+            if _late(deadline.due_at, done, now):
+                on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
+                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading))
     return missed
+
+
+def missed_counts(missed: Sequence[MissedResponse] | None) -> tuple[int | None, int | None]:
+    """(misses, misses that depend on a reading) as `estimate_credit` takes them: None where there is no count,
+    and None rather than 0 dependent misses, so a count no reading changes names no reading."""
+    if missed is None:
+        return None, None
+    return len(missed), sum(m.on_reading for m in missed) or None
+
+
+def _late(due_at: datetime, done: datetime | None, now: datetime) -> bool:
+    """Whether a response done at `done` (None: not yet, as of `now`) missed `due_at`."""
+    return done > due_at if done is not None else due_at < now
+
+
+def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | None, now: datetime) -> bool:
+    """Whether the incident's initial response is not missed under the other reading of some clause its
+    deadline depends on (the deadline computed again from the incident's severity and opening)."""
+    policy = terms.load()
+    try:
+        deadline = compute_deadline(
+            policy, item.severity, item.opened_at, INITIAL_RESPONSE, terms.tier, terms.region, terms.holidays
+        )
+    except SlaError:
+        return False
+    return any(not _late(other.due_at, done, now) for _, other in moved_deadlines(deadline, policy))
 
 
 def estimate_for_contract(contract: Contract, period_text: str | None, now: datetime) -> list[CreditEstimate]:
     """One estimate per component of the contract (most contracts have one) for the period (default: current)."""
+    return [stored.estimate for stored in stored_estimates(contract, period_text, now)]
+
+
+def stored_estimates(contract: Contract, period_text: str | None, now: datetime) -> list[StoredEstimate]:
+    """`estimate_for_contract` with the recorded downtime each estimate rests on, for its other figures."""
     policy = load_policy(contract.policy)
     terms = policy.terms.credit
     if terms is None:
@@ -97,11 +148,15 @@ def estimate_for_contract(contract: Contract, period_text: str | None, now: date
     zone = policy.zone_for(policy.region(contract.region))
     text = period_text or current_period_text(terms.period, zone, now, terms.fiscal_year_start_month)
     period = parse_period(text, terms.period, zone, terms.fiscal_year_start_month)
-    missed = len(missed_initial_responses(contract, period, now)) if terms.mechanism == "missed_responses" else None
+    misses = missed_initial_responses(contract, period, now) if terms.mechanism == "missed_responses" else None
+    missed, on_reading = missed_counts(misses)
     estimates = []
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []
-        estimates.append(contract_estimate(contract, policy, text, component, intervals, missed=missed))
+        estimate = contract_estimate(
+            contract, policy, text, component, intervals, missed=missed, missed_on_reading=on_reading
+        )
+        estimates.append(StoredEstimate(estimate, tuple(intervals)))
     return estimates
 
 
@@ -113,9 +168,10 @@ def contract_estimate(
     intervals: Sequence[Downtime],
     *,
     missed: int | None = None,
+    missed_on_reading: int | None = None,
     failed_months: Sequence[str] = (),
 ) -> CreditEstimate:
-    """`estimate_credit` with the contract's own fee, currency, tier and region."""
+    """`estimate_credit` with the contract's own fee, currency, tier, region, activation date and prepaid fees."""
     return estimate_credit(
         policy,
         period_label,
@@ -125,17 +181,22 @@ def contract_estimate(
         region=contract.region,
         component=component,
         missed_responses=missed,
+        missed_on_reading=missed_on_reading,
         currency=contract.currency,
         failed_months=failed_months,
+        activation=contract.activation_date,
+        prepaid=contract.prepaid,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class MonthToDate:
-    """The month of an incident's resolution so far: the credit estimate and the downtime it rests on."""
+    """The month of an incident's resolution so far: the credit estimate, the downtime it rests on, and its
+    figures under each other reading that changes them."""
 
     estimate: CreditEstimate
     intervals: int
+    others: tuple[OtherFigure, ...] = ()
 
 
 def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
@@ -148,4 +209,4 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
         estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
     except SlaError:
         return None
-    return MonthToDate(estimate, len(intervals))
+    return MonthToDate(estimate, len(intervals), other_figures(estimate, intervals))

@@ -8,8 +8,10 @@ Both ways in (PagerDuty webhooks and Slack commands or buttons) go through `reco
    reminder, so concurrent writers never lose each other's events. The fold is idempotent, so a
    redelivery after a crash between steps 1 and 2 still completes the incident, and a plain duplicate
    writes nothing;
-3. when the incident becomes resolved and its component counts toward availability, its downtime
-   interval (opened → resolved) is recorded.
+3. when the incident becomes resolved, is an outage (`counts_as_outage`: the latest `classified` event, else
+   the contract's [outages] rule, else the policy's severity) and its component counts toward availability,
+   its downtime interval (opened → resolved) is recorded, with the incident's cause; a ticket records none.
+   A `classified` event after the resolve records, withdraws or re-causes the incident's intervals.
 A `triggered` event usually opens a new incident, so it tries the conditional creation first and reads only
 when that fails; other events read once and save under that read's version (re-reading only on a conflict).
 A new PagerDuty incident therefore costs two requests (timeline append, creation).
@@ -25,21 +27,25 @@ from typing import Any
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.config.contracts import Contract
 from sla_core.engine.holiday_sets import HolidaySpec
+from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.reminder_stages import Thresholds, next_due, stages
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
-from sla_core.storage.models import DeadlineAttribute, IncidentItem
+from sla_core.storage.models import DeadlineAttribute, DowntimeItem, IncidentItem
 from sla_core.storage.repository import state_of
+from sla_core.storage.writes import VersionConflictError
 
 UNMAPPED = "unmapped"
+CONFLICT_RETRIES = 4
 DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True, slots=True)
 class RecordResult:
     """What `record_event` did: the incident as saved, whether the event was new or created it, and whether it
-    recorded the outage's downtime (once per resolve, by a conditional put: the cue for the resolve summary)."""
+    changed the recorded downtime (a resolve of an outage records it once, by a conditional put; a
+    reclassification records, withdraws or re-causes it): the cue for the month's summary."""
 
     incident: IncidentItem
     appended: bool
@@ -75,8 +81,24 @@ def deadlines_of_terms(item: IncidentItem, terms: Terms | None) -> list[TrackedD
     return track(terms, state_of(item)) if terms is not None else []
 
 
+def counts_as_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:
+    """Whether the incident counts toward availability: what its card last said, else the contract's [outages]
+    rule for its PagerDuty service and priority, else whether the policy defines its severity as an outage."""
+    if state.outage is not None:
+        return state.outage
+    if contract is None:
+        return False
+    severity = load_policy(contract.policy).severities.get(item.severity)
+    policy_says = severity is not None and severity.outage
+    return contract.outages.is_outage(item.severity, state.priority, item.service_id, policy_says)
+
+
 def _refresh(
-    item: IncidentItem, state: IncidentState, terms: Terms | None, thresholds: Thresholds
+    item: IncidentItem,
+    state: IncidentState,
+    terms: Terms | None,
+    thresholds: Thresholds,
+    contract: Contract | None,
 ) -> list[TrackedDeadline]:
     """Write the state and everything derived from it onto the item."""
     repository.store_state(item, state)
@@ -87,6 +109,7 @@ def _refresh(
         item.severity = state.severity
     item.acknowledged_at = state.acknowledged_at
     item.resolved_at = state.resolved_at
+    item.outage = counts_as_outage(item, state, contract)
     item.updated_at = max(t for t in (state.opened_at, state.last_update_at, item.updated_at) if t is not None)
     tracked = track(terms, state) if terms is not None else []
     item.deadlines = [
@@ -110,6 +133,7 @@ def record_event(
     component: str | None = None,
     source_id: str | None = None,
     source_url: str | None = None,
+    service_id: str | None = None,
     details: dict[str, Any] | None = None,
     thresholds: Thresholds | None = None,
     read: IncidentItem | None = None,
@@ -118,7 +142,7 @@ def record_event(
 
     `read` is the incident as the caller just read it, if it did (saves a read; a stale copy costs a retry).
 
-    `title`, `component`, `source_id` and `source_url` are used when the event creates the incident (any
+    `title`, `component`, `source_id`, `source_url` and `service_id` are used when the event creates the incident (any
     event may, since webhooks can arrive out of order); an incident created without a contract (an event
     that did not name its service) takes the contract of the first later event that knows it.
     """
@@ -130,20 +154,21 @@ def record_event(
         recorded_at=recorded_at,
         source=source,
         actor=event.actor,
-        details={**(details or {}), **({"severity": event.severity} if event.severity else {}),
-                 **({"text": event.text} if event.text else {})},
-    )  # fmt: skip
+        details={**(details or {}), **_event_details(event)},
+    )
     terms = terms_for(contract)
     thresholds = thresholds or thresholds_for(contract)
     was_resolved = False
+    was_classified: tuple[object, ...] = ()
     created = False
     tracked: list[TrackedDeadline] = []
     state = IncidentState()
 
     def change(item: IncidentItem) -> None:
-        nonlocal was_resolved, tracked, state
+        nonlocal was_resolved, was_classified, tracked, state
         current = state_of(item)
         was_resolved = _outage_over(current)
+        was_classified = _counted_as(item, current)
         state = apply(current, event)
         if state == current and not appended:
             raise _Unchanged(item)
@@ -151,10 +176,12 @@ def record_event(
             item.title = title
         if source_url and not item.source_url:
             item.source_url = source_url
+        if service_id and not item.service_id:
+            item.service_id = service_id
         if contract is not None and item.contract_id == UNMAPPED:
             item.contract_id = contract.id
             item.component = component or contract.components[0]
-        tracked = _refresh(item, state, terms, thresholds)
+        tracked = _refresh(item, state, terms, thresholds, contract)
 
     existing = read if read is not None or event.kind == "triggered" else repository.get_incident(incident_id)
     if existing is None:
@@ -170,8 +197,9 @@ def record_event(
             source_id=source_id,
         )
         item.source_url = source_url
+        item.service_id = service_id
         lease_for_new_card(item, recorded_at)
-        tracked = _refresh(item, state, terms, thresholds)
+        tracked = _refresh(item, state, terms, thresholds, contract)
         created = repository.create_incident(item)
     if not created:
         try:
@@ -180,9 +208,29 @@ def record_event(
             found = unchanged.item
             return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms))
     became_resolved = _outage_over(state) and not was_resolved
-    recorded = became_resolved and contract is not None and item.component in contract.components
-    recorded = recorded and _record_downtime(item, state)
+    tracked_component = contract is not None and item.component in contract.components
+    if became_resolved:
+        recorded = tracked_component and bool(item.outage) and _record_downtime(item, state)
+    else:
+        reclassified = was_classified != _counted_as(item, state)
+        recorded = tracked_component and reclassified and _outage_over(state) and _sync_downtime(item, state, event)
     return RecordResult(item, appended, created, became_resolved, state, tracked, recorded)
+
+
+def _counted_as(item: IncidentItem, state: IncidentState) -> tuple[object, ...]:
+    """What the incident's recorded downtime follows: outage or not, cause, and its (corrected) span."""
+    return (item.outage, state.cause, state.opened_at, state.resolved_at)
+
+
+def _event_details(event: IncidentEvent) -> dict[str, Any]:
+    """What the timeline entry keeps of an event beyond its kind, time and actor."""
+    found = {"severity": event.severity, "priority": event.priority, "text": event.text, "cause": event.cause,
+             "opened_fix": event.opened_fix and event.opened_fix.isoformat(),
+             "resolved_fix": event.resolved_fix and event.resolved_fix.isoformat()}  # fmt: skip
+    details: dict[str, Any] = {key: value for key, value in found.items() if value}
+    if event.outage is not None:
+        details["outage"] = event.outage
+    return details
 
 
 def _outage_over(state: IncidentState) -> bool:
@@ -207,11 +255,49 @@ def _record_downtime(item: IncidentItem, state: IncidentState) -> bool:
         source=item.source,
         incident_id=item.incident_id,
         reason="incident",
+        cause=state.cause,
     )
     if interval is None:
         return False
     repository.end_downtime(interval, state.resolved_at)
     return True
+
+
+def _sync_downtime(item: IncidentItem, state: IncidentState, event: IncidentEvent) -> bool:
+    """After a reclassification or correction of a resolved incident: an outage has its (corrected) interval
+    recorded and counted with the incident's cause, as are earlier intervals inside it (re-resolves from the
+    same opening); any other interval, and every one of a ticket, is withdrawn (kept, not counted). True when
+    anything changed. A concurrent change of an interval is re-read and re-applied."""
+    assert state.opened_at is not None and state.resolved_at is not None
+    changed = bool(item.outage) and _record_downtime(item, state)
+    since = min(t for t in (state.opened_at, state.source_opened_at) if t is not None)
+
+    def inside(interval: DowntimeItem) -> bool:
+        end, last = interval.ended_at, state.resolved_at
+        return interval.started_at == state.opened_at and end is not None and last is not None and end <= last
+
+    def fix(interval: DowntimeItem) -> bool:
+        wanted: tuple[datetime | None, str | None, str | None]
+        if item.outage and inside(interval):
+            wanted = (None, None, state.cause)
+        else:
+            wanted = (interval.withdrawn_at or event.occurred_at, interval.withdrawn_by or event.actor, interval.cause)
+        if (interval.withdrawn_at, interval.withdrawn_by, interval.cause) == wanted:
+            return False
+        interval.withdrawn_at, interval.withdrawn_by, interval.cause = wanted
+        return True
+
+    for _ in range(CONFLICT_RETRIES):
+        stale = False
+        for interval in repository.incident_downtime(item.contract_id, item.component, item.incident_id, since):
+            if fix(interval):
+                if repository.save_downtime(interval):
+                    changed = True
+                else:
+                    stale = True
+        if not stale:
+            return changed
+    raise VersionConflictError(f"the downtime of {item.incident_id!r} kept changing while reclassified")
 
 
 def thresholds_for(contract: Contract | None) -> Thresholds:
@@ -224,6 +310,6 @@ def mark_reminders_sent(incident_id: str, stage_keys: list[str], contract: Contr
 
     def change(item: IncidentItem) -> None:
         item.reminders_sent = {*(item.reminders_sent or set()), *stage_keys}
-        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract))
+        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract), contract)
 
     return repository.update_incident(incident_id, change)

@@ -13,6 +13,7 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 
 if TYPE_CHECKING:
+    from sla_core.app.duties import DutyNotice
     from sla_core.app.reports import ClaimReminder, Report
     from sla_core.storage.models import IncidentItem
 
@@ -46,6 +47,8 @@ class Messages(Protocol):
     def report(self, report: Report) -> tuple[str, Blocks]: ...
 
     def claim_reminder(self, reminder: ClaimReminder) -> str: ...
+
+    def duty_reminder(self, notice: DutyNotice) -> str: ...
 
 
 class IncidentChannel(Protocol):

@@ -20,9 +20,11 @@ from sla_core.app.contract_credit import (
     MissedResponse,
     contract_estimate,
     contract_zone,
+    missed_counts,
     missed_initial_responses,
     recorded_downtime,
 )
+from sla_core.app.other_figures import OtherFigure, other_figures
 from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
@@ -116,10 +118,12 @@ def failed_months_before(
 
 @dataclass(frozen=True, slots=True)
 class ComponentMonth:
-    """One component's month in a monthly report: its estimate (availability, credit, claim, termination)."""
+    """One component's month in a monthly report: its estimate (availability, credit, claim, termination)
+    and its figures under each other reading that changes them."""
 
     component: str
     estimate: CreditEstimate
+    others: tuple[OtherFigure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ class Report:
     missed: tuple[MissedResponse, ...] = ()
     missed_limit: int = 0
     quarter_estimate: CreditEstimate | None = None
+    quarter_others: tuple[OtherFigure, ...] = ()
 
     @property
     def quarter_ends(self) -> bool:
@@ -213,7 +218,7 @@ def _monthly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report,
         intervals = recorded_downtime(contract, component, period, now)
         failed = failed_months_before(contract, policy, period, component, now)
         estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
-        components.append(ComponentMonth(component, estimate))
+        components.append(ComponentMonth(component, estimate, other_figures(estimate, intervals, failed)))
         reminders += claim_reminders(contract, estimate, now)
     return Report(job, contract, policy.vendor, components=tuple(components)), reminders
 
@@ -228,7 +233,16 @@ def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Repor
     report = Report(job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit)
     if not report.quarter_ends:
         return report, []
-    estimate = contract_estimate(contract, policy, quarter.label, policy.component(None), (), missed=len(missed))
+    count, on_reading = missed_counts(missed)
+    estimate = contract_estimate(
+        contract, policy, quarter.label, policy.component(None), (), missed=count, missed_on_reading=on_reading
+    )
     return Report(
-        job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit, quarter_estimate=estimate
+        job,
+        contract,
+        policy.vendor,
+        missed=tuple(missed),
+        missed_limit=limit,
+        quarter_estimate=estimate,
+        quarter_others=other_figures(estimate),
     ), claim_reminders(contract, estimate, now)

@@ -3,9 +3,12 @@
 One tick at `now` (the tick's scheduled time):
 1. reads the open incidents whose next reminder is due from the sparse due-index (never a scan), and for
    each due stage (heads-up, warning, breach, update soon/overdue) claims its post with a conditional
-   create, then records the stages on the incident, which moves it to its next due instant;
+   create (when several stages of one clock are due at once, only the furthest: a late incident or a
+   sweep back from downtime gets one true breach notice, not a stale series), then records all the due
+   stages on the incident, which moves it to its next due instant;
 2. on the 1st of a month in a contract's zone, claims that contract's report (and the claim-window
-   reminders it schedules) the same way;
+   reminders it schedules) the same way, and any day the reminder of a dated customer duty that is due
+   (`duties`: a downgrade request before renewal);
 3. reads the pending posts that are due (the same sparse index, `post#` shards) and, thread by thread in
    order, leases each (versioned conditional write), posts it and confirms it with the Slack ts. A post
    Slack refused (429 beyond the retry handler, 5xx) is given back with a backoff and blocks the later posts
@@ -19,12 +22,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sla_core.app.duties import claim_duty_reminders
 from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
 from sla_core.app.ports import Messages, Poster, PostRefused
 from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
-from sla_core.incidents.reminder_stages import BREACH, Stage, stages
+from sla_core.incidents.reminder_stages import BREACH, Stage, latest_per_clock, stages
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, PostItem
 
@@ -112,6 +116,7 @@ class Sweep:
                 result.errors.append(incident.incident_id)
         if self.with_reports:
             self._claim_reports(now, result)
+            result.reports += claim_duty_reminders(self.contracts, now, self.messages)
         self._deliver(now, result)
         return result
 
@@ -124,8 +129,8 @@ class Sweep:
         contract = self._contract(incident)
         all_stages = [s for t in deadlines_of(incident, contract) for s in stages(t, thresholds_for(contract))]
         sent = set(incident.reminders_sent or ())
-        due = sorted((s for s in all_stages if s.at <= now and s.key not in sent), key=lambda s: (s.at, s.key))
-        for stage in due:
+        due = [s for s in all_stages if s.at <= now and s.key not in sent]
+        for stage in latest_per_clock(due):  # a catch-up posts only each clock's furthest stage; all are marked
             if post_queue.create_post(self._draft(incident, contract, stage, now), now=now):
                 result.claimed += 1
         mark_reminders_sent(incident.incident_id, [s.key for s in due], contract)

@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -19,7 +19,9 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from sla_core.config import settings
-from sla_core.engine.errors import SlaError
+from sla_core.engine.errors import PolicyError, SlaError
+from sla_core.engine.policy_files import policy_paths
+from sla_core.engine.refunds import Prepaid
 from sla_core.engine.toml_fields import Table, problem_line
 from sla_core.incidents.thresholds import Thresholds
 
@@ -53,7 +55,12 @@ CONTRACT_KEYS = (
     "holidays",
     "reminders",
     "outages",
+    "agreement_date",
+    "renewal_date",
+    "activation_date",
+    "prepaid",
 )
+PREPAID_KEYS = ("fees", "from", "through")
 OUTAGE_KEYS = ("severities", "priorities", "services")
 PAGERDUTY_KEYS = ("service_ids", "priorities", "default_severity")
 HOLIDAY_KEYS = ("country", "subdiv")
@@ -129,6 +136,16 @@ class Contract:
     holidays: HolidayOverride | None
     reminders: Thresholds = field(default_factory=Thresholds)
     outages: OutageRule = field(default_factory=OutageRule)
+    tier_written: str | None = None  # the tier as the contract names it, when that is another name (premium)
+    agreement_date: date | None = None
+    renewal_date: date | None = None
+    activation_date: date | None = None
+    prepaid: Prepaid | None = None
+
+    @property
+    def dates(self) -> dict[str, date | None]:
+        """The contract's dates by the names policies use for them (a duty falls due before one)."""
+        return {"agreement": self.agreement_date, "renewal": self.renewal_date, "activation": self.activation_date}
 
 
 @dataclass(frozen=True)
@@ -213,25 +230,39 @@ def check_holiday_overrides(config: ContractsConfig) -> None:
 
 
 class PolicyOutline(NamedTuple):
-    """The names a contract may use from its policy: tiers, regions, severities and components."""
+    """The names a contract may use from its policy: tiers, regions, severities and components; the tier names
+    that are another name for a tier (`aliases`: name, tier, agreements dated before); and which sections the
+    contract's optional facts need (`features`: see _FEATURES)."""
 
     tiers: tuple[str, ...]
     regions: tuple[str, ...]
     severities: tuple[str, ...]
     components: tuple[str, ...]
+    aliases: tuple[tuple[str, str, date | None], ...] = ()
+    features: frozenset[str] = frozenset()
 
 
-# engine.policy_registry.POLICY_DIR (a test checks they match), without importing the engine.
-_POLICY_DIR = Path(__file__).parent.parent / "engine" / "policies"
 # A policy file's table headers: [tiers.core], [regions.emea.holidays], [[severities]], [[severities.targets]].
-_HEADER = re.compile(r"\[(\[)?\s*([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?[A-Za-z0-9_.-]*\s*\]\]?\s*(?:#.*)?")
+_HEADER = re.compile(r"\[(\[)?\s*([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?([A-Za-z0-9_.-]*)\s*\]\]?\s*(?:#.*)?")
 _OUTLINE_KEY = re.compile(r"^(id|components)\s*=")
+_TIER_KEY = re.compile(r"^(same_as|agreements_before)\s*=")
+# Policy sections a contract's optional facts need: activation_date (availability counted from activation) and
+# [prepaid] (fees refunded on termination).
+_FEATURES = {("availability", "counts_from"): "activation", ("termination", "refund"): "refund"}
+
+
+def policy_outlines() -> dict[str, PolicyOutline]:
+    """Policy id → its outline, read straight from every policy file (shipped and the deployment's, see
+    engine.policy_files) without loading the engine; a missing policy directory or a taken id stops here."""
+    try:
+        return _outlines(tuple(policy_paths().items()))
+    except PolicyError as error:
+        raise ContractsError(str(error)) from None
 
 
 @cache
-def policy_outlines() -> dict[str, PolicyOutline]:
-    """Policy id → its outline, read straight from the policy files without importing the engine."""
-    return {path.stem: _outline(path.read_text(encoding="utf-8")) for path in sorted(_POLICY_DIR.glob("*.toml"))}
+def _outlines(paths: tuple[tuple[str, Path], ...]) -> dict[str, PolicyOutline]:
+    return {policy_id: _outline(path.read_text(encoding="utf-8")) for policy_id, path in paths}
 
 
 def _outline(text: str) -> PolicyOutline:
@@ -255,22 +286,28 @@ def _outline_lines(text: str) -> dict[str, Any]:
     named: dict[str, dict[str, Any]] = {"tiers": {}, "regions": {}}
     severities: list[dict[str, Any]] = []
     keys: dict[str, Any] | None = top  # where key lines go: the top level, a [[severities]] entry, or nowhere
+    pattern = _OUTLINE_KEY  # the key lines read there
+    sections: dict[str, dict[str, Any]] = {}  # the _FEATURES sections found, shaped as a full parse has them
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("["):
             header = _HEADER.fullmatch(stripped)
             if header is None:
                 raise ValueError(f"not a plain table header: {stripped}")
-            array, first, second = header.groups()
+            array, first, second, rest = header.groups()
             if first in named and second is not None and not array:
                 named[first].setdefault(second, {})
-            keys = None
+            if (first, second) in _FEATURES and not array and not rest:
+                sections.setdefault(first, {})[second] = {}
+            keys, pattern = None, _OUTLINE_KEY
+            if first == "tiers" and second is not None and not array and not rest:
+                keys, pattern = named["tiers"][second], _TIER_KEY
             if array and first == "severities" and second is None:
                 severities.append({})
                 keys = severities[-1]
-        elif keys is not None and _OUTLINE_KEY.match(stripped):
+        elif keys is not None and pattern.match(stripped):
             keys.update(tomllib.loads(stripped))
-    return {**top, **named, "severities": severities}
+    return {**top, **sections, **named, "severities": severities}
 
 
 def _outline_of(data: Mapping[str, Any]) -> PolicyOutline:
@@ -280,6 +317,16 @@ def _outline_of(data: Mapping[str, Any]) -> PolicyOutline:
         regions=tuple(data.get("regions", {})),
         severities=tuple(s["id"] for s in data.get("severities", [])),
         components=tuple(data.get("components", ["platform"])),
+        aliases=tuple(
+            (name, str(tier["same_as"]), tier.get("agreements_before"))
+            for name, tier in data.get("tiers", {}).items()
+            if "same_as" in tier
+        ),
+        features=frozenset(
+            feature
+            for (first, second), feature in _FEATURES.items()
+            if isinstance(section := data.get(first), Mapping) and isinstance(section.get(second), Mapping)
+        ),
     )
 
 
@@ -290,8 +337,11 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
     policy = fields.choice("policy", tuple(outlines), "a policy")
     outline = outlines[policy]
     tier = region = None
+    agreement = fields.calendar_date("agreement_date")
+    tier_written = None
     if outline.tiers:
-        tier = fields.choice("tier", outline.tiers, f"a tier of {policy}")
+        named = fields.choice("tier", outline.tiers, f"a tier of {policy}")
+        tier, tier_written = _tier_meant(fields, named, agreement, outline)
     else:
         fields.absent("tier", f"{policy} has no tiers")
     if outline.regions:
@@ -321,7 +371,68 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
         holidays=_parse_holidays(fields.table("holidays")),
         reminders=_parse_reminders(fields.table("reminders")),
         outages=_parse_outages(fields.table("outages"), policy, outline.severities, service_ids),
+        tier_written=tier_written,
+        agreement_date=agreement,
+        renewal_date=_renewal(fields, agreement),
+        activation_date=_needing(fields, outline, "activation", f"{policy} does not measure availability from it"),
+        prepaid=_parse_prepaid(fields, outline, policy),
     )
+
+
+def _tier_meant(fields: Table, tier: str, agreement: date | None, outline: PolicyOutline) -> tuple[str, str | None]:
+    """(the tier the contract's tier name means, that name when it is another name for it): another name holds
+    only in agreements dated before its date, so a later agreement_date refuses it."""
+    for name, meant, before in outline.aliases:
+        if name != tier:
+            continue
+        if agreement is not None and before is not None and agreement >= before:
+            others = ", ".join(t for t in outline.tiers if t not in {a for a, _, _ in outline.aliases})
+            problem = (
+                f"{name!r} means {meant} only in agreements dated before {before.isoformat()}, and agreement_date "
+                f"is {agreement.isoformat()}"
+            )
+            raise fields.fail("tier", problem, others)
+        return meant, name
+    return tier, None
+
+
+def _renewal(fields: Table, agreement: date | None) -> date | None:
+    """The optional renewal_date, which must come after the agreement_date when both are given."""
+    renewal = fields.calendar_date("renewal_date")
+    if renewal is not None and agreement is not None and renewal <= agreement:
+        problem = f"{renewal.isoformat()} is not after agreement_date {agreement.isoformat()}"
+        raise fields.fail("renewal_date", problem, "a date after the agreement_date")
+    return renewal
+
+
+def _needing(fields: Table, outline: PolicyOutline, feature: str, why: str) -> date | None:
+    """An optional `<feature>_date` field, allowed only where the policy has the section that uses it."""
+    key = f"{feature}_date"
+    if feature not in outline.features:
+        fields.absent(key, why)
+        return None
+    return fields.calendar_date(key)
+
+
+def _parse_prepaid(fields: Table, outline: PolicyOutline, policy: str) -> Prepaid | None:
+    """The optional [contracts.<id>.prepaid] table: fees paid ahead and the days they pay for (both included),
+    for a policy that refunds them on termination."""
+    if "refund" not in outline.features:
+        fields.absent("prepaid", f"{policy} refunds no prepaid fees on termination")
+        return None
+    table = fields.table("prepaid")
+    if table is None:
+        return None
+    table.only(PREPAID_KEYS)
+    fees = table.money("fees", _FEE)
+    first, last = table.calendar_date("from"), table.calendar_date("through")
+    accepted = "a date written as 2026-01-01 (no quotes)"
+    if first is None or last is None:
+        raise table.fail("from" if first is None else "through", "is required", accepted)
+    if last < first:
+        problem = f"{last.isoformat()} is before from ({first.isoformat()})"
+        raise table.fail("through", problem, "a date on or after from")
+    return Prepaid(fees, first, last)
 
 
 def _parse_pagerduty(fields: Table | None, policy: str, severities: tuple[str, ...]) -> PagerDutyMapping:

@@ -1,5 +1,5 @@
 """Claims and rights: by when a credit must be claimed, what the claim holds, who is eligible, and the
-right to terminate after repeated SLA failures.
+right to terminate after repeated SLA failures (with the refund of prepaid fees it brings, see `refunds`).
 
 Deadlines are instants in the policy's (or region's) zone. A deadline in days counts local calendar days
 from local midnight ("30 days after the quarter" ends at local midnight even across a DST change); hours are
@@ -9,14 +9,15 @@ elapsed time ("72 hours from the incident").
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sla_core.engine.instants import iso, require_aware, to_micros
+from sla_core.engine.instants import from_micros, iso, require_aware, to_micros
 from sla_core.engine.intervals import Outage
 from sla_core.engine.periods import Period, month_period
+from sla_core.engine.refunds import Prepaid, Refund, refund
 from sla_core.engine.terms import ClaimTerms, TerminationTerms
 
 
@@ -112,6 +113,7 @@ class TerminationRight:
     failures_in_window: tuple[str, ...]
     basis: str
     readings: tuple[dict[str, str], ...]
+    refund: Refund | None = None
 
     def as_dict(self, zone: ZoneInfo) -> dict[str, Any]:
         """The `termination_right` object of the credit JSON, instants in `zone`."""
@@ -121,7 +123,29 @@ class TerminationRight:
             "last_failure": self.last_failure,
             "failures_in_window": list(self.failures_in_window),
             "basis": self.basis,
+            "refund": self.refund.as_dict() if self.refund is not None else None,
         }
+
+    def last_day(self, zone: ZoneInfo) -> date | None:
+        """The last local date on which the right can still be exercised (the day before `until`)."""
+        return from_micros(self.until - 1, zone).date() if self.until is not None else None
+
+
+def with_refund(
+    right: TerminationRight,
+    terms: TerminationTerms,
+    prepaid: Prepaid | None,
+    effective: date | None,
+    currency: str,
+    zone: ZoneInfo,
+) -> TerminationRight:
+    """The right with the refund of prepaid fees it brings, where the policy refunds them, the fees are known
+    and the right exists; termination is taken to take effect on `effective`, else on the right's last day."""
+    last_day = right.last_day(zone)
+    if terms.refund is None or prepaid is None or not right.exists or last_day is None:
+        return right
+    found = refund(terms.refund, prepaid, effective or last_day, currency, assumed=effective is None)
+    return replace(right, refund=found, readings=(*right.readings, *terms.refund.clause.readings()))
 
 
 def _label(index: int) -> str:

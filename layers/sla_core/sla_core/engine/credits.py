@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sla_core.engine.availability import Measurement, measure
-from sla_core.engine.claims import Claim, TerminationRight, claim_for, termination_right
+from sla_core.engine.claims import Claim, TerminationRight, claim_for, termination_right, with_refund
 from sla_core.engine.classification import UnknownNotice
 from sla_core.engine.clauses import Reading
 from sla_core.engine.credit_mechanisms import CreditContext, mechanism_outcome
 from sla_core.engine.errors import InputError, PolicyError, UnusableInput
+from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, for_component
 from sla_core.engine.periods import Period, parse_month, parse_period
 from sla_core.engine.policy import Policy
+from sla_core.engine.refunds import Prepaid
 from sla_core.engine.rounding import minutes_text, round_half_up
 from sla_core.engine.terms import CreditTerms
 
@@ -54,6 +56,9 @@ class CreditEstimate:
     notes: tuple[str, ...]
     claim: Claim
     termination: TerminationRight | None
+    activation: date | None = None  # the contract facts it was computed from, to compute it again
+    prepaid: Prepaid | None = None
+    terminate_on: date | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `python -m sla_core credit`."""
@@ -64,6 +69,7 @@ class CreditEstimate:
             "period": self.period.label,
             "period_start": self.period.start_at.isoformat(),
             "period_end": self.period.end_at.isoformat(),
+            "measured_from": m.period.start_at.isoformat() if m else None,
             "timezone": self.zone.key,
             "tier": self.tier,
             "region": self.region,
@@ -227,6 +233,46 @@ def _termination(
     return termination_right(policy.terms.termination, months, period.end_at, zone)
 
 
+def _unused(policy: Policy, name: str, message: str) -> UnusableInput:
+    return UnusableInput(f"{message}; not {policy.id}", name=name, problem="unused", policy=policy.id)
+
+
+def _check_contract_facts(
+    policy: Policy, activation: date | None, prepaid: Prepaid | None, terminate_on: date | None
+) -> None:
+    """Reject contract facts the policy has no use for: an activation date, prepaid fees, a termination date."""
+    availability, termination = policy.terms.availability, policy.terms.termination
+    if activation is not None and (availability is None or availability.counts_from is None):
+        raise _unused(policy, "activation", "an activation date applies only to policies that measure from it")
+    if prepaid is not None and (termination is None or termination.refund is None):
+        raise _unused(policy, "prepaid", "prepaid fees apply only to policies that refund them on termination")
+    if terminate_on is not None and prepaid is None:
+        raise _unused(policy, "terminate_on", "a termination date goes with prepaid fees, for their refund")
+
+
+def measured_span(period: Period, activation: date | None) -> Period:
+    """The part of `period` availability is measured over: from 00:00 on the activation date, when that is
+    later than the period's start (a period that ends before it is empty)."""
+    if activation is None:
+        return period
+    start = to_micros(datetime.combine(activation, datetime.min.time(), period.zone))
+    if start <= period.start:
+        return period
+    return replace(period, label=f"{period.label} from {activation.isoformat()}", start=min(start, period.end))
+
+
+def _activation_note(period: Period, measured: Period) -> list[str]:
+    """Says that (and over how much of the period) availability counts from activation only."""
+    if measured.start == period.start:
+        return []
+    if measured.micros == 0:
+        return [f"Activation is after {period.label}, so nothing is measured in it."]
+    return [
+        f"Availability counts from Activation ({measured.start_at.isoformat()}): {minutes_text(measured.micros)} "
+        f"of the {minutes_text(period.micros)} minutes of {period.label}."
+    ]
+
+
 def estimate_credit(
     policy: Policy,
     period: str,
@@ -242,15 +288,21 @@ def estimate_credit(
     failed_months: Sequence[str] = (),
     unknown_notice: UnknownNotice = "in_time",
     missed_on_reading: int | None = None,
+    activation: date | None = None,
+    prepaid: Prepaid | None = None,
+    terminate_on: date | None = None,
 ) -> CreditEstimate:
     """The credit for `period` under `policy`, with availability, claim window and readings; bad input raises
     an SlaError naming what is accepted. Maintenance without an announcement time is taken as announced in
     time (`unknown_notice` 'late': too late, which is how the other figures of that assumption are found).
     `missed_on_reading` says how many of the missed responses are misses only under a chosen reading of the
-    response deadlines; the result then names that reading."""
+    response deadlines; the result then names that reading. `activation` is the contract's activation date, for
+    a policy that measures availability from it; `prepaid` the fees paid ahead, whose refund a termination
+    right brings (termination taken to take effect on `terminate_on`, else on the right's last day)."""
     terms = policy.terms.credit
     if terms is None:
         raise PolicyError(f"policy {policy.id} states no service credit terms")
+    without = policy.no_sla(tier)
     tier, region = policy.tier(tier), policy.region(region)
     component = policy.component(component)
     zone = policy.zone_for(region)
@@ -258,10 +310,12 @@ def estimate_credit(
     _check_inputs(
         policy, terms, fee, intervals, missed_responses, post_mortem, failed_months, currency, missed_on_reading
     )
+    _check_contract_facts(policy, activation, prepaid, terminate_on)
     failed = [_failed_month(policy, text, zone) for text in failed_months]
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
-    m = measure(availability_terms, own, measured, zone, unknown_notice=unknown_notice) if availability_terms else None
+    span = measured_span(measured, activation)
+    m = measure(availability_terms, own, span, zone, unknown_notice=unknown_notice) if availability_terms else None
     c = CreditContext(
         policy,
         terms,
@@ -271,7 +325,7 @@ def estimate_credit(
         currency or terms.currency,
         own,
         m,
-        _eligible(terms, tier, component),
+        _eligible(terms, tier, component) if without is None else without.no_sla_answer(),
     )
     out = mechanism_outcome(c, missed_responses)
     amount = round_half_up(out.amount)
@@ -280,6 +334,8 @@ def estimate_credit(
         policy.terms.claims, measured, zone, source.outages() if source and amount > 0 else (), post_mortem
     )
     termination = _termination(policy, m, measured, failed, zone)
+    if termination is not None and policy.terms.termination is not None:
+        termination = with_refund(termination, policy.terms.termination, prepaid, terminate_on, c.currency, zone)
     readings = (list(m.readings) if m else []) + (terms.scope.clause.readings() if terms.scope else [])
     readings += (
         out.readings + list(claim.readings) + (list(termination.readings) if termination and termination.exists else [])
@@ -294,7 +350,8 @@ def estimate_credit(
                 assumption="missed_on_reading",
             )
         )
-    notes = (list(m.notes) if m else []) + out.notes + ([claim.basis] if claim.deadline is None else [])
+    notes = _activation_note(measured, span) if m else []
+    notes += (list(m.notes) if m else []) + out.notes + ([claim.basis] if claim.deadline is None else [])
     return CreditEstimate(
         policy=policy,
         period=measured,
@@ -318,4 +375,7 @@ def estimate_credit(
         notes=tuple(notes),
         claim=claim,
         termination=termination,
+        activation=activation,
+        prepaid=prepaid,
+        terminate_on=terminate_on,
     )

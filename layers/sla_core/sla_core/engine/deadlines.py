@@ -8,7 +8,7 @@ from typing import Any
 
 from sla_core.engine.business_calendar import BusinessCalendar
 from sla_core.engine.clauses import Clause
-from sla_core.engine.errors import PolicyError
+from sla_core.engine.errors import NoSla, PolicyError
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.instants import require_aware
 from sla_core.engine.policy import Policy, Target, TargetClock
@@ -31,6 +31,7 @@ class Deadline:
     quote: str
     readings: tuple[Clause, ...]
     alternatives: tuple[tuple[TargetClock, datetime], ...]
+    holidays: HolidaySpec | None = None  # the holiday override it was computed with, to compute it again
 
     @property
     def target(self) -> str:
@@ -99,8 +100,12 @@ def compute_deadline(
     region: str | None = None,
     holidays: HolidaySpec | None = None,
 ) -> Deadline:
-    """Due instant of a target: the earliest of its applicable clocks (the customer-favourable combination)."""
+    """Due instant of a target: the earliest of its applicable clocks (the customer-favourable combination).
+    A tier without an SLA raises NoSla, whose message is the plain answer."""
     require_aware(opened_at, "opened_at")
+    without = policy.no_sla(tier)
+    if without is not None:
+        raise NoSla(without.no_sla_answer())
     tier, region = policy.tier(tier), policy.region(region)
     severity_id, target = find_target(policy, severity, metric, tier)
     candidates: list[tuple[TargetClock, datetime, BusinessCalendar]] = []
@@ -129,4 +134,5 @@ def compute_deadline(
         quote=target.clause.quote,
         readings=tuple(readings),
         alternatives=tuple((c, d.astimezone(shown)) for c, d, _ in candidates) if len(candidates) > 1 else (),
+        holidays=holidays,
     )

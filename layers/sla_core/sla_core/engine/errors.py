@@ -15,6 +15,10 @@ class PolicyError(SlaError):
     """A policy file is invalid, or a policy, tier, region, severity or metric is unknown."""
 
 
+class NoSla(PolicyError):
+    """The tier asked about has no SLA (e.g. SonarSource Base Support): the message is the plain answer."""
+
+
 class InputError(SlaError):
     """A value given by a user or caller (timestamp, duration, period, amount) cannot be used."""
 

@@ -2,14 +2,18 @@
 
 A policy names its zone and holidays (per region where the contract has regions), its calendars
 (weekly windows), tiers, and per severity the targets: metric, duration and the calendar the clock
-runs on. A target may list several clocks (`any_of`), optionally conditioned on when the ticket
-arrived; the earliest applicable due instant wins (the customer-favourable combination).
+runs on. Tier tables: `[tiers.<id>] name, quote`; `sla = false` for a tier without an SLA (the plain answer
+instead of deadlines); `same_as = "<tier>"` for another name of a tier, with `agreements_before = 2026-03-03`
+when it holds only in agreements dated before that day. A target may list several clocks (`any_of`),
+optionally conditioned on when the ticket arrived; the earliest applicable due instant wins (the
+customer-favourable combination).
 Files are read by `policy_parse`; the shipped ones are listed and loaded by `policy_registry`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,11 +63,30 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Tier:
-    """A support tier (e.g. SonarSource Core / Standard / Enterprise)."""
+    """A support tier (e.g. SonarSource Core / Standard / Enterprise); `sla` False for a tier the contract
+    gives no SLA (Base Support); `same_as` for another name of a tier (Premium Support = Enterprise), in
+    agreements dated before `agreements_before` when the contract limits it so."""
 
     id: str
     name: str
     quote: str
+    sla: bool = True
+    same_as: str | None = None
+    agreements_before: date | None = None
+
+    def no_sla_answer(self) -> str:
+        """The plain answer for a tier without an SLA: its name and the clause that says so."""
+        return f"{self.name} has no SLA: “{self.quote}”"
+
+
+@dataclass(frozen=True, slots=True)
+class TierChoice:
+    """The tier a contract's tier name means: `id` the tier its targets are listed under, `written` the name
+    given when it is another name for it, and `condition` the clause that makes it so, in words."""
+
+    id: str | None
+    written: str | None = None
+    condition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +145,39 @@ class Policy:
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------
 
     def tier(self, tier: str | None) -> str | None:
-        """The policy's tier named by `tier` (None for a policy without tiers)."""
-        return _pick(self.id, "tier", tier, self.tiers)
+        """The policy's tier named by `tier` (None for a policy without tiers); another name for a tier
+        (`same_as`) gives that tier."""
+        key = _pick(self.id, "tier", tier, self.tiers)
+        return (self.tiers[key].same_as or key) if key is not None else None
+
+    def tier_choice(self, tier: str | None, agreement_date: date | None = None) -> TierChoice:
+        """What `tier` means under an agreement dated `agreement_date` (unknown: None): another name for a
+        tier holds only in agreements dated before its `agreements_before` date; the condition is kept."""
+        key = _pick(self.id, "tier", tier, self.tiers)
+        if key is None or self.tiers[key].same_as is None:
+            return TierChoice(key)
+        alias = self.tiers[key]
+        target = self.tiers[alias.same_as or key]
+        before = alias.agreements_before
+        if before is None:
+            return TierChoice(target.id, key, f"“{alias.name}” is {target.name} support: “{alias.quote}”")
+        if agreement_date is not None and agreement_date >= before:
+            real = ", ".join(t.id for t in self.tiers.values() if t.same_as is None)
+            raise PolicyError(
+                f"tier {key!r} means {target.id} only in agreements dated before {before.isoformat()}; this "
+                f"agreement is dated {agreement_date.isoformat()}, so name its tier: {real}"
+            )
+        dated = (
+            f"the agreement is dated {agreement_date.isoformat()}, before {before.isoformat()}"
+            if agreement_date is not None
+            else f"provided the agreement is dated before {before.isoformat()} (its date was not given)"
+        )
+        return TierChoice(target.id, key, f"“{alias.name}” is {target.name} support: {dated}. “{alias.quote}”")
+
+    def no_sla(self, tier: str | None) -> Tier | None:
+        """The tier named by `tier` when the contract gives it no SLA (e.g. Base Support), else None."""
+        key = _pick(self.id, "tier", tier, self.tiers)
+        return self.tiers[key] if key is not None and not self.tiers[key].sla else None
 
     def region(self, region: str | None) -> str | None:
         """The policy's support region named by `region` (None for a policy without regions)."""
@@ -177,6 +231,13 @@ class Policy:
         self._calendars[key] = built
         return built
 
+    def causes(self) -> tuple[str, ...]:
+        """The causes this policy treats apart from plain downtime: excluded from availability, or credited."""
+        availability, credit = self.terms.availability, self.terms.credit
+        excluded = [cause for cause, _ in availability.excluded_causes] if availability else []
+        credited = [c.cause for c in credit.credited_causes] if credit else []
+        return tuple(dict.fromkeys([*excluded, *credited]))
+
     def zone_for(self, region: str | None) -> ZoneInfo:
         """The zone periods and deadlines are counted in: the region's, else the policy's."""
         return ZoneInfo(self.regions[region].zone if region else self.zone)
@@ -187,11 +248,18 @@ class Policy:
 
     def summary(self) -> dict[str, Any]:
         """What `python -m sla_core policies` prints for this policy."""
+        tiers = self.tiers.values()
+        extra: dict[str, Any] = {}
+        if any(not t.sla for t in tiers):
+            extra["tiers_without_sla"] = [t.id for t in tiers if not t.sla]
+        if any(t.same_as for t in tiers):
+            extra["tier_names"] = {t.id: t.same_as for t in tiers if t.same_as}
         return {
             "id": self.id,
             "vendor": self.vendor,
             "title": self.title,
-            "tiers": list(self.tiers),
+            "tiers": [t.id for t in tiers if t.sla and t.same_as is None],
+            **extra,
             "regions": list(self.regions),
             "severities": [s.id for s in self.severities.values()],
             "components": list(self.components),

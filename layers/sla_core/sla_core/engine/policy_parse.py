@@ -77,6 +77,8 @@ def _target(table: Table, calendars: dict[str, Any], tiers: dict[str, Any]) -> T
     for tier in target_tiers:
         if tier not in tiers:
             raise table.fail("tiers", f"unknown tier {tier!r}; defined: {', '.join(tiers) or 'none'}")
+        if tiers[tier].same_as is not None or not tiers[tier].sla:
+            raise table.fail("tiers", f"tier {tier!r} has no targets of its own (it is another name or has no SLA)")
     target = Target(
         metric=metric,
         clocks=clocks,
@@ -109,6 +111,28 @@ def _calendars(top: Table, zone: str) -> dict[str, CalendarSpec]:
             if calendars[cid].business_day is None:
                 raise table.fail("windows", str(exc)) from None
     return calendars
+
+
+def _tiers(top: Table) -> dict[str, Tier]:
+    """The `[tiers.<id>]` tables; `same_as` names another tier (which must be a tier with an SLA),
+    `agreements_before` (a date) limits that to agreements dated before it, `sla = false` marks a tier
+    without an SLA."""
+    tiers: dict[str, Tier] = {}
+    tables = top.named_tables("tiers")
+    for tid, table in tables.items():
+        same_as = table.opt_text("same_as")
+        real = [t for t, other in tables.items() if "same_as" not in other.data and other.data.get("sla", True)]
+        if same_as is not None and same_as not in real:
+            raise table.fail("same_as", f"{same_as!r} is not a tier with an SLA of this policy", ", ".join(real))
+        before = table.calendar_date("agreements_before")
+        if before is not None and same_as is None:
+            raise table.fail("agreements_before", "limits another name for a tier, so it needs same_as")
+        sla = table.flag("sla", True)
+        if same_as is not None and not sla:
+            raise table.fail("sla", "another name for a tier has that tier's SLA; leave sla out")
+        tiers[tid] = Tier(tid, table.text("name"), table.text("quote"), sla, same_as, before)
+        table.close()
+    return tiers
 
 
 def _severities(top: Table, calendars: dict[str, CalendarSpec], tiers: dict[str, Tier]) -> dict[str, Severity]:
@@ -146,17 +170,14 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             quote=table.text("quote"),
         )
         table.close()
-    tiers: dict[str, Tier] = {}
-    for tid, table in top.named_tables("tiers").items():
-        tiers[tid] = Tier(tid, table.text("name"), table.text("quote"))
-        table.close()
+    tiers = _tiers(top)
     severities = _severities(top, calendars, tiers)
     components = tuple(top.texts("components") or ["platform"])
     policy = Policy(
         id=top.text("id"),
         vendor=top.text("vendor"),
         title=top.text("title"),
-        seed=top.text("seed"),
+        seed=top.text("seed", ""),  # ours: which seed contract a shipped policy encodes
         zone=zone,
         holidays=holidays,
         calendars=calendars,

@@ -1,4 +1,5 @@
-"""Commercial terms of a policy: availability, exclusions, credits, claims and termination rights, as data.
+"""Commercial terms of a policy: availability, exclusions, credits, claims, termination rights (and the refund
+they bring), paid after-hours support and the customer's dated duties, as data.
 
 Policy TOML schema, read by `terms_parse` (every section is optional; every table takes `quote`, and where the
 text is ambiguous `reading` + `other_reading`: the customer-favourable reading and the one it rejected; the
@@ -41,6 +42,21 @@ severity, calendar and holiday tables of `policy_parse` too):
                                 window = "calendar_months" (any window_months consecutive calendar months) |
                                 "rolling" (any span of window_months months of dates, which reaches into
                                 window_months + 1 calendar months)
+    [termination.refund]        effective_day = "refunded" | "kept"  (prepaid fees are refunded pro rata by
+                                calendar day of the prepaid period from the effective date of termination,
+                                that day included or not; the contract gives the fees and their period)
+    [availability.counts_from]  date = "activation"  (nothing is measured before the contract's activation
+                                date: a month that starts before it counts from 00:00 on it, in the zone)
+    [after_hours]               outside = "<calendar id>"; rate = "100"; currency = "USD"; per = "1 hour";
+                                minimum = "1 hour"  (paid support for tickets opened while that calendar is
+                                closed, holidays included: rate per `per`, at least `minimum`)
+    [after_hours.billing]       increment = "1 minute"  (time beyond the minimum is billed in these steps,
+                                each started step in full)
+    [after_hours.waiver]        when = "the issue is caused by the provider"; severities = ["..."] (severities
+                                whose charge is shown as waived)
+    [[duties]]                  id = "downgrade-request"; name = "..."; before = "renewal" (a contract date:
+                                see DUTY_DATES; due by 00:00 on it in the contract's zone); how = "in writing";
+                                conditions = [...]  (a dated duty of the customer, reminded ahead of time)
 
 Spans ("5 minutes", "30 days") are described in `spans`.
 """
@@ -55,6 +71,8 @@ from sla_core.engine.clauses import Clause
 from sla_core.engine.spans import Span
 from sla_core.engine.windows import Window
 
+DUTY_DATES = ("renewal",)  # the contract dates a duty can fall due before (contracts.toml: <name>_date)
+COUNTS_FROM = ("activation",)  # the contract dates availability can start from
 CAUSES = (
     "customer",
     "customer-equipment",
@@ -80,6 +98,7 @@ Credited = Literal["all", "beyond_target"]
 CountedFrom = Literal["outage_end", "outage_start", "period_end"]
 MinimumAppliesTo = Literal["outage", "interval"]
 TerminationWindow = Literal["calendar_months", "rolling"]
+EffectiveDay = Literal["refunded", "kept"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +154,14 @@ class Recording:
 
 
 @dataclass(frozen=True, slots=True)
+class CountsFrom:
+    """Availability is measured only from a contract date on (Sonar: 'Available ... (following Activation)')."""
+
+    date: str
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
 class AvailabilityTerms:
     """The monthly availability commitment and what is excluded from it."""
 
@@ -145,6 +172,7 @@ class AvailabilityTerms:
     emergency: Emergency | None
     recording: Recording | None
     clause: Clause
+    counts_from: CountsFrom | None = None
 
     @property
     def excluded(self) -> frozenset[str]:
@@ -243,6 +271,15 @@ class ClaimTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundTerms:
+    """Prepaid fees refunded on termination, pro rata by calendar day from the effective date (that day
+    refunded, or kept as a paid day)."""
+
+    effective_day: EffectiveDay
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
 class TerminationTerms:
     """A right to terminate after more than `failures_more_than` failed months within `window_months` (consecutive
     calendar months, or a rolling span of that many months of dates)."""
@@ -252,12 +289,57 @@ class TerminationTerms:
     exercise_within: Span
     clause: Clause
     window: TerminationWindow = "calendar_months"
+    refund: RefundTerms | None = None
 
     @property
     def calendar_months(self) -> int:
         """How many consecutive calendar months one window can touch: a rolling span starting late in a month
         reaches into the month after its last whole one."""
         return self.window_months + (1 if self.window == "rolling" else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    """How after-hours time beyond the minimum is billed: each started `increment` in full."""
+
+    increment: Span
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """When the after-hours charge is waived, and the severities whose charge is shown as waived."""
+
+    when: str
+    severities: tuple[str, ...]
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
+class AfterHoursTerms:
+    """Paid support for tickets opened while the `outside` calendar is closed: `rate` per `per`, at least
+    `minimum`, billed in `billing` steps beyond it, waived as `waiver` says."""
+
+    outside: str
+    rate: Decimal
+    currency: str
+    per: Span
+    minimum: Span
+    billing: Billing | None
+    waiver: Waiver | None
+    clause: Clause
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """Something the customer must do before a contract date (e.g. request a downgrade before renewal)."""
+
+    id: str
+    name: str
+    before: str
+    how: str | None
+    conditions: tuple[str, ...]
+    clause: Clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,3 +350,5 @@ class CommercialTerms:
     credit: CreditTerms | None = None
     claims: ClaimTerms | None = None
     termination: TerminationTerms | None = None
+    after_hours: AfterHoursTerms | None = None
+    duties: tuple[Duty, ...] = ()

@@ -9,21 +9,28 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sla_core.engine.clauses import parse_clause
 from sla_core.engine.errors import PolicyError
-from sla_core.engine.spans import parse_contract_span
+from sla_core.engine.spans import Span, parse_contract_span
 from sla_core.engine.terms import (
     AVAILABILITY_MECHANISMS,
     CAUSES,
+    COUNTS_FROM,
+    DUTY_DATES,
     MECHANISMS,
+    AfterHoursTerms,
     AvailabilityTerms,
     Band,
+    Billing,
     Cap,
     ClaimTerms,
     CommercialTerms,
     CountedFrom,
+    CountsFrom,
     Credited,
     CreditedCause,
     CreditTerms,
     Divisor,
+    Duty,
+    EffectiveDay,
     Emergency,
     Maintenance,
     MeasuredOver,
@@ -33,10 +40,12 @@ from sla_core.engine.terms import (
     Notice,
     PeriodUnit,
     Recording,
+    RefundTerms,
     Scope,
     TerminationTerms,
     TerminationWindow,
     TreatAs,
+    Waiver,
     When,
     WindowsAre,
 )
@@ -149,6 +158,11 @@ def _availability(table: Table) -> AvailabilityTerms:
             ),
         )
         recording_table.close()
+    counts_from_table = table.table("counts_from")
+    counts_from = None
+    if counts_from_table is not None:
+        counts_from = CountsFrom(_choice(counts_from_table, "date", COUNTS_FROM), parse_clause(counts_from_table))
+        counts_from_table.close()
     found = AvailabilityTerms(
         target_percent=target,
         measured_over=cast(MeasuredOver, _choice(table, "measured_over", ("month", "month_less_excluded"), "month")),
@@ -157,6 +171,7 @@ def _availability(table: Table) -> AvailabilityTerms:
         emergency=emergency,
         recording=recording,
         clause=parse_clause(table),
+        counts_from=counts_from,
     )
     table.close()
     return found
@@ -302,21 +317,103 @@ def _termination(table: Table) -> TerminationTerms:
     within = table.parsed("exercise_within", parse_contract_span)
     assert within is not None
     window = cast(TerminationWindow, _choice(table, "window", ("calendar_months", "rolling"), "calendar_months"))
-    found = TerminationTerms(more_than, months, within, parse_clause(table), window)
+    refund_table = table.table("refund")
+    refund = None
+    if refund_table is not None:
+        effective_day = cast(EffectiveDay, _choice(refund_table, "effective_day", ("refunded", "kept")))
+        refund = RefundTerms(effective_day, parse_clause(refund_table))
+        refund_table.close()
+    found = TerminationTerms(more_than, months, within, parse_clause(table), window, refund)
     table.close()
     return found
+
+
+def _span(table: Table, key: str, *, required: bool = True) -> Span | None:
+    """A span field ('1 hour', '1 minute')."""
+    return table.parsed(key, parse_contract_span, required=required)
+
+
+def _billing(table: Table) -> Billing:
+    """`[after_hours.billing]`: the step time beyond the minimum is billed in."""
+    increment = _span(table, "increment")
+    assert increment is not None
+    found = Billing(increment, parse_clause(table))
+    table.close()
+    return found
+
+
+def _waiver(table: Table, severities: tuple[str, ...]) -> Waiver:
+    """`[after_hours.waiver]`: when the charge is waived, and the severities shown as waived (defined ones)."""
+    chosen = tuple(table.texts("severities"))
+    for severity in chosen:
+        if severity not in severities:
+            raise table.fail("severities", f"unknown severity {severity!r}", ", ".join(severities))
+    found = Waiver(table.text("when"), chosen, parse_clause(table))
+    table.close()
+    return found
+
+
+def _after_hours(table: Table, calendars: dict[str, Any], severities: tuple[str, ...]) -> AfterHoursTerms:
+    """`[after_hours]`: paid support outside a calendar's hours, its rate, minimum, billing and waiver."""
+    outside = table.text("outside")
+    if outside not in calendars:
+        raise table.fail("outside", f"unknown calendar {outside!r}", ", ".join(calendars))
+    rate = table.decimal("rate")
+    assert rate is not None
+    if rate < 0:
+        raise table.fail("rate", f"must not be negative, not {str(rate)!r}")
+    currency = table.text("currency")
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise table.fail("currency", f"must be an ISO 4217 code such as 'USD', not {currency!r}")
+    per, minimum = _span(table, "per"), _span(table, "minimum", required=False)
+    assert per is not None
+    billing, waiver = table.table("billing"), table.table("waiver")
+    found = AfterHoursTerms(
+        outside=outside,
+        rate=rate,
+        currency=currency,
+        per=per,
+        minimum=minimum or Span(0, "minute"),
+        billing=_billing(billing) if billing is not None else None,
+        waiver=_waiver(waiver, severities) if waiver is not None else None,
+        clause=parse_clause(table),
+    )
+    table.close()
+    return found
+
+
+def _duties(top: Table) -> tuple[Duty, ...]:
+    """The `[[duties]]` entries: dated customer duties, with unique ids."""
+    duties: list[Duty] = []
+    for table in top.tables("duties"):
+        duty = Duty(
+            id=table.text("id"),
+            name=table.text("name"),
+            before=_choice(table, "before", DUTY_DATES),
+            how=table.opt_text("how"),
+            conditions=tuple(table.texts("conditions")),
+            clause=parse_clause(table),
+        )
+        if any(d.id == duty.id for d in duties):
+            raise table.fail("id", f"duty {duty.id!r} is defined twice")
+        duties.append(duty)
+        table.close()
+    return tuple(duties)
 
 
 def parse_terms(top: Table, calendars: dict[str, Any], components: tuple[str, ...]) -> CommercialTerms:
     """Read and validate the policy's commercial sections; errors name the file and the field."""
     tiers = set(top.data.get("tiers") or {})
+    severities = tuple(str(s.get("id")) for s in top.data.get("severities") or ())
     availability_table = top.table("availability")
     availability = _availability(availability_table) if availability_table is not None else None
     credit_table, claims_table = top.table("credit"), top.table("claims")
-    termination_table = top.table("termination")
+    termination_table, after_hours_table = top.table("termination"), top.table("after_hours")
     return CommercialTerms(
         availability=availability,
         credit=_credit(credit_table, tiers, components, availability is not None) if credit_table else None,
         claims=_claims(claims_table) if claims_table is not None else None,
         termination=_termination(termination_table) if termination_table is not None else None,
+        after_hours=_after_hours(after_hours_table, calendars, severities) if after_hours_table else None,
+        duties=_duties(top),
     )

@@ -211,6 +211,15 @@ class Table:
             )
         return list(value)
 
+    def calendar_date(self, key: str) -> date | None:
+        """One TOML date (2026-03-03, unquoted), or None when the field is left out."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        if type(value) is not date:
+            raise self.fail(key, f"{value!r} is not a date", "a date written as 2026-03-03 (no quotes)")
+        return value
+
     def table(self, key: str, *, required: bool = False) -> Table | None:
         """The sub-table at `key` as a Table whose errors carry its full path; None when left out."""
         value = self._get(key, required)

@@ -3,10 +3,13 @@
 Stages are instants on the contract's clock (business time where the target runs on business time), so
 a heads-up at 50% of a 2-business-day target lands halfway through the open hours, not halfway through
 the weekend. Each stage has a stable key so it is posted once; `next_due` gives the sparse index its sort key.
+When several stages of one clock fall due at once (a late or backdated incident, a sweep that was down),
+`latest_per_clock` keeps only the furthest one, so people get one true message instead of a stale series.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +18,8 @@ from sla_core.incidents.tracking import TrackedDeadline
 
 HEADS_UP, WARNING, BREACH = "heads_up", "warning", "breach"
 UPDATE_SOON, UPDATE_OVERDUE = "update_soon", "update_overdue"
+# How far along its clock each stage is: of the stages of one clock due together, the highest rank is posted.
+RANK = {HEADS_UP: 0, WARNING: 1, BREACH: 2, UPDATE_SOON: 0, UPDATE_OVERDUE: 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +58,23 @@ def next_due(all_stages: list[Stage], sent: set[str] | frozenset[str]) -> dateti
     """The earliest stage not yet sent (the incident's place in the due index), or None."""
     pending = [s.at for s in all_stages if s.key not in sent]
     return min(pending) if pending else None
+
+
+def latest_per_clock(due: Iterable[Stage]) -> list[Stage]:
+    """Of the stages due together, only the furthest of each clock run (breach over warning over heads-up;
+    update overdue over update due soon), in time order: the others are stale and are marked sent unposted."""
+    latest: dict[str, Stage] = {}
+    for stage in due:
+        kept = latest.get(stage.tracked.key)
+        if kept is None or (RANK[stage.name], stage.at) > (RANK[kept.name], kept.at):
+            latest[stage.tracked.key] = stage
+    return sorted(latest.values(), key=lambda s: (s.at, s.key))
+
+
+def percent_used(tracked: TrackedDeadline, now: datetime) -> int:
+    """Whole percent of the target's open time used by `now`, rounded down so it says 100 only once none is left."""
+    calendar = tracked.deadline.calendar
+    total = calendar.elapsed(tracked.started_at, tracked.due_at)
+    if total <= timedelta(0):
+        return 100
+    return calendar.elapsed(tracked.started_at, now) * 100 // total

@@ -3,8 +3,11 @@
 Webhooks arrive late, twice, or out of order (a retried `triggered` after `acknowledged`). Each field
 therefore merges by the events' own timestamps: the opening is the earliest trigger, the first response
 the earliest acknowledgement, the last update the latest update, and the status is the one of the latest
-status-changing event (ties broken by a fixed rank and the event id). `apply` is commutative and
-idempotent, so any delivery order of the same events gives the same state.
+status-changing event (ties broken by a fixed rank and the event id). Whether the incident is an outage
+(counts toward availability) and its cause are what the latest `classified` event said, if any. A `corrected`
+event fixes the record after the fact (severity, opening or resolve time, with who and why in the timeline):
+the latest correction of a field wins over what the source said, which stays in `source_opened_at` and
+`source_resolved_at`. `apply` is commutative and idempotent, so any delivery order gives the same state.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ STATUS_OF: dict[str, str | None] = {
     "update": None,
     "priority_updated": None,
     "note": None,
+    "classified": None,
+    "corrected": None,
 }
+SEVERITY_KINDS = ("triggered", "priority_updated", "corrected")  # in rising precedence at the same instant
 _RANK = {"triggered": 0, "reopened": 1, "unacknowledged": 2, "acknowledged": 3, "resolved": 4}
 UPDATE_KINDS = frozenset({"update"})
 
@@ -43,6 +49,11 @@ class IncidentEvent:
     actor: str | None = None
     severity: str | None = None
     text: str | None = None
+    priority: str | None = None  # the source's own priority name (PagerDuty), beside the mapped severity
+    outage: bool | None = None  # `classified`: counts toward availability (True) or is a ticket (False)
+    cause: str | None = None  # `classified`: the outage's cause (a policy cause id), None for none
+    opened_fix: datetime | None = None  # `corrected`: when the incident really began
+    resolved_fix: datetime | None = None  # `corrected`: when it really ended
 
     def __post_init__(self) -> None:
         require_aware(self.occurred_at, "occurred_at")
@@ -62,6 +73,15 @@ class IncidentState:
     resolved_at: datetime | None = None
     severity: str | None = None
     severity_key: tuple[datetime, str] | None = None
+    priority: str | None = None
+    outage: bool | None = None  # None: nobody said; the contract's and policy's default applies
+    cause: str | None = None
+    classified_key: tuple[datetime, str] | None = None
+    classified_by: str | None = None
+    source_opened_at: datetime | None = None  # what the source said, before any correction
+    source_resolved_at: datetime | None = None
+    opened_fix: tuple[datetime, datetime, str] | None = None  # (corrected-to, correction time, event id)
+    resolved_fix: tuple[datetime, datetime, str] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -71,28 +91,50 @@ class IncidentState:
 def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
     """Merge one event into the state (commutative, idempotent)."""
     at = event.occurred_at
+    if state.source_opened_at is None and state.opened_at is not None:
+        # Stored before corrections existed: its opened_at / resolved_at are the source's.
+        state = replace(state, source_opened_at=state.opened_at, source_resolved_at=state.resolved_at)
+    opened = state.source_opened_at
     changes: dict[str, Any] = {}
     if event.kind == "triggered":
         # The earliest trigger opens the incident; before one arrives, any event's time is provisional.
-        if not state.triggered or state.opened_at is None or at < state.opened_at:
-            changes.update(opened_at=at, triggered=True)
-    elif not state.triggered and (state.opened_at is None or at < state.opened_at):
-        changes["opened_at"] = at
+        if not state.triggered or opened is None or at < opened:
+            changes.update(source_opened_at=at, triggered=True)
+    elif not state.triggered and (opened is None or at < opened):
+        changes["source_opened_at"] = at
     if event.kind == "acknowledged" and (state.acknowledged_at is None or at < state.acknowledged_at):
         changes.update(acknowledged_at=at, acknowledged_by=event.actor)
     if event.kind in UPDATE_KINDS and (state.last_update_at is None or at > state.last_update_at):
         changes["last_update_at"] = at
-    if event.severity is not None and event.kind in ("triggered", "priority_updated"):
-        # A trigger's severity is the starting point; any later re-prioritisation wins over it.
-        severity_key = (at, f"{int(event.kind == 'priority_updated')}{event.event_id}")
+    if event.severity is not None and event.kind in SEVERITY_KINDS:
+        # A trigger's severity is the starting point; any later re-prioritisation or correction wins over it.
+        severity_key = (at, f"{SEVERITY_KINDS.index(event.kind)}{event.event_id}")
         if state.severity_key is None or severity_key > state.severity_key:
-            changes.update(severity=event.severity, severity_key=severity_key)
+            changes.update(severity=event.severity, severity_key=severity_key, priority=event.priority)
+    if event.kind == "classified":
+        classified_key = (at, event.event_id)
+        if state.classified_key is None or classified_key > state.classified_key:
+            changes.update(
+                outage=event.outage, cause=event.cause, classified_key=classified_key, classified_by=event.actor
+            )
+    if event.kind == "corrected":
+        for name, fixed in (("opened_fix", event.opened_fix), ("resolved_fix", event.resolved_fix)):
+            current = getattr(state, name)
+            if fixed is not None and (current is None or (at, event.event_id) > current[1:]):
+                changes[name] = (require_aware(fixed, name), at, event.event_id)
     status = STATUS_OF.get(event.kind)
     if status is not None:
         status_key = (at, _RANK[event.kind], event.event_id)
         if state.status_key is None or status_key > state.status_key:
-            changes.update(status=status, status_key=status_key, resolved_at=at if status == RESOLVED else None)
-    return replace(state, **changes) if changes else state
+            resolved = at if status == RESOLVED else None
+            changes.update(status=status, status_key=status_key, source_resolved_at=resolved)
+    merged = replace(state, **changes)
+    resolved_at = merged.resolved_fix[0] if merged.resolved_fix is not None else merged.source_resolved_at
+    return replace(
+        merged,
+        opened_at=merged.opened_fix[0] if merged.opened_fix is not None else merged.source_opened_at,
+        resolved_at=resolved_at if merged.status == RESOLVED else None,
+    )
 
 
 def fold(events: list[IncidentEvent], state: IncidentState | None = None) -> IncidentState:

@@ -187,7 +187,8 @@ def incident_event(event: PagerDutyEvent, contract: Contract | None) -> Incident
     severity = None
     if event.kind in SEVERITY_KINDS:
         severity = contract.pagerduty.severity_for(event.priority) if contract is not None else event.priority
-    return IncidentEvent(event.event_id, event.kind, event.occurred_at, event.actor, severity, event.text)
+    priority = event.priority if event.kind in SEVERITY_KINDS else None
+    return IncidentEvent(event.event_id, event.kind, event.occurred_at, event.actor, severity, event.text, priority)
 
 
 def _event_text(event_type: str, data: dict[str, Any], incident: dict[str, Any]) -> str | None:

@@ -70,6 +70,7 @@ def handle_delivery(
         title=parsed.title,
         source_id=parsed.pagerduty_id,
         source_url=parsed.html_url,
+        service_id=parsed.service_id,
         details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
         read=read,
     )

@@ -19,8 +19,16 @@ USAGE = (
      "/sla deadline sonarqube-support blocker at 17:30"),
     ("credit <contract> [YYYY-MM|YYYY-Qn]", "availability, estimated credit, claim deadline and a claim text",
      "/sla credit sonoran-hosting 2026-03"),
-    ("downtime <contract> [component] <start> <end> [maintenance|emergency]", "record downtime by hand",
-     "/sla downtime sonoran-hosting web yesterday 14:00 14:45"),
+    ("downtime <contract> [component] <start> <end> [maintenance|emergency] [cause <id>]", "record downtime by hand",
+     "/sla downtime sonoran-hosting web yesterday 14:00 14:45 cause ddos"),
+    ("maintenance <contract> [component] <start> <end> [announced <time>] [emergency] [posted] [cause <id>]",
+     "declare the provider's maintenance, ahead of time or after the fact: downtime inside it is excluded as "
+     "the policy allows", "/sla maintenance resonate-ems 2026-11-05T21:00 2026-11-05T23:00 announced 2026-11-01T10:00"),
+    ("correct <id> severity <severity>|opened <time>|resolved <time> [because <why>]",
+     "fix an incident's record after the fact: its clocks and months are recomputed, and changed figures posted",
+     "/sla correct sla-7kq2m4xa opened 09:40 because the monitor fired late"),
+    ("history <contract> [YYYY-MM|YYYY-Qn]", "every correction of a contract's figures, with who, when and why",
+     "/sla history sonar-billing 2026-03"),
     ("contracts", "what is tracked, with each contract's targets", "/sla contracts"),
     ("help", "this message", "/sla help"),
 )  # fmt: skip

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sla_core.app.other_figures import OtherFigure
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
+from sla_core.slack.other_words import (
+    amount_text,
+    other_amount,
+    other_availability,
+    other_claim,
+    reading_misses,
+)
 from sla_core.slack.text import date_token, escape
 
 
-def credit_text(contract: Contract, estimate: CreditEstimate) -> str:
-    """Availability, the credit, the claim deadline, the readings, and a ready-to-send claim."""
+def credit_text(contract: Contract, estimate: CreditEstimate, others: Sequence[OtherFigure] = ()) -> str:
+    """Availability, the credit, the claim deadline, the readings, and a ready-to-send claim; next to each
+    figure, the figure under any other reading (`others`) that changes it."""
     d = estimate.as_dict()
     zone = estimate.zone
     lines = [f"*{escape(contract.name)}* · {estimate.component} · {d['period']} ({estimate.policy.vendor})"]
     if d["availability_percent"] is not None:
         lines.append(
             f"Availability {d['availability_percent']}% against {d['target_percent']}% "
-            f"({'met' if d['target_met'] else 'missed'}); counted downtime {d['downtime_minutes']} min, "
-            f"excluded {d['excluded_minutes']} min."
+            f"({'met' if d['target_met'] else 'missed'}){other_availability(others)}; "
+            f"counted downtime {d['downtime_minutes']} min, excluded {d['excluded_minutes']} min."
         )
     if estimate.missed_responses is not None:
-        lines.append(f"Missed first responses: {estimate.missed_responses}.")
-    lines.append(f"Estimated credit: *{d['credit_amount']} {d['currency']}* ({escape(estimate.basis)})")
+        missed = estimate.missed_responses
+        lines.append(f"Missed first responses: {missed}{reading_misses(missed, estimate.missed_on_reading)}.")
+    lines.append(f"Estimated credit: *{amount_text(estimate)}*{other_amount(others)} ({escape(estimate.basis)})")
     claim = estimate.claim
     if claim.deadline is not None:
-        lines.append(f"Claim by {date_token(from_micros(claim.deadline, zone), zone)}: {escape(claim.basis)}")
+        due = date_token(from_micros(claim.deadline, zone), zone)
+        lines.append(f"Claim by {due}{other_claim(others)}: {escape(claim.basis)}")
     else:
-        lines.append(f"Claim: {escape(claim.basis)}")
+        lines.append(f"Claim: {escape(claim.basis)}{other_claim(others)}")
     for reading in estimate.readings:
         lines.append(f"Reading: {escape(reading['chosen'])} (not: {escape(reading['other'])})")
     for note in estimate.notes:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from sla_core.engine.errors import SlaError
 from sla_core.slack import commands
 from sla_core.slack.contract_flows import ContractFlows
+from sla_core.slack.downtime_flows import DowntimeFlows
 from sla_core.slack.flow_base import Invocation, Reply, SlackApi
 from sla_core.slack.incident_flows import IncidentFlows
 from sla_core.slack.text import escape
@@ -20,7 +21,7 @@ from sla_core.slack.text import escape
 __all__ = ["Flows", "Invocation", "Reply", "SlackApi"]
 
 
-class Flows(IncidentFlows, ContractFlows):
+class Flows(IncidentFlows, ContractFlows, DowntimeFlows):
     """Every Slack interaction of slaops, given the contracts and the Slack calls.
 
     Errors (`SlaError`) become replies, escaped as a whole: they may quote what the user typed.
@@ -39,6 +40,9 @@ class Flows(IncidentFlows, ContractFlows):
             "deadline": self.deadline,
             "credit": self.credit,
             "downtime": self.downtime,
+            "maintenance": self.maintenance,
+            "correct": self.correct,
+            "history": self.history,
             "contracts": self.list_contracts,
         }
         if parsed.is_help:

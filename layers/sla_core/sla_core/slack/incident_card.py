@@ -16,13 +16,25 @@ from typing import Any
 from sla_core.app.contract_credit import MonthToDate, display_zone
 from sla_core.config.contracts import Contract
 from sla_core.engine.instants import from_micros
+from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.slack.contract_notes import incident_notes
+from sla_core.slack.other_words import (
+    amount_text,
+    flipped_outcome,
+    moved_due,
+    other_amount,
+    other_availability,
+    other_claim,
+    verdict,
+)
 from sla_core.slack.text import (
     BUTTON_TEXT,
     BUTTON_VALUE,
     FIELD_TEXT,
     MESSAGE_TEXT,
+    OPTION_TEXT,
     SECTION_TEXT,
     context,
     date_token,
@@ -36,10 +48,26 @@ from sla_core.slack.text import (
     section,
 )
 from sla_core.storage.models import IncidentItem
+from sla_core.storage.repository import state_of
 
 ACK_ACTION = "incident_ack"
 UPDATE_ACTION = "incident_update"
 RESOLVE_ACTION = "incident_resolve"
+OUTAGE_ON_ACTION = "incident_outage_on"
+OUTAGE_OFF_ACTION = "incident_outage_off"
+CAUSE_ACTION = "incident_cause"
+NO_CAUSE = "none"
+CAUSE_WORDS = {
+    "customer": "caused by the customer",
+    "customer-equipment": "customer equipment or network",
+    "third-party": "third-party systems",
+    "force-majeure": "force majeure",
+    "ddos": "denial-of-service attack",
+    "network": "network unavailability",
+    "internet": "internet problems",
+    "security-threat": "security threat",
+    "beta": "beta product",
+}
 NO_CONTRACT_NOTE = "No contract maps this incident's PagerDuty service, so no SLA deadlines or credits apply."
 STATUS_LABELS = {
     "triggered": ":rotating_light: Triggered",
@@ -56,20 +84,21 @@ def when(instant: datetime, zone: tzinfo) -> str:
 
 
 def deadline_line(tracked: TrackedDeadline, zone: tzinfo) -> str:
-    """One clock of the incident: due when, or met / missed and by how much open time."""
+    """One clock of the incident: due when, or met / missed and by how much open time; with the due instant
+    (or verdict) under each other reading that changes it."""
     label = metric_words(tracked.metric).label
+    if not tracked.recurring and tracked.met_at is not None:
+        return f"*{label}* {outcome_text(tracked, tracked.met_at)} at {when(tracked.met_at, zone)}"
+    due = f"{when(tracked.due_at, zone)}{moved_due(tracked.deadline, zone)}"
     if tracked.recurring:
-        return f"*{label}* every {tracked.deadline.target}: next due {when(tracked.due_at, zone)}"
-    if tracked.met_at is None:
-        return f"*{label}* due {when(tracked.due_at, zone)} (target {tracked.deadline.target})"
-    return f"*{label}* {outcome_text(tracked, tracked.met_at)} at {when(tracked.met_at, zone)}"
+        return f"*{label}* every {tracked.deadline.target}: next due {due}"
+    return f"*{label}* due {due} (target {tracked.deadline.target})"
 
 
 def outcome_text(tracked: TrackedDeadline, done_at: datetime) -> str:
-    """'met with 12 min to spare' or 'missed by 1 h 05 min' (open time of the contract's calendar)."""
-    outcome = tracked.deadline.outcome(done_at)
-    margin = timedelta(minutes=abs(float(outcome["margin_minutes"])))
-    return f"met with {duration_text(margin)} to spare" if outcome["met"] else f"missed by {duration_text(margin)}"
+    """'met with 12 min to spare' or 'missed by 1 h 05 min' (open time of the contract's calendar), and the
+    verdict under each other reading that turns it round."""
+    return verdict(tracked.deadline.outcome(done_at)) + flipped_outcome(tracked.deadline, done_at)
 
 
 def card(
@@ -89,6 +118,8 @@ def card(
         f"*Contract*\n{where}" + (f" · {escape(item.component)}" if contract is not None else ""),
         f"*Opened*\n{when(item.opened_at, zone)}",
     ]
+    if contract is not None:
+        fields.append(f"*Availability*\n{availability_text(item)}")
     blocks: list[Block] = [
         section(f"*{fit(title, max(SECTION_TEXT - len(link) - 4, 200))}*\n{link}"),
         {"type": "section", "fields": [mrkdwn(field, FIELD_TEXT) for field in fields]},
@@ -100,13 +131,64 @@ def card(
         blocks.append(section("\n".join(lines)))
     if contract is None:
         blocks.append(context(NO_CONTRACT_NOTE))
-    buttons = _buttons(item)
+    blocks.extend(context(note) for note in incident_notes(item, contract))  # after-hours charge, no-SLA tier
+    buttons = _buttons(item, contract)
     if buttons:
         blocks.append({"type": "actions", "block_id": f"incident:{item.incident_id}", "elements": buttons})
     return text, blocks
 
 
-def _buttons(item: IncidentItem) -> list[Block]:
+def availability_text(item: IncidentItem) -> str:
+    """Whether the incident counts toward availability, and its cause: the card's Availability field."""
+    if not item.outage:
+        return "Ticket: not counted as downtime"
+    cause = state_of(item).cause
+    return "Outage: counts as downtime" + (f" ({CAUSE_WORDS.get(cause, cause)})" if cause else "")
+
+
+def classified_text(event: IncidentEvent) -> str:
+    """What a `classified` event said: an outage (with its cause) or a ticket."""
+    if not event.outage:
+        return "Marked not an outage (no downtime counted)"
+    return "Marked an outage" + (f" ({CAUSE_WORDS.get(event.cause, event.cause)})" if event.cause else "")
+
+
+def corrected_text(event: IncidentEvent, zone: tzinfo) -> str:
+    """What a `corrected` event fixed: 'severity now critical', 'opened Mon 23 Nov 09:40 EST', ..."""
+    parts = [f"severity now {escape(event.severity)}"] if event.severity else []
+    if event.opened_fix is not None:
+        parts.append(f"opened {when(event.opened_fix, zone)}")
+    if event.resolved_fix is not None:
+        parts.append(f"resolved {when(event.resolved_fix, zone)}")
+    return ", ".join(parts) or "nothing"
+
+
+def cause_value(incident_id: str, cause: str) -> str:
+    """A cause option's value: the incident and the cause id (the select has no other place for the id)."""
+    return f"{incident_id}|{cause}"
+
+
+def _cause_select(item: IncidentItem, contract: Contract) -> Block | None:
+    """The outage's cause, from the policy's excluded and credited causes (none when it lists none)."""
+    causes = load_policy(contract.policy).causes()
+    if not item.outage or not causes:
+        return None
+    options = [
+        {"text": plain(text, OPTION_TEXT), "value": cause_value(item.incident_id, value)}
+        for value, text in [(NO_CAUSE, "no excluded cause"), *((c, CAUSE_WORDS.get(c, c)) for c in causes)]
+    ]
+    current = state_of(item).cause or NO_CAUSE
+    select: Block = {
+        "type": "static_select",
+        "action_id": CAUSE_ACTION,
+        "placeholder": plain("Outage cause", OPTION_TEXT),
+        "options": options,
+    }
+    select["initial_option"] = next(o for o in options if o["value"] == cause_value(item.incident_id, current))
+    return select
+
+
+def _buttons(item: IncidentItem, contract: Contract | None = None) -> list[Block]:
     def button(label: str, action_id: str, style: str | None = None) -> Block:
         element: Block = {
             "type": "button",
@@ -118,10 +200,17 @@ def _buttons(item: IncidentItem) -> list[Block]:
             element["style"] = style
         return element
 
-    if item.status == "resolved":
-        return []
-    found = [button("Acknowledge", ACK_ACTION, "primary")] if item.status == "triggered" else []
-    return [*found, button("Post update", UPDATE_ACTION), button("Resolve", RESOLVE_ACTION, "danger")]
+    found: list[Block] = []
+    if item.status != "resolved":
+        found = [button("Acknowledge", ACK_ACTION, "primary")] if item.status == "triggered" else []
+        found += [button("Post update", UPDATE_ACTION), button("Resolve", RESOLVE_ACTION, "danger")]
+    if contract is not None:
+        toggle = ("Not an outage", OUTAGE_OFF_ACTION) if item.outage else ("Count as outage", OUTAGE_ON_ACTION)
+        found.append(button(*toggle))
+        select = _cause_select(item, contract)
+        if select is not None:
+            found.append(select)
+    return found
 
 
 def event_reply(
@@ -156,6 +245,11 @@ def event_reply(
         return text
     if event.kind == "resolved":
         return f"Resolved{by} at {at}."
+    if event.kind == "classified":
+        return f"{classified_text(event)}{by} at {at}."
+    if event.kind == "corrected":
+        why = f" because {escape(event.text)}" if event.text else ""
+        return f"Corrected{by} at {at}: {corrected_text(event, zone)}{why}."
     if event.kind == "reopened":
         return f"Reopened{by} at {at}."
     if event.kind == "unacknowledged":
@@ -168,23 +262,24 @@ def event_reply(
 
 
 def resolve_summary(summary: MonthToDate, contract: Contract) -> str:
-    """Month-to-date availability, estimated credit and claim deadline, with the readings they depend on."""
-    estimate = summary.estimate
+    """Month-to-date availability, estimated credit and claim deadline, with the readings they depend on and
+    the figures under each other reading that changes them."""
+    estimate, others = summary.estimate, summary.others
     zone = estimate.zone
     m = estimate.availability
     lines = [f"*{escape(contract.name)} · {escape(estimate.component)}, {estimate.period.label} so far*"]
     if m is not None:
         lines.append(
-            f"Availability {m.percent_text()}% (target {m.target_percent:f}%): {_minutes(m.counted)} of downtime "
-            f"counted from {summary.intervals} recorded interval{'s' if summary.intervals != 1 else ''}."
+            f"Availability {m.percent_text()}% (target {m.target_percent:f}%){other_availability(others)}: "
+            f"{_minutes(m.counted)} of downtime counted from {summary.intervals} recorded "
+            f"interval{'s' if summary.intervals != 1 else ''}."
         )
-    amount = f"{estimate.amount:.2f} {estimate.currency}"
-    lines.append(f"Estimated credit: {amount}. {escape(estimate.basis)}")
+    lines.append(f"Estimated credit: {amount_text(estimate)}{other_amount(others)}. {escape(estimate.basis)}")
     if estimate.claim.deadline is not None:
         deadline = from_micros(estimate.claim.deadline, zone)
-        lines.append(f"Claim by {when(deadline, zone)}.")
+        lines.append(f"Claim by {when(deadline, zone)}{other_claim(others)}.")
     else:
-        lines.append(f"Claim deadline: none. {escape(estimate.claim.basis)}")
+        lines.append(f"Claim deadline: none{other_claim(others)}. {escape(estimate.claim.basis)}")
     if estimate.readings:
         lines.append("Readings this depends on:")
         lines.extend(f"• {escape(reading.get('chosen', ''))}" for reading in estimate.readings)

@@ -3,9 +3,10 @@ update modal and the App Home: record through `incident_service`, show through `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sla_core.app import authorization
 from sla_core.app.contract_credit import (
@@ -14,23 +15,36 @@ from sla_core.app.contract_credit import (
     display_zone,
     recorded_downtime,
 )
+from sla_core.app.corrections import corrected, periods_touched
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
-from sla_core.engine.errors import SlaError
+from sla_core.engine.errors import InputError, SlaError
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import Period, parse_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack import incident_posting
+from sla_core.slack.correction_messages import correction_text, history_line
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
-from sla_core.slack.incident_card import event_reply
+from sla_core.slack.incident_card import (
+    CAUSE_ACTION,
+    NO_CAUSE,
+    OUTAGE_OFF_ACTION,
+    OUTAGE_ON_ACTION,
+    UPDATE_ACTION,
+    classified_text,
+    corrected_text,
+    event_reply,
+)
 from sla_core.slack.text import date_token, escape, local_time, section
 from sla_core.slack.time_phrases import split_at
 from sla_core.slack.views import home_view, incident_lines, update_modal
 from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+from sla_core.storage.repository import state_of
 
 
 class IncidentFlows(FlowBase):
@@ -66,15 +80,28 @@ class IncidentFlows(FlowBase):
         return Reply(f"{head}\n{lines}")  # ephemeral: the card in the contract's channel is the public record
 
     def _record(
-        self, incident_id: str, kind: str, inv: Invocation, phrase: str | None = None, text: str | None = None
+        self,
+        incident_id: str,
+        kind: str,
+        inv: Invocation,
+        phrase: str | None = None,
+        text: str | None = None,
+        classified: tuple[bool, str | None] | None = None,
+        fixes: dict[str, Any] | None = None,
     ) -> Reply:
         item, contract = self.incident(incident_id)
-        if kind == "resolved":
-            decision = self.allowed(contract, authorization.RESOLVE, inv.user_id)
+        corrects = {"classified": authorization.RECORD_DOWNTIME, "corrected": authorization.RECORD_DOWNTIME}
+        action = {"resolved": authorization.RESOLVE, **corrects}.get(kind)
+        if action is not None:
+            decision = self.allowed(contract, action, inv.user_id)
             if not decision.allowed:
                 return Reply(decision.refusal)
         at = self.when(phrase, inv, contract)
-        event = IncidentEvent(f"slack-{kind}-{inv.trigger_id}", kind, at, inv.user_id, text=text)
+        outage, cause = classified if classified is not None else (None, None)
+        event = IncidentEvent(
+            f"slack-{kind}-{inv.trigger_id}", kind, at, inv.user_id, text=text, outage=outage, cause=cause,
+            **(fixes or {}),
+        )  # fmt: skip
         result = record_event(
             incident_id=item.incident_id,
             event=event,
@@ -88,8 +115,13 @@ class IncidentFlows(FlowBase):
         if result.downtime_recorded and contract is not None:
             incident_posting.after_resolve(result.incident, contract, self.slack.poster, inv.now)
         zone = display_zone(contract)
-        verb = {"acknowledged": "acknowledged", "update": "posted an update to", "resolved": "resolved"}[kind]
-        head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
+        if kind == "classified":
+            head = f"<@{inv.user_id}>: *{item.incident_id}* {classified_text(event).lower()}."
+        elif kind == "corrected":
+            head = f"<@{inv.user_id}> corrected *{item.incident_id}*: {corrected_text(event, display_zone(contract))}."
+        else:
+            verb = {"acknowledged": "acknowledged", "update": "posted an update to", "resolved": "resolved"}[kind]
+            head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
         if not result.appended:
             head = f"Already recorded: {head}"
         return Reply(f"{head}\n{incident_lines(result.incident, result.deadlines, inv.now, zone)}", in_channel=True)
@@ -139,6 +171,10 @@ class IncidentFlows(FlowBase):
         for event in repository.timeline(item.incident_id):
             who = f" by <@{escape(event.actor)}>" if event.actor and event.actor.startswith(("U", "W")) else ""
             detail = event.details.get("text") or event.details.get("severity") or ""
+            if event.event_type == "classified":
+                outage = event.details.get("outage") is True
+                cause = event.details.get("cause")
+                detail = ("an outage" if outage else "not an outage") + (f", cause {cause}" if outage and cause else "")
             lines.append(
                 f"• {date_token(event.occurred_at, zone)} {event.event_type}{who} ({event.source})"
                 + (f": {escape(str(detail))}" if detail else "")
@@ -147,17 +183,110 @@ class IncidentFlows(FlowBase):
 
     # -- buttons and the modal ----------------------------------------------------------------------
 
-    def button(self, action_id: str, incident_id: str, inv: Invocation) -> Reply | None:
-        """An incident card's button: acknowledge or resolve now, or open the update modal (no reply)."""
+    def button(self, action_id: str, value: str, inv: Invocation) -> Reply | None:
+        """An incident card's button or select: acknowledge or resolve now, open the update modal (no reply),
+        mark the incident an outage or not, or set its cause (the value is `<incident id>|<cause>`)."""
+        incident_id = value.split("|", 1)[0]
         try:
-            if action_id == "incident_update":
+            if action_id == UPDATE_ACTION:
                 item, _ = self.incident(incident_id)
                 self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
                 return None
+            if action_id in (OUTAGE_ON_ACTION, OUTAGE_OFF_ACTION, CAUSE_ACTION):
+                return self.classify(action_id, value, inv)
             kind = "acknowledged" if action_id == "incident_ack" else "resolved"
             return self._record(incident_id, kind, inv)
         except SlaError as error:
             return Reply(escape(str(error)))
+
+    def classify(self, action_id: str, value: str, inv: Invocation) -> Reply:
+        """Outage or ticket, and the outage's cause, as the card's buttons say: a `classified` event (who and
+        when in the timeline); a resolved incident's downtime is recorded or withdrawn and the month recomputed."""
+        incident_id, _, chosen = value.partition("|")
+        item, contract = self.incident(incident_id)
+        if contract is None:
+            raise InputError("No contract maps this incident, so it counts toward no availability.")
+        cause = state_of(item).cause
+        if action_id == CAUSE_ACTION:
+            cause = None if chosen == NO_CAUSE else chosen
+            if cause is not None and cause not in load_policy(contract.policy).causes():
+                raise InputError(f"`{chosen}` is not a cause of `{contract.id}`.")
+        outage = action_id != OUTAGE_OFF_ACTION
+        said = classified_text(IncidentEvent("", "classified", inv.now, outage=outage, cause=cause)).lower()
+
+        def record() -> Reply:
+            return self._record(incident_id, "classified", inv, classified=(outage, cause))
+
+        return self._correcting(item, contract, inv, f"{item.incident_id} {said}", [], record)
+
+    def correct(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """`/sla correct <id> severity <s> | opened <time> | resolved <time> [because <why>]`: fix the record
+        after the fact (a `corrected` event; the original facts stay in the timeline)."""
+        self._need(args, 3, "correct")
+        words = list(args)
+        lowered = [w.lower() for w in words]
+        why = None
+        if "because" in lowered:
+            at = lowered.index("because")
+            why, words = " ".join(words[at + 1 :]) or None, words[:at]
+        item, contract = self.incident(words[0])
+        if contract is None:
+            raise InputError("No contract maps this incident, so it has no figures to correct.")
+        field, value = words[1].lower(), " ".join(words[2:])
+        fixes: dict[str, Any]
+        spans: list[tuple[datetime, datetime]] = []
+        if field == "severity":
+            fixes = {"severity": load_policy(contract.policy).severity(value).id}
+        elif field in ("opened", "resolved"):
+            fixed = self.when(value, inv, contract)
+            fixes = {f"{field}_fix": fixed}
+            spans = [(fixed, fixed)]
+        else:
+            raise InputError(f"`{escape(words[1])}` cannot be corrected; accepted: severity, opened, resolved.")
+        zone = display_zone(contract)
+        change = corrected_text(IncidentEvent("", "corrected", inv.now, **fixes), zone)
+        what = f"{item.incident_id}: {change}" + (f", because {escape(why)}" if why else "")
+
+        def record() -> Reply:
+            return self._record(item.incident_id, "corrected", inv, text=why, fixes=fixes)
+
+        return self._correcting(item, contract, inv, what, spans, record)
+
+    def _correcting(
+        self,
+        item: IncidentItem,
+        contract: Contract,
+        inv: Invocation,
+        what: str,
+        spans: list[tuple[datetime, datetime]],
+        record: Callable[[], Reply],
+    ) -> Reply:
+        """Run a correction of an incident and post what it changed in the months its old and new spans reach."""
+        span = (item.opened_at, item.resolved_at or inv.now)
+        reply, _ = corrected(
+            contract,
+            periods_touched(contract, [span, *spans]),
+            record,
+            correction_id=f"slack-{inv.trigger_id}",
+            what=lambda _: what,
+            actor=inv.user_id,
+            now=inv.now,
+            words=correction_text,
+            incident_id=item.incident_id,
+        )
+        return reply
+
+    def history(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """`/sla history <contract> [period]`: every correction of the contract (of one period), oldest first."""
+        self._need(args, 1, "history")
+        contract = self.contract(args[0])
+        period = args[1] if len(args) > 1 else None
+        found = repository.corrections(contract.id, period)
+        where = f"`{contract.id}`" + (f" {escape(period)}" if period else "")
+        if not found:
+            return Reply(f"No corrections of {where}.")
+        lines = [history_line(contract, item) for item in found[-40:]]
+        return Reply(f"*{len(found)} correction{'s' if len(found) != 1 else ''} of {where}*\n" + "\n".join(lines))
 
     def submit_update(self, incident_id: str, text: str, inv: Invocation) -> Reply:
         """The update modal's submission: an `update` event with the typed text (cleaned: it is the boundary)."""

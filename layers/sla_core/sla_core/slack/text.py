@@ -41,6 +41,8 @@ CONTEXT_TEXT = 3000
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
 BUTTON_VALUE = 2000
+OPTION_TEXT = 75  # an option's text and a select's placeholder
+OPTION_VALUE = 150
 MESSAGE_TEXT = 40_000
 MESSAGE_BLOCKS = 50
 HOME_BLOCKS = 100
@@ -125,5 +127,5 @@ def duration_text(amount: timedelta) -> str:
 def progress_bar(fraction: float, width: int = 10) -> str:
     """A text bar of the share of a target's time used: '▓▓▓▓▓░░░░░ 50%' (capped at full when breached)."""
     clamped = min(max(fraction, 0.0), 1.0)
-    filled = round(clamped * width)
+    filled = int(clamped * width)  # rounded down: the bar is full only when no time is left
     return f"{'▓' * filled}{'░' * (width - filled)} {round(fraction * 100)}%"

@@ -1,4 +1,5 @@
 """Times typed in Slack (`now`, `14:05`, `yesterday 14:00`, `-30m`, ISO 8601) read in the typist's own zone.
+Maintenance is declared ahead of time too, so `tomorrow 21:00` and `+2h` read forward.
 
 A time without an offset means wall-clock time in the invoking user's Slack time zone (users.info `tz`),
 falling back to the contract's zone; the result is always timezone-aware. `HH:MM` means the most recent
@@ -14,12 +15,13 @@ from sla_core.engine.errors import InputError
 from sla_core.engine.instants import require_aware
 
 ACCEPTED_FORMS = (
-    "`now`, `14:05` (the latest 14:05), `today 09:30`, `yesterday 14:00`, `-30m`, `-2h`, `-1h30m`, `-1d`, "
+    "`now`, `14:05` (the latest 14:05), `today 09:30`, `yesterday 14:00`, `tomorrow 21:00`, `-30m`, `-2h`, "
+    "`-1h30m`, `-1d`, `+2h`, "
     "or ISO 8601 such as `2026-03-09T10:15` (your time zone) or `2026-03-09T10:15:00-04:00`"
 )
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_AGO = re.compile(r"^-(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
-_DAY_WORDS = {"today": 0, "yesterday": 1}
+_OFFSET = re.compile(r"^([+-])(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_DAY_WORDS = {"today": 0, "yesterday": 1, "tomorrow": -1}
 
 
 class TimePhraseError(InputError):
@@ -42,10 +44,11 @@ def parse_time(text: str, *, zone: tzinfo, now: datetime) -> datetime:
     phrase = " ".join(text.split()).lower()
     if phrase == "now":
         return now
-    ago = _AGO.match(phrase)
-    if ago and phrase != "-" and any(ago.groups()):
-        days, hours, minutes = (int(part or 0) for part in ago.groups())
-        return now - timedelta(days=days, hours=hours, minutes=minutes)
+    offset = _OFFSET.match(phrase)
+    if offset and any(offset.groups()[1:]):
+        days, hours, minutes = (int(part or 0) for part in offset.groups()[1:])
+        span = timedelta(days=days, hours=hours, minutes=minutes)
+        return now + span if offset.group(1) == "+" else now - span
     words = phrase.split(" ")
     if len(words) == 2 and words[0] in _DAY_WORDS and (clock := _CLOCK.match(words[1])):
         return _wall_clock(now - timedelta(days=_DAY_WORDS[words[0]]), clock, zone)

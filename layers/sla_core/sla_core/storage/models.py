@@ -5,7 +5,10 @@ Items and their keys:
   `due_shard` + `next_due_at`, which put it in the sparse `due-index` the reminder sweep queries, and
   `open_contract`, which puts it in the sparse `open-index` that /sla status and App Home query.
 - event:     pk `INCIDENT#<id>`, sk `EVENT#<occurred_at>#<event_id>`; the incident's append-only timeline.
-- downtime:  pk `DOWNTIME#<contract>#<component>`, sk `<started_at>#<downtime_id>`; availability intervals.
+- downtime:  pk `DOWNTIME#<contract>#<component>`, sk `<started_at>#<downtime_id>`; availability intervals
+  (outages and declared maintenance); an interval withdrawn (its incident marked not an outage) stays, unused.
+- correction: pk `CORRECTION#<contract>`, sk `<period>#<recorded_at>#<correction_id>`; a period's figures before
+  and after a correction of the record, with who, when and why (`/sla history`).
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
@@ -151,6 +154,8 @@ class IncidentItem(TableItem, discriminator="incident"):
     source = UnicodeAttribute()
     source_id = nullable(UnicodeAttribute(null=True))
     source_url = nullable(UnicodeAttribute(null=True))  # the incident in its source (PagerDuty html_url)
+    service_id = nullable(UnicodeAttribute(null=True))  # the PagerDuty service it came from
+    outage = nullable(BooleanAttribute(null=True))  # counts toward availability (None: written before this)
     title = UnicodeAttribute()
     status = UnicodeAttribute()
     opened_at = InstantAttribute()
@@ -195,10 +200,31 @@ class DowntimeItem(TableItem, discriminator="downtime"):
     started_at = InstantAttribute()
     ended_at = nullable(InstantAttribute(null=True))
     incident_id = nullable(UnicodeAttribute(null=True))
-    reason = nullable(UnicodeAttribute(null=True))
+    reason = nullable(UnicodeAttribute(null=True))  # the availability Kind (`incident`: unplanned)
+    cause = nullable(UnicodeAttribute(null=True))  # a policy cause id (customer, force-majeure, ddos, ...)
+    announced_at = nullable(InstantAttribute(null=True))  # maintenance: when it was announced
+    posted_window = BooleanAttribute(default=False)  # maintenance: in the provider's posted windows
     recorded_by = UnicodeAttribute()
     source = UnicodeAttribute()
+    withdrawn_at = nullable(InstantAttribute(null=True))  # no longer counted (its incident is not an outage)
+    withdrawn_by = nullable(UnicodeAttribute(null=True))
     version = VersionAttribute()
+
+
+class CorrectionItem(TableItem, discriminator="correction"):
+    """A change of a contract's figures for one period, by a correction of the record (maintenance declared
+    after the fact, an incident reclassified or its times fixed): who, when, why, and the figures before and
+    after, per component. Written once; the record it corrects keeps its original facts."""
+
+    correction_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    recorded_at = InstantAttribute()
+    actor = nullable(UnicodeAttribute(null=True))
+    what = UnicodeAttribute()
+    incident_id = nullable(UnicodeAttribute(null=True))
+    before = JSONAttribute(default=dict)
+    after = JSONAttribute(default=dict)
 
 
 class DeliveryItem(TableItem, discriminator="delivery"):
@@ -249,7 +275,9 @@ class PostItem(TableItem, discriminator="post"):
     pending_index = PendingIndex()
 
 
-MODELS: tuple[type[TableItem], ...] = (TableItem, IncidentItem, TimelineEventItem, DowntimeItem, DeliveryItem, PostItem)
+MODELS: tuple[type[TableItem], ...] = (
+    TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, DeliveryItem, PostItem,
+)  # fmt: skip
 
 
 def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:

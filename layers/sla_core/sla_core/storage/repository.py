@@ -16,6 +16,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from sla_core.incidents.state import IncidentState
 from sla_core.storage.models import (
+    CorrectionItem,
     DeliveryItem,
     DowntimeItem,
     IncidentItem,
@@ -224,6 +225,9 @@ def start_downtime(
     source: str,
     incident_id: str | None = None,
     reason: str | None = None,
+    cause: str | None = None,
+    announced_at: datetime | None = None,
+    posted_window: bool = False,
 ) -> DowntimeItem | None:
     """Record the start of a downtime interval; None when that interval was recorded already."""
     item = DowntimeItem(
@@ -237,6 +241,9 @@ def start_downtime(
         source=source,
         incident_id=incident_id,
         reason=reason,
+        cause=cause,
+        announced_at=announced_at,
+        posted_window=posted_window,
     )
     return item if saved(item, DowntimeItem.pk.does_not_exist()) else None
 
@@ -260,6 +267,58 @@ def downtime_between(contract_id: str, component: str, start: datetime, end: dat
             consistent_read=True,
         )
     )
+
+
+def incident_downtime(contract_id: str, component: str, incident_id: str, opened_at: datetime) -> list[DowntimeItem]:
+    """The intervals recorded for one incident (they start at its opening), withdrawn ones included."""
+    return list(
+        DowntimeItem.query(
+            downtime_pk(contract_id, component),
+            DowntimeItem.sk >= instant_key(opened_at),
+            filter_condition=DowntimeItem.incident_id == incident_id,
+            consistent_read=True,
+        )
+    )
+
+
+def save_downtime(item: DowntimeItem) -> bool:
+    """Save a changed interval under its version; False when someone changed it since it was read."""
+    return saved(item)
+
+
+def record_correction(
+    *,
+    correction_id: str,
+    contract_id: str,
+    period: str,
+    recorded_at: datetime,
+    actor: str | None,
+    what: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    incident_id: str | None = None,
+) -> bool:
+    """Keep a correction of a period's figures; False when this correction was recorded already (a repeat)."""
+    item = CorrectionItem(
+        f"CORRECTION#{contract_id}",
+        f"{period}#{instant_key(recorded_at)}#{correction_id}",
+        correction_id=correction_id,
+        contract_id=contract_id,
+        period=period,
+        recorded_at=recorded_at,
+        actor=actor,
+        what=what,
+        incident_id=incident_id,
+        before=before,
+        after=after,
+    )
+    return saved(item, CorrectionItem.pk.does_not_exist())
+
+
+def corrections(contract_id: str, period: str | None = None) -> list[CorrectionItem]:
+    """A contract's corrections, by period and then in the order they were recorded (one period's, if given)."""
+    condition = CorrectionItem.sk.startswith(f"{period}#") if period else None
+    return list(CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True))
 
 
 def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:

@@ -1,0 +1,136 @@
+"""Corrections of the record and what they change: a period's figures are taken before and after a correction
+(maintenance declared after the fact, downtime recorded late, an incident reclassified or its times fixed); a
+period whose figures changed gets one kept correction (storage) and one post to the contract's channel, owed
+through the post queue exactly once. Nothing changed, nothing posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from sla_core.app.contract_credit import contract_zone, estimate_for_contract
+from sla_core.config.contracts import Contract
+from sla_core.engine.errors import SlaError
+from sla_core.engine.instants import to_micros
+from sla_core.engine.periods import month_of, quarter_of
+from sla_core.engine.policy_registry import load_policy
+from sla_core.storage import post_queue, repository
+from sla_core.storage.post_queue import Draft
+
+T = TypeVar("T")
+FIGURES = ("availability_percent", "target_met", "credit_amount", "currency", "claim_deadline")
+Figures = dict[str, dict[str, Any]]  # component → figure → value
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One period's figures before and after a correction, and what the correction was (`what`: words)."""
+
+    correction_id: str
+    contract: Contract
+    period: str
+    before: Figures
+    after: Figures
+    what: str
+    actor: str | None
+    at: datetime
+    incident_id: str | None = None
+
+
+def period_figures(contract: Contract, period: str, now: datetime) -> Figures:
+    """A period's figures per component as the estimates give them now ({} when the policy states no credit)."""
+    try:
+        estimates = estimate_for_contract(contract, period, now)
+    except SlaError:
+        return {}
+    figures: Figures = {}
+    for estimate in estimates:
+        found = estimate.as_dict()
+        figures[estimate.component] = {key: found.get(key) for key in FIGURES}
+        right = found.get("termination_right")
+        if right is not None:
+            figures[estimate.component]["termination_right"] = {"exists": right["exists"], "until": right["until"]}
+    return figures
+
+
+def periods_touched(contract: Contract, spans: Iterable[tuple[datetime, datetime]]) -> list[str]:
+    """The credit periods (months or the policy's quarters, in the contract's zone) the spans reach into."""
+    credit = load_policy(contract.policy).terms.credit
+    if credit is None:
+        return []
+    zone = contract_zone(contract)
+    unit = (
+        month_of if credit.period == "month" else partial(quarter_of, fiscal_start_month=credit.fiscal_year_start_month)
+    )
+    found: list[str] = []
+    for start, end in spans:
+        at = to_micros(start)
+        stop = max(to_micros(end), at + 1)  # an instant reaches into its own period
+        while at < stop:
+            period = unit(at, zone)
+            if period.label not in found:
+                found.append(period.label)
+            at = period.end
+    return found
+
+
+def corrected(
+    contract: Contract,
+    periods: Iterable[str],
+    change: Callable[[], T],
+    *,
+    correction_id: str,
+    what: Callable[[T], str | None],
+    actor: str | None,
+    now: datetime,
+    words: Callable[[Correction], str],
+    incident_id: str | None = None,
+) -> tuple[T, list[Correction]]:
+    """Run `change` (a write) and keep and post a correction for each period whose figures it changed.
+
+    `what` describes the change from its result (None: it changed nothing, e.g. a repeated request); `words`
+    renders the channel post. Each period's correction is kept and owed once (keyed by `correction_id`).
+    """
+    labels = list(dict.fromkeys(periods))
+    before = {label: period_figures(contract, label, now) for label in labels}
+    result = change()
+    description = what(result)
+    found: list[Correction] = []
+    if description is None:
+        return result, found
+    for label in labels:
+        after = period_figures(contract, label, now)
+        if after == before[label]:
+            continue
+        correction = Correction(
+            correction_id, contract, label, before[label], after, description, actor, now, incident_id
+        )
+        kept = repository.record_correction(
+            correction_id=correction_id,
+            contract_id=contract.id,
+            period=label,
+            recorded_at=now,
+            actor=actor,
+            what=description,
+            before=before[label],
+            after=after,
+            incident_id=incident_id,
+        )
+        if kept:
+            post_queue.create_post(
+                Draft(
+                    post_id=f"correction#{contract.id}#{label}#{correction_id}",
+                    purpose="correction",
+                    channel=contract.slack_channel,
+                    text=words(correction),
+                    send_at=now,
+                    contract_id=contract.id,
+                ),
+                now=now,
+            )
+            found.append(correction)
+    return result, found

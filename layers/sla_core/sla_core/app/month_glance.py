@@ -1,0 +1,54 @@
+"""A contract's month at a glance, per component: the downtime budget left and the availability of each day.
+
+Fed from stored downtime exactly as the credit estimate is (`contract_credit.recorded_downtime`: an interval
+still open counts up to `now`), measured on the contract's own month in its zone, whatever period its credit
+uses (SonarSource's is a quarter). The current month shows its days up to `now`; a past month (the monthly
+report) all of them. A policy without an availability target has neither figure, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sla_core.app.contract_credit import contract_zone, recorded_downtime
+from sla_core.config.contracts import Contract
+from sla_core.engine.availability import Measurement, measure
+from sla_core.engine.daily_availability import DailyAvailability, daily_availability
+from sla_core.engine.downtime_budget import DowntimeBudget, downtime_budget
+from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.periods import Period, month_of
+from sla_core.engine.policy_registry import load_policy
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentGlance:
+    """One component's month: the measurement, the budget and the days; all None (with `no_target` saying why)
+    when the policy sets no availability target."""
+
+    component: str
+    period: Period
+    measurement: Measurement | None
+    budget: DowntimeBudget | None
+    days: DailyAvailability | None
+    no_target: str | None = None
+
+
+def month_glance(contract: Contract, now: datetime, period: Period | None = None) -> list[ComponentGlance]:
+    """Each component's downtime budget and daily availability for `period` (default: the month containing
+    `now` in the contract's zone), from the downtime stored up to `now`."""
+    require_aware(now, "now")
+    policy = load_policy(contract.policy)
+    zone = contract_zone(contract)
+    month = period or month_of(to_micros(now), zone)
+    terms = policy.terms.availability
+    if terms is None:
+        why = f"{policy.vendor} sets no availability target"
+        return [ComponentGlance(c, month, None, None, None, why) for c in contract.components]
+    credit = policy.terms.credit
+    glances = []
+    for component in contract.components:
+        m = measure(terms, recorded_downtime(contract, component, month, now), month, zone)
+        days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
+        glances.append(ComponentGlance(component, month, m, downtime_budget(terms, credit, m), days))
+    return glances
