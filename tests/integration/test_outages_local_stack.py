@@ -11,7 +11,7 @@ has 30 × 1,440 + 60 = 43,260 minutes (DST ends Sun 1 Nov: that day has 25 hours
    = 3.3287... → 3.33 USD.
 3. Maintenance declared after the fact, Sat 7 Nov 01:30 → 04:00 EST, announced Tue 3 Nov 09:00 EST: 88.5 h
    ahead (at least the 72 h the policy requires) and on a Saturday (outside the forbidden Mon–Fri 07:00–19:00
-   Eastern): it takes over the outage. November: 100%, no credit.
+   Eastern): it takes over the outage. November: 100%, no credit; one correction post says 3.33 → 0.00 USD.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -62,6 +63,15 @@ def ask(stack: RunningStack, text: str, trigger: str) -> str:
     raise AssertionError(f"no answer to /sla {text}")
 
 
+def tick(stack: RunningStack) -> list[dict[str, Any]]:
+    """Run the schedule a minute from now (the stack runs on the real clock); the outbox entries it added."""
+    before = len(outbox(stack))
+    at = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")  # after what was just owed
+    status, text = post(f"{stack.api}/_local/tick?at={at}", b"", {})
+    assert status == 200, text
+    return outbox(stack)[before:]
+
+
 def outbox(stack: RunningStack) -> list[dict[str, Any]]:
     lines = stack.outbox.read_text().splitlines() if stack.outbox.exists() else []
     return [json.loads(line) for line in lines]
@@ -92,6 +102,23 @@ def test_a_ticket_records_no_downtime_an_outage_does_and_maintenance_after_the_f
     assert "(3 d 16 h ahead)" in declared, declared  # 88.5 h: 3 days and 16 h (minutes below a day's hour dropped)
     answer = ask(stack, "credit sonar-billing 2026-11", "t-credit-3")
     assert "Availability 100.0000%" in answer and "credit: *0.00 USD*" in answer, answer
+    # The next tick posts one correction with the old and the new figures; the same declaration again
+    # is already recorded, changes nothing, and posts nothing.
+    ticked = tick(stack)
+    posted = [e["text"] for e in ticked if e.get("channel") == "C0SONARBIL1"]
+    assert len(posted) == 1, ticked
+    (correction,) = posted
+    assert correction.startswith(
+        "Correction to 2026-11: estimated credit 3.33 → 0.00 USD, availability 99.8613% → 100%"
+    ), correction
+    assert "150 min declared as maintenance" in correction and "by <@U0ALICE0001>" in correction
+    again = ask(
+        stack,
+        "maintenance sonar-billing 2026-11-07T01:30-05:00 2026-11-07T04:00-05:00 announced 2026-11-03T09:00-05:00",
+        "t-maintenance-again",
+    )
+    assert again.startswith("Already recorded scheduled maintenance"), again
+    assert [e for e in tick(stack) if e.get("channel") == "C0SONARBIL1"] == []
     # Only the outage's resolve posted the month so far in its card's thread; the ticket's posted none.
     cards = {e["ts"]: e for e in outbox(stack) if e["method"] == "chat.postMessage" and "thread_ts" not in e}
     summaries = [cards[e["thread_ts"]] for e in outbox(stack) if e.get("thread_ts") in cards and "so far" in e["text"]]
