@@ -6,7 +6,8 @@ runs on. Tier tables: `[tiers.<id>] name, quote`; `sla = false` for a tier witho
 instead of deadlines); `same_as = "<tier>"` for another name of a tier, with `agreements_before = 2026-03-03`
 when it holds only in agreements dated before that day. A target may list several clocks (`any_of`),
 optionally conditioned on when the ticket arrived; the earliest applicable due instant wins (the
-customer-favourable combination).
+customer-favourable combination). Pauses: `[pauses.<id>] name, quote, applies_to = ["resolution"]` are the
+reasons the contract lets those metrics' clocks stop (`/sla pause`); none of the five seeds has one.
 Files are read by `policy_parse`; the shipped ones are listed and loaded by `policy_registry`.
 """
 
@@ -122,6 +123,17 @@ class Severity:
     outage: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A reason the contract lets clocks stop (`[pauses.<id>]`: "waiting for customer"), and which metrics'
+    clocks it stops (`applies_to`); paused open time does not count toward those targets."""
+
+    id: str
+    name: str
+    metrics: tuple[str, ...]
+    clause: Clause
+
+
 @dataclass(slots=True)
 class Policy:
     """One contract, loaded from its policy file."""
@@ -140,6 +152,7 @@ class Policy:
     terms: CommercialTerms
     source: str
     data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read, for other readings
+    pauses: dict[str, Pause] = field(default_factory=dict)
     _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(default_factory=dict)
 
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------
@@ -237,6 +250,12 @@ class Policy:
         excluded = [cause for cause, _ in availability.excluded_causes] if availability else []
         credited = [c.cause for c in credit.credited_causes] if credit else []
         return tuple(dict.fromkeys([*excluded, *credited]))
+
+    def pause(self, reason: str, severity: Severity, tier: str | None) -> Pause | None:
+        """The pause `reason` names, if it stops a clock of this severity's targets (for this tier)."""
+        found = self.pauses.get(reason.strip().lower())
+        metrics = {target.metric for target in self.targets(severity, self.tier(tier))}
+        return found if found is not None and metrics & set(found.metrics) else None
 
     def zone_for(self, region: str | None) -> ZoneInfo:
         """The zone periods and deadlines are counted in: the region's, else the policy's."""

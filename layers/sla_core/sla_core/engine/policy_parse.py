@@ -15,6 +15,7 @@ from sla_core.engine.policy import (
     METRICS,
     CalendarSpec,
     Holidays,
+    Pause,
     Policy,
     Region,
     Severity,
@@ -153,6 +154,18 @@ def _severities(top: Table, calendars: dict[str, CalendarSpec], tiers: dict[str,
     return severities
 
 
+def _pauses(top: Table) -> dict[str, Pause]:
+    """The `[pauses.<id>]` tables: reasons the contract lets the named metrics' clocks stop."""
+    pauses: dict[str, Pause] = {}
+    for pid, table in top.named_tables("pauses").items():
+        metrics = table.subset("applies_to", METRICS, "metrics")
+        if not metrics:
+            raise table.fail("applies_to", "is required: the metrics whose clocks this pause stops", ", ".join(METRICS))
+        pauses[pid.lower()] = Pause(pid.lower(), table.text("name"), metrics, parse_clause(table))
+        table.close()
+    return pauses
+
+
 def parse_policy(data: dict[str, Any], source: str) -> Policy:
     """Validate one parsed policy file; every error names `source`, the field and the problem."""
     top = Table(data, "", source)
@@ -188,6 +201,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         terms=parse_terms(top, calendars, components),
         source=source,
         data=data,
+        pauses=_pauses(top),
     )
     top.close()
     expected = Path(source).stem

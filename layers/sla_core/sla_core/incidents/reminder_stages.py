@@ -36,8 +36,8 @@ DEFAULT = Thresholds()
 
 
 def stages(tracked: TrackedDeadline, thresholds: Thresholds = DEFAULT) -> list[Stage]:
-    """The reminders a clock run calls for, in time order; none once the target is met."""
-    if tracked.met_at is not None:
+    """The reminders a clock run calls for, in time order; none once the target is met or while it is paused."""
+    if tracked.met_at is not None or tracked.paused_since is not None:
         return []
     calendar = tracked.deadline.calendar
     start, due = tracked.started_at, tracked.due_at

@@ -33,7 +33,10 @@ STATUS_OF: dict[str, str | None] = {
     "note": None,
     "classified": None,
     "corrected": None,
+    "paused": None,
+    "resumed": None,
 }
+PAUSE_KINDS = frozenset({"paused", "resumed"})
 SEVERITY_KINDS = ("triggered", "priority_updated", "corrected")  # in rising precedence at the same instant
 _RANK = {"triggered": 0, "reopened": 1, "unacknowledged": 2, "acknowledged": 3, "resolved": 4}
 UPDATE_KINDS = frozenset({"update"})
@@ -82,10 +85,24 @@ class IncidentState:
     source_resolved_at: datetime | None = None
     opened_fix: tuple[datetime, datetime, str] | None = None  # (corrected-to, correction time, event id)
     resolved_fix: tuple[datetime, datetime, str] | None = None
+    pause_marks: tuple[tuple[datetime, str, str | None], ...] = ()  # (at, event id, reason; None: resumed)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def pauses(self) -> list[tuple[datetime, datetime | None, str]]:
+        """The paused spans in time order: (start, end or None while still paused, reason); a pause while
+        paused changes nothing, a resume while running neither."""
+        spans: list[tuple[datetime, datetime | None, str]] = []
+        for at, _, reason in self.pause_marks:
+            still = bool(spans) and spans[-1][1] is None
+            if reason is not None and not still:
+                spans.append((at, None, reason))
+            elif reason is None and still:
+                spans[-1] = (spans[-1][0], at, spans[-1][2])
+        return spans
 
 
 def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
@@ -117,6 +134,10 @@ def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
             changes.update(
                 outage=event.outage, cause=event.cause, classified_key=classified_key, classified_by=event.actor
             )
+    if event.kind in PAUSE_KINDS:
+        mark = (at, event.event_id, (event.text or "") if event.kind == "paused" else None)
+        if mark not in state.pause_marks:
+            changes["pause_marks"] = tuple(sorted((*state.pause_marks, mark), key=lambda m: (m[0], m[1])))
     if event.kind == "corrected":
         for name, fixed in (("opened_fix", event.opened_fix), ("resolved_fix", event.resolved_fix)):
             current = getattr(state, name)

@@ -1,8 +1,13 @@
-"""The live deadlines of an incident under its contract: first response, update cadence, resolution."""
+"""The live deadlines of an incident under its contract: first response, update cadence, resolution.
+
+Where the policy lets a clock stop for a reason (`[pauses.<id>]`) and the incident was paused for it, the
+paused open time does not count: each pause that began before the (already extended) due instant moves it by
+the open time it lasted; while a pause is still running the clock is stopped (`paused_since`, no reminders).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sla_core.engine.deadlines import Deadline, compute_deadline
@@ -34,6 +39,9 @@ class TrackedDeadline:
     started_at: datetime
     deadline: Deadline
     met_at: datetime | None
+    paused: timedelta = timedelta(0)  # open time the clock stood still, already added to the due instant
+    paused_since: datetime | None = None  # stopped now (a pause not yet resumed)
+    paused_for: str | None = None  # the reason of the running pause
 
     @property
     def due_at(self) -> datetime:
@@ -82,5 +90,29 @@ def track(terms: Terms, state: IncidentState) -> list[TrackedDeadline]:
         deadline = compute_deadline(
             policy, severity.id, started, target.metric, terms.tier, terms.region, terms.holidays
         )
-        tracked.append(TrackedDeadline(target.metric, started, deadline, met))
+        tracked.append(_paused(TrackedDeadline(target.metric, started, deadline, met), policy, state))
     return tracked
+
+
+def _paused(tracked: TrackedDeadline, policy: Policy, state: IncidentState) -> TrackedDeadline:
+    """The clock with the incident's pauses for reasons that stop this metric taken out of its time."""
+    spans = [
+        (start, end, reason)
+        for start, end, reason in state.pauses
+        if reason in policy.pauses and tracked.metric in policy.pauses[reason].metrics
+    ]
+    if not spans:
+        return tracked
+    calendar = tracked.deadline.calendar
+    due, stopped = tracked.due_at, timedelta(0)
+    for start, end, reason in spans:
+        if start >= due or (tracked.met_at is not None and start >= tracked.met_at):
+            break
+        begin = max(start, tracked.started_at)
+        if end is None:
+            return replace(tracked, deadline=replace(tracked.deadline, due_at=due), paused=stopped,
+                           paused_since=begin, paused_for=reason)  # fmt: skip
+        if end > begin:
+            length = calendar.elapsed(begin, end)
+            due, stopped = calendar.add(due, length), stopped + length
+    return replace(tracked, deadline=replace(tracked.deadline, due_at=due), paused=stopped)

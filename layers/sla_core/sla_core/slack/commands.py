@@ -27,6 +27,10 @@ USAGE = (
     ("correct <id> severity <severity>|opened <time>|resolved <time> [because <why>]",
      "fix an incident's record after the fact: its clocks and months are recomputed, and changed figures posted",
      "/sla correct sla-7kq2m4xa opened 09:40 because the monitor fired late"),
+    ("pause <id> <reason> [at <time>]", "stop the clocks the contract lets that reason stop (e.g. waiting for "
+     "the customer)", "/sla pause sla-7kq2m4xa waiting-for-customer"),
+    ("resume <id> [at <time>]", "the paused clocks run again, moved by the time they stood still",
+     "/sla resume sla-7kq2m4xa"),
     ("history <contract> [YYYY-MM|YYYY-Qn]", "every correction of a contract's figures, with who, when and why",
      "/sla history sonar-billing 2026-03"),
     ("contracts", "what is tracked, with each contract's targets", "/sla contracts"),

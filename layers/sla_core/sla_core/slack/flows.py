@@ -42,6 +42,8 @@ class Flows(IncidentFlows, ContractFlows, DowntimeFlows):
             "downtime": self.downtime,
             "maintenance": self.maintenance,
             "correct": self.correct,
+            "pause": self.pause,
+            "resume": self.resume,
             "history": self.history,
             "contracts": self.list_contracts,
         }

@@ -89,7 +89,14 @@ def deadline_line(tracked: TrackedDeadline, zone: tzinfo) -> str:
     label = metric_words(tracked.metric).label
     if not tracked.recurring and tracked.met_at is not None:
         return f"*{label}* {outcome_text(tracked, tracked.met_at)} at {when(tracked.met_at, zone)}"
-    due = f"{when(tracked.due_at, zone)}{moved_due(tracked.deadline, zone)}"
+    if tracked.paused_since is not None:
+        left = duration_text(tracked.remaining(tracked.paused_since))
+        reason = escape(tracked.paused_for or "")
+        return f"*{label}* paused since {when(tracked.paused_since, zone)} ({reason}): {left} left when it resumes"
+    if tracked.paused:  # the other reading's due instant would leave the pauses out: not shown
+        due = f"{when(tracked.due_at, zone)}, {duration_text(tracked.paused)} paused"
+    else:
+        due = f"{when(tracked.due_at, zone)}{moved_due(tracked.deadline, zone)}"
     if tracked.recurring:
         return f"*{label}* every {tracked.deadline.target}: next due {due}"
     return f"*{label}* due {due} (target {tracked.deadline.target})"
@@ -250,6 +257,10 @@ def event_reply(
     if event.kind == "corrected":
         why = f" because {escape(event.text)}" if event.text else ""
         return f"Corrected{by} at {at}: {corrected_text(event, zone)}{why}."
+    if event.kind == "paused":
+        return f"Paused{by} at {at} ({escape(event.text or '')}): the clocks that reason stops stand still."
+    if event.kind == "resumed":
+        return f"Resumed{by} at {at}: the paused clocks run again."
     if event.kind == "reopened":
         return f"Reopened{by} at {at}."
     if event.kind == "unacknowledged":

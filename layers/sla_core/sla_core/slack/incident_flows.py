@@ -91,7 +91,8 @@ class IncidentFlows(FlowBase):
     ) -> Reply:
         item, contract = self.incident(incident_id)
         corrects = {"classified": authorization.RECORD_DOWNTIME, "corrected": authorization.RECORD_DOWNTIME}
-        action = {"resolved": authorization.RESOLVE, **corrects}.get(kind)
+        works = {"resolved": authorization.RESOLVE, "paused": authorization.RESOLVE, "resumed": authorization.RESOLVE}
+        action = {**works, **corrects}.get(kind)
         if action is not None:
             decision = self.allowed(contract, action, inv.user_id)
             if not decision.allowed:
@@ -117,6 +118,8 @@ class IncidentFlows(FlowBase):
         zone = display_zone(contract)
         if kind == "classified":
             head = f"<@{inv.user_id}>: *{item.incident_id}* {classified_text(event).lower()}."
+        elif kind in ("paused", "resumed"):
+            head = f"<@{inv.user_id}> {kind} *{item.incident_id}*" + (f" ({escape(text)})" if text else "") + "."
         elif kind == "corrected":
             head = f"<@{inv.user_id}> corrected *{item.incident_id}*: {corrected_text(event, display_zone(contract))}."
         else:
@@ -251,6 +254,37 @@ class IncidentFlows(FlowBase):
             return self._record(item.incident_id, "corrected", inv, text=why, fixes=fixes)
 
         return self._correcting(item, contract, inv, what, spans, record)
+
+    def pause(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """`/sla pause <id> <reason> [at <time>]`: stop the clocks the contract lets that reason stop."""
+        words, phrase = split_at(args)
+        self._need(words, 2, "pause")
+        item, contract = self.incident(words[0])
+        reason = " ".join(words[1:]).lower()
+        policy = load_policy(contract.policy) if contract is not None else None
+        severity = policy.severities.get(item.severity) if policy is not None else None
+        if (
+            contract is None
+            or policy is None
+            or severity is None
+            or policy.pause(reason, severity, contract.tier) is None
+        ):
+            known = ", ".join(f"`{p}`" for p in policy.pauses) if policy is not None and policy.pauses else "none"
+            where = f"`{contract.id}`" if contract is not None else "this incident"
+            return Reply(f"The contract of {where} has no pause for `{escape(reason)}`; its pauses: {known}.")
+        if state_of(item).pauses and state_of(item).pauses[-1][1] is None:
+            return Reply(f"*{item.incident_id}* is paused already; `/sla resume {item.incident_id}` first.")
+        return self._record(item.incident_id, "paused", inv, phrase, text=reason)
+
+    def resume(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """`/sla resume <id> [at <time>]`: the paused clocks run again, moved by the open time they stood still."""
+        words, phrase = split_at(args)
+        self._need(words, 1, "resume")
+        item, _ = self.incident(words[0])
+        pauses = state_of(item).pauses
+        if not pauses or pauses[-1][1] is not None:
+            return Reply(f"*{item.incident_id}* is not paused.")
+        return self._record(item.incident_id, "resumed", inv, phrase)
 
     def _correcting(
         self,
