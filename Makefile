@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PYTHONPATH := layers/sla_core:.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install test lint typecheck unit integration template build run bench clean events
+.PHONY: install test lint typecheck check unit integration template build run bench clean events
 
 $(BIN)/.installed: requirements-dev.txt layers/sla_core/requirements.txt functions/slack/requirements.txt
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(BIN)/.installed
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy layers/sla_core/sla_core functions local_stack tools tests bench
+
+# Every policy (shipped and config/policies/) parsed, its [[examples]] run, and config/contracts.toml read.
+check: $(BIN)/.installed
+	$(BIN)/python -m sla_core check
 
 # Unit tests need nothing running; integration tests start DynamoDB Local themselves (tests/conftest.py).
 unit: $(BIN)/.installed
@@ -51,8 +55,9 @@ events: $(BIN)/.installed
 run: install
 	$(BIN)/python -m local_stack
 
-# Every check: lint, types, unit and integration tests (DynamoDB Local started by the tests), template, build.
-test: lint typecheck unit integration template build
+# Every check: lint, types, policies, unit and integration tests (DynamoDB Local started by the tests), template,
+# build.
+test: lint typecheck check unit integration template build
 
 # The Lambda-like interpreter for the Slack cold start: only the layer's and the function's requirements.
 .venv-runtime/.installed: layers/sla_core/requirements.txt functions/slack/requirements.txt

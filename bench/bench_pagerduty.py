@@ -34,6 +34,7 @@ os.environ.update(
         "PAGERDUTY_WEBHOOK_SECRET": SECRET,
         "SLACK_OUTBOX": str(WORK / "outbox.jsonl"),
         "CONTRACTS_FILE": str(ROOT / "config" / "contracts.toml"),
+        "SLAOPS_POLICY_DIRS": str(ROOT / "config" / "policies"),
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",

@@ -37,6 +37,7 @@ ENV = {
     "SLAOPS_LOCAL": "1",
     "SLACK_SIGNING_SECRET": SECRET,
     "CONTRACTS_FILE": str(ROOT / "config" / "contracts.toml"),
+    "SLAOPS_POLICY_DIRS": str(ROOT / "config" / "policies"),
     "SLACK_OUTBOX": str(Path(tempfile.mkdtemp(prefix="bench-slack-")) / "outbox.jsonl"),
     "AWS_REGION": "us-east-1",
     "POWERTOOLS_SERVICE_NAME": "slaops",

@@ -25,6 +25,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
 os.environ.setdefault("AWS_REGION", "us-east-1")
 os.environ.setdefault("CONTRACTS_FILE", str(ROOT / "config" / "contracts.toml"))
+os.environ.setdefault("SLAOPS_POLICY_DIRS", str(ROOT / "config" / "policies"))
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port  # noqa: E402
 from local_stack.template import load_template  # noqa: E402

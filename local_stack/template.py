@@ -6,6 +6,7 @@ table, index or environment variable in template.yaml is picked up without touch
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ FUNCTION_TYPE = "AWS::Serverless::Function"
 TABLE_TYPE = "AWS::DynamoDB::Table"
 LAYER_TYPE = "AWS::Serverless::LayerVersion"
 LAYER_MOUNT = "/opt/"
+LOCAL_CONFIG_ENV = "LOCAL_CONFIG_DIR"  # a directory to mount as the config/ layer instead (tests)
 
 
 class TemplateError(ValueError):
@@ -123,12 +125,17 @@ class Template:
         ]
 
     def plain_layers(self) -> list[Path]:
-        """Layers built by copying their ContentUri as is (no Metadata build): mounted under /opt."""
-        return [
+        """Layers built by copying their ContentUri as is (no Metadata build): mounted under /opt. The one built
+        from config/ (the contracts file and the deployment's own policies) is LOCAL_CONFIG_DIR when that is set,
+        so a test stack can run on a copy of config/."""
+        config = os.environ.get(LOCAL_CONFIG_ENV)
+        layers = [
             self.path.parent / resource["Properties"]["ContentUri"]
             for resource in self.resources.values()
             if resource.get("Type") == LAYER_TYPE and "BuildMethod" not in resource.get("Metadata", {})
         ]
+        default = (self.path.parent / "config").resolve()
+        return [Path(config) if config and layer.resolve() == default else layer for layer in layers]
 
 
 def load_template(path: Path) -> Template:

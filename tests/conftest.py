@@ -37,6 +37,7 @@ os.environ.update(
         "PAGERDUTY_WEBHOOK_SECRET": f"{PAGERDUTY_SECRET},{PAGERDUTY_NEXT_SECRET}",
         "SLACK_OUTBOX": str(OUTBOX),
         "CONTRACTS_FILE": str(ROOT / "config" / "contracts.toml"),
+        "SLAOPS_POLICY_DIRS": str(ROOT / "config" / "policies"),  # the contracts layer's own policies, as deployed
         "TABLE_NAME": "slaops-tests",
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local",

@@ -47,8 +47,10 @@ clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
 signing_secret = settings.slack_signing_secret()
 DELIVERY_KEEP = timedelta(hours=1)
-# incident_card's *_ACTION ids (a test checks they match), without importing it here.
-INCIDENT_ACTIONS = re.compile(r"^incident_(ack|update|resolve|outage_on|outage_off|cause)$")
+# The *_ACTION ids of incident_card, reminder_actions and recompute_flows (a test checks), not imported here.
+INCIDENT_ACTIONS = re.compile(
+    r"^(incident_(ack|update|resolve|outage_on|outage_off|cause)|reminder_(responded|snooze)|recompute_confirm)$"
+)
 # views.UPDATE_MODAL (the modal test submits that callback id), without importing views on the ack path.
 UPDATE_MODAL = "incident_update_modal"
 
@@ -192,12 +194,14 @@ def ack_now(ack: Ack) -> None:
 
 
 def press_button(body: dict[str, Any]) -> None:
-    """Lazy: acknowledge or resolve as the presser, or open the update modal."""
+    """Lazy: acknowledge or resolve as the presser, open the update modal, or answer or snooze a reminder."""
     try:
         if first_delivery(body.get("trigger_id")):
             action = body["actions"][0]
             value = action.get("value") or action["selected_option"]["value"]  # a button's, or a select's choice
-            answer(body.get("response_url"), flows().button(action["action_id"], value, invocation(body)))
+            message_ts = (body.get("container") or {}).get("message_ts")  # the message clicked, to update in place
+            reply = flows().button(action["action_id"], value, invocation(body), message_ts)
+            answer(body.get("response_url"), reply)
     except Exception:
         tell_failure(body.get("response_url"))
 

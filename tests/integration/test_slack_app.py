@@ -90,9 +90,16 @@ class Side:
         return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
 
     def button(
-        self, action_id: str, incident_id: str, user: str, *, selected: str | None = None
+        self,
+        action_id: str,
+        incident_id: str,
+        user: str,
+        *,
+        selected: str | None = None,
+        message_ts: str = "1773154800.000000",
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Press a card's button, or with `selected` choose that option value of its select."""
+        """Press a button (its value `incident_id`) on the message `message_ts` (the card's by default), or with
+        `selected` choose that option value of its select."""
         name = uuid.uuid4().hex
         action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}
         if selected is not None:
@@ -105,7 +112,7 @@ class Side:
             "api_app_id": "A0SLAOPS01",
             "trigger_id": f"{name}.trigger",
             "channel": {"id": BILLING_CHANNEL},
-            "container": {"type": "message", "channel_id": BILLING_CHANNEL, "message_ts": "1773154800.000000"},
+            "container": {"type": "message", "channel_id": BILLING_CHANNEL, "message_ts": message_ts},
             "response_url": self.stub.response_url(name),
             "actions": [action],
         }
@@ -335,8 +342,20 @@ def test_contracts_lists_each_contract_with_its_targets(fresh: Side) -> None:
     reply = fresh.reply("contracts")
     for contract_id in ("sonar-billing", "sonoran-hosting", "sonarqube-support", "atheer-platform", "resonate-ems"):
         assert f"(`{contract_id}`)" in reply
-    assert "`production-down`: first response 1 hour, next update 1 hour" in reply
+    assert "(`github-enterprise`): GitHub, policy `github-enterprise-cloud`" in reply  # config/policies' own
+    assert (
+        "`production-down`: first response 1 h of Sonar standard support hours; next update 1 h of Sonar standard "
+        "support hours, again after each update"
+    ) in reply
     assert "availability target 99.99%" in reply
+
+
+def test_contracts_with_an_id_explains_the_contract(fresh: Side) -> None:
+    reply = fresh.reply("contracts resonate-ems")
+    assert reply.startswith("`resonate-ems`: Resonate Service Level Agreement (resonate)")
+    assert "*Severities and targets*" in reply and "*Readings (the one taken, then the other)*" in reply
+    assert "30 min when opened in Primary Hours; otherwise 4 h, or 30 min into the next Primary Hours" in reply
+    assert "No contract `nope`; tracked:" in fresh.reply("contracts nope")
 
 
 # -- buttons, the modal and App Home ------------------------------------------------------------------
@@ -510,6 +529,39 @@ def test_a_correction_recomputes_the_month_posts_what_changed_and_keeps_the_orig
     assert "cannot be corrected; accepted: severity, opened, resolved" in fresh.reply(f"correct {incident_id} title x")
 
 
+def test_recompute_shows_a_reported_month_against_now_and_records_only_on_the_button(fresh: Side) -> None:
+    from sla_core.app.recompute import remember_reported
+    from sla_core.app.reports import jobs_due
+    from sla_core.config.contracts import load_contracts
+
+    # February 2026 reported on 1 Mar with no downtime (100%, 0.00 USD); 30 min Sat 14 Feb 02:00-02:30 EST
+    # recorded afterwards: February in New York is 28 x 1,440 = 40,320 min: (40,320 - 30) / 40,320 =
+    # 99.92559...% → 99.9255%; 30 x 2,400.00 / 40,320 = 1.7857 → 1.79 USD.
+    sonar = load_contracts().contracts["sonar-billing"]
+    (job,) = jobs_due(sonar, datetime(2026, 3, 1, 14, 0, tzinfo=UTC))
+    remember_reported(job, sonar, datetime(2026, 3, 1, 14, 0, tzinfo=UTC))
+    assert "figures on record" in fresh.reply("recompute sonar-billing 2026-02") and "still hold" in fresh.reply(
+        "recompute sonar-billing 2026-02"
+    )
+    interval = repository.start_downtime(downtime_id="late", contract_id="sonar-billing", component="platform",
+                                         started_at=datetime(2026, 2, 14, 7, 0, tzinfo=UTC), recorded_by="pagerduty",
+                                         source="pagerduty")  # fmt: skip
+    assert interval is not None
+    repository.end_downtime(interval, datetime(2026, 2, 14, 7, 30, tzinfo=UTC))
+    _, replies, _ = fresh.command("recompute sonar-billing 2026-02")
+    assert "estimated credit 0.00 → 1.79 USD, availability 100% → 99.9255%" in replies[0]["text"]
+    (actions,) = [b for b in replies[0]["blocks"] if b["type"] == "actions"]
+    value = actions["elements"][0]["value"]
+    assert repository.corrections("sonar-billing", "2026-02") == []  # shown, not recorded
+    _, pressed = fresh.button("recompute_confirm", value, BOB)
+    assert pressed[0]["text"].startswith("Only <@U0ALICE0001>, <!subteam^S0BILLINGOC> may record downtime")
+    _, pressed = fresh.button("recompute_confirm", value, ALICE)
+    assert pressed[0]["text"].startswith("Recorded by <@U0ALICE0001>: Correction to 2026-02: estimated credit 0.00")
+    _, pressed = fresh.button("recompute_confirm", value, ALICE)
+    assert pressed[0]["text"].startswith("Nothing recorded")
+    assert len(repository.corrections("sonar-billing", "2026-02")) == 1
+
+
 def test_app_home_is_published_once_per_event(fresh: Side) -> None:
     open_incident(fresh)
     fresh.reply("downtime sonar-billing 2026-03-10T09:00 2026-03-10T09:45")
@@ -541,14 +593,16 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
 
 
 def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> None:
-    from sla_core.slack import incident_card
+    from sla_core.slack import incident_card, recompute_flows, reminder_actions
 
     pattern = side.function.module.INCIDENT_ACTIONS
     card_actions = [getattr(incident_card, name) for name in dir(incident_card) if name.endswith("_ACTION")]
     assert len(card_actions) == 6
-    for action_id in card_actions:
+    reminder = [getattr(reminder_actions, name) for name in dir(reminder_actions) if name.endswith("_ACTION")]
+    assert sorted(reminder) == ["reminder_responded", "reminder_snooze"]
+    for action_id in [*card_actions, *reminder, recompute_flows.RECOMPUTE_ACTION]:
         assert pattern.match(action_id)
-    assert not pattern.match("incident_delete")
+    assert not pattern.match("incident_delete") and not pattern.match("reminder_delete")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.support.block_kit import problems
+from tests.support.block_kit import MESSAGE_TEXT, problems
 
 
 @dataclass
@@ -24,13 +24,30 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file uploaded the files_upload_v2 way: named (files.getUploadURLExternal), sent to its upload URL, and
+    shared in a channel with a title and a message (files.completeUploadExternal)."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: str | None = None
+    channel: str | None = None
+    title: str | None = None
+    initial_comment: str | None = None
+
+
+@dataclass
 class SlackStub:
-    """Answers users.info, usergroups.users.list, chat.postMessage, chat.update, views.open, views.publish
-    under /api/, and anything posted under /response/ (a response_url)."""
+    """Answers users.info, usergroups.users.list, chat.postMessage, chat.update, views.open, views.publish,
+    files.getUploadURLExternal and files.completeUploadExternal under /api/, file bytes posted to the upload
+    URLs it hands out under /upload/, and anything posted under /response/ (a response_url)."""
 
     zones: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    files: dict[str, Upload] = field(default_factory=dict)  # by file id, in the order they were asked for
+    errors: dict[str, str] = field(default_factory=dict)  # method -> the Slack error it answers (e.g. not_in_channel)
     invalid: list[str] = field(default_factory=list)  # Block Kit problems of anything posted (never cleared)
     server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,11 +72,53 @@ class SlackStub:
         """What was posted to one response_url."""
         return [call.args for call in self.of("response_url") if call.path.endswith(f"/response/{name}")]
 
+    def shared(self) -> list[Upload]:
+        """The files whose upload was completed, shared in a channel."""
+        with self._lock:
+            return [upload for upload in self.files.values() if upload.channel is not None]
+
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.files.clear()
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal: a new file id and the stub's URL to send its bytes to."""
+        with self._lock:
+            file_id = f"F{len(self.files) + 1:010d}"
+            self.files[file_id] = Upload(file_id, str(args.get("filename")), int(args.get("length") or 0))
+        return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+
+    def _received(self, file_id: str, content: bytes) -> None:
+        """The bytes posted to an upload URL; a length other than the one asked for is a problem."""
+        with self._lock:
+            upload = self.files[file_id]
+            upload.content = content.decode("utf-8")
+            if len(content) != upload.length:
+                self.invalid.append(f"upload {file_id}: {len(content)} bytes sent, {upload.length} announced")
+
+    def _complete(self, args: dict[str, Any]) -> dict[str, Any]:
+        """files.completeUploadExternal: share the uploaded files in `channel_id` with the initial comment."""
+        comment = args.get("initial_comment")
+        shared = []
+        with self._lock:
+            for item in json.loads(str(args.get("files") or "[]")):
+                upload = self.files.get(str(item.get("id")))
+                if upload is None or upload.content is None:
+                    return {"ok": False, "error": "file_not_found"}
+                upload.channel, upload.title, upload.initial_comment = (
+                    args.get("channel_id"),
+                    item.get("title"),
+                    comment,
+                )
+                shared.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
+            if comment and len(str(comment)) > MESSAGE_TEXT:
+                self.invalid.append(f"files.completeUploadExternal: initial comment of {len(str(comment))} characters")
+        return {"ok": True, "files": shared}
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in self.errors:
+            return {"ok": False, "error": self.errors[method]}
         if method == "users.info":
             user = str(args.get("user"))
             return {"ok": True, "user": {"id": user, "tz": self.zones.get(user, "UTC")}}
@@ -71,6 +130,10 @@ class SlackStub:
             return {"ok": True, "channel": args.get("channel"), "ts": f"1773154800.{count:06d}"}
         if method in ("chat.update", "views.open", "views.publish"):
             return {"ok": True}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(args)
+        if method == "files.completeUploadExternal":
+            return self._complete(args)
         return {"ok": False, "error": "unknown_method"}
 
 
@@ -92,6 +155,9 @@ def _handler(stub: SlackStub) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             path = urlsplit(self.path).path
+            if path.startswith("/upload/"):  # a file's bytes, as they are (not form fields)
+                self._upload(path)
+                return
             args = self._args()
             if path.startswith("/response/"):
                 method, payload, body = "response_url", args, b"ok"
@@ -104,6 +170,19 @@ def _handler(stub: SlackStub) -> type[BaseHTTPRequestHandler]:
                 stub.invalid.extend(problems(method, payload))
             self.send_response(200)
             self.send_header("content-type", "text/plain" if method == "response_url" else "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _upload(self, path: str) -> None:
+            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+            file_id = path.rsplit("/", 1)[-1]
+            stub._received(file_id, raw)
+            with stub._lock:
+                stub.calls.append(Call("upload", path, {"file_id": file_id, "length": len(raw)}))
+            body = f"OK - {len(raw)}".encode()
+            self.send_response(200)
+            self.send_header("content-type", "text/plain")
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

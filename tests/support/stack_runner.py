@@ -66,14 +66,15 @@ def follow(process: subprocess.Popen[str], output: list[str], marker: str) -> th
 
 
 @contextmanager
-def running_stack(directory: Path) -> Iterator[RunningStack]:
-    """The local stack on free ports with its outbox in `directory`; stopped with SIGTERM afterwards."""
+def running_stack(directory: Path, env: dict[str, str] | None = None) -> Iterator[RunningStack]:
+    """The local stack on free ports with its outbox in `directory` (and `env` on top of its environment, e.g.
+    LOCAL_CONFIG_DIR); stopped with SIGTERM afterwards."""
     api_port, dynamodb_port = free_port(), free_port()
     outbox = directory / "slack-outbox.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "local_stack"],
         cwd=ROOT,
-        env=stack_env(api_port, dynamodb_port, outbox),
+        env={**stack_env(api_port, dynamodb_port, outbox), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

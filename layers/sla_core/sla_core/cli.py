@@ -1,5 +1,6 @@
-"""Command line: `python -m sla_core policies | deadline | credit | duties` — JSON on stdout, one-line errors,
-exit 2."""
+"""Command line: `python -m sla_core policies | deadline | credit | report | duties | check | explain` — JSON on
+stdout (`report`: CSV; `check`, `explain`: text, see `policy_cli`), one-line errors, exit 2; every subcommand
+takes `--policy-dir DIR`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
+from sla_core.app.report_csv import report_for_inputs
 from sla_core.engine.credits import parse_fee
 from sla_core.engine.duties import duties_result
 from sla_core.engine.errors import InputError, InputProblem, SlaError
@@ -21,6 +23,8 @@ from sla_core.engine.policy_registry import all_policies, load_policy
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.spans import parse_contract_span
 from sla_core.engine.terms import CAUSES
+from sla_core.policy_cli import HANDLERS as POLICY_HANDLERS
+from sla_core.policy_cli import Outcome, add_policy_commands, policy_dirs_of
 
 # The CLI's own wording (the engine names inputs in domain words, never by flag): (engine input, problem) -> the
 # sentence naming the flag; {policy}, {detail} and {name} come from the error.
@@ -192,16 +196,31 @@ def _duties(args: argparse.Namespace) -> Any:
 
 def _credit(args: argparse.Namespace) -> Any:
     """`credit`: the period's credit from the interval, fee and count flags."""
-    policy = load_policy(args.policy)
+    return credit_result(load_policy(args.policy), args.period, **_credit_inputs(args))
+
+
+def _report(args: argparse.Namespace) -> Any:
+    """`report`: the period's SLA report as CSV from the `credit` flags, on stdout or into --output."""
+    text = report_for_inputs(load_policy(args.policy), args.period, **_credit_inputs(args))
+    if args.output is None:
+        return text
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError as exc:
+        raise InputError(f"--output {args.output!r} cannot be written: {exc.strerror or exc}") from None
+    return {"report": args.output, "rows": len(text.splitlines()) - 1}
+
+
+def _credit_inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """The `estimate_credit` inputs (and the agreement date) the `credit` flags give."""
     flags = (("downtime", Kind.UNPLANNED), ("maintenance", Kind.SCHEDULED), ("emergency_maintenance", Kind.EMERGENCY))
     intervals = [
         parse_interval(text, kind, "--" + flag.replace("_", "-"))
         for flag, kind in flags
         for text in getattr(args, flag) or []
     ]
-    return credit_result(
-        policy,
-        args.period,
+    return dict(
         fee=parse_fee(args.fee) if args.fee is not None else None,
         intervals=intervals,
         tier=args.tier,
@@ -219,9 +238,11 @@ def _credit(args: argparse.Namespace) -> Any:
     )
 
 
-def _add_credit(commands: Any) -> None:
-    """The `credit` subcommand and its flags."""
-    credit = commands.add_parser("credit", help="availability, service credit and claim window for a period")
+def _add_credit(
+    commands: Any, name: str = "credit", what: str = "availability, service credit and claim window for a period"
+) -> Any:
+    """The `credit` subcommand and its flags (`report` takes the same flags)."""
+    credit = commands.add_parser(name, help=what)
     interval = "START/END in ISO 8601 with offsets, optionally @cause; repeatable"
     notice = f"{interval}; then optionally ,announced=INSTANT and ,window=posted for the notice rules"
     credit.add_argument("--policy", required=True)
@@ -255,6 +276,13 @@ def _add_credit(commands: Any) -> None:
     credit.add_argument(
         "--terminate-on", help="when termination would take effect (YYYY-MM-DD); default: the right's last day"
     )
+    return credit
+
+
+def _add_report(commands: Any) -> None:
+    """The `report` subcommand: the `credit` flags, and where the CSV goes."""
+    report = _add_credit(commands, "report", "the period's SLA report as CSV: outages, totals, credit, readings")
+    report.add_argument("--output", help="write the CSV to this file (default: stdout)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,10 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vendor-caused", action="store_true", help="the issue is deemed caused by the vendor (after-hours waiver)"
     )
     _add_credit(commands)
+    _add_report(commands)
     duties = commands.add_parser("duties", help="dated customer duties (e.g. a downgrade request before renewal)")
     duties.add_argument("--policy", required=True)
     duties.add_argument("--region")
     duties.add_argument("--renewal-date", help="the contract's renewal date (YYYY-MM-DD)")
+    add_policy_commands(commands)  # check, explain, and --policy-dir on every subcommand
     return parser
 
 
@@ -288,7 +318,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "policies": _policies,
     "deadline": _deadline,
     "credit": _credit,
+    "report": _report,
     "duties": _duties,
+    **POLICY_HANDLERS,
 }
 
 
@@ -296,13 +328,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; bad input prints one line to stderr and exits 2, never a traceback."""
     try:
         args = build_parser().parse_args(argv)
-        result = HANDLERS[args.command](args)
+        with policy_dirs_of(args):
+            result = HANDLERS[args.command](args)
     except SlaError as exc:
         print(f"error: {cli_message(exc)}", file=sys.stderr)
         return 2
+    if isinstance(result, Outcome):  # check, explain: their own text and exit code
+        return result.emit()
     try:
-        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        if isinstance(result, str):  # `report`'s CSV, as it is
+            sys.stdout.write(result)
+        else:
+            json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()

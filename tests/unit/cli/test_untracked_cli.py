@@ -11,8 +11,9 @@ from tests.support.cli import ok, run
 
 
 def readings(result: dict[str, Any], starts: str) -> dict[str, Any]:
-    (found,) = [r for r in result["readings"] if r["chosen"].startswith(starts)]
-    return found
+    found: list[dict[str, Any]] = [r for r in result["readings"] if r["chosen"].startswith(starts)]
+    assert len(found) == 1, found
+    return found[0]
 
 
 # -- deadline: the after-hours charge ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Claim deadlines, claim contents, eligibility and Resonate's termination right, by hand from the seeds."""
+"""Claims beside their deadlines (those are the policies' [[examples]]): contents, eligibility, every outage's
+deadline, and Resonate's termination right as of a given day, by hand from the seeds."""
 
 from __future__ import annotations
 
@@ -12,18 +13,15 @@ from sla_core.engine.claims import TerminationRight, termination_right
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.errors import InputError
 from sla_core.engine.instants import iso
-from sla_core.engine.intervals import Downtime, downtime
+from sla_core.engine.intervals import Downtime
 from sla_core.engine.policy_registry import load_policy
+from tests.support.examples import period_example
 
 NY = ZoneInfo("America/New_York")
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def dt(start: str, end: str) -> Downtime:
-    return downtime(at(start), at(end))
 
 
 def credit(policy_id: str, period: str, fee: str | None, *intervals: Downtime, **kwargs: object) -> CreditEstimate:
@@ -40,101 +38,27 @@ def deadline(r: CreditEstimate) -> str | None:
     return r.claim.as_dict(r.zone)["claim_deadline"]  # type: ignore[no-any-return]
 
 
-# -- Sonoran: 72 hours from the incident or its post-mortem -----------------------------------------
+# -- the seeds' claim deadlines are the policies' [[examples]] (test_policy_examples); here what a claim says beside
+# its deadline: where it goes, what it contains, every outage's own deadline, why there is none.
 
 
-def test_sonoran_claim_is_due_72_hours_after_the_outage_ends() -> None:
-    # Outage Fri Apr 10 10:00-11:00 MST (Arizona, no DST) -> + 72 h = Mon Apr 13 11:00 -07:00.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
-        component="web",
-    )
-    assert deadline(r) == "2026-04-13T11:00:00-07:00"
+def test_sonoran_claim_says_where_it_goes_what_it_contains_and_its_reading() -> None:
+    r = period_example("sonoran-servers", "the contract's own example: one hour of network downtime on 1000 USD")
     assert r.claim.contents == ("service name", "outage time", "total affected duration")
     assert r.claim.submit_to == "a support ticket at support.sonoransoftware.com"
     assert "later of the outage's end and the posting of its post-mortem" in " ".join(x["chosen"] for x in r.readings)
 
 
-def test_sonoran_a_later_post_mortem_restarts_the_72_hours() -> None:
-    # Post-mortem posted Sat Apr 11 09:00 -> + 72 h = Tue Apr 14 09:00 -07:00.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
-        component="web",
-        post_mortem=at("2026-04-11T09:00:00-07:00"),
-    )
-    assert deadline(r) == "2026-04-14T09:00:00-07:00"
-
-
-def test_sonoran_a_post_mortem_before_the_outage_is_about_something_else() -> None:
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
-        component="web",
-        post_mortem=at("2026-04-02T09:00:00-07:00"),
-    )
-    assert deadline(r) == "2026-04-13T11:00:00-07:00"
-
-
-def test_sonoran_several_outages_give_the_earliest_deadline_and_list_each() -> None:
-    # Apr 10 11:00 + 72 h = Apr 13 11:00; Apr 20 08:30 + 72 h = Apr 23 08:30. The earliest must be met.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-20T08:00:00-07:00", "2026-04-20T08:30:00-07:00"),
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00"),
-        component="web",
-    )
+def test_sonoran_several_outages_list_each_deadline() -> None:
+    # Apr 10 11:00 + 72 h = Apr 13 11:00; Apr 20 08:30 + 72 h = Apr 23 08:30, listed in time order.
+    r = period_example("sonoran-servers", "several outages: the earliest deadline")
     listed = r.claim.as_dict(r.zone)["claim_deadlines"]
-    assert deadline(r) == "2026-04-13T11:00:00-07:00"
     assert [d["deadline"] for d in listed] == ["2026-04-13T11:00:00-07:00", "2026-04-23T08:30:00-07:00"]
 
 
-def test_sonoran_outage_into_the_next_month_runs_from_its_real_end() -> None:
-    # Apr 30 23:00 -> May 1 01:00: April's claim runs 72 h from May 1 01:00 = May 4 01:00 -07:00.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-30T23:00:00-07:00", "2026-05-01T01:00:00-07:00"),
-        component="web",
-    )
-    assert deadline(r) == "2026-05-04T01:00:00-07:00"
-
-
-def test_sonoran_no_credited_outage_no_deadline() -> None:
-    r = credit("sonoran-servers", "2026-04", "1000", component="web")
-    assert deadline(r) is None
+def test_sonoran_no_credited_outage_says_so() -> None:
+    r = period_example("sonoran-servers", "an outage under five minutes is not recorded")
     assert "No credited outage in 2026-04" in r.claim.basis
-
-
-# -- SonarSource: 30 days after the fiscal quarter -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("quarter", "region", "expected"),
-    [
-        # Q1 ends Mar 31 24:00 = Apr 1 00:00 CEST; + 30 days = May 1 00:00 (the end of April 30).
-        ("2026-Q1", "emea", "2026-05-01T00:00:00+02:00"),
-        # Q2 ends Jul 1 00:00 SGT; + 30 days = Jul 31 00:00.
-        ("2026-Q2", "apac", "2026-07-31T00:00:00+08:00"),
-        # Q3 ends Oct 1 00:00 CEST; + 30 calendar days = Oct 31 00:00, now CET (DST ended Oct 25).
-        ("2026-Q3", "emea", "2026-10-31T00:00:00+01:00"),
-        # Q4 ends Jan 1 2027 00:00 CST; + 30 days = Jan 31 2027 00:00.
-        ("2026-Q4", "americas", "2027-01-31T00:00:00-06:00"),
-    ],
-)
-def test_sonarsource_claim_deadline(quarter: str, region: str, expected: str) -> None:
-    r = credit("sonarsource", quarter, "12000", tier="enterprise", region=region, missed_responses=5)
-    assert deadline(r) == expected
 
 
 def test_sonarsource_claim_contents_and_eligibility() -> None:
@@ -150,15 +74,15 @@ def test_sonarsource_claim_contents_and_eligibility() -> None:
 
 
 @pytest.mark.parametrize(
-    ("policy_id", "fee", "eligibility"),
+    ("policy_id", "example", "eligibility"),
     [
-        ("sonar-software", "1000", "not past due or in default"),
-        ("atheer", None, "remains current in its payment"),
-        ("resonate", "1000", "in compliance with the terms and conditions"),
+        ("sonar-software", "a month meeting the target earns nothing", "not past due or in default"),
+        ("atheer", "the target is missed but there is no credit", "remains current in its payment"),
+        ("resonate", "no claim deadline is stated", "in compliance with the terms and conditions"),
     ],
 )
-def test_no_deadline_stated_is_null_and_said(policy_id: str, fee: str | None, eligibility: str) -> None:
-    r = credit(policy_id, "2026-04", fee, dt("2026-04-14T10:00:00-04:00", "2026-04-14T16:00:00-04:00"))
+def test_no_deadline_stated_is_said(policy_id: str, example: str, eligibility: str) -> None:
+    r = period_example(policy_id, example)
     assert deadline(r) is None
     assert "The contract states no claim deadline." in r.notes
     assert any(eligibility in c for c in r.claim.eligibility)
@@ -225,20 +149,6 @@ def test_failures_across_a_year_end() -> None:
     found = right([(2026, 11), (2026, 12), (2027, 2)], "2027-03-01T09:00:00-05:00")
     assert found.exists and found.until is not None
     assert iso(found.until, NY) == "2027-03-11T00:00:00-05:00"
-
-
-def test_the_credit_estimate_counts_the_month_it_measures() -> None:
-    # Feb and Mar failed before; April 2026 misses 99.5% (300 min of 43,200 = 99.3055%): three in six months,
-    # exercisable until May 1 + 10 days = May 11 00:00 EDT.
-    r = credit(
-        "resonate",
-        "2026-04",
-        "1000",
-        dt("2026-04-14T10:00:00-04:00", "2026-04-14T15:00:00-04:00"),
-        failed_months=["2026-02", "2026-03"],
-    )
-    assert r.termination is not None and r.termination.exists
-    assert r.termination.as_dict(NY)["until"] == "2026-05-11T00:00:00-04:00"
 
 
 def test_failed_months_only_for_policies_with_a_termination_right() -> None:

@@ -1,4 +1,5 @@
-"""Credit mechanisms of the five seeds, computed by hand from the contract text, and the terms schema."""
+"""Credit mechanisms: money, what an estimate names beside the seeds' hand-worked figures (those are the policies'
+[[examples]]), the inputs a policy cannot use, and the terms schema."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.rounding import round_half_up
 from sla_core.engine.spans import parse_contract_span
+from tests.support.examples import period_example
 
 MIN = 60_000_000
 
@@ -56,204 +58,43 @@ def test_fee_must_be_a_non_negative_number() -> None:
             parse_fee(bad)
 
 
-# -- Sonoran: proportional ------------------------------------------------------------------------
+# -- the seeds' cases: their figures are the policies' [[examples]] (test_policy_examples); here what the figures do
+# not say: the basis and the readings an estimate names.
 
 
-def test_sonoran_own_example_one_hour_of_network_downtime_on_1000_usd() -> None:
-    # §10: (1 hr) / (24 hours x 30 days) x 1000 USD = 1000 / 720 = 1.3888... -> 1.39 USD.
-    # Network downtime is left out of uptime (§6.3) but earns credit (§9.2, > 10 minutes): availability 100%.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00", cause="network"),
-        component="web",
-    )
-    assert r.amount == Decimal("1.39") and r.currency == "USD"
-    assert r.availability is not None and r.availability.percent_text() == "100.0000" and r.target_met
-    assert r.credited_micros == 60 * MIN
+def test_sonoran_own_example_names_its_division_and_reading() -> None:
+    # §10: (1 hr) / (24 hours × 30 days) × 1000 USD: the basis shows the division, and the reading that credits
+    # even a month that meets 99.9%.
+    r = period_example("sonoran-servers", "the contract's own example: one hour of network downtime on 1000 USD")
     assert "60 credited minutes / 43200 minutes" in r.basis and "= 1.39 USD" in r.basis
     assert "even in a month that meets 99.9%" in chosen(r)
 
 
-def test_sonoran_network_interruption_must_exceed_ten_minutes() -> None:
-    # §9.2 "greater than ten (10) minutes": exactly 10 min earns nothing; 11 min -> 11/43,200 x 1000 = 0.2546 -> 0.25.
-    ten = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T10:10:00-07:00", cause="network"),
-        component="web",
-    )
-    eleven = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T10:11:00-07:00", cause="network"),
-        component="web",
-    )
-    assert (ten.amount, eleven.amount) == (Decimal("0.00"), Decimal("0.25"))
-
-
-def test_sonoran_ddos_earns_credit_of_any_length() -> None:
-    # §9.3: 30 min DDoS -> 30 / 43,200 x 1000 = 0.6944 -> 0.69 USD, though excluded from uptime (§6.3).
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T10:30:00-07:00", cause="ddos"),
-        component="mail",
-    )
-    assert r.amount == Decimal("0.69") and r.target_met
-
-
-def test_sonoran_customer_caused_downtime_earns_nothing() -> None:
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T11:00:00-07:00", cause="customer"),
-        component="web",
-    )
-    assert r.amount == Decimal("0.00")
-
-
-def test_sonoran_divides_february_by_its_own_length() -> None:
-    # The shorter of the month and 30 days: Feb 2026 = 28 days = 40,320 min; 60 / 40,320 x 1000 = 1.4880... -> 1.49.
-    r = credit(
-        "sonoran-servers",
-        "2026-02",
-        "1000",
-        dt("2026-02-10T10:00:00-07:00", "2026-02-10T11:00:00-07:00"),
-        component="web",
-    )
-    assert r.amount == Decimal("1.49")
+def test_sonoran_names_the_shorter_divisor() -> None:
+    r = period_example("sonoran-servers", "February divides by its own length")
     assert "the shorter of 2026-02 (40320 min) and 30 days (43200 min)" in r.basis
 
 
-def test_sonoran_divides_a_31_day_month_by_30_days() -> None:
-    # July: min(44,640, 43,200) = 43,200 -> 60 / 43,200 x 1000 = 1.39 (the other reading, 44,640, gives 1.34).
-    r = credit(
-        "sonoran-servers",
-        "2026-07",
-        "1000",
-        dt("2026-07-10T10:00:00-07:00", "2026-07-10T11:00:00-07:00"),
-        component="hypervisor",
-    )
-    assert r.amount == Decimal("1.39")
-
-
-def test_sonoran_maintenance_beyond_the_reserved_hours_is_credited() -> None:
-    # 150 min of scheduled maintenance: 120 reserved, 30 counted and credited: 30 / 43,200 x 1000 = 0.694 -> 0.69.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-05T01:00:00-07:00", "2026-04-05T03:30:00-07:00", Kind.SCHEDULED),
-        component="web",
-    )
-    assert r.amount == Decimal("0.69")
-
-
-def test_sonoran_short_outages_earn_nothing() -> None:
-    # 4 min 59 s is not recorded (§6.1(b)), so there is nothing to credit.
-    r = credit(
-        "sonoran-servers",
-        "2026-04",
-        "1000",
-        dt("2026-04-10T10:00:00-07:00", "2026-04-10T10:04:59-07:00"),
-        component="web",
-    )
-    assert (r.amount, r.credited_micros) == (Decimal("0.00"), 0)
-
-
-# -- Sonar Software: per minute --------------------------------------------------------------------
-
-
-def test_sonar_month_meeting_the_target_earns_nothing() -> None:
-    # April: 0.01% of 43,200 = 4.32 min allowed. 4 min down -> 99.99074% >= 99.99%: met, no credit.
-    r = credit("sonar-software", "2026-04", "1000", dt("2026-04-07T12:00:00-04:00", "2026-04-07T12:04:00-04:00"))
-    assert (r.amount, r.target_met) == (Decimal("0.00"), True)
-
-
-def test_sonar_exactly_at_the_target_earns_nothing() -> None:
-    # 4.32 min = 4 min 19.2 s -> (43,200 - 4.32) / 43,200 = 99.99% exactly: "below 99.99%" is not reached.
-    r = credit("sonar-software", "2026-04", "1000", dt("2026-04-07T12:00:00-04:00", "2026-04-07T12:04:19.200000-04:00"))
-    assert (r.amount, r.target_met) == (Decimal("0.00"), True)
-
-
-def test_sonar_credits_every_minute_once_below_target() -> None:
-    # 10 min down: below 99.99%; rate = 1000 / 43,200 per minute; 10 x 1000 / 43,200 = 0.2314... -> 0.23.
-    r = credit("sonar-software", "2026-04", "1000", dt("2026-04-07T12:00:00-04:00", "2026-04-07T12:10:00-04:00"))
-    assert (r.amount, r.target_met) == (Decimal("0.23"), False)
+def test_sonar_says_every_minute_is_credited_and_over_which_minutes() -> None:
+    r = period_example("sonar-software", "every minute is credited once below the target")
     assert "every minute of Actual Downtime is credited" in chosen(r)
-
-
-def test_sonar_rounds_once_at_the_end() -> None:
-    # 7 min: 7 x 1000 / 43,200 = 0.16203... -> 0.16 (rounding the rate first, 0.02 x 7, would give 0.14).
-    r = credit("sonar-software", "2026-04", "1000", dt("2026-04-07T12:00:00-04:00", "2026-04-07T12:07:00-04:00"))
-    assert r.amount == Decimal("0.16")
-
-
-def test_sonar_rate_uses_the_real_minutes_of_a_dst_month() -> None:
-    # March 2026 = 44,580 min: 60 x 100,000 / 44,580 = 134.589... -> 134.59 (44,640 would give 134.41).
-    r = credit("sonar-software", "2026-03", "100000", dt("2026-03-10T12:00:00-04:00", "2026-03-10T13:00:00-04:00"))
-    assert r.amount == Decimal("134.59")
-    assert "60 credited minutes / 44580 minutes in 2026-03" in r.basis
-
-
-def test_sonar_forbidden_window_maintenance_is_credited() -> None:
-    # Tue 07:00-08:00 EDT maintenance counts (forbidden hours): 60 x 1000 / 43,200 = 1.388 -> 1.39.
-    r = credit(
-        "sonar-software",
-        "2026-04",
-        "1000",
-        dt("2026-04-07T06:00:00-04:00", "2026-04-07T08:00:00-04:00", Kind.SCHEDULED),
+    assert (
+        "60 credited minutes / 44580 minutes in 2026-03"
+        in period_example("sonar-software", "the rate uses the real minutes of a DST month").basis
     )
-    assert r.amount == Decimal("1.39")
 
 
 def test_shortfall_reading_helper() -> None:
     # The other reading credits only minutes beyond the allowance: 10 - 4.32 = 5.68 minutes.
-    r = credit("sonar-software", "2026-04", "1000", dt("2026-04-07T12:00:00-04:00", "2026-04-07T12:10:00-04:00"))
+    r = period_example("sonar-software", "every minute is credited once below the target")
     assert r.availability is not None
     assert beyond_target(r.availability) == 5 * MIN + 40_800_000
 
 
-# -- Resonate: tiered percent with a cap ---------------------------------------------------------
-
-
-def test_resonate_exactly_99_5_is_met_and_earns_nothing() -> None:
-    # 216 of 43,200 min -> 99.5% exactly: met, credit 0.00.
-    r = credit("resonate", "2026-04", "1000", dt("2026-04-14T10:00:00-04:00", "2026-04-14T13:36:00-04:00"))
-    assert (r.amount, r.target_met, r.percent) == (Decimal("0.00"), True, Decimal(0))
-
-
-def test_resonate_just_below_99_5_earns_seven_percent() -> None:
-    # 217 min -> 99.4976% (> 98%, < 99.5%): 7% of 1000 = 70.00.
-    r = credit("resonate", "2026-04", "1000", dt("2026-04-14T10:00:00-04:00", "2026-04-14T13:37:00-04:00"))
-    assert (r.amount, r.percent) == (Decimal("70.00"), Decimal(7))
-
-
-def test_resonate_exactly_98_earns_ten_percent() -> None:
-    # 2% of 43,200 = 864 min -> 98.000%: neither ">98%" nor "<98%"; customer-favourable 10% -> 100.00.
-    r = credit("resonate", "2026-04", "1000", dt("2026-04-14T00:00:00-04:00", "2026-04-14T14:24:00-04:00"))
-    assert r.availability is not None and r.availability.percent_text() == "98.0000"
-    assert (r.amount, r.percent) == (Decimal("100.00"), Decimal(10))
-    assert "Exactly 98% falls in neither row" in chosen(r)
-
-
-def test_resonate_just_above_98_earns_seven_and_below_earns_ten() -> None:
-    # 863 min -> 98.0023% -> 7% = 70.00; 865 min -> 97.9976% -> 10% = 100.00.
-    above = credit("resonate", "2026-04", "1000", dt("2026-04-14T00:00:00-04:00", "2026-04-14T14:23:00-04:00"))
-    below = credit("resonate", "2026-04", "1000", dt("2026-04-14T00:00:00-04:00", "2026-04-14T14:25:00-04:00"))
-    assert (above.amount, below.amount) == (Decimal("70.00"), Decimal("100.00"))
-
-
-def test_resonate_credit_never_exceeds_the_ten_percent_cap() -> None:
-    # A whole month down: 0% availability -> 10% band, within the 10% cap: 10% of 2500.55 = 250.055 -> 250.06.
-    r = credit("resonate", "2026-04", "2500.55", dt("2026-04-01T00:00:00-04:00", "2026-05-01T00:00:00-04:00"))
-    assert (r.amount, r.percent) == (Decimal("250.06"), Decimal(10))
+def test_resonate_names_the_reading_of_exactly_98() -> None:
+    assert "Exactly 98% falls in neither row" in chosen(
+        period_example("resonate", "exactly 98 percent earns ten percent")
+    )
 
 
 def test_band_choice_takes_the_highest_applicable_row() -> None:
@@ -263,36 +104,15 @@ def test_band_choice_takes_the_highest_applicable_row() -> None:
     assert band_for(bands, Fraction(995, 10)) is None
 
 
-# -- SonarSource: missed responses per fiscal quarter --------------------------------------------
-
-
-def test_sonarsource_four_missed_tickets_earn_nothing() -> None:
-    r = credit("sonarsource", "2026-Q1", "12000", tier="enterprise", region="emea", missed_responses=4)
-    assert (r.amount, r.target_met) == (Decimal("0.00"), True)
-
-
-def test_sonarsource_five_missed_tickets_earn_25_percent_of_the_annual_fee() -> None:
-    # More than four: 25% x 12,000 = 3,000.00.
-    r = credit("sonarsource", "2026-Q2", "12000", tier="enterprise", region="americas", missed_responses=5)
-    assert (r.amount, r.percent, r.target_met) == (Decimal("3000.00"), Decimal(25), False)
-
-
-def test_sonarsource_standard_tier_earns_credit_core_does_not() -> None:
-    # Heading "Standard and Enterprise Tiers Only" (customer-favourable over "only to Enterprise Tiers").
-    # 25% x 9,999.99 = 2,499.9975 -> 2,500.00.
-    standard = credit("sonarsource", "2026-Q3", "9999.99", tier="standard", region="apac", missed_responses=6)
-    core = credit("sonarsource", "2026-Q3", "9999.99", tier="core", region="apac", missed_responses=6)
-    assert (standard.amount, core.amount) == (Decimal("2500.00"), Decimal("0.00"))
-    assert "Standard and Enterprise tiers earn the credit" in chosen(standard)
-    assert core.basis.startswith("Tier core earns no credit")
-
-
-# -- Atheer: none ---------------------------------------------------------------------------------
+def test_sonarsource_names_the_tier_reading_and_why_core_earns_nothing() -> None:
+    assert "Standard and Enterprise tiers earn the credit" in chosen(
+        period_example("sonarsource", "the standard tier earns the credit")
+    )
+    assert period_example("sonarsource", "the core tier earns no credit").basis.startswith("Tier core earns no credit")
 
 
 def test_atheer_reports_the_target_without_a_credit() -> None:
-    r = credit("atheer", "2026-02", None, dt("2026-02-10T00:00:00-08:00", "2026-02-10T11:40:00-08:00"))
-    assert (r.amount, r.target_met) == (Decimal("0.00"), False)
+    r = period_example("atheer", "the target is missed but there is no credit")
     assert "Atheer states no service credit: availability 98.2638% misses the 98.5% target" in r.basis
 
 

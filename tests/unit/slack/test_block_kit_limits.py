@@ -55,7 +55,7 @@ def test_a_5000_character_title_and_2000_angle_brackets_give_valid_cards() -> No
 
 
 def test_a_home_view_with_many_open_items_is_a_valid_view() -> None:
-    view = home_view(["x" * 4000] * 150, ["y" * 4000] * 3, datetime(2026, 3, 9, tzinfo=UTC), UTC)
+    view = home_view(["x" * 4000] * 150, [section("y" * 4000)] * 3, datetime(2026, 3, 9, tzinfo=UTC), UTC)
     assert problems("views.publish", {"view": view}) == []
     assert len(view["blocks"]) <= 100
 

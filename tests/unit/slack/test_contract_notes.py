@@ -31,7 +31,7 @@ SHIPPED = load_contracts()
 BILLING = SHIPPED.contracts["sonar-billing"]
 
 
-def config_with(**changes: dict[str, Any]) -> ContractsConfig:
+def config_with(**changes: Any) -> ContractsConfig:
     """The shipped contracts with fields of some contracts changed (a new id copies sonarqube-support)."""
     data = tomllib.loads((ROOT / "config" / "contracts.toml").read_text(encoding="utf-8"))
     for contract_id, fields in changes.items():
@@ -65,6 +65,18 @@ def test_an_outage_after_hours_is_shown_waived() -> None:
     note = after_hours_text(BILLING, "production-down", datetime(2026, 3, 13, 23, 30, tzinfo=UTC))  # Fri 19:30 EDT
     assert note is not None and "Waived: the issue is deemed to be caused by Sonar, as a Production Down" in note
     assert "Waived if" not in note  # already waived
+
+
+def test_the_card_of_a_base_support_incident_says_there_is_no_sla() -> None:
+    config = config_with(**{"sq-base": {"tier": "base"}})
+    item = repository.new_incident(
+        incident_id="pd-B1", contract_id="sq-base", component="platform", severity="blocker",
+        source="pagerduty", title="Scanner down", opened_at=datetime(2026, 3, 14, 9, 0, tzinfo=UTC), status="triggered",
+    )  # fmt: skip
+    _, blocks = card(item, config.contracts["sq-base"], [])
+    notes = [b["elements"][0]["text"] for b in blocks if b["type"] == "context"]
+    assert notes == [":information_source: " + load_policy("sonarsource").tiers["base"].no_sla_answer()]
+    assert notes[0].startswith(":information_source: Base Support has no SLA: “Customers in the Base Support Tier")
 
 
 def test_a_severity_the_policy_does_not_know_gets_no_note() -> None:

@@ -15,7 +15,7 @@ MANIFEST: dict[str, Any] = yaml.safe_load((ROOT / "slack" / "manifest.yaml").rea
 HISTORY = ("channels:history", "groups:history")  # public and private channels
 SCOPE_OF = {"chat_postMessage": ("chat:write",), "chat_update": ("chat:write",), "users_info": ("users:read",),
             "usergroups_users_list": ("usergroups:read",), "conversations_replies": HISTORY,
-            "conversations_history": HISTORY}  # fmt: skip
+            "conversations_history": HISTORY, "files_upload_v2": ("files:write",)}  # fmt: skip
 
 
 def test_every_request_url_is_the_slack_route(template: Template) -> None:

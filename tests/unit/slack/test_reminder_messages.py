@@ -62,7 +62,7 @@ def test_stages_fall_on_business_time_and_say_the_business_time_left() -> None:
     # Friday 16:30 is 67.5 wall-clock hours before the deadline but only 3.5 business hours.
     friday = stage_text(warning, title="AR", contract=contract, now=OPENED + timedelta(minutes=30))
     assert "only 3 h 30 min left (business time:" in friday
-    context = stage_blocks(heads_up, text, now=heads_up.at)[1]["elements"][0]["text"]
+    context = stage_blocks(heads_up, text, incident_id="pd-1", now=heads_up.at)[1]["elements"][0]["text"]
     assert context.startswith("▓▓▓▓▓░░░░░ 50% of 4 hours")
 
 
@@ -195,7 +195,7 @@ def test_the_gauge_shows_the_share_before_and_the_lateness_after() -> None:
     before, after = before_and_after("24/7", heads_up)
 
     def gauge(now: datetime) -> str:
-        blocks = stage_blocks(heads_up, "x", now=now)
+        blocks = stage_blocks(heads_up, "x", incident_id="pd-1", now=now)
         return str(blocks[1]["elements"][0]["text"])
 
     assert gauge(before) == "▓▓▓▓▓▓░░░░ 60% of 30 minutes · 24/7 clock"  # 18 of 30 min
@@ -203,7 +203,8 @@ def test_the_gauge_shows_the_share_before_and_the_lateness_after() -> None:
     soon = stage_of_clock("24/7", UPDATE_SOON)
     before, _ = before_and_after("24/7", soon)
     # 228 of 240 min = 95%: nine blocks of ten, not a full bar while 12 min are left.
-    assert stage_blocks(soon, "x", now=before)[1]["elements"][0]["text"].startswith("▓▓▓▓▓▓▓▓▓░ 95% of 4 hours")
+    gauge_soon = stage_blocks(soon, "x", incident_id="pd-1", now=before)[1]["elements"][0]["text"]
+    assert gauge_soon.startswith("▓▓▓▓▓▓▓▓▓░ 95% of 4 hours")
 
 
 def test_the_issue_catch_up_messages_now_read_right() -> None:

@@ -59,7 +59,7 @@ def kind_of(reason: str | None) -> Kind:
 
 
 def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
-    """The component's stored intervals overlapping the period with their kind, cause and notice, cut at `now`
+    """The component's stored intervals overlapping the period with their kind, cause, notice and incident, cut at `now`
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
     marked not an outage) left out."""
     intervals: list[Downtime] = []
@@ -72,7 +72,16 @@ def recorded_downtime(contract: Contract, component: str, period: Period, now: d
             declared = kind is not Kind.UNPLANNED
             announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
             intervals.append(
-                downtime(item.started_at, end, kind, item.cause, component, announced=announced, posted_window=posted)
+                downtime(
+                    item.started_at,
+                    end,
+                    kind,
+                    item.cause,
+                    component,
+                    announced=announced,
+                    posted_window=posted,
+                    incident=item.incident_id,
+                )
             )
     return intervals
 
@@ -134,14 +143,19 @@ def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | Non
     return any(not _late(other.due_at, done, now) for _, other in moved_deadlines(deadline, policy))
 
 
-def estimate_for_contract(contract: Contract, period_text: str | None, now: datetime) -> list[CreditEstimate]:
-    """One estimate per component of the contract (most contracts have one) for the period (default: current)."""
-    return [stored.estimate for stored in stored_estimates(contract, period_text, now)]
+def estimate_for_contract(
+    contract: Contract, period_text: str | None, now: datetime, policy: Policy | None = None
+) -> list[CreditEstimate]:
+    """One estimate per component of the contract (most contracts have one) for the period (default: current),
+    under its policy (or under `policy`, e.g. the terms in force before a deployment changed them)."""
+    return [stored.estimate for stored in stored_estimates(contract, period_text, now, policy)]
 
 
-def stored_estimates(contract: Contract, period_text: str | None, now: datetime) -> list[StoredEstimate]:
+def stored_estimates(
+    contract: Contract, period_text: str | None, now: datetime, policy: Policy | None = None
+) -> list[StoredEstimate]:
     """`estimate_for_contract` with the recorded downtime each estimate rests on, for its other figures."""
-    policy = load_policy(contract.policy)
+    policy = policy or load_policy(contract.policy)
     terms = policy.terms.credit
     if terms is None:
         raise PolicyError(f"policy {policy.id} states no service credit terms")
@@ -200,10 +214,14 @@ class MonthToDate:
 
 
 def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
-    """Availability, credit and claim window of the month the incident was resolved in, from recorded downtime
-    (still-open intervals count until `now`); None when the policy states no credit terms."""
+    """Availability, credit and claim window of the credit period (month, or quarter for a quarterly policy) the
+    incident was resolved in, from recorded downtime (still-open intervals count until `now`); None when the
+    policy states no credit terms."""
     policy = load_policy(contract.policy)
-    period = month_of(to_micros(require_aware(item.resolved_at or now)), contract_zone(contract))
+    credit, zone = policy.terms.credit, contract_zone(contract)
+    unit, fiscal = (credit.period, credit.fiscal_year_start_month) if credit is not None else ("month", 1)
+    label = current_period_text(unit, zone, require_aware(item.resolved_at or now), fiscal)
+    period = parse_period(label, unit, zone, fiscal)
     intervals = recorded_downtime(contract, item.component, period, now)
     try:
         estimate = contract_estimate(contract, policy, period.label, item.component, intervals)

@@ -25,10 +25,11 @@ from datetime import datetime
 from typing import Any
 
 from sla_core.app.incident_cards import lease_for_new_card
+from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy_registry import load_policy
-from sla_core.incidents.reminder_stages import Thresholds, next_due, stages
+from sla_core.incidents.reminder_stages import Thresholds, incident_stages, next_due
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
@@ -110,6 +111,7 @@ def _refresh(
     item.acknowledged_at = state.acknowledged_at
     item.resolved_at = state.resolved_at
     item.outage = counts_as_outage(item, state, contract)
+    item.terms_version = terms_version(contract) if contract is not None else None
     item.updated_at = max(t for t in (state.opened_at, state.last_update_at, item.updated_at) if t is not None)
     tracked = track(terms, state) if terms is not None else []
     item.deadlines = [
@@ -117,7 +119,7 @@ def _refresh(
         for t in tracked
     ]
     repository.set_open(item)
-    all_stages = [s for t in tracked for s in stages(t, thresholds)]
+    all_stages = incident_stages(tracked, thresholds, state.snoozes)  # a snoozed notice comes back: due again
     repository.set_next_due(item, next_due(all_stages, set(item.reminders_sent or ())) if state.is_open else None)
     return tracked
 
@@ -303,6 +305,16 @@ def _sync_downtime(item: IncidentItem, state: IncidentState, event: IncidentEven
 def thresholds_for(contract: Contract | None) -> Thresholds:
     """The contract's reminder settings (the defaults for incidents no contract maps)."""
     return contract.reminders if contract is not None else DEFAULT_THRESHOLDS
+
+
+def refresh_clocks(incident_id: str, contract: Contract) -> IncidentItem:
+    """Recompute an incident's clocks and next reminder under the contract's terms now in force (a deployment
+    changed them); the timeline is unchanged."""
+
+    def change(item: IncidentItem) -> None:
+        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract), contract)
+
+    return repository.update_incident(incident_id, change)
 
 
 def mark_reminders_sent(incident_id: str, stage_keys: list[str], contract: Contract | None) -> IncidentItem:

@@ -13,8 +13,10 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 
 if TYPE_CHECKING:
+    from sla_core.app.digest import Digest
     from sla_core.app.duties import DutyNotice
     from sla_core.app.reports import ClaimReminder, Report
+    from sla_core.app.terms_replay import TermsChange
     from sla_core.storage.models import IncidentItem
 
 Blocks = list[dict[str, Any]]
@@ -42,13 +44,19 @@ class Poster(Protocol):
 class Messages(Protocol):
     """The words of what the sweep and the reports post: (text, blocks) for each kind of message."""
 
-    def stage(self, stage: Stage, *, title: str, contract: Contract | None, now: datetime) -> tuple[str, Blocks]: ...
+    def stage(
+        self, stage: Stage, *, incident_id: str, title: str, contract: Contract | None, now: datetime
+    ) -> tuple[str, Blocks]: ...
 
     def report(self, report: Report) -> tuple[str, Blocks]: ...
 
     def claim_reminder(self, reminder: ClaimReminder) -> str: ...
 
+    def terms_change(self, change: TermsChange) -> str: ...
+
     def duty_reminder(self, notice: DutyNotice) -> str: ...
+
+    def digest(self, digest: Digest) -> tuple[str, Blocks]: ...
 
 
 class IncidentChannel(Protocol):

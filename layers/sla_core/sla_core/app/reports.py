@@ -6,12 +6,15 @@ a termination right that three failed months within six give, and until when it 
 (SonarSource): at quarter end the tickets that missed their initial response and whether more than the
 threshold did; in the other months, the count so far. Where a credit is due and the claim window is still
 open, reminders are scheduled 7 days and 1 day before it closes. Figures come from the same modules as
-`python -m sla_core credit` (availability, credits, claims), fed with the downtime and incidents stored.
+`python -m sla_core credit` (availability, credits, claims), fed with the downtime and incidents stored. Each
+report also carries the month at a glance per component (`month_glance`, on the contract's own month): the
+downtime budget it ended with, and the availability of each of its days (or why the policy has neither).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -24,6 +27,7 @@ from sla_core.app.contract_credit import (
     missed_initial_responses,
     recorded_downtime,
 )
+from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.other_figures import OtherFigure, other_figures
 from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract
@@ -131,7 +135,7 @@ class Report:
     """A report's figures, for the words `Messages.report` puts around them.
 
     Monthly reports fill `components`; quarterly ones (missed initial responses) fill `missed`, the threshold
-    and, at quarter end, the quarter's estimate."""
+    and, at quarter end, the quarter's estimate. Both carry the month's glance per component (`glances`)."""
 
     job: ReportJob
     contract: Contract
@@ -141,6 +145,11 @@ class Report:
     missed_limit: int = 0
     quarter_estimate: CreditEstimate | None = None
     quarter_others: tuple[OtherFigure, ...] = ()
+    glances: tuple[ComponentGlance, ...] = ()
+
+    def glance(self, component: str) -> ComponentGlance | None:
+        """The month at a glance of one component, if the report has it."""
+        return next((g for g in self.glances if g.component == component), None)
 
     @property
     def quarter_ends(self) -> bool:
@@ -188,15 +197,13 @@ def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime)
 
 def claim_drafts(reminders: list[ClaimReminder], messages: Messages) -> list[Draft]:
     """The posts of claim reminders, in the contract's channel at their instants."""
+    return claim_drafts_with(reminders, messages.claim_reminder)
+
+
+def claim_drafts_with(reminders: list[ClaimReminder], words: Callable[[ClaimReminder], str]) -> list[Draft]:
+    """`claim_drafts` with the reminders' words from `words`."""
     return [
-        Draft(
-            r.post_id,
-            CLAIM_PURPOSE,
-            r.contract.slack_channel,
-            messages.claim_reminder(r),
-            r.send_at,
-            contract_id=r.contract.id,
-        )
+        Draft(r.post_id, CLAIM_PURPOSE, r.contract.slack_channel, words(r), r.send_at, contract_id=r.contract.id)
         for r in reminders
     ]
 
@@ -204,6 +211,7 @@ def claim_drafts(reminders: list[ClaimReminder], messages: Messages) -> list[Dra
 def build(job: ReportJob, contract: Contract, now: datetime, messages: Messages) -> list[Draft]:
     """The report's post, then any claim-window reminders it schedules."""
     report, reminders = _quarterly(job, contract, now) if job.unit == "quarter" else _monthly(job, contract, now)
+    report = replace(report, glances=tuple(month_glance(contract, now, job.period)))
     text, blocks = messages.report(report)
     post = Draft(job.post_id, REPORT_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)
     return [post, *claim_drafts(reminders, messages)]

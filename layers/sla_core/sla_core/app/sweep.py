@@ -6,9 +6,12 @@ One tick at `now` (the tick's scheduled time):
    create (when several stages of one clock are due at once, only the furthest: a late incident or a
    sweep back from downtime gets one true breach notice, not a stale series), then records all the due
    stages on the incident, which moves it to its next due instant;
+0. first notices a contract whose terms a deployment changed (app/terms_replay: one read per contract),
+   recomputes its open clocks and says what changed, once;
 2. on the 1st of a month in a contract's zone, claims that contract's report (and the claim-window
-   reminders it schedules) the same way, and any day the reminder of a dated customer duty that is due
-   (`duties`: a downgrade request before renewal);
+   reminders it schedules) the same way, any day the reminder of a dated customer duty that is due
+   (`duties`: a downgrade request before renewal), and the contract's daily digest from its local time on
+   (`digest`: keyed by the local date, so once a day even across missed ticks, and never a day late);
 3. reads the pending posts that are due (the same sparse index, `post#` shards) and, thread by thread in
    order, leases each (versioned conditional write), posts it and confirms it with the Slack ts. A post
    Slack refused (429 beyond the retry handler, 5xx) is given back with a backoff and blocks the later posts
@@ -19,18 +22,24 @@ So its reads grow with what is due, not with history.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
+from sla_core.app.digest import digest_drafts, digest_post_id
 from sla_core.app.duties import claim_duty_reminders
 from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
 from sla_core.app.ports import Messages, Poster, PostRefused
-from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
+from sla_core.app.recompute import remember_reported
+from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, remember_claimed
+from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
-from sla_core.incidents.reminder_stages import BREACH, Stage, latest_per_clock, stages
+from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, PostItem
+from sla_core.storage.repository import state_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +87,12 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
 
 def post_id_for(incident_id: str, stage: Stage) -> str:
     """The one post of one stage of one incident (the claim's key)."""
-    return f"stage#{incident_id}#{stage.key}"
+    return stage_post_id(incident_id, stage.key)
+
+
+def stage_post_id(incident_id: str, stage_key: str) -> str:
+    """`post_id_for` from the stage's key alone (a reminder's buttons carry the key)."""
+    return f"stage#{incident_id}#{stage_key}"
 
 
 class Sweep:
@@ -105,6 +119,9 @@ class Sweep:
         """Claim what is due, then deliver every due pending post."""
         now = self.clock.now()
         result = SweepResult(now)
+        if self.with_reports:  # first: clocks recomputed under changed terms are due on their new instants
+            result.reports += claim_terms_changes(self.contracts, now, self.messages)
+            result.items_read += len(self.contracts.contracts)
         due = repository.due_incidents(now)
         result.due = len(due)
         result.items_read += len(due)
@@ -127,7 +144,8 @@ class Sweep:
 
     def _claim_stages(self, incident: IncidentItem, now: datetime, result: SweepResult) -> None:
         contract = self._contract(incident)
-        all_stages = [s for t in deadlines_of(incident, contract) for s in stages(t, thresholds_for(contract))]
+        snoozes = state_of(incident).snoozes
+        all_stages = incident_stages(deadlines_of(incident, contract), thresholds_for(contract), snoozes)
         sent = set(incident.reminders_sent or ())
         due = [s for s in all_stages if s.at <= now and s.key not in sent]
         for stage in latest_per_clock(due):  # a catch-up posts only each clock's furthest stage; all are marked
@@ -144,7 +162,9 @@ class Sweep:
         else:
             channel = contract.slack_channel if contract is not None else self.contracts.default_channel
             thread_ts = None
-        text, blocks = self.messages.stage(stage, title=incident.title, contract=contract, now=now)
+        text, blocks = self.messages.stage(
+            stage, incident_id=incident.incident_id, title=incident.title, contract=contract, now=now
+        )
         return post_queue.Draft(
             post_id=post_id_for(incident.incident_id, stage),
             purpose=STAGE_PURPOSE,
@@ -159,25 +179,36 @@ class Sweep:
         )
 
     def _claim_reports(self, now: datetime, result: SweepResult) -> None:
+        """Each contract's report on the 1st of its month, and its daily digest once its local time has come."""
         for contract in self.contracts.contracts.values():
             for job in jobs_due(contract, now):
-                if already_claimed(job.post_id):
-                    continue
-                result.items_read += 1
-                try:
-                    if post_queue.get_post(job.post_id) is None:
-                        # The report's own post last: once it exists, its claim reminders exist too.
-                        drafts = sorted(
-                            build(job, contract, now, self.messages), key=lambda d: d.post_id == job.post_id
-                        )
-                        for draft in drafts:
-                            if post_queue.create_post(draft, now=now):
-                                result.reports += 1
-                except Exception:  # a report that cannot be built is retried next tick; reminders go on
-                    logger.exception("report failed", extra={"post_id": job.post_id})
-                    result.errors.append(job.post_id)
-                    continue
-                remember_claimed(job.post_id)
+                self._claim_once(job.post_id, partial(self._report, job, contract, now), result)
+            digest_id = digest_post_id(contract, now)
+            if digest_id is not None:
+                self._claim_once(digest_id, partial(digest_drafts, digest_id, contract, now, self.messages), result)
+
+    def _report(self, job: ReportJob, contract: Contract, now: datetime) -> list[post_queue.Draft]:
+        """A report's posts, with the figures it gives kept for `/sla recompute` (never rewritten silently)."""
+        remember_reported(job, contract, now)
+        return build(job, contract, now, self.messages)
+
+    def _claim_once(self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult) -> None:
+        """Create the posts `drafts` builds unless `post_id`'s post exists (built only then: building reads); the
+        post itself last, so once it exists so do the others (a report's claim reminders). A failure is retried
+        next tick and holds nothing else up."""
+        if already_claimed(post_id):
+            return
+        result.items_read += 1
+        try:
+            if post_queue.get_post(post_id) is None:
+                for draft in sorted(drafts(), key=lambda d: d.post_id == post_id):
+                    if post_queue.create_post(draft, now=result.scheduled_time):
+                        result.reports += 1
+        except Exception:
+            logger.exception("scheduled post failed", extra={"post_id": post_id})
+            result.errors.append(post_id)
+            return
+        remember_claimed(post_id)
 
     # -- delivering ------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -59,12 +59,15 @@ CONTRACT_KEYS = (
     "renewal_date",
     "activation_date",
     "prepaid",
+    "digest",
 )
 PREPAID_KEYS = ("fees", "from", "through")
 OUTAGE_KEYS = ("severities", "priorities", "services")
 PAGERDUTY_KEYS = ("service_ids", "priorities", "default_severity")
 HOLIDAY_KEYS = ("country", "subdiv")
 REMINDER_KEYS = ("heads_up_percent", "warning_percent", "warning_minutes_before", "update_minutes_before")
+DIGEST_KEYS = ("at",)
+_LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 
 
 class ContractsError(SlaError):
@@ -108,6 +111,13 @@ class OutageRule:
 
 
 @dataclass(frozen=True)
+class DailyDigest:
+    """The contract's daily digest: posted in its channel at `at`, local time in the contract's zone."""
+
+    at: time
+
+
+@dataclass(frozen=True)
 class HolidayOverride:
     """Public holidays to use instead of the policy's own (a `holidays` country and subdivision)."""
 
@@ -141,6 +151,7 @@ class Contract:
     renewal_date: date | None = None
     activation_date: date | None = None
     prepaid: Prepaid | None = None
+    digest: DailyDigest | None = None  # None: no daily digest (the default)
 
     @property
     def dates(self) -> dict[str, date | None]:
@@ -376,6 +387,7 @@ def _parse_contract(contract_id: str, fields: Table) -> Contract:
         renewal_date=_renewal(fields, agreement),
         activation_date=_needing(fields, outline, "activation", f"{policy} does not measure availability from it"),
         prepaid=_parse_prepaid(fields, outline, policy),
+        digest=_parse_digest(fields.table("digest")),
     )
 
 
@@ -505,3 +517,12 @@ def _parse_reminders(fields: Table | None) -> Thresholds:
     warning_before = fields.whole("warning_minutes_before", default.warning_before // minutes, maximum=1440)
     update_before = fields.whole("update_minutes_before", default.update_before // minutes, minimum=1, maximum=1440)
     return Thresholds(heads_up / 100, warning / 100, warning_before * minutes, update_before * minutes)
+
+
+def _parse_digest(fields: Table | None) -> DailyDigest | None:
+    """The optional [contracts.<id>.digest] table: the local time of the daily digest ("09:00"); absent: none."""
+    if fields is None:
+        return None
+    fields.only(DIGEST_KEYS)
+    at = fields.matching("at", _LOCAL_TIME, 'a 24-hour local time written as "09:00"')
+    return DailyDigest(time.fromisoformat(at))

@@ -10,7 +10,7 @@ its waiver lists. Money is exact until it is rounded half-up to the cent, once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -111,6 +111,36 @@ def _charge_basis(terms: AfterHoursTerms, worked: timedelta | None, minimum_char
     )
 
 
+def _money(terms: AfterHoursTerms, micros: int) -> Decimal:
+    """The rate for `micros` of help, rounded half-up to the cent once."""
+    return round_half_up(Fraction(terms.rate) * micros / terms.per.micros)
+
+
+def _holiday_readings(policy: Policy, region: str | None, holidays: HolidaySpec | None) -> list[Clause]:
+    """The reading of which holidays are observed, unless a contract's override replaced the policy's."""
+    if holidays is not None:
+        return []
+    source = policy.regions[resolved].holidays if (resolved := policy.region(region)) else policy.holidays
+    return [source.clause] if source.clause.has_reading else []
+
+
+def _with_waiver(policy: Policy, severity_id: str, vendor_caused: bool, found: AfterHours) -> AfterHours:
+    """The position with the waiver applied: for an issue deemed caused by the provider, or a severity the
+    policy takes as one (resting on the waiver's reading)."""
+    waiver = found.terms.waiver
+    by_severity = waiver is not None and severity_id in waiver.severities
+    if waiver is None or not (vendor_caused or by_severity):
+        return found
+    readings = found.readings
+    if not vendor_caused and waiver.clause.has_reading:
+        readings += (waiver.clause,)
+    cause = (
+        waiver.when if vendor_caused else f"{waiver.when}, as a {policy.severities[severity_id].name} is taken to be"
+    )
+    basis = f"Waived: {cause}; otherwise {found.basis[0].lower()}{found.basis[1:]}"
+    return replace(found, charge=Decimal("0.00"), waived=True, basis=basis, readings=readings)
+
+
 def after_hours(
     policy: Policy,
     severity: str,
@@ -134,36 +164,19 @@ def after_hours(
         raise InputError(f"policy {policy.id} states no waiver of the after-hours charge")
     severity_id = policy.severity(severity).id
     calendar = policy.calendar(terms.outside, policy.region(region), holidays)
-    rate, per = Fraction(terms.rate), Fraction(terms.per.micros)
-    minimum_charge = round_half_up(rate * terms.minimum.micros / per)
-    readings = [terms.clause] if terms.clause.has_reading else []
-    opened = _local_text(opened_at, calendar)
+    minimum_charge = _money(terms, terms.minimum.micros)
+    readings: tuple[Clause, ...] = (terms.clause,) if terms.clause.has_reading else ()
+    opened, hours = _local_text(opened_at, calendar), calendar.description or calendar.name
     if calendar.is_open(opened_at):
-        why = f"Opened {opened}, within {calendar.description or calendar.name}: no after-hours charge."
-        return AfterHours(False, why, terms, calendar, minimum_charge, None, worked, False, why, tuple(readings))
+        why = f"Opened {opened}, within {hours}: no after-hours charge."
+        return AfterHours(False, why, terms, calendar, minimum_charge, None, worked, False, why, readings)
     holiday = _holiday(calendar, opened_at.astimezone(calendar.zone).date())
-    why = f"Opened {opened}, outside {calendar.description or calendar.name}" + (
-        f", on an observed holiday ({holiday})." if holiday else "."
-    )
-    if holiday and holidays is None:
-        source = policy.regions[resolved].holidays if (resolved := policy.region(region)) else policy.holidays
-        readings += [source.clause] if source.clause.has_reading else []
-    full = round_half_up(rate * (_billed(terms, worked) if worked is not None else terms.minimum.micros) / per)
-    basis = _charge_basis(terms, worked, minimum_charge, full)
+    why = f"Opened {opened}, outside {hours}" + (f", on an observed holiday ({holiday})." if holiday else ".")
+    if holiday:
+        readings += tuple(_holiday_readings(policy, region, holidays))
     if worked is not None and terms.billing is not None and terms.billing.clause.has_reading:
-        readings.append(terms.billing.clause)
-    waiver = terms.waiver
-    if waiver is None:
-        return AfterHours(True, why, terms, calendar, minimum_charge, full, worked, False, basis, tuple(readings))
-    by_severity = severity_id in waiver.severities
-    if by_severity and not vendor_caused and waiver.clause.has_reading:
-        readings.append(waiver.clause)
-    if not (vendor_caused or by_severity):
-        return AfterHours(True, why, terms, calendar, minimum_charge, full, worked, False, basis, tuple(readings))
-    cause = (
-        f"{waiver.when}"
-        if vendor_caused
-        else f"{waiver.when}, as a {policy.severities[severity_id].name} is taken to be"
-    )
-    basis = f"Waived: {cause}; otherwise {basis[0].lower()}{basis[1:]}"
-    return AfterHours(True, why, terms, calendar, minimum_charge, Decimal("0.00"), worked, True, basis, tuple(readings))
+        readings += (terms.billing.clause,)
+    full = _money(terms, _billed(terms, worked) if worked is not None else terms.minimum.micros)
+    basis = _charge_basis(terms, worked, minimum_charge, full)
+    found = AfterHours(True, why, terms, calendar, minimum_charge, full, worked, False, basis, readings)
+    return _with_waiver(policy, severity_id, vendor_caused, found)

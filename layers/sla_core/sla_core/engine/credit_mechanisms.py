@@ -61,9 +61,9 @@ def divisor_micros(divisor: Divisor, period: Period) -> int:
     return min(lengths + [span.micros for span in divisor.spans])
 
 
-def time_credit(credited: int, divisor: int, fee: Decimal) -> Fraction:
-    """credited time / divisor × fee, exact."""
-    return Fraction(credited, divisor) * Fraction(fee)
+def time_credit(credited: int, divisor: int, fee: Decimal, multiplier: Decimal = Decimal(1)) -> Fraction:
+    """multiplier × credited time / divisor × fee, exact."""
+    return Fraction(multiplier) * Fraction(credited, divisor) * Fraction(fee)
 
 
 def beyond_target(m: Measurement) -> int:
@@ -164,10 +164,11 @@ def _time_based(c: CreditContext, m: Measurement) -> Outcome:
         return out
     out.credited_micros = beyond_target(credited) if terms.credited == "beyond_target" else credited.counted
     divisor = divisor_micros(terms.divisor, c.period)
-    out.amount = time_credit(out.credited_micros, divisor, c.fee)
+    out.amount = time_credit(out.credited_micros, divisor, c.fee, terms.multiplier)
     verdict = "meets" if m.met else "is below"
+    times = f"{terms.multiplier} × " if terms.multiplier != 1 else ""
     out.basis = (
-        f"Availability {m.percent_text()}% {verdict} the {m.target_percent}% target; "
+        f"Availability {m.percent_text()}% {verdict} the {m.target_percent}% target; {times}"
         f"{minutes_text(out.credited_micros)} credited minutes / {_divisor_text(terms.divisor, c.period, divisor)} "
         f"× {c.fee_text} = {round_half_up(out.amount):f} {c.currency}."
     )
@@ -188,7 +189,7 @@ def _tiered(c: CreditContext, m: Measurement) -> Outcome:
         out.basis = c.met_sentence(m) if m.met else f"No band applies to availability {m.percent_text()}%."
         return out
     percent, cap = band.percent, ""
-    if terms.cap is not None:
+    if terms.cap is not None and terms.cap.percent is not None:
         cap = f", capped at {terms.cap.percent}%" if terms.cap.percent < percent else f" (cap {terms.cap.percent}%)"
         percent = min(percent, terms.cap.percent)
     out.percent = percent
@@ -244,10 +245,15 @@ def _apply_cap(c: CreditContext, out: Outcome) -> None:
     cap = c.terms.cap
     if cap is None:
         return
-    limit = Fraction(c.fee) * Fraction(cap.percent) / 100
+    limit = cap.limit(c.fee, c.period.micros)
     if out.amount > limit:
         out.amount = limit
-        out.basis += f" Capped at {cap.percent}% of the fee: {round_half_up(limit):f} {c.currency}."
+        share = (
+            f" ({minutes_text(cap.service.micros)} of the {minutes_text(c.period.micros)} minutes of {c.period.label})"
+            if cap.service is not None
+            else ""
+        )
+        out.basis += f" Capped at {cap.describe()}{share}: {round_half_up(limit):f} {c.currency}."
 
 
 def mechanism_outcome(c: CreditContext, missed: int | None) -> Outcome:

@@ -94,8 +94,8 @@ def counted_allowed(measured: int, percent: Decimal) -> Fraction:
 
 
 def capped(percent: Decimal, credit: CreditTerms) -> Decimal:
-    """A band's percent held to the policy's cap."""
-    return min(percent, credit.cap.percent) if credit.cap is not None else percent
+    """A band's percent held to the policy's cap (a cap of paid service is an amount: `credit_mechanisms`)."""
+    return min(percent, credit.cap.percent) if credit.cap is not None and credit.cap.percent is not None else percent
 
 
 def tier_reached(credit: CreditTerms | None, m: Measurement) -> Decimal | None:

@@ -57,9 +57,9 @@ def parse_duration(text: str) -> Duration:
     """Parse '30 minutes', '4 hours', '1 business day', '2 weeks' (singular or plural)."""
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if not match:
-        raise InputError(f"{text!r} is not a duration; use {ACCEPTED}")
+        raise InputError(f"{text!r} is not a duration; accepted: {ACCEPTED}")
     amount = float(match.group(1))
     word = re.sub(r"\s+", " ", match.group(2).lower()).removesuffix("s")
     if amount <= 0:
-        raise InputError(f"{text!r}: a duration must be positive; use {ACCEPTED}")
+        raise InputError(f"{text!r}: a duration must be positive; accepted: {ACCEPTED}")
     return Duration(amount, _UNITS[word])

@@ -31,7 +31,8 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Downtime:
     """[start, end) in microseconds since the epoch; `component` None means the whole service; `announced`
-    (µs, None: not given) and `posted_window` describe a maintenance interval's notice."""
+    (µs, None: not given) and `posted_window` describe a maintenance interval's notice; `incident` is the
+    incident it was recorded from, if any (reports name it; no rule reads it)."""
 
     start: int
     end: int
@@ -40,6 +41,7 @@ class Downtime:
     component: str | None = None
     announced: int | None = None
     posted_window: bool = False
+    incident: str | None = None
 
     @property
     def micros(self) -> int:
@@ -55,9 +57,10 @@ def downtime(
     *,
     announced: datetime | None = None,
     posted_window: bool = False,
+    incident: str | None = None,
 ) -> Downtime:
     """A validated interval: aware datetimes, end after start, a known kind and cause; only maintenance carries
-    an announcement time or a posted window."""
+    an announcement time or a posted window; `incident` names the incident it came from."""
     a, b = to_micros(require_aware(start, "start")), to_micros(require_aware(end, "end"))
     if b <= a:
         raise InputError(f"downtime ends ({end.isoformat()}) at or before it starts ({start.isoformat()})")
@@ -70,7 +73,7 @@ def downtime(
     if (announced is not None or posted_window) and parsed is Kind.UNPLANNED:
         raise InputError("only maintenance (scheduled or emergency) has an announcement time or a posted window")
     notice = to_micros(require_aware(announced, "announcement time")) if announced is not None else None
-    return Downtime(a, b, parsed, cause, component, notice, posted_window)
+    return Downtime(a, b, parsed, cause, component, notice, posted_window, incident)
 
 
 def for_component(intervals: Iterable[Downtime], component: str) -> list[Downtime]:

@@ -8,7 +8,9 @@ when it holds only in agreements dated before that day. A target may list severa
 optionally conditioned on when the ticket arrived; the earliest applicable due instant wins (the
 customer-favourable combination). Pauses: `[pauses.<id>] name, quote, applies_to = ["resolution"]` are the
 reasons the contract lets those metrics' clocks stop (`/sla pause`); none of the five seeds has one.
-Files are read by `policy_parse`; the shipped ones are listed and loaded by `policy_registry`.
+Files are read by `policy_parse`; the shipped ones are listed and loaded by `policy_registry`. A file's
+`[[examples]]` are hand-worked cases beside the rules (`examples`), never read by them. Every table and field is
+in `policy_schema` (docs/policy-language.md).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ is refused: nothing is silently shadowed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +31,23 @@ def add_policy_dirs(dirs: Iterable[Path | str]) -> None:
 def reset_policy_dirs() -> None:
     """Forget directories added by `add_policy_dirs` (tests)."""
     _added.clear()
+
+
+@contextmanager
+def extra_policy_dirs(dirs: Iterable[Path | str]) -> Iterator[None]:
+    """Load policies from these directories too while the block runs (the CLI's --policy-dir, `check`'s paths)."""
+    added = [Path(d) for d in dirs]
+    _added.extend(added)
+    try:
+        yield
+    finally:
+        for directory in added:
+            _added.remove(directory)
+
+
+def policy_files(directory: Path) -> list[Path]:
+    """The policy files of one directory, by name (a policy's id is its file name without `.toml`)."""
+    return sorted(directory.glob("*.toml"))
 
 
 def policy_dirs() -> tuple[Path, ...]:
@@ -53,7 +71,7 @@ def _paths(dirs: tuple[Path, ...]) -> tuple[tuple[str, Path], ...]:
     for directory in dirs:
         if not directory.is_dir():
             raise PolicyError(f"{directory}: policy directory not found (set by {POLICY_DIRS_ENV} or --policy-dir)")
-        for path in sorted(directory.glob("*.toml")):
+        for path in policy_files(directory):
             taken = found.get(path.stem)
             if taken is not None:
                 raise PolicyError(

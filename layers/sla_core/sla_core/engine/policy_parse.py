@@ -33,7 +33,8 @@ def _zone(value: Any) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise PolicyError(f"{value!r} is not an IANA time zone such as 'America/New_York'") from None
+        accepted = "a zone name such as 'America/New_York'"
+        raise PolicyError(f"{value!r} is not an IANA time zone; accepted: {accepted}") from None
     return str(value)
 
 
@@ -59,7 +60,7 @@ def _clock(table: Table, calendars: dict[str, Any]) -> TargetClock:
     for key in ("calendar", "opened_in", "opened_outside"):
         name = getattr(clock, key)
         if name is not None and name not in calendars:
-            raise table.fail(key, f"unknown calendar {name!r}; defined: {', '.join(calendars)}")
+            raise table.fail(key, f"unknown calendar {name!r}", ", ".join(calendars))
     return clock
 
 
@@ -203,6 +204,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         data=data,
         pauses=_pauses(top),
     )
+    top.tables("examples")  # hand-worked cases beside the rules, read by `examples` (check, tests), never here
     top.close()
     expected = Path(source).stem
     if policy.id != expected:

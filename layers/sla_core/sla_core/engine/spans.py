@@ -47,5 +47,5 @@ def parse_contract_span(text: Any) -> Span:
     """Parse a span as a policy writes it: '5 minutes', '2 hours', '30 days' (singular or plural, positive)."""
     match = _SPAN.match(text) if isinstance(text, str) else None
     if not match or int(match.group(1)) <= 0:
-        raise PolicyError(f"{text!r} is not a span; use {SPAN_ACCEPTED}")
+        raise PolicyError(f"{text!r} is not a span; accepted: {SPAN_ACCEPTED}")
     return Span(int(match.group(1)), cast(Literal["minute", "hour", "day"], match.group(2).lower()))

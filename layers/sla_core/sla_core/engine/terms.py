@@ -26,11 +26,15 @@ severity, calendar and holiday tables of `policy_parse` too):
     [credit]                    mechanism = "per_minute" | "proportional" | "tiered_percent" | "missed_responses"
                                 | "none"; currency = "USD"; fee = "what the fee is"; period = "month" | "quarter";
                                 fiscal_year_start_month = 1; when = "target_missed" | "always";
-                                credited = "all" | "beyond_target"
-    [credit.divisor]            lengths = ["month", "30 days"]   (time credits divide by the shortest)
+                                credited = "all" | "beyond_target"; multiplier = "25" (time credits only:
+                                the credited time's share of the fee times this, as in "25 times the amount
+                                paid for the Outage time"; default "1")
+    [credit.divisor]            lengths = ["month", "30 days"]   (time credits divide by the shortest; "month"
+                                or "quarter", as [credit] period says, is the period's real length)
     [credit.scope]              tiers = [...]; components = [...]   (who earns credit; default everyone)
     [[credit.bands]]            below = "99.5" | at_or_below = "98"; percent = "7"   (highest band applies)
-    [credit.cap]                percent = "10"              (of the fee)
+    [credit.cap]                percent = "10" (of the fee) | service = "30 days" (that much paid service: the
+                                fee times the span over the period's real length); exactly one of them
     [credit.credited_causes.<cause>]  longer_than = "10 minutes"   (excluded from availability, still credited)
     [credit.missed_responses]   more_than = 4; percent = "25"
     [claims]                    deadline = "72 hours" | "30 days";
@@ -65,6 +69,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from sla_core.engine.clauses import Clause
@@ -85,6 +90,7 @@ CAUSES = (
     "beta",
 )
 MECHANISMS = ("per_minute", "proportional", "tiered_percent", "missed_responses", "none")
+PERIOD_UNITS = ("month", "quarter")  # what a credit period is; a divisor names its own length so
 TIME_MECHANISMS = ("per_minute", "proportional")
 AVAILABILITY_MECHANISMS = ("per_minute", "proportional", "tiered_percent")
 
@@ -181,7 +187,8 @@ class AvailabilityTerms:
 
 @dataclass(frozen=True, slots=True)
 class Divisor:
-    """What a time-based credit divides by: the shortest of the month's real length and fixed spans."""
+    """What a time-based credit divides by: the shortest of the period's real length (`month`: the credit
+    period's own length, a month or a quarter) and fixed spans."""
 
     month: bool
     spans: tuple[Span, ...]
@@ -212,10 +219,23 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class Cap:
-    """The most a month's credit may be, as a percent of the fee."""
+    """The most a period's credit may be: a percent of the fee, or the fee of a span of paid service (`service`,
+    "limited to 30 days of paid service per quarter": the fee × the span / the period's real length)."""
 
-    percent: Decimal
+    percent: Decimal | None
     clause: Clause
+    service: Span | None = None
+
+    def limit(self, fee: Decimal, period_micros: int) -> Fraction:
+        """The cap as an exact amount of the fee for a period `period_micros` long."""
+        if self.percent is not None:
+            return Fraction(fee) * Fraction(self.percent) / 100
+        assert self.service is not None
+        return Fraction(fee) * Fraction(self.service.micros, period_micros)
+
+    def describe(self) -> str:
+        """The cap in words: '10% of the fee' or '30 days of paid service'."""
+        return f"{self.percent}% of the fee" if self.percent is not None else f"{self.service} of paid service"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +274,7 @@ class CreditTerms:
     credited_causes: tuple[CreditedCause, ...]
     missed_responses: MissedResponses | None
     clause: Clause
+    multiplier: Decimal = Decimal(1)  # time credits: the credited time's share of the fee, times this
 
 
 @dataclass(frozen=True, slots=True)

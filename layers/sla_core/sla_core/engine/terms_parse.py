@@ -16,6 +16,8 @@ from sla_core.engine.terms import (
     COUNTS_FROM,
     DUTY_DATES,
     MECHANISMS,
+    PERIOD_UNITS,
+    TIME_MECHANISMS,
     AfterHoursTerms,
     AvailabilityTerms,
     Band,
@@ -177,15 +179,42 @@ def _availability(table: Table) -> AvailabilityTerms:
     return found
 
 
-def _divisor(table: Table) -> Divisor:
-    """`[credit.divisor]`: the month and any fixed spans a time credit divides by."""
+def _divisor(table: Table, period: str) -> Divisor:
+    """`[credit.divisor]`: the period's own length ('month' or 'quarter', as `[credit] period` says) and any
+    fixed spans a time credit divides by."""
     lengths = table.texts("lengths", required=True)
     if not lengths:
-        raise table.fail("lengths", "must name at least one length: 'month' or a span such as '30 days'")
-    spans = tuple(table.parsed("lengths", lambda v: [parse_contract_span(x) for x in v if x != "month"]) or ())
-    found = Divisor("month" in lengths, spans, parse_clause(table))
+        raise table.fail("lengths", f"must name at least one length: {period!r} or a span such as '30 days'")
+    own = [length for length in lengths if length in PERIOD_UNITS]
+    if any(length != period for length in own):
+        raise table.fail("lengths", f"the credit period is a {period}, so its own length is written {period!r}")
+    spans = tuple(table.parsed("lengths", lambda v: [parse_contract_span(x) for x in v if x not in PERIOD_UNITS]) or ())
+    found = Divisor(bool(own), spans, parse_clause(table))
     table.close()
     return found
+
+
+def _cap(table: Table) -> Cap:
+    """`[credit.cap]`: a percent of the fee, or a span of paid service (its share of the fee); exactly one."""
+    percent = _percent(table, "percent", required=False)
+    service = table.parsed("service", parse_contract_span, required=False)
+    if (percent is None) == (service is None):
+        raise table.fail("percent", "give exactly one of percent or service", 'percent = "10" or service = "30 days"')
+    found = Cap(percent, parse_clause(table), service)
+    table.close()
+    return found
+
+
+def _multiplier(table: Table, mechanism: str) -> Decimal:
+    """`[credit] multiplier`: how many times the credited time's share of the fee a time credit is (default 1)."""
+    multiplier = table.decimal("multiplier", required=False)
+    if multiplier is None:
+        return Decimal(1)
+    if mechanism not in TIME_MECHANISMS:
+        raise table.fail("multiplier", f"applies only to time credits ({', '.join(TIME_MECHANISMS)}), not {mechanism}")
+    if multiplier <= 0:
+        raise table.fail("multiplier", f"must be above '0', not {str(multiplier)!r}")
+    return multiplier
 
 
 def _scope(table: Table, tiers: set[str], components: tuple[str, ...]) -> Scope:
@@ -227,12 +256,7 @@ def _credit(table: Table, tiers: set[str], components: tuple[str, ...], has_avai
     divisor_table, scope_table, cap_table = table.table("divisor"), table.table("scope"), table.table("cap")
     missed_table = table.table("missed_responses")
     bands = tuple(_band(t) for t in table.tables("bands"))
-    cap = None
-    if cap_table is not None:
-        cap_percent = _percent(cap_table, "percent")
-        assert cap_percent is not None
-        cap = Cap(cap_percent, parse_clause(cap_table))
-        cap_table.close()
+    cap = _cap(cap_table) if cap_table is not None else None
     credited_causes: list[CreditedCause] = []
     for cause, cause_table in table.named_tables("credited_causes").items():
         credited_causes.append(
@@ -263,21 +287,23 @@ def _credit(table: Table, tiers: set[str], components: tuple[str, ...], has_avai
     assert start_month is not None
     if start_month > 12:
         raise table.fail("fiscal_year_start_month", f"must be a month from 1 to 12, not {start_month}")
+    period = cast(PeriodUnit, _choice(table, "period", PERIOD_UNITS, "month"))
     found = CreditTerms(
         mechanism=mechanism,
         currency=currency,
         fee=table.text("fee", "the fee for the period"),
-        period=cast(PeriodUnit, _choice(table, "period", ("month", "quarter"), "month")),
+        period=period,
         fiscal_year_start_month=start_month,
         when=cast(When, _choice(table, "when", ("target_missed", "always"), "target_missed")),
         credited=cast(Credited, _choice(table, "credited", ("all", "beyond_target"), "all")),
-        divisor=_divisor(divisor_table) if divisor_table is not None else None,
+        divisor=_divisor(divisor_table, period) if divisor_table is not None else None,
         scope=_scope(scope_table, tiers, components) if scope_table is not None else None,
         bands=bands,
         cap=cap,
         credited_causes=tuple(credited_causes),
         missed_responses=missed,
         clause=parse_clause(table),
+        multiplier=_multiplier(table, mechanism),
     )
     table.close()
     return found
@@ -409,7 +435,7 @@ def parse_terms(top: Table, calendars: dict[str, Any], components: tuple[str, ..
     availability = _availability(availability_table) if availability_table is not None else None
     credit_table, claims_table = top.table("credit"), top.table("claims")
     termination_table, after_hours_table = top.table("termination"), top.table("after_hours")
-    return CommercialTerms(
+    terms = CommercialTerms(
         availability=availability,
         credit=_credit(credit_table, tiers, components, availability is not None) if credit_table else None,
         claims=_claims(claims_table) if claims_table is not None else None,
@@ -417,3 +443,27 @@ def parse_terms(top: Table, calendars: dict[str, Any], components: tuple[str, ..
         after_hours=_after_hours(after_hours_table, calendars, severities) if after_hours_table else None,
         duties=_duties(top),
     )
+    _quarterly_limits(top, terms)
+    return terms
+
+
+def _quarterly_limits(top: Table, terms: CommercialTerms) -> None:
+    """Refuse, naming the construct, what a quarterly credit period cannot compute, rather than a wrong figure: a
+    monthly maintenance allowance and a termination right counted in failed months."""
+    if terms.credit is None or terms.credit.period != "quarter":
+        return
+    maintenance = terms.availability.maintenance if terms.availability is not None else None
+    if maintenance is not None and maintenance.allowance is not None:
+        raise top.fail(
+            "availability.maintenance.allowance",
+            "is an allowance per month, but [credit] period is a quarter: a monthly allowance within a quarter is "
+            "not supported",
+            'no allowance, or period = "month"',
+        )
+    if terms.termination is not None:
+        raise top.fail(
+            "termination",
+            "counts failed months, but [credit] period is a quarter: a termination right over quarters is not "
+            "supported",
+            'no [termination], or period = "month"',
+        )

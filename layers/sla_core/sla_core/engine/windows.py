@@ -28,7 +28,7 @@ def _days(spec: str, text: str) -> list[int]:
     for part in spec.lower().replace(" ", "").split(","):
         ends = part.split("-")
         if len(ends) > 2 or any(e[:3] not in DAYS or len(e) < 3 for e in ends):
-            raise InputError(f"{text!r}: {part!r} is not a day or day range; use {ACCEPTED}")
+            raise InputError(f"{text!r}: {part!r} is not a day or day range; accepted: {ACCEPTED}")
         first, last = DAYS.index(ends[0][:3]), DAYS.index(ends[-1][:3])
         days.extend((first + i) % 7 for i in range((last - first) % 7 + 1))
     return days
@@ -38,10 +38,10 @@ def parse_window(text: str) -> list[Window]:
     """One window per day the text names; an end at or before the start runs past midnight."""
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if not match:
-        raise InputError(f"{text!r} is not a weekly window; use {ACCEPTED}")
+        raise InputError(f"{text!r} is not a weekly window; accepted: {ACCEPTED}")
     sh, sm, eh, em = (int(g) for g in match.groups()[1:])
     if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
-        raise InputError(f"{text!r}: times run from 00:00 to 24:00; use {ACCEPTED}")
+        raise InputError(f"{text!r}: times run from 00:00 to 24:00; accepted: {ACCEPTED}")
     start, end = sh * 60 + sm, eh * 60 + em
     if end <= start:
         end += MINUTES_PER_DAY

@@ -5,6 +5,8 @@ a heads-up at 50% of a 2-business-day target lands halfway through the open hour
 the weekend. Each stage has a stable key so it is posted once; `next_due` gives the sparse index its sort key.
 When several stages of one clock fall due at once (a late or backdated incident, a sweep that was down),
 `latest_per_clock` keeps only the furthest one, so people get one true message instead of a stale series.
+A heads-up or warning snoozed from its buttons comes back once, `SNOOZE` of the clock's own time after the
+click, as a stage of its own (`with_snoozes`), unless a later stage of the clock comes first.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ HEADS_UP, WARNING, BREACH = "heads_up", "warning", "breach"
 UPDATE_SOON, UPDATE_OVERDUE = "update_soon", "update_overdue"
 # How far along its clock each stage is: of the stages of one clock due together, the highest rank is posted.
 RANK = {HEADS_UP: 0, WARNING: 1, BREACH: 2, UPDATE_SOON: 0, UPDATE_OVERDUE: 1}
+SNOOZE = timedelta(minutes=15)
+SNOOZABLE = frozenset({HEADS_UP, WARNING})  # never a breach, and a snooze never holds one back
+AGAIN = "+snoozed"  # a re-notice's key is the snoozed stage's key and this
+Snooze = tuple[str, datetime, str | None]  # (stage key, snoozed at, by whom), as the folded state keeps them
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +84,40 @@ def percent_used(tracked: TrackedDeadline, now: datetime) -> int:
     if total <= timedelta(0):
         return 100
     return calendar.elapsed(tracked.started_at, now) * 100 // total
+
+
+def with_snoozes(clock: list[Stage], snoozes: Iterable[Snooze]) -> list[Stage]:
+    """One clock run's stages, and a re-notice for each snoozed heads-up or warning (a snoozed re-notice too):
+    `SNOOZE` of the clock's open time after the snooze, dropped when a later stage of the clock comes first."""
+    when = {key: at for key, at, _ in snoozes}
+    found, pending = list(clock), list(clock)
+    while pending:
+        stage = pending.pop()
+        snoozed_at = when.get(stage.key)
+        if snoozed_at is None or stage.name not in SNOOZABLE:
+            continue
+        again = stage.tracked.deadline.calendar.add(snoozed_at, SNOOZE)
+        if any(RANK[s.name] > RANK[stage.name] and s.at <= again for s in clock):
+            continue
+        renotice = Stage(stage.key + AGAIN, stage.name, again, stage.tracked)
+        found.append(renotice)
+        pending.append(renotice)
+    return sorted(found, key=lambda s: (s.at, s.key))
+
+
+def incident_stages(
+    tracked: Iterable[TrackedDeadline], thresholds: Thresholds = DEFAULT, snoozes: Iterable[Snooze] = ()
+) -> list[Stage]:
+    """Every reminder of an incident's clocks, snoozes included: what the sweep posts and the due index follows."""
+    marks = tuple(snoozes)
+    return [s for t in tracked for s in with_snoozes(stages(t, thresholds), marks)]
+
+
+def clock_key(stage_key: str) -> str:
+    """The clock run a stage key belongs to (`TrackedDeadline.key`)."""
+    return stage_key.split("#", 1)[0]
+
+
+def stage_name(stage_key: str) -> str:
+    """The stage a key names (a re-notice's is its snoozed stage's): 'heads_up', 'breach', ..."""
+    return stage_key.split("#", 1)[-1].split("+", 1)[0]

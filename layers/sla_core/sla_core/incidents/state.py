@@ -35,6 +35,7 @@ STATUS_OF: dict[str, str | None] = {
     "corrected": None,
     "paused": None,
     "resumed": None,
+    "snoozed": None,  # a reminder deferred from its buttons: `text` is the stage key (reminder_stages)
 }
 PAUSE_KINDS = frozenset({"paused", "resumed"})
 SEVERITY_KINDS = ("triggered", "priority_updated", "corrected")  # in rising precedence at the same instant
@@ -86,6 +87,7 @@ class IncidentState:
     opened_fix: tuple[datetime, datetime, str] | None = None  # (corrected-to, correction time, event id)
     resolved_fix: tuple[datetime, datetime, str] | None = None
     pause_marks: tuple[tuple[datetime, str, str | None], ...] = ()  # (at, event id, reason; None: resumed)
+    snoozes: tuple[tuple[str, datetime, str | None], ...] = ()  # (stage key, first snoozed at, by whom), by key
 
     @property
     def is_open(self) -> bool:
@@ -138,6 +140,8 @@ def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
         mark = (at, event.event_id, (event.text or "") if event.kind == "paused" else None)
         if mark not in state.pause_marks:
             changes["pause_marks"] = tuple(sorted((*state.pause_marks, mark), key=lambda m: (m[0], m[1])))
+    if event.kind == "snoozed" and event.text:
+        changes.update(_snoozed(state.snoozes, (event.text, at, event.actor)))
     if event.kind == "corrected":
         for name, fixed in (("opened_fix", event.opened_fix), ("resolved_fix", event.resolved_fix)):
             current = getattr(state, name)
@@ -156,6 +160,17 @@ def apply(state: IncidentState, event: IncidentEvent) -> IncidentState:
         opened_at=merged.opened_fix[0] if merged.opened_fix is not None else merged.source_opened_at,
         resolved_at=resolved_at if merged.status == RESOLVED else None,
     )
+
+
+def _snoozed(
+    snoozes: tuple[tuple[str, datetime, str | None], ...], mark: tuple[str, datetime, str | None]
+) -> dict[str, Any]:
+    """A stage's first snooze is the one kept (the earliest, then the smallest actor): any order, any repeat."""
+    kept = next((s for s in snoozes if s[0] == mark[0]), None)
+    if kept is not None and (kept[1], kept[2] or "") <= (mark[1], mark[2] or ""):
+        return {}
+    others = [s for s in snoozes if s[0] != mark[0]]
+    return {"snoozes": tuple(sorted((*others, mark), key=lambda s: (s[0], s[1])))}
 
 
 def fold(events: list[IncidentEvent], state: IncidentState | None = None) -> IncidentState:

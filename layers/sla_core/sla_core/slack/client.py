@@ -2,8 +2,9 @@
 (rate limits retried) and a local JSONL outbox without one, behind `SlackPoster`.
 
 Every outbound Slack call the product makes goes through `SlackPoster`: chat.postMessage, chat.update,
-replies to a slash command's `response_url`, views.publish (App Home) and views.open, and the lookups
-(users.info, usergroups.users.list, conversations.history/replies). Locally, with no `SLACK_BOT_TOKEN`, each
+replies to a slash command's `response_url`, views.publish (App Home) and views.open, file uploads
+(files.uploadV2: the CSV reports), and the lookups (users.info, usergroups.users.list,
+conversations.history/replies). Locally, with no `SLACK_BOT_TOKEN`, each
 call is appended as one JSON line to `.local/slack-outbox.jsonl` and printed; lookups find what the outbox
 holds (no user zones, no group members).
 """
@@ -30,6 +31,7 @@ from sla_core.slack.text import MESSAGE_TEXT, fit, fit_blocks
 Block = Mapping[str, Any]
 RESPONSE_URL = "response_url"
 POST_EVENT_TYPE = "slaops_post"
+UPLOAD_METHOD = "files.uploadV2"  # how the outbox records a file upload (slack_sdk's files_upload_v2)
 
 
 class SlackPostError(RuntimeError):
@@ -98,6 +100,17 @@ class Outbox:
     def respond(self, url: str, **reply: Any) -> None:
         self.record(RESPONSE_URL, url=url, **reply)
 
+    def upload_file(self, channel: str, filename: str, content: str, title: str, initial_comment: str) -> None:
+        """The file's name and whole content land in the outbox, as `files.uploadV2`."""
+        self.record(
+            UPLOAD_METHOD,
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            initial_comment=initial_comment,
+        )
+
 
 def fake_ts(now: datetime, sequence: int) -> str:
     """A Slack-like message timestamp (`seconds.micros`), unique within one outbox."""
@@ -121,6 +134,9 @@ def describe(entry: Mapping[str, Any]) -> str:
         lines.append(f"    ({len(blocks)} block{'s' if len(blocks) != 1 else ''})")
     if entry.get("view"):
         lines.append("    (App Home view)")
+    if entry.get("filename"):
+        lines.extend(f"    {line}" for line in str(entry.get("initial_comment") or "").splitlines())
+        lines.append(f"    file {entry['filename']} ({len(str(entry.get('content') or ''))} characters)")
     return "\n".join(lines)
 
 
@@ -149,6 +165,8 @@ class Transport(Protocol):
     def group_members(self, group_id: str) -> list[str]: ...
 
     def respond(self, url: str, **reply: Any) -> None: ...
+
+    def upload_file(self, channel: str, filename: str, content: str, title: str, initial_comment: str) -> None: ...
 
 
 class WebApi:
@@ -196,6 +214,13 @@ class WebApi:
         response = webhook.send(**reply)
         if response.status_code != 200:
             raise SlackPostError(f"response_url answered {response.status_code}: {response.body}")
+
+    def upload_file(self, channel: str, filename: str, content: str, title: str, initial_comment: str) -> None:
+        """files_upload_v2: files.getUploadURLExternal, the upload itself, then files.completeUploadExternal,
+        which shares the file in `channel` with `initial_comment` as its message (files:write scope)."""
+        self.client.files_upload_v2(
+            channel=channel, filename=filename, content=content, title=title, initial_comment=initial_comment
+        )
 
 
 class SlackPoster:
@@ -303,6 +328,11 @@ class SlackPoster:
     def publish_home(self, user_id: str, view: Mapping[str, Any]) -> None:
         """views.publish of a user's App Home tab."""
         self.transport.publish_home(user_id, dict(view))
+
+    def upload_file(self, channel: str, filename: str, content: str, *, title: str, initial_comment: str) -> None:
+        """Share a text file (a CSV report) in `channel`, introduced by `initial_comment` (a message: fitted to
+        a message's text)."""
+        self.transport.upload_file(channel, filename, content, title, fit(initial_comment, MESSAGE_TEXT))
 
 
 def _post_id_of(message: Mapping[str, Any]) -> str | None:

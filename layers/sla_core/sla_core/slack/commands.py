@@ -19,6 +19,9 @@ USAGE = (
      "/sla deadline sonarqube-support blocker at 17:30"),
     ("credit <contract> [YYYY-MM|YYYY-Qn]", "availability, estimated credit, claim deadline and a claim text",
      "/sla credit sonoran-hosting 2026-03"),
+    ("report <contract> [YYYY-MM|YYYY-Qn]", "upload the period's SLA report (a CSV: each outage with its minutes "
+     "counted and excluded and why, the totals, the credit and the readings) to the contract's channel",
+     "/sla report sonar-billing 2026-03"),
     ("downtime <contract> [component] <start> <end> [maintenance|emergency] [cause <id>]", "record downtime by hand",
      "/sla downtime sonoran-hosting web yesterday 14:00 14:45 cause ddos"),
     ("maintenance <contract> [component] <start> <end> [announced <time>] [emergency] [posted] [cause <id>]",
@@ -33,7 +36,10 @@ USAGE = (
      "/sla resume sla-7kq2m4xa"),
     ("history <contract> [YYYY-MM|YYYY-Qn]", "every correction of a contract's figures, with who, when and why",
      "/sla history sonar-billing 2026-03"),
-    ("contracts", "what is tracked, with each contract's targets", "/sla contracts"),
+    ("recompute <contract> <YYYY-MM|YYYY-Qn>", "a period's figures on record against the figures now; a button "
+     "records the correction", "/sla recompute sonar-billing 2026-10"),
+    ("contracts [contract]", "what is tracked, each contract's targets in words; with a contract, its calendars, "
+     "targets, credit, claims and readings in full", "/sla contracts resonate-ems"),
     ("help", "this message", "/sla help"),
 )  # fmt: skip
 SUBCOMMANDS = frozenset(usage.split()[0] for usage, _, _ in USAGE)

@@ -7,9 +7,12 @@ from sla_core.app.contract_credit import (
     stored_estimates,
 )
 from sla_core.app.incident_service import terms_for
+from sla_core.app.month_glance import month_glance
 from sla_core.engine.deadlines import compute_deadline
-from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.instants import to_micros
+from sla_core.engine.policy_registry import load_policy, policy_ids
 from sla_core.slack.contract_notes import deadline_notes
+from sla_core.slack.contract_text import contract_summary, explanation
 from sla_core.slack.credit_messages import credit_text
 from sla_core.slack.flow_base import FlowBase, Invocation, Reply
 from sla_core.slack.other_words import moved_due
@@ -46,28 +49,31 @@ class ContractFlows(FlowBase):
         return Reply("\n".join(lines))
 
     def credit(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """`/sla credit <contract> [period]`: each component's estimate; for the period running now, also the
+        downtime budget its month has left (or why the policy has none)."""
         self._need(args, 1, "credit")
         contract = self.contract(args[0])
         found = stored_estimates(contract, args[1] if len(args) > 1 else None, inv.now)
-        return Reply("\n\n".join(credit_text(contract, stored.estimate, stored.others()) for stored in found))
+        current = any(stored.estimate.period.contains(to_micros(inv.now)) for stored in found)
+        glances = {g.component: g for g in month_glance(contract, inv.now)} if current else {}
+        return Reply(
+            "\n\n".join(credit_text(contract, s.estimate, s.others(), glances.get(s.estimate.component)) for s in found)
+        )
 
     def list_contracts(self, args: tuple[str, ...], inv: Invocation) -> Reply:
-        lines = []
-        for contract in self.contracts.contracts.values():
-            policy = load_policy(contract.policy)
-            tier = policy.tier(contract.tier)
-            availability = policy.terms.availability
-            head = (
-                f"*{escape(contract.name)}* (`{contract.id}`): {escape(policy.vendor)}, policy `{policy.id}`"
-                + (f" {tier}/{contract.region}" if tier else "")
-                + f", <#{contract.slack_channel}>, components {', '.join(contract.components)}"
-                + (f", availability target {availability.target_percent}%" if availability else "")
-            )
-            lines.append(head)
-            for severity in policy.severities.values():
-                targets = ", ".join(
-                    f"{metric_name(t.metric)} {' or '.join(str(c.duration) for c in t.clocks)}"
-                    for t in policy.targets(severity, tier)
-                )
-                lines.append(f"    • `{severity.id}`: {targets or 'no targets'}")
+        """`contracts`: each contract with its targets in words; `contracts <id>`: one contract (or policy) in full."""
+        if args:
+            return self._explain(args[0])
+        lines = [line for c in self.contracts.contracts.values() for line in contract_summary(c, load_policy(c.policy))]
+        lines.append("`/sla contracts <contract>` explains one in full: calendars, targets, credit, claims, readings.")
         return Reply("\n".join(lines))
+
+    def _explain(self, name: str) -> Reply:
+        """A tracked contract's policy explained for its tier and region; a policy id on its own is explained too."""
+        found = self.contracts.contracts.get(name.lower())
+        if found is None and name.lower() in policy_ids():
+            text, blocks = explanation(load_policy(name), None)
+        else:
+            contract = found or self.contract(name)  # an unknown name lists the tracked contracts
+            text, blocks = explanation(load_policy(contract.policy), contract)
+        return Reply(text, blocks=blocks)

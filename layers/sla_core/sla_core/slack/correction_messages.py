@@ -10,8 +10,9 @@ from typing import Any
 
 from sla_core.app.contract_credit import contract_zone
 from sla_core.app.corrections import Correction
+from sla_core.app.terms_replay import TermsChange
 from sla_core.config.contracts import Contract
-from sla_core.slack.text import SECTION_TEXT, date_token, fit
+from sla_core.slack.text import SECTION_TEXT, date_token, escape, fit, metric_words
 from sla_core.storage.models import CorrectionItem
 
 
@@ -73,3 +74,27 @@ def _right(value: Any, zone: Any) -> str:
         return "none"
     until = value.get("until")
     return f"until {_when(until, zone)}" if until else "exists"
+
+
+def terms_change_text(change: TermsChange) -> str:
+    """What a deployment's change of a contract's terms changed: the open clocks it moved and the period so far."""
+    contract = change.contract
+    zone = contract_zone(contract)
+    lines = [
+        f"*The terms of `{contract.id}` changed* (its policy `{contract.policy}` or its contracts.toml entry): "
+        "what they decide was computed again."
+    ]
+    for clock in change.clocks[:20]:
+        was, now = _when_instant(clock.before, zone), _when_instant(clock.after, zone)
+        label = metric_words(clock.metric).label
+        lines.append(f"• *{clock.incident_id}* ({escape(clock.title)}): {label} due {was} → {now}")
+    if len(change.clocks) > 20:
+        lines.append(f"• and {len(change.clocks) - 20} more clocks")
+    if change.period is not None and change.before != change.after:
+        lines.append(f"• {change.period} so far: {changes(contract, change.before, change.after)}")
+    lines.append("Months already reported are not rewritten; `/sla credit <contract> <period>` shows one now.")
+    return fit("\n".join(lines), SECTION_TEXT)
+
+
+def _when_instant(value: datetime | None, zone: Any) -> str:
+    return date_token(value, zone) if value is not None else "none"

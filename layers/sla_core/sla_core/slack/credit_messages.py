@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sla_core.app.month_glance import ComponentGlance
 from sla_core.app.other_figures import OtherFigure
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
+from sla_core.slack.glance_text import glance_lines
 from sla_core.slack.other_words import (
     amount_text,
     other_amount,
@@ -18,9 +20,15 @@ from sla_core.slack.other_words import (
 from sla_core.slack.text import date_token, escape
 
 
-def credit_text(contract: Contract, estimate: CreditEstimate, others: Sequence[OtherFigure] = ()) -> str:
+def credit_text(
+    contract: Contract,
+    estimate: CreditEstimate,
+    others: Sequence[OtherFigure] = (),
+    glance: ComponentGlance | None = None,
+) -> str:
     """Availability, the credit, the claim deadline, the readings, and a ready-to-send claim; next to each
-    figure, the figure under any other reading (`others`) that changes it."""
+    figure, the figure under any other reading (`others`) that changes it; with the month's `glance` (the
+    current period), the downtime budget left before the target and the next credit tier."""
     d = estimate.as_dict()
     zone = estimate.zone
     lines = [f"*{escape(contract.name)}* · {estimate.component} · {d['period']} ({estimate.policy.vendor})"]
@@ -30,6 +38,8 @@ def credit_text(contract: Contract, estimate: CreditEstimate, others: Sequence[O
             f"({'met' if d['target_met'] else 'missed'}){other_availability(others)}; "
             f"counted downtime {d['downtime_minutes']} min, excluded {d['excluded_minutes']} min."
         )
+    if glance is not None:
+        lines.extend(glance_lines(glance, sparkline=False))
     if estimate.missed_responses is not None:
         missed = estimate.missed_responses
         lines.append(f"Missed first responses: {missed}{reading_misses(missed, estimate.missed_on_reading)}.")

@@ -20,6 +20,7 @@ from sla_core.engine.intervals import Kind
 from sla_core.engine.policy_registry import load_policy
 from sla_core.slack.correction_messages import correction_text
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
+from sla_core.slack.report_messages import claim_reminder_text
 from sla_core.slack.text import date_token, duration_text
 from sla_core.slack.time_phrases import parse_span, parse_time
 from sla_core.storage import repository
@@ -161,6 +162,7 @@ class DowntimeFlows(FlowBase):
             actor=inv.user_id,
             now=inv.now,
             words=correction_text,
+            claim_words=claim_reminder_text,
         )
         head = "Recorded" if written else "Already recorded"
         lines = [f"{head} {_described(recorded)}, by <@{inv.user_id}>.", *_month_lines(recorded, inv.now)]

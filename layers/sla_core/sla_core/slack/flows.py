@@ -16,12 +16,14 @@ from sla_core.slack.contract_flows import ContractFlows
 from sla_core.slack.downtime_flows import DowntimeFlows
 from sla_core.slack.flow_base import Invocation, Reply, SlackApi
 from sla_core.slack.incident_flows import IncidentFlows
+from sla_core.slack.recompute_flows import RECOMPUTE_ACTION, RecomputeFlows
+from sla_core.slack.report_flows import ReportFlows
 from sla_core.slack.text import escape
 
 __all__ = ["Flows", "Invocation", "Reply", "SlackApi"]
 
 
-class Flows(IncidentFlows, ContractFlows, DowntimeFlows):
+class Flows(IncidentFlows, ContractFlows, DowntimeFlows, ReportFlows, RecomputeFlows):
     """Every Slack interaction of slaops, given the contracts and the Slack calls.
 
     Errors (`SlaError`) become replies, escaped as a whole: they may quote what the user typed.
@@ -39,12 +41,14 @@ class Flows(IncidentFlows, ContractFlows, DowntimeFlows):
             "show": self.show,
             "deadline": self.deadline,
             "credit": self.credit,
+            "report": self.report,
             "downtime": self.downtime,
             "maintenance": self.maintenance,
             "correct": self.correct,
             "pause": self.pause,
             "resume": self.resume,
             "history": self.history,
+            "recompute": self.recompute,
             "contracts": self.list_contracts,
         }
         if parsed.is_help:
@@ -56,3 +60,12 @@ class Flows(IncidentFlows, ContractFlows, DowntimeFlows):
             return handler(parsed.args, inv)
         except SlaError as error:
             return Reply(f"{escape(str(error))}\n{commands.usage_for(parsed.name)}")
+
+    def button(self, action_id: str, value: str, inv: Invocation, message_ts: str | None = None) -> Reply | None:
+        """A button: the recompute confirmation here, the incidents' and reminders' in `IncidentFlows`."""
+        if action_id != RECOMPUTE_ACTION:
+            return super().button(action_id, value, inv, message_ts)
+        try:
+            return self.confirm_recompute(value, inv)
+        except SlaError as error:
+            return Reply(escape(str(error)))

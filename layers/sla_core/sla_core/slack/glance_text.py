@@ -122,14 +122,16 @@ def sparkline_lines(days: DailyAvailability) -> list[str]:
     return [f"daily availability `{days.sparkline}` {first} – {last}", legend(days), worst_text(days)]
 
 
+def glance_lines(glance: ComponentGlance, *, sparkline: bool = True) -> list[str]:
+    """One component's budget line and what it rests on, then (unless left out) its sparkline lines."""
+    lines = [f"*{glance.component}* {budget_line(glance.budget, no_target=glance.no_target)}"]
+    if glance.budget is not None and glance.budget.notes:
+        lines.append(f"({'; '.join(glance.budget.notes)})")
+    if sparkline and glance.days is not None:
+        lines += sparkline_lines(glance.days)
+    return lines
+
+
 def glance_blocks(glances: Sequence[ComponentGlance]) -> list[dict[str, Any]]:
     """Per component: a context block with the budget line and the sparkline lines (for App Home, the report)."""
-    blocks = []
-    for glance in glances:
-        lines = [f"*{glance.component}* {budget_line(glance.budget, no_target=glance.no_target)}"]
-        if glance.budget is not None and glance.budget.notes:
-            lines.append(f"({'; '.join(glance.budget.notes)})")
-        if glance.days is not None:
-            lines += sparkline_lines(glance.days)
-        blocks.append(context("\n".join(lines)))
-    return blocks
+    return [context("\n".join(glance_lines(glance))) for glance in glances]

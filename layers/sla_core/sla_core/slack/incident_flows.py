@@ -1,5 +1,6 @@
-"""The incident subcommands (`open`, `ack`, `update`, `resolve`, `status`, `show`), the card's buttons, the
-update modal and the App Home: record through `incident_service`, show through `incident_posting`."""
+"""The incident subcommands (`open`, `ack`, `update`, `resolve`, `status`, `show`), the card's buttons (and a
+reminder's, in `reminder_flows`), the update modal and the App Home: record through `incident_service`, show
+through `incident_posting`; status and App Home add each contract's month at a glance (`month_glance`)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,25 @@ from typing import Any
 from sla_core.app import authorization
 from sla_core.app.contract_credit import (
     contract_zone,
-    current_period_text,
     display_zone,
     recorded_downtime,
 )
 from sla_core.app.corrections import corrected, periods_touched
+from sla_core.app.digest import open_incidents
 from sla_core.app.incident_service import deadlines_of, record_event
+from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
 from sla_core.engine.errors import InputError, SlaError
 from sla_core.engine.instants import to_micros
-from sla_core.engine.periods import Period, parse_period
+from sla_core.engine.periods import Period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
-from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack import incident_posting
 from sla_core.slack.correction_messages import correction_text, history_line
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
+from sla_core.slack.glance_text import glance_lines
 from sla_core.slack.incident_card import (
     CAUSE_ACTION,
     NO_CAUSE,
@@ -39,7 +41,10 @@ from sla_core.slack.incident_card import (
     corrected_text,
     event_reply,
 )
-from sla_core.slack.text import date_token, escape, local_time, section
+from sla_core.slack.reminder_actions import REMINDER_ACTIONS
+from sla_core.slack.reminder_flows import ReminderButtons
+from sla_core.slack.report_messages import claim_reminder_text
+from sla_core.slack.text import context, date_token, escape, local_time, section
 from sla_core.slack.time_phrases import split_at
 from sla_core.slack.views import home_view, incident_lines, update_modal
 from sla_core.storage import repository
@@ -148,23 +153,26 @@ class IncidentFlows(FlowBase):
         found: list[tuple[datetime, str]] = []
         for contract in contracts:
             zone = contract_zone(contract)
-            for item in repository.open_contract_incidents(contract.id):
-                tracked: list[TrackedDeadline] = deadlines_of(item, contract)
-                due = min((t.due_at for t in tracked if t.met_at is None), default=datetime.max.replace(tzinfo=UTC))
-                found.append((due, incident_lines(item, tracked, now, zone)))
+            for incident in open_incidents(contract):
+                found.append((incident.next_due, incident_lines(incident.item, incident.deadlines, now, zone)))
         return sorted(found, key=lambda pair: pair[0])
 
     def status(self, args: tuple[str, ...], inv: Invocation) -> Reply:
+        """What is open in this channel's contracts (or all), soonest due first, then each one's downtime budget
+        for the month so far."""
         everywhere = bool(args) and args[0].lower() == "all"
         contracts = [c for c in self.contracts.contracts.values() if everywhere or c.slack_channel == inv.channel_id]
         if not contracts:
             return Reply("No contract reports to this channel. `/sla status all` shows every open item.")
         items = self.open_items(contracts, inv.now)
         where = "across all contracts" if everywhere else "in this channel"
+        budget = [line for c in contracts for g in month_glance(c, inv.now) for line in contract_glance_lines(c, g)]
+        budget_block = section("\n".join(["*Downtime budget this month*", *budget]))
         if not items:
-            return Reply(f"Nothing open {where} ({', '.join(f'`{c.id}`' for c in contracts)}).")
+            text = f"Nothing open {where} ({', '.join(f'`{c.id}`' for c in contracts)})."
+            return Reply(text, blocks=[section(text), budget_block])
         blocks = [section(f"*{len(items)} open {where}*")] + [section(text) for _, text in items[:40]]
-        return Reply(f"{len(items)} open {where}", blocks=blocks)
+        return Reply(f"{len(items)} open {where}", blocks=[*blocks, budget_block])
 
     def show(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         self._need(args, 1, "show")
@@ -174,6 +182,12 @@ class IncidentFlows(FlowBase):
         for event in repository.timeline(item.incident_id):
             who = f" by <@{escape(event.actor)}>" if event.actor and event.actor.startswith(("U", "W")) else ""
             detail = event.details.get("text") or event.details.get("severity") or ""
+            if event.event_type == "corrected":
+                fixed = [f"{name} {event.details[key]}" for key, name in
+                         (("severity", "severity"), ("opened_fix", "opened"), ("resolved_fix", "resolved"))
+                         if event.details.get(key)]  # fmt: skip
+                why = event.details.get("text")
+                detail = ", ".join(fixed) + (f", because {why}" if why else "")
             if event.event_type == "classified":
                 outage = event.details.get("outage") is True
                 cause = event.details.get("cause")
@@ -186,11 +200,14 @@ class IncidentFlows(FlowBase):
 
     # -- buttons and the modal ----------------------------------------------------------------------
 
-    def button(self, action_id: str, value: str, inv: Invocation) -> Reply | None:
+    def button(self, action_id: str, value: str, inv: Invocation, message_ts: str | None = None) -> Reply | None:
         """An incident card's button or select: acknowledge or resolve now, open the update modal (no reply),
-        mark the incident an outage or not, or set its cause (the value is `<incident id>|<cause>`)."""
+        mark the incident an outage or not, or set its cause (the value is `<incident id>|<cause>`); or a
+        reminder's Responded or Snooze (`reminder_flows`; `message_ts` is the clicked reminder's)."""
         incident_id = value.split("|", 1)[0]
         try:
+            if action_id in REMINDER_ACTIONS:
+                return ReminderButtons(self, self._record).press(action_id, value, inv, message_ts)
             if action_id == UPDATE_ACTION:
                 item, _ = self.incident(incident_id)
                 self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
@@ -307,6 +324,7 @@ class IncidentFlows(FlowBase):
             now=inv.now,
             words=correction_text,
             incident_id=item.incident_id,
+            claim_words=claim_reminder_text,
         )
         return reply
 
@@ -332,26 +350,38 @@ class IncidentFlows(FlowBase):
     # -- App Home -----------------------------------------------------------------------------------
 
     def publish_home(self, user_id: str, now: datetime) -> None:
-        """views.publish: open items across contracts, and month-to-date availability per contract."""
+        """views.publish: open items across contracts, and each contract's month so far per component."""
         contracts = list(self.contracts.contracts.values())
         items = [text for _, text in self.open_items(contracts, now)]
-        availability = []
-        for contract in contracts:
-            policy = load_policy(contract.policy)
-            terms = policy.terms.availability
-            if terms is None:
-                continue
-            zone = contract_zone(contract)
-            period = parse_period(current_period_text("month", zone, now), "month", zone)
-            for component in contract.components:
-                month = _month_to_date(period, now)
-                m = measure(terms, recorded_downtime(contract, component, month, now), month, zone)
-                mark = ":white_check_mark:" if m.met else ":warning:"
-                availability.append(
-                    f"{mark} `{contract.id}` {component}: {m.percent_text()}% (target {m.target_percent}%), "
-                    f"{m.counted_minutes} min counted down since {local_time(period.start_at, zone)}"
+        month = [block for contract in contracts for block in month_so_far(contract, now)]
+        self.slack.poster.publish_home(user_id, home_view(items, month, now, UTC))
+
+
+def contract_glance_lines(contract: Contract, glance: ComponentGlance, *, sparkline: bool = False) -> list[str]:
+    """A component's budget line (and sparkline) in a list of several contracts: led by the contract's id."""
+    first, *rest = glance_lines(glance, sparkline=sparkline)
+    return [f"`{contract.id}` {first}", *rest]
+
+
+def month_so_far(contract: Contract, now: datetime) -> list[dict[str, Any]]:
+    """A contract's month on App Home, per component: availability to date against the target, then the budget
+    left and one block per day so far with the worst day (or why the policy has neither)."""
+    zone = contract_zone(contract)
+    terms = load_policy(contract.policy).terms.availability
+    blocks = []
+    for glance in month_glance(contract, now):
+        if terms is not None:
+            month = _month_to_date(glance.period, now)
+            m = measure(terms, recorded_downtime(contract, glance.component, month, now), month, zone)
+            mark = ":white_check_mark:" if m.met else ":warning:"
+            blocks.append(
+                section(
+                    f"{mark} `{contract.id}` {glance.component}: {m.percent_text()}% (target {m.target_percent}%), "
+                    f"{m.counted_minutes} min counted down since {local_time(glance.period.start_at, zone)}"
                 )
-        self.slack.poster.publish_home(user_id, home_view(items, availability, now, UTC))
+            )
+        blocks.append(context("\n".join(contract_glance_lines(contract, glance, sparkline=True))))
+    return blocks
 
 
 def _month_to_date(period: Period, now: datetime) -> Period:

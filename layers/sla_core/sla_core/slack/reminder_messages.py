@@ -5,6 +5,7 @@ hours), so "2 h left" on a Friday evening means two working hours, not two wall-
 reads true whenever it is rendered: before the deadline it says how long is left ("12 min left"), from the
 deadline on how late it is ("overdue by 2 h"), and a share of the time is only ever "used" while some is left.
 Incident titles come from outside and are escaped; the breach notice mentions the contract's escalation group.
+Each reminder carries its buttons (Responded, and Snooze on a heads-up or a warning: `reminder_actions`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sla_core.incidents.reminder_stages import (
     percent_used,
 )
 from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.slack.reminder_actions import actions_block
 from sla_core.slack.text import context, date_token, duration_text, escape, metric_words, progress_bar, section
 
 ICONS = {
@@ -112,8 +114,9 @@ def stage_text(stage: Stage, *, title: str, contract: Contract | None, now: date
     return f"{icon} {label}: the {what} on {subject} is due {due}; only {when.left} ({clock})."
 
 
-def stage_blocks(stage: Stage, text: str, *, now: datetime) -> list[dict[str, Any]]:
-    """The reminder as Block Kit: the sentence, then how much of the target's time is used (or how late it is)."""
+def stage_blocks(stage: Stage, text: str, *, incident_id: str, now: datetime) -> list[dict[str, Any]]:
+    """The reminder as Block Kit: the sentence, how much of the target's time is used (or how late it is), and
+    its buttons (Responded where a person's answer meets the clock, Snooze on a heads-up or a warning)."""
     tracked = stage.tracked
     when = timing(tracked, now)
     target = escape(tracked.deadline.target)
@@ -121,4 +124,5 @@ def stage_blocks(stage: Stage, text: str, *, now: datetime) -> list[dict[str, An
         gauge = f"{FULL_BAR} {target} used up · {when.late}"
     else:
         gauge = f"{progress_bar(when.percent / 100)} of {target}"
-    return [section(text), context(f"{gauge} · {clock_text(stage)}")]
+    actions = actions_block(incident_id, stage.key)
+    return [section(text), context(f"{gauge} · {clock_text(stage)}"), *([actions] if actions else [])]

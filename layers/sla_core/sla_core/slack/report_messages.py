@@ -1,19 +1,29 @@
-"""What the monthly and quarterly reports and the claim-window reminders say, in Slack mrkdwn."""
+"""What the monthly and quarterly reports, the claim-window reminders and the daily digest say, in Slack mrkdwn.
+
+A monthly report gives each component its own section: availability, credit, claim and readings, then the month
+at a glance (the downtime budget it ended with, one block per day of availability with a legend, the worst day
+and the credit tier reached); a policy without an availability target says so instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
+from sla_core.app.digest import Digest
 from sla_core.app.duties import DutyNotice
 from sla_core.app.other_figures import OtherFigure
 from sla_core.app.ports import Blocks
 from sla_core.app.reports import MAX_LISTED, ClaimReminder, Report, claim_drafts, claim_reminders
+from sla_core.app.terms_replay import TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.incidents.reminder_stages import Stage
+from sla_core.slack.correction_messages import terms_change_text
+from sla_core.slack.digest_messages import digest_message
 from sla_core.slack.duty_messages import duty_reminder_text
+from sla_core.slack.glance_text import glance_lines
 from sla_core.slack.other_words import (
     amount_text,
     other_amount,
@@ -32,20 +42,27 @@ from sla_core.storage.post_queue import Draft
 class SlackMessages:
     """The `Messages` the sweep and the reports post, as Slack text and Block Kit."""
 
-    def stage(self, stage: Stage, *, title: str, contract: Contract | None, now: datetime) -> tuple[str, Blocks]:
+    def stage(
+        self, stage: Stage, *, incident_id: str, title: str, contract: Contract | None, now: datetime
+    ) -> tuple[str, Blocks]:
         text = stage_text(stage, title=title, contract=contract, now=now)
-        return text, stage_blocks(stage, text, now=now)
+        return text, stage_blocks(stage, text, incident_id=incident_id, now=now)
 
     def report(self, report: Report) -> tuple[str, Blocks]:
-        lines = quarterly_lines(report) if report.job.unit == "quarter" else monthly_lines(report)
-        text = "\n".join(lines)
-        return text, [section(text)]
+        parts = [quarterly_lines(report)] if report.job.unit == "quarter" else monthly_parts(report)
+        return "\n".join(line for part in parts for line in part), [section("\n".join(part)) for part in parts]
+
+    def digest(self, digest: Digest) -> tuple[str, Blocks]:
+        return digest_message(digest)
 
     def claim_reminder(self, reminder: ClaimReminder) -> str:
         return claim_reminder_text(reminder)
 
     def duty_reminder(self, notice: DutyNotice) -> str:
         return duty_reminder_text(notice)
+
+    def terms_change(self, change: TermsChange) -> str:
+        return terms_change_text(change)
 
 
 def claim_reminder_drafts(contract: Contract, estimate: CreditEstimate, now: datetime) -> list[Draft]:
@@ -120,9 +137,17 @@ def claim_reminder_text(reminder: ClaimReminder) -> str:
 
 
 def monthly_lines(report: Report) -> list[str]:
+    """The monthly report's lines (the message's fallback text)."""
+    return [line for part in monthly_parts(report) for line in part]
+
+
+def monthly_parts(report: Report) -> list[list[str]]:
+    """The monthly report's title, then each component's lines with its month at a glance (a section each)."""
     contract, period = report.contract, report.job.period
-    lines = [f":bar_chart: *Monthly SLA report: {escape(contract.name)}, {period.label}* ({escape(report.vendor)})"]
+    parts = [[f":bar_chart: *Monthly SLA report: {escape(contract.name)}, {period.label}* ({escape(report.vendor)})"]]
     for month in report.components:
+        lines: list[str] = []
+        parts.append(lines)
         estimate, others = month.estimate, month.others
         m = estimate.availability
         if m is not None:
@@ -138,7 +163,9 @@ def monthly_lines(report: Report) -> list[str]:
             lines.append(termination)
         lines.extend(line for line in (refund_line(estimate, others),) if line)
         lines.extend(readings_lines(estimate))
-    return lines
+        glance = report.glance(month.component)
+        lines.extend(glance_lines(glance) if glance is not None else [])
+    return parts
 
 
 def quarterly_lines(report: Report) -> list[str]:
@@ -168,4 +195,4 @@ def quarterly_lines(report: Report) -> list[str]:
     if estimate is not None:
         others = report.quarter_others
         lines += [money_line(contract, estimate, others), claim_line(estimate, others), *readings_lines(estimate)]
-    return lines
+    return lines + [line for glance in report.glances for line in glance_lines(glance)]

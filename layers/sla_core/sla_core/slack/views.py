@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep sto
 UPDATE_MODAL = "incident_update_modal"
 UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
 MAX_BLOCKS = 50
-Blocks = list[dict[str, Any]]
+Block = dict[str, Any]
+Blocks = list[Block]
 
 
 def metric_name(metric: str) -> str:
@@ -92,9 +93,10 @@ def update_modal(incident_id: str, title: str) -> dict[str, Any]:
 
 
 def home_view(
-    open_sections: Sequence[str], availability_lines: Sequence[str], now: datetime, zone: tzinfo
+    open_sections: Sequence[str], month_blocks: Sequence[Block], now: datetime, zone: tzinfo
 ) -> dict[str, Any]:
-    """The App Home tab: open items across contracts (what is due next) and month-to-date availability."""
+    """The App Home tab: open items across contracts (what is due next), then each contract's month so far
+    (`month_blocks`: availability to date, the downtime budget and the day-by-day sparkline)."""
     blocks: Blocks = [
         {"type": "header", "text": plain("Open items", HEADER_TEXT)},
     ]
@@ -102,7 +104,7 @@ def home_view(
     if not open_sections:
         blocks.append(section("Nothing open. :white_check_mark:"))
     blocks.append({"type": "divider"})
-    blocks.append({"type": "header", "text": plain("Availability this month", HEADER_TEXT)})
-    blocks.append(section("\n".join(availability_lines) or "No contract measures availability."))
+    blocks.append({"type": "header", "text": plain("This month so far", HEADER_TEXT)})
+    blocks.extend(month_blocks or [section("No contract is tracked.")])
     blocks.append(context(f"as of {date_token(now, zone)} · `/sla help`"))
     return {"type": "home", "blocks": fit_blocks(blocks, HOME_BLOCKS)}

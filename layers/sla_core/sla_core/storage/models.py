@@ -9,6 +9,8 @@ Items and their keys:
   (outages and declared maintenance); an interval withdrawn (its incident marked not an outage) stays, unused.
 - correction: pk `CORRECTION#<contract>`, sk `<period>#<recorded_at>#<correction_id>`; a period's figures before
   and after a correction of the record, with who, when and why (`/sla history`).
+- reported:  pk `REPORTED#<contract>`, sk `<period>`; a period's figures as its report gave them.
+- terms:     pk `TERMS#<contract>`, sk `TERMS`; the version of the contract's terms last seen by the sweep.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
@@ -171,6 +173,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     next_due_at = nullable(InstantAttribute(null=True))
     fold_state = JSONAttribute(default=dict)
     open_contract = nullable(UnicodeAttribute(null=True))
+    terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
     version = VersionAttribute()
 
     due_index = DueIndex()
@@ -227,6 +230,29 @@ class CorrectionItem(TableItem, discriminator="correction"):
     after = JSONAttribute(default=dict)
 
 
+class ReportedItem(TableItem, discriminator="reported"):
+    """A period's figures as its report gave them, per component: what `/sla recompute` compares against, so a
+    reported month is never rewritten silently. Written once, when the report is claimed."""
+
+    contract_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    reported_at = InstantAttribute()
+    figures = JSONAttribute(default=dict)
+
+
+class TermsItem(TableItem, discriminator="terms"):
+    """The version (content hash) of a contract's policy file and contracts.toml entry the stored figures were
+    last computed with, and what they were (policy text, the entry's money fields), so a deployment that
+    changes them is noticed once and the figures under the old terms can be computed again."""
+
+    contract_id = UnicodeAttribute()
+    terms_version = UnicodeAttribute()
+    policy_text = UnicodeAttribute()
+    entry = JSONAttribute(default=dict)
+    seen_at = InstantAttribute()
+    version = VersionAttribute()
+
+
 class DeliveryItem(TableItem, discriminator="delivery"):
     """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
 
@@ -276,7 +302,8 @@ class PostItem(TableItem, discriminator="post"):
 
 
 MODELS: tuple[type[TableItem], ...] = (
-    TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, DeliveryItem, PostItem,
+    TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, ReportedItem, TermsItem,
+    DeliveryItem, PostItem,
 )  # fmt: skip
 
 

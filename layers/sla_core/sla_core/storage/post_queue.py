@@ -21,7 +21,7 @@ from sla_core.storage.models import PostItem
 from sla_core.storage.writes import saved
 
 POST_SK = "POST"
-PENDING, POSTED = "pending", "posted"
+PENDING, POSTED, CANCELLED = "pending", "posted", "cancelled"
 POST_SHARDS = 4
 CONFIRMED_KEEP = timedelta(days=400)
 
@@ -156,4 +156,23 @@ def defer(post: PostItem, *, retry_at: datetime, error: str) -> bool:
     post.lease_until = None
     post.retry_at = retry_at
     post.last_error = error[:500]
+    return saved(post, PostItem.state == PENDING)
+
+
+def cancel(post_id: str) -> bool:
+    """A pending post no longer owed (a correction took its reason away): it leaves the index, unposted;
+    False when there is none pending (never created, already posted, or changed meanwhile)."""
+    post = get_post(post_id)
+    if post is None or post.state != PENDING:
+        return False
+    post.state, post.due_shard, post.next_due_at = CANCELLED, None, None
+    return saved(post, PostItem.state == PENDING)
+
+
+def retext(post_id: str, text: str) -> bool:
+    """A pending post's words re-rendered (its figures were corrected); False when it is no longer pending."""
+    post = get_post(post_id)
+    if post is None or post.state != PENDING or post.text == text:
+        return False
+    post.text = text
     return saved(post, PostItem.state == PENDING)

@@ -20,6 +20,8 @@ from sla_core.storage.models import (
     DeliveryItem,
     DowntimeItem,
     IncidentItem,
+    ReportedItem,
+    TermsItem,
     TimelineEventItem,
     instant_key,
 )
@@ -319,6 +321,39 @@ def corrections(contract_id: str, period: str | None = None) -> list[CorrectionI
     """A contract's corrections, by period and then in the order they were recorded (one period's, if given)."""
     condition = CorrectionItem.sk.startswith(f"{period}#") if period else None
     return list(CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True))
+
+
+def record_reported(contract_id: str, period: str, figures: dict[str, Any], at: datetime) -> bool:
+    """Keep a period's figures as its report gives them; False when they were kept already (the first stays)."""
+    item = ReportedItem(
+        f"REPORTED#{contract_id}", period, contract_id=contract_id, period=period, reported_at=at, figures=figures
+    )
+    return saved(item, ReportedItem.pk.does_not_exist())
+
+
+def reported(contract_id: str, period: str) -> ReportedItem | None:
+    """A period's figures as reported, or None (not reported yet, or before reports kept their figures)."""
+    try:
+        return ReportedItem.get(f"REPORTED#{contract_id}", period, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def terms_seen(contract_id: str) -> TermsItem | None:
+    """The contract terms the sweep last saw, or None before the first look."""
+    try:
+        return TermsItem.get(f"TERMS#{contract_id}", "TERMS", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def see_terms(
+    seen: TermsItem | None, contract_id: str, version: str, policy_text: str, entry: dict[str, Any], now: datetime
+) -> bool:
+    """Record the terms now in force; False when another sweep recorded a change first (it reports it)."""
+    item = seen or TermsItem(f"TERMS#{contract_id}", "TERMS", contract_id=contract_id)
+    item.terms_version, item.policy_text, item.entry, item.seen_at = version, policy_text, entry, now
+    return saved(item, TermsItem.pk.does_not_exist() if seen is None else None)
 
 
 def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:

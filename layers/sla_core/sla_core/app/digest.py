@@ -1,0 +1,110 @@
+"""The daily digest of a contract's channel: what is due today, what is open, and the month's downtime budget.
+
+Off unless the contract asks for it (contracts.toml `[contracts.<id>.digest] at = "09:00"`, the contract's own
+local time). The sweep claims each local day's digest at its first tick from that time on, with a conditional
+create keyed by contract and local date, so it is posted exactly once, even when ticks were missed; a sweep down
+all day long owes nothing once the day is over (a digest of yesterday is no digest). The figures come from the
+same places as `/sla status` (the open-index) and `/sla credit` (`month_glance`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sla_core.app.contract_credit import contract_zone
+from sla_core.app.incident_service import deadlines_of
+from sla_core.app.month_glance import ComponentGlance, month_glance
+from sla_core.app.ports import Messages
+from sla_core.config.contracts import Contract
+from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+from sla_core.storage.post_queue import Draft
+
+DIGEST_PURPOSE = "digest"
+NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIncident:
+    """An open incident and its clocks under its contract."""
+
+    item: IncidentItem
+    deadlines: tuple[TrackedDeadline, ...]
+
+    @property
+    def running(self) -> list[TrackedDeadline]:
+        """The clocks not met yet, soonest first."""
+        return sorted((t for t in self.deadlines if t.met_at is None), key=lambda t: t.due_at)
+
+    @property
+    def next_due(self) -> datetime:
+        """When its next clock falls due (the far future when none runs)."""
+        running = self.running
+        return running[0].due_at if running else NEVER
+
+
+def open_incidents(contract: Contract) -> list[OpenIncident]:
+    """The contract's open incidents (sparse open-index) with their clocks, the one due soonest first."""
+    found = [
+        OpenIncident(item, tuple(deadlines_of(item, contract)))
+        for item in repository.open_contract_incidents(contract.id)
+    ]
+    return sorted(found, key=lambda incident: incident.next_due)
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One contract's digest for one local day, as of `now`."""
+
+    contract: Contract
+    day: date
+    zone: ZoneInfo
+    now: datetime
+    incidents: tuple[OpenIncident, ...]
+    glances: tuple[ComponentGlance, ...]
+
+    @property
+    def due_today(self) -> list[tuple[OpenIncident, TrackedDeadline]]:
+        """Each running clock that falls due on the digest's day in the contract's zone, in due order (those
+        already past today included)."""
+        found = [
+            (incident, tracked)
+            for incident in self.incidents
+            for tracked in incident.running
+            if tracked.due_at.astimezone(self.zone).date() == self.day
+        ]
+        return sorted(found, key=lambda pair: pair[1].due_at)
+
+
+def digest_post_id(contract: Contract, now: datetime) -> str | None:
+    """The digest the contract is owed at `now` (its id names the local day), or None: no digest configured, or
+    its time has not come yet today."""
+    if contract.digest is None:
+        return None
+    local = now.astimezone(contract_zone(contract))
+    if local.time() < contract.digest.at:
+        return None
+    return f"digest#{contract.id}#{local.date().isoformat()}"
+
+
+def build_digest(contract: Contract, now: datetime) -> Digest:
+    """The digest's figures at `now`: open incidents with their clocks, and the month's budget per component."""
+    zone = contract_zone(contract)
+    return Digest(
+        contract,
+        now.astimezone(zone).date(),
+        zone,
+        now,
+        tuple(open_incidents(contract)),
+        tuple(month_glance(contract, now)),
+    )
+
+
+def digest_drafts(post_id: str, contract: Contract, now: datetime, messages: Messages) -> Sequence[Draft]:
+    """The digest's post in the contract's channel, for now."""
+    text, blocks = messages.digest(build_digest(contract, now))
+    return [Draft(post_id, DIGEST_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)]

@@ -1,0 +1,156 @@
+"""A deployment that changes a contract's terms (its policy file or its contracts.toml entry) is noticed by the
+first sweep tick after it: the open incidents' clocks are recomputed (reminders rescheduled or withdrawn), the
+current period's figures are computed under the old and the new terms, and what changed is said once in the
+contract's channel (and kept as a correction). Months already reported are not rewritten: `/sla recompute`.
+
+The terms last seen are kept per contract (storage TermsItem: version, policy text, money fields), so the
+figures under the old terms can be computed again after the old files are gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from sla_core.app.contract_credit import contract_zone, current_period_text
+from sla_core.app.corrections import Figures, period_figures
+from sla_core.app.incident_service import deadlines_of, refresh_clocks
+from sla_core.app.ports import Messages
+from sla_core.app.terms_version import money_entry, policy_text, terms_version
+from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.engine.errors import SlaError
+from sla_core.engine.policy import Policy
+from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_registry import load_policy
+from sla_core.storage import post_queue, repository
+from sla_core.storage.models import TermsItem
+from sla_core.storage.post_queue import Draft
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockChange:
+    """One open incident's clock that a change of terms moved (None: the clock no longer or newly applies)."""
+
+    incident_id: str
+    title: str
+    metric: str
+    before: datetime | None
+    after: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TermsChange:
+    """What a change of a contract's terms changed: open clocks, and the current period's figures."""
+
+    contract: Contract
+    version: str
+    period: str | None
+    clocks: tuple[ClockChange, ...]
+    before: Figures
+    after: Figures
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.clocks) or self.before != self.after
+
+
+def replay_terms(contract: Contract, now: datetime) -> TermsChange | None:
+    """Recompute what the contract's terms in force decide, if they changed since the sweep last looked; None
+    when they did not (or at the first look ever, which only records them). Another sweep that recorded the
+    change first reports it, so a change is reported once."""
+    version = terms_version(contract)
+    seen = repository.terms_seen(contract.id)
+    if seen is not None and seen.terms_version == version:
+        return None
+    clocks = _recompute_clocks(contract, version)
+    period, before, after = _period_figures(contract, seen, now)
+    if not repository.see_terms(seen, contract.id, version, policy_text(contract.policy), money_entry(contract), now):
+        return None
+    if seen is None:
+        return None
+    return TermsChange(contract, version, period, tuple(clocks), before, after)
+
+
+def _recompute_clocks(contract: Contract, version: str) -> list[ClockChange]:
+    """Each open incident not yet computed under `version`, recomputed; the clocks whose due instant moved."""
+    changes: list[ClockChange] = []
+    for item in repository.open_contract_incidents(contract.id):
+        if item.terms_version == version:
+            continue
+        before = {d.name.split("@")[0]: d.due_at for d in item.deadlines or []}
+        updated = refresh_clocks(item.incident_id, contract)
+        after = {t.metric: t.due_at for t in deadlines_of(updated, contract)}
+        if item.terms_version is None:
+            continue  # computed before versions were kept: recomputed quietly
+        for metric in dict.fromkeys([*before, *after]):
+            if before.get(metric) != after.get(metric):
+                changes.append(ClockChange(item.incident_id, item.title, metric, before.get(metric), after.get(metric)))
+    return changes
+
+
+def _period_figures(contract: Contract, seen: TermsItem | None, now: datetime) -> tuple[str | None, Figures, Figures]:
+    """The current period's figures under the terms last seen and under those in force ({} where unknown)."""
+    credit = load_policy(contract.policy).terms.credit
+    if credit is None or seen is None:
+        return None, {}, {}
+    period = current_period_text(credit.period, contract_zone(contract), now, credit.fiscal_year_start_month)
+    old_policy, old_contract = _old_terms(contract, seen)
+    before = period_figures(old_contract, period, now, old_policy) if old_policy is not None else {}
+    return period, before, period_figures(contract, period, now)
+
+
+def _old_terms(contract: Contract, seen: TermsItem) -> tuple[Policy | None, Contract]:
+    """The policy and the contract's money fields as they were (None: the old policy no longer reads)."""
+    try:
+        policy = parse_policy(tomllib.loads(seen.policy_text), f"{contract.policy}.toml")
+    except (SlaError, tomllib.TOMLDecodeError):
+        return None, contract
+    entry = seen.entry or {}
+    activation = entry.get("activation_date")
+    old = replace(
+        contract,
+        fee=Decimal(str(entry.get("fee", contract.fee))),
+        currency=str(entry.get("currency", contract.currency)),
+        activation_date=date.fromisoformat(activation) if activation else None,
+    )
+    return policy, old
+
+
+def claim_terms_changes(contracts: ContractsConfig, now: datetime, messages: Messages) -> int:
+    """The sweep's step: replay each contract whose terms changed; owe one post per change (and keep the
+    period's change of figures as a correction). How many posts it claimed."""
+    claimed = 0
+    for contract in contracts.contracts.values():
+        try:
+            change = replay_terms(contract, now)
+        except Exception:  # one contract's terms must not hold up the others' reminders
+            logger.exception("terms replay failed", extra={"contract_id": contract.id})
+            continue
+        if change is None or not change.changed:
+            continue
+        if change.period is not None and change.before != change.after:
+            repository.record_correction(
+                correction_id=f"terms-{change.version}",
+                contract_id=contract.id,
+                period=change.period,
+                recorded_at=now,
+                actor=None,
+                what=f"the contract's terms changed (policy {contract.policy} or its contracts.toml entry)",
+                before=change.before,
+                after=change.after,
+            )
+        draft = Draft(
+            post_id=f"terms#{contract.id}#{change.version}",
+            purpose="terms",
+            channel=contract.slack_channel,
+            text=messages.terms_change(change),
+            send_at=now,
+            contract_id=contract.id,
+        )
+        claimed += post_queue.create_post(draft, now=now)
+    return claimed

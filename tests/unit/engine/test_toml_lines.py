@@ -1,0 +1,70 @@
+"""Where a field is written: the line of a field path in TOML text, as `check` places its problems."""
+
+from __future__ import annotations
+
+import tomllib
+
+from sla_core.engine.toml_lines import field_lines, line_of
+
+TEXT = '''# a comment [not a table]
+id = "demo"  # trailing
+"quoted key" = 'C:\\no escapes'
+long = """one
+two = 3
+"""
+
+[calendars.office]
+windows = ["Mon-Fri 08:00-18:00"]
+
+[[severities]]
+id = "a"
+
+[[severities.targets]]
+metric = "initial_response"
+
+[[severities]]
+id = "b"
+
+[[severities.targets]]
+metric = "update"
+
+[[severities.targets]]
+metric = "resolution"
+any_of = [
+  { duration = "1 hour", calendar = "office" },
+  # a comment inside the array
+  { duration = "2 hours", calendar = "always" },
+]
+other_values = { any_of = [{ duration = "3 hours" }] }
+'''
+
+
+def test_keys_tables_and_arrays_of_tables_have_their_lines() -> None:
+    assert tomllib.loads(TEXT)["severities"][1]["targets"][1]["metric"] == "resolution"  # valid TOML
+    lines = field_lines(TEXT)
+    assert (lines["id"], lines["quoted key"], lines["long"]) == (2, 3, 4)
+    assert "two" not in lines  # inside a multi-line string
+    assert (lines["calendars.office"], lines["calendars.office.windows"]) == (8, 9)
+    assert (lines["severities[0].id"], lines["severities[0].targets[0].metric"]) == (12, 15)
+    assert (lines["severities[1].id"], lines["severities[1].targets[1].metric"]) == (18, 24)
+
+
+def test_inline_arrays_and_tables_element_by_element() -> None:
+    lines = field_lines(TEXT)
+    assert lines["severities[1].targets[1].any_of[0].calendar"] == 26
+    assert lines["severities[1].targets[1].any_of[1]"] == 28
+    assert lines["severities[1].targets[1].any_of[1].calendar"] == 28
+    assert lines["severities[1].targets[1].other_values.any_of[0].duration"] == 30
+
+
+def test_a_field_left_out_is_placed_at_its_table() -> None:
+    lines = field_lines(TEXT)
+    assert line_of(lines, "severities[1].targets[0].duration") == 20  # the [[severities.targets]] header
+    assert line_of(lines, "calendars.office.timezone") == 8
+    assert line_of(lines, "(nothing)") is None
+    assert line_of(lines, "") == 1
+
+
+def test_text_it_cannot_follow_keeps_the_lines_before() -> None:
+    lines = field_lines('id = "x"\n?? = 1\nlater = 1\n')
+    assert lines["id"] == 1 and "later" not in lines
