@@ -68,14 +68,16 @@ def _counted(self: Connection, operation_name: str, operation_kwargs: dict[str, 
     return _original_call(self, operation_name, operation_kwargs)
 
 
-def body(name: str, incident: str, at: str, event_id: str) -> bytes:
-    """A real fixture moved onto `incident` (service PSONAR1, contract sonar-billing) at `at`."""
+def body(name: str, incident: str, at: str, event_id: str, priority: str) -> bytes:
+    """A real fixture moved onto `incident` (service PSONAR1, contract sonar-billing) at `at`, with a priority."""
     payload = copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text()))
     event = payload["event"]
     target = event["data"]["incident"] if "incident" in event["data"] else event["data"]
     target["id"] = incident
     if "service" in target:
         target["service"]["id"] = "PSONAR1"
+    if name == "incident.triggered":
+        target["priority"] = {"id": f"PRIO{priority}", "type": "priority_reference", "summary": priority}
     event["occurred_at"], event["id"] = at, event_id
     return json.dumps(payload).encode()
 
@@ -90,19 +92,22 @@ def http_event(raw: bytes, webhook_id: str) -> dict[str, Any]:
 
 
 def deliveries(number: int) -> list[tuple[str, dict[str, Any]]]:
-    """The five deliveries of one incident, labelled."""
+    """The five deliveries of one incident, labelled; even incidents are P1 outages (their resolve records
+    downtime and posts the month so far), odd ones P3 tickets (no downtime)."""
     incident = f"PBENCH{number:05d}"
+    outage = number % 2 == 0
     steps = [
         ("triggered", "incident.triggered", "2026-03-09T14:00:00Z"),
         ("triggered (duplicate)", "incident.triggered", "2026-03-09T14:00:00Z"),
         ("acknowledged", "incident.acknowledged", "2026-03-09T14:10:00Z"),
         ("annotated", "incident.annotated", "2026-03-09T14:20:00Z"),
-        ("resolved", "incident.resolved", "2026-03-09T14:30:00Z"),
+        ("resolved (outage)" if outage else "resolved (ticket)", "incident.resolved", "2026-03-09T14:30:00Z"),
     ]
     found = []
     for label, name, at in steps:
         event_id = f"{incident}-{name}"
-        found.append((label, http_event(body(name, incident, at, event_id), f"wh-{event_id}")))
+        raw = body(name, incident, at, event_id, "P1" if outage else "P3")
+        found.append((label, http_event(raw, f"wh-{event_id}")))
     return found
 
 

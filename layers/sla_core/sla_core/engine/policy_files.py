@@ -3,9 +3,9 @@ id once (its file name without `.toml`). Listing them reads no policy, so the co
 against policy outlines on the Slack ack path without loading the engine.
 
 A deployment's directories come from `SLAOPS_POLICY_DIRS` (colon-separated; template.yaml sets
-`/opt/policies`, the contracts layer's `config/policies/`) and from `add_policy_dirs` (the CLI's
-`--policy-dir`). A deployment policy whose id is taken already (a shipped one, or one in an earlier directory)
-is refused: nothing is silently shadowed.
+`/opt/policies`, the contracts layer's `config/policies/`) and from `add_policy_dirs` or, for one run,
+`extra_policy_dirs` (the CLI's `--policy-dir`, `check`'s paths). A deployment policy whose id is taken
+already (a shipped one, or one in an earlier directory) is refused: nothing is silently shadowed.
 """
 
 from __future__ import annotations

@@ -262,7 +262,8 @@ TABLES: tuple[TableDoc, ...] = (
                  "Whether maintenance outside the windows (allowed) or inside them (forbidden) counts as downtime.",
                  'windows_are = "allowed"'),
         FieldDoc("allowance", SPAN, "none (no limit)", "How much maintenance a month is excluded, taken in time "
-                 "order; beyond it maintenance counts as downtime (not with a quarterly credit period: refused).", 'allowance = "2 hours"'),
+                 "order; beyond it maintenance counts as downtime (not with a quarterly credit period: refused).",
+                 'allowance = "2 hours"'),
         FieldDoc("window_zones", "list of IANA zones", "the policy's zone", "The zones the windows are read in, one "
                  "per reading of a zone label; maintenance is excluded only where every zone allows it.",
                  'window_zones = ["America/New_York", "Etc/GMT+5"]'),
