@@ -82,11 +82,15 @@ def test_support_hours_are_eastern_wall_time_across_dst() -> None:
     assert summer is not None and not summer.applies and "09:30 EDT" in summer.why
 
 
-def test_an_observed_holiday_is_after_hours_and_names_its_reading() -> None:
-    # Thu 26 Nov 2026 is Thanksgiving (a US federal holiday, the policy's reading of "observed holidays").
-    found = after_hours(SONAR, "normal", at("2026-11-26T10:00:00-05:00"))
-    assert found is not None and found.applies and "observed holiday (Thanksgiving Day)" in found.why
-    assert SONAR.holidays.clause in found.readings
+def test_an_observed_holiday_is_after_hours_only_once_the_deployment_names_it() -> None:
+    # Thu 26 Nov 2026, 10:00 EST is Thanksgiving. The policy names no observed holiday (the customer-favourable
+    # reading: the text lists none), so it is an ordinary support day; with US federal holidays (the other
+    # reading, or a deployment's override) it is an observed holiday and after hours.
+    opened = at("2026-11-26T10:00:00-05:00")
+    plain = after_hours(SONAR, "normal", opened)
+    assert plain is not None and not plain.applies and "within Sonar standard support hours" in plain.why
+    us = after_hours(SONAR, "normal", opened, holidays=HolidaySpec("US"))
+    assert us is not None and us.applies and "observed holiday (Thanksgiving Day)" in us.why
 
 
 def test_a_contract_holiday_override_decides_what_an_observed_holiday_is() -> None:
