@@ -6,8 +6,8 @@ One tick at `now` (the tick's scheduled time):
    create (when several stages of one clock are due at once, only the furthest: a late incident or a
    sweep back from downtime gets one true breach notice, not a stale series), then records all the due
    stages on the incident, which moves it to its next due instant;
-0. first notices a contract whose terms a deployment changed (app/terms_replay: one read per contract),
-   recomputes its open clocks and says what changed, once;
+0. first notices a contract whose terms a deployment changed (app/terms_replay: one small read per tick,
+   each contract's terms only after a deployment), recomputes its open clocks and says what changed, once;
 2. on the 1st of a month in a contract's zone, claims that contract's report (and the claim-window
    reminders it schedules) the same way, any day the reminder of a dated customer duty that is due
    (`duties`: a downgrade request before renewal), and the contract's daily digest from its local time on
@@ -121,7 +121,7 @@ class Sweep:
         result = SweepResult(now)
         if self.with_reports:  # first: clocks recomputed under changed terms are due on their new instants
             result.reports += claim_terms_changes(self.contracts, now, self.messages)
-            result.items_read += len(self.contracts.contracts)
+            result.items_read += 1  # the deployed terms' hash (every contract's only after a deployment)
         due = repository.due_incidents(now)
         result.due = len(due)
         result.items_read += len(due)
