@@ -36,6 +36,7 @@ from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, re
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.engine.errors import SlaError
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, PostItem
@@ -195,7 +196,8 @@ class Sweep:
     def _claim_once(self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult) -> None:
         """Create the posts `drafts` builds unless `post_id`'s post exists (built only then: building reads); the
         post itself last, so once it exists so do the others (a report's claim reminders). A failure is retried
-        next tick and holds nothing else up."""
+        next tick and holds nothing else up; one the terms or the record decide (an SlaError: retrying cannot
+        fix it) is logged once and skipped by this process's later ticks."""
         if already_claimed(post_id):
             return
         result.items_read += 1
@@ -204,6 +206,11 @@ class Sweep:
                 for draft in sorted(drafts(), key=lambda d: d.post_id == post_id):
                     if post_queue.create_post(draft, now=result.scheduled_time):
                         result.reports += 1
+        except SlaError as error:
+            logger.error("scheduled post cannot be built: skipped", extra={"post_id": post_id, "error": str(error)})
+            result.errors.append(post_id)
+            remember_claimed(post_id)
+            return
         except Exception:
             logger.exception("scheduled post failed", extra={"post_id": post_id})
             result.errors.append(post_id)
