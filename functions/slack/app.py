@@ -207,13 +207,21 @@ def press_button(body: dict[str, Any]) -> None:
 
 
 def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
-    """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM."""
+    """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM. A
+    submission without the modal's state or incident (no real Slack sends one) gets that said, nothing written."""
     if first_delivery(body.get("trigger_id") or view.get("id")):
         from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT  # noqa: PLC0415 - lazy work only
 
-        text = view["state"]["values"][UPDATE_BLOCK][UPDATE_INPUT]["value"] or ""
         inv = invocation(body)
-        reply = flows().submit_update(view["private_metadata"], text, inv)
+        field = ((view.get("state") or {}).get("values") or {}).get(UPDATE_BLOCK, {}).get(UPDATE_INPUT)
+        incident_id = view.get("private_metadata")
+        if not isinstance(field, dict) or not incident_id or not inv.user_id:
+            logger.warning("update modal submitted without its state or incident", extra={"user": inv.user_id})
+            metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
+            if inv.user_id:
+                slack_poster().post_message(inv.user_id, request_guard.UNREADABLE)
+            return
+        reply = flows().submit_update(incident_id, field.get("value") or "", inv)
         slack_poster().post_message(inv.user_id, reply.text, blocks=reply.blocks)
 
 
@@ -237,13 +245,17 @@ app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway HTTP API (payload 2.0) event in, HTTP response out. Slack's signature is checked over the raw
-    bytes before Bolt parses anything (unsigned or stale: 401); Bolt then routes, and a signed request it cannot
-    handle gets a 200 with a message the user can read, never a 5xx with a traceback."""
+    bytes before Bolt parses anything (unsigned, stale or malformed headers: 401); Bolt then routes, and a signed
+    request it cannot handle or match gets a 200 with a message the user can read, never a 5xx with a traceback."""
     if not request_guard.signed_by_slack(event, signing_secret):
         metrics.add_metric(name="SlackSignatureRejected", unit=MetricUnit.Count, value=1)
         return dict(request_guard.UNSIGNED)
     try:
-        return slack_handler.handle(event, context)  # type: ignore[no-any-return]
+        response: dict[str, Any] = slack_handler.handle(event, context)
     except Exception:
         logger.exception("Slack request could not be handled")
         return request_guard.unreadable_answer()
+    if response.get("statusCode") == 404:  # Bolt's answer to a signed request no listener matches (fields missing)
+        metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
+        return request_guard.unreadable_answer()
+    return response

@@ -20,7 +20,8 @@ UNREADABLE = (
 
 
 def raw_body(event: Mapping[str, Any]) -> bytes | None:
-    """The request body as Slack sent it (API Gateway base64-encodes what is not text); None if undecodable."""
+    """The request body as its sender signed it (API Gateway base64-encodes what is not text); None if undecodable.
+    The PagerDuty function reads its body with this too."""
     body = event.get("body") or ""
     if not event.get("isBase64Encoded"):
         return str(body).encode("utf-8", "surrogatepass")
@@ -37,12 +38,13 @@ def signed_by_slack(event: Mapping[str, Any], secret: str, *, now: float | None 
     body = raw_body(event)
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     timestamp, signature = headers.get("x-slack-request-timestamp", ""), headers.get("x-slack-signature", "")
-    if body is None or not timestamp.isdigit() or not signature:
+    # ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and other scripts' digits.
+    if body is None or not (timestamp.isascii() and timestamp.isdigit()) or not signature.isascii():
         return False
     if abs((time.time() if now is None else now) - int(timestamp)) > MAX_AGE_SECONDS:
         return False
     expected = hmac.new(secret.encode("utf-8"), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
-    return hmac.compare_digest("v0=" + expected.hexdigest(), signature)
+    return hmac.compare_digest(b"v0=" + expected.hexdigest().encode(), signature.encode("ascii"))
 
 
 def unreadable_answer() -> dict[str, Any]:
