@@ -46,6 +46,7 @@ poster: SlackPoster | None = None  # made on first use by `slack_poster()`: the 
 clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
 signing_secret = settings.slack_signing_secret()
+workspaces = settings.slack_workspaces()  # SLACK_TEAM_IDS / SLACK_ENTERPRISE_IDS: required in AWS
 DELIVERY_KEEP = timedelta(hours=1)
 # The *_ACTION ids of incident_card, reminder_actions and recompute_flows (a test checks), not imported here.
 INCIDENT_ACTIONS = re.compile(
@@ -57,7 +58,8 @@ UPDATE_MODAL = "incident_update_modal"
 
 def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
     """Single workspace, known token: authorize without the auth.test call Bolt's `token=` mode makes
-    on the first request of each container (it would sit on the 3 s ack path)."""
+    on the first request of each container (it would sit on the 3 s ack path). Other workspaces never get
+    here: `handler` refuses them first."""
     return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
 
 
@@ -245,11 +247,16 @@ app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway HTTP API (payload 2.0) event in, HTTP response out. Slack's signature is checked over the raw
-    bytes before Bolt parses anything (unsigned, stale or malformed headers: 401); Bolt then routes, and a signed
+    bytes before Bolt parses anything (unsigned, stale or malformed headers: 401), then its workspace (another
+    team or enterprise: a refusal, no listener runs); Bolt then routes, and a signed
     request it cannot handle or match gets a 200 with a message the user can read, never a 5xx with a traceback."""
     if not request_guard.signed_by_slack(event, signing_secret):
         metrics.add_metric(name="SlackSignatureRejected", unit=MetricUnit.Count, value=1)
         return dict(request_guard.UNSIGNED)
+    if request_guard.foreign_workspace(event, workspaces):
+        metrics.add_metric(name="SlackForeignWorkspace", unit=MetricUnit.Count, value=1)
+        logger.warning("Slack request from a workspace the app is not installed in: refused")
+        return dict(request_guard.FOREIGN)
     try:
         response: dict[str, Any] = slack_handler.handle(event, context)
     except Exception:
