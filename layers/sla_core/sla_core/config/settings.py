@@ -191,3 +191,49 @@ def dynamodb_max_retry_attempts(default: int | None = None) -> int:
     if not raw.isdigit() or int(raw) > 10:
         raise SettingsError(f"{DYNAMODB_MAX_RETRY_ATTEMPTS_ENV}={raw!r} is not a whole number from 0 to 10")
     return int(raw)
+
+
+# -- which Slack workspaces may use the app (functions/slack/app.py refuses every other) -----------------
+SLACK_TEAM_IDS_ENV = "SLACK_TEAM_IDS"
+SLACK_ENTERPRISE_IDS_ENV = "SLACK_ENTERPRISE_IDS"
+_TEAM_ID = re.compile(r"^T[A-Z0-9]{2,20}$")
+_ENTERPRISE_ID = re.compile(r"^E[A-Z0-9]{2,20}$")
+
+
+@dataclass(frozen=True)
+class Workspaces:
+    """The Slack workspaces (team ids) and Enterprise Grid organizations (enterprise ids) the app is installed
+    in. Both empty: any workspace (only locally; `slack_workspaces()` refuses that in AWS)."""
+
+    team_ids: frozenset[str]
+    enterprise_ids: frozenset[str]
+
+    @property
+    def any(self) -> bool:
+        return not self.team_ids and not self.enterprise_ids
+
+    def admits(self, team_id: str | None, enterprise_id: str | None) -> bool:
+        """Whether a request from this team (of this enterprise, on Grid) may be served."""
+        if self.any:
+            return True
+        return (team_id or "") in self.team_ids or (enterprise_id or "") in self.enterprise_ids
+
+
+def _ids(env: str, pattern: re.Pattern[str], example: str) -> frozenset[str]:
+    raw = os.environ.get(env, "")
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    for slack_id in ids:
+        if not pattern.match(slack_id):
+            raise SettingsError(f"{env}: {slack_id!r} is not a Slack id such as {example} (comma-separated ids)")
+    return frozenset(ids)
+
+
+def slack_workspaces() -> Workspaces:
+    """`SLACK_TEAM_IDS` (T... ids) and `SLACK_ENTERPRISE_IDS` (E... ids), comma-separated. In AWS at least one
+    must be set (the template's SlackTeamIds parameter is required); locally, unset means any workspace."""
+    found = Workspaces(
+        _ids(SLACK_TEAM_IDS_ENV, _TEAM_ID, "T0123ABCD"), _ids(SLACK_ENTERPRISE_IDS_ENV, _ENTERPRISE_ID, "E0123ABCD")
+    )
+    if found.any and not is_local():
+        raise SettingsError(f"{SLACK_TEAM_IDS_ENV} is not set: the Slack team id(s) the app is installed in")
+    return found

@@ -11,6 +11,8 @@ Items and their keys:
   and after a correction of the record, with who, when and why (`/sla history`).
 - reported:  pk `REPORTED#<contract>`, sk `<period>`; a period's figures as its report gave them.
 - terms:     pk `TERMS#<contract>`, sk `TERMS`; the version of the contract's terms last seen by the sweep.
+- deployed:  pk `TERMS-DEPLOYED`, sk `TERMS`; one hash of every contract's terms version, so an idle tick reads
+  one small item instead of every contract's terms.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
@@ -254,6 +256,14 @@ class TermsItem(TableItem, discriminator="terms"):
     version = VersionAttribute()
 
 
+class DeployedTermsItem(TableItem, discriminator="deployed"):
+    """The hash of every contract's terms version that the sweep last replayed in full: while the deployed
+    files hash the same, no contract's terms can have changed, so a tick reads this one small item."""
+
+    deployed_version = UnicodeAttribute()
+    seen_at = InstantAttribute()
+
+
 class DeliveryItem(TableItem, discriminator="delivery"):
     """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
 
@@ -307,7 +317,7 @@ class PostItem(TableItem, discriminator="post"):
 BATCH_TIMEOUTS = (5.0, 30.0, 5)
 MODELS: tuple[type[TableItem], ...] = (
     TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, ReportedItem, TermsItem,
-    DeliveryItem, PostItem,
+    DeployedTermsItem, DeliveryItem, PostItem,
 )  # fmt: skip
 
 
