@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,8 +24,15 @@ import pytest
 from tests.conftest import ROOT
 from tests.support.pagerduty_payloads import replay
 from tests.support.pagerduty_rest import TOKEN, Entry, Incident, Stub, cert_file, pagerduty_rest
-from tests.support.signing import pagerduty_headers, slack_headers, slash_command_body
-from tests.support.stack_runner import PAGERDUTY_SECRET, SIGNING_SECRET, RunningStack, post, running_stack
+from tests.support.signing import pagerduty_headers
+from tests.support.stack_runner import (
+    PAGERDUTY_SECRET,
+    RunningStack,
+    ask_sla,
+    outbox_entries,
+    post,
+    running_stack,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -87,35 +93,15 @@ def backfill(stack: RunningStack, stub: Stub) -> dict[str, Any]:
     return result
 
 
-def outbox(stack: RunningStack) -> list[dict[str, Any]]:
-    lines = stack.outbox.read_text().splitlines() if stack.outbox.exists() else []
-    return [json.loads(line) for line in lines]
-
-
-def ask(stack: RunningStack, text: str, trigger: str) -> str:
-    """A signed `/sla` command; the lazy listener's answer to its response_url, from the outbox."""
-    url = f"https://hooks.slack.com/commands/T0001/backfill/{trigger}"
-    body = slash_command_body(text, url, trigger_id=trigger)
-    status, _ = post(f"{stack.api}/slack/events", body, slack_headers(body, SIGNING_SECRET))
-    assert status == 200
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        found = [e for e in outbox(stack) if e.get("url") == url]
-        if found:
-            return str(found[0]["text"])
-        time.sleep(0.1)
-    raise AssertionError(f"no answer to /sla {text}")
-
-
 def test_a_backfilled_month_gives_the_webhook_figures_and_again_or_a_late_webhook_changes_nothing(
     stack: RunningStack, stub: Stub
 ) -> None:
     result = backfill(stack, stub)
     assert (result["read"], result["recorded"], result["already_recorded"]) == (3, 3, 0)
-    answer = ask(stack, "credit sonar-billing 2026-10", "t-backfill-1")
+    answer = ask_sla(stack, "credit sonar-billing 2026-10", "t-backfill-1")
     assert "Availability 99.7983%" in answer and "credit: *4.84 USD*" in answer, answer
 
-    everything = outbox(stack)
+    everything = outbox_entries(stack)
     posted = [e for e in everything if e["method"] == "chat.postMessage"]
     cards = [e for e in posted if "thread_ts" not in e and not e["text"].startswith(":inbox_tray:")]
     assert [e["text"] for e in cards] == [
@@ -133,8 +119,12 @@ def test_a_backfilled_month_gives_the_webhook_figures_and_again_or_a_late_webhoo
     body = replay("incident.resolved", incident="PE2EOUT", at="2026-10-13T15:30:00Z", event_id="RE2EOUTR")
     status, text = post(f"{stack.api}/pagerduty/webhook", body, pagerduty_headers(body, PAGERDUTY_SECRET))
     assert (status, json.loads(text)) == (202, {"accepted": True})
-    answer = ask(stack, "credit sonar-billing 2026-10", "t-backfill-2")
+    answer = ask_sla(stack, "credit sonar-billing 2026-10", "t-backfill-2")
     assert "Availability 99.7983%" in answer and "credit: *4.84 USD*" in answer, answer
     # (The stack's minute ticks may add the open incident's reminders meanwhile: in its card's thread.)
-    later = [e for e in outbox(stack)[len(everything) :] if e["method"] == "chat.postMessage" and "thread_ts" not in e]
+    later = [
+        e
+        for e in outbox_entries(stack)[len(everything) :]
+        if e["method"] == "chat.postMessage" and "thread_ts" not in e
+    ]
     assert [e["text"][:12] for e in later] == [":inbox_tray:"] * len(channels)  # the second run's summaries
