@@ -73,15 +73,17 @@ def run(
     start, end = backfill.span()
     services = sorted({service for contract in selected for service in contract.pagerduty.service_ids})
     listed = history.incidents(services, start, end) if services else []
-    with tqdm(total=len(listed), desc="incidents", unit="incident", file=sys.stderr, disable=None) as bar:
+    recorded = 0  # the bar: incidents read of those listed, and how many of them were newly recorded
+    with tqdm(total=len(listed), desc="incidents read", unit="incident", file=sys.stderr, disable=None) as bar:
         for raw in listed:
             try:
                 incident: HistoricIncident | None = history.history(raw)
             except PayloadError as error:
                 backfill.skip(f"pd-{raw.get('id')}", f"unusable: {error}")
                 incident = None
-            if incident is not None:
-                backfill.record(incident)
+            if incident is not None and backfill.record(incident).status == "recorded":
+                recorded += 1
+            bar.set_postfix(recorded=recorded, refresh=False)
             bar.update()
     summaries = backfill.summaries()
     posts: dict[str, str] = {}
