@@ -10,7 +10,9 @@ from sla_core.engine.errors import PolicyError
 
 @dataclass(frozen=True, slots=True)
 class HolidaySpec:
-    """Which holidays close a calendar: a country (ISO 3166 alpha-2), an optional subdivision, extra dates."""
+    """Which holidays close a calendar: a country (ISO 3166 alpha-2), an optional subdivision whose holidays
+    close it as well (the union of the country's and the subdivision's, never fewer days than the country's
+    alone), extra dates."""
 
     country: str | None = None
     subdiv: str | None = None
@@ -64,17 +66,26 @@ class HolidaySet:
 
     def __contains__(self, day: date) -> bool:
         if self.spec.country and day.year not in self._years:
-            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
             self._years.add(day.year)
-            self._dates.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=day.year))
+            self._dates.update(_country_and_subdiv(self.spec, day.year))
         return day in self._dates
 
     def names(self, year: int) -> dict[date, str]:
         """The holidays of a year with their names, for display and tests."""
         found: dict[date, str] = {d: "contract holiday" for d in self.spec.extra if d.year == year}
         if self.spec.country:
-            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
-            found.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=year))
+            found.update(_country_and_subdiv(self.spec, year))
         return found
+
+
+def _country_and_subdiv(spec: HolidaySpec, year: int) -> dict[date, str]:
+    """A year's holidays of the country and, as well, of its subdivision: the union. The `holidays` package's
+    subdivision calendar alone can drop a national day (US-CA has no Columbus Day)."""
+    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
+    assert spec.country is not None
+    found: dict[date, str] = dict(holidays.country_holidays(spec.country, years=year))
+    if spec.subdiv is not None:
+        for day, name in holidays.country_holidays(spec.country, subdiv=spec.subdiv, years=year).items():
+            found.setdefault(day, name)
+    return found
