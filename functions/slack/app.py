@@ -27,7 +27,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack import commands, request_guard
@@ -243,7 +243,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name="SlackSignatureRejected", unit=MetricUnit.Count, value=1)
         return dict(request_guard.UNSIGNED)
     try:
-        return slack_handler.handle(event, context)  # type: ignore[no-any-return]
+        with time_budget.running(time_budget.TimeBudget.of(context)):  # Slack's 429s are waited out within it
+            return slack_handler.handle(event, context)  # type: ignore[no-any-return]
     except Exception:
         logger.exception("Slack request could not be handled")
         return request_guard.unreadable_answer()
