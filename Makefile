@@ -39,9 +39,19 @@ unit: $(BIN)/.installed
 integration: install
 	$(BIN)/pytest -m integration
 
-template: $(BIN)/.installed
+# checkov (the IaC security scanner) lives in its own venv: it pins boto3==1.35.49 and packaging<24, which
+# aws-sam-cli's boto3==1.43.x cannot share. Offline: no Prisma Cloud download or guideline lookup.
+.venv-checkov/.installed: requirements-checkov.txt
+	$(PY) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --upgrade pip
+	.venv-checkov/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+template: $(BIN)/.installed .venv-checkov/.installed
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/sam validate --lint --region us-east-1
+	BC_SKIP_MAPPING=TRUE .venv-checkov/bin/checkov --file template.yaml --framework cloudformation --quiet --compact \
+		--skip-download
 
 build: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build --build-dir .aws-sam/build

@@ -18,7 +18,6 @@ within five minutes without a deploy.
 
 from __future__ import annotations
 
-import base64
 import json
 from functools import cache
 from typing import Any
@@ -38,6 +37,7 @@ from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_
 from sla_core.pagerduty.webhook_flow import handle_delivery
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
+from sla_core.slack.request_guard import raw_body
 
 logger = Logger()
 tracer = Tracer()
@@ -63,10 +63,10 @@ def _json(status: int, payload: dict[str, Any]) -> Response[str]:
 def receive_webhook() -> Response[str]:
     """Signature over the raw bytes first; then parse, record and post through the core; answer."""
     event = resolver.current_event
-    raw = event.body or ""
-    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode("utf-8")
+    body = raw_body(event.raw_event)  # None when API Gateway's base64 does not decode: nothing can match
     webhook_id = event.headers.get("x-webhook-id")
-    if not pagerduty_signature_valid(body, event.headers.get(SIGNATURE_HEADER), settings.pagerduty_webhook_secrets()):
+    secrets = settings.pagerduty_webhook_secrets()
+    if body is None or not pagerduty_signature_valid(body, event.headers.get(SIGNATURE_HEADER), secrets):
         metrics.add_metric(name="WebhookSignatureRejected", unit=MetricUnit.Count, value=1)
         logger.warning("PagerDuty webhook rejected: bad signature", extra={"webhook_id": webhook_id})
         return _json(401, {"message": "invalid signature"})

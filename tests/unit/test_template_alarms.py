@@ -99,7 +99,7 @@ def test_the_schedule_retries_then_dead_letters_to_an_encrypted_queue(template: 
     assert event["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ReminderScheduleDeadLetterQueue", "Arn"]}}
     assert event["RetryPolicy"]["MaximumEventAgeInSeconds"] == 60  # a tick older than a minute is superseded
     queue = template.resources["ReminderScheduleDeadLetterQueue"]["Properties"]
-    assert queue["SqsManagedSseEnabled"] is True and queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["KmsMasterKeyId"] == "alias/aws/sqs" and queue["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
 def test_the_email_subscription_exists_only_when_an_address_is_given(template: Template) -> None:

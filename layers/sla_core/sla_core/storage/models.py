@@ -176,6 +176,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     fold_state = JSONAttribute(default=dict)
     open_contract = nullable(UnicodeAttribute(null=True))
     terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
+    backfilled_at = nullable(InstantAttribute(null=True))  # read closed from history: no card (app/backfill.py)
     version = VersionAttribute()
 
     due_index = DueIndex()
@@ -311,26 +312,37 @@ class PostItem(TableItem, discriminator="post"):
     pending_index = PendingIndex()
 
 
+# A command-line batch (`python -m sla_core backfill`) may wait for DynamoDB and retry more than a function:
+# connect 5 s, read 30 s, 5 retries (each still set by its variable when given).
+BATCH_TIMEOUTS = (5.0, 30.0, 5)
 MODELS: tuple[type[TableItem], ...] = (
     TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, ReportedItem, TermsItem,
     DeployedTermsItem, DeliveryItem, PostItem,
 )  # fmt: skip
 
 
-def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:
+def configure(
+    *,
+    table_name: str | None = None,
+    host: str | None = None,
+    region: str | None = None,
+    batch: bool = False,
+) -> None:
     """Point every model at a table (and, locally, at DynamoDB Local), dropping cached connections.
 
     Models read TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION and the DYNAMODB_*_TIMEOUT_SECONDS /
     DYNAMODB_MAX_RETRY_ATTEMPTS settings when first imported; call this when they change afterwards
-    (tests, the local stack).
+    (tests, the local stack). `batch`: a command-line run, not a function with seconds to spare, so the
+    defaults of unset timeout settings are `BATCH_TIMEOUTS`.
     """
     meta = TableItem.Meta
     meta.table_name = table_name or os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
     meta.host = host if host is not None else (os.environ.get(ENDPOINT_ENV) or None)
     meta.region = region or settings.region()
-    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds()
-    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds()
-    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts()
+    connect, read, retries = BATCH_TIMEOUTS if batch else (None, None, None)
+    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds(connect)
+    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds(read)
+    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts(retries)
     for model in MODELS:
         model._connection = None
 
