@@ -132,7 +132,8 @@ class IncidentFlows(FlowBase):
             head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
         if not result.appended:
             head = f"Already recorded: {head}"
-        return Reply(f"{head}\n{incident_lines(result.incident, result.deadlines, inv.now, zone)}", in_channel=True)
+        lines = incident_lines(result.incident, result.deadlines, inv.now, zone)
+        return Reply(f"{head}\n{lines}", in_channel=self.in_channel_here(inv, contract))
 
     def ack_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         words, phrase = split_at(args)
