@@ -196,3 +196,40 @@ def slack_workspaces() -> Workspaces:
     if found.any and not is_local():
         raise SettingsError(f"{SLACK_TEAM_IDS_ENV} is not set: the Slack team id(s) the app is installed in")
     return found
+
+
+# -- how often `/sla open` may be used (slack/incident_flows.py; README "Limits") --------------------------
+OPEN_LIMIT_PER_USER_ENV = "OPEN_LIMIT_PER_USER"
+OPEN_LIMIT_PER_CHANNEL_ENV = "OPEN_LIMIT_PER_CHANNEL"
+OPEN_LIMIT_WINDOW_MINUTES_ENV = "OPEN_LIMIT_WINDOW_MINUTES"
+DEFAULT_OPEN_LIMIT_PER_USER = 10
+DEFAULT_OPEN_LIMIT_PER_CHANNEL = 30
+DEFAULT_OPEN_LIMIT_WINDOW_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class OpenLimits:
+    """At most `per_user` incidents opened by one user, and `per_channel` from one channel, per window."""
+
+    per_user: int
+    per_channel: int
+    window_minutes: int
+
+
+def _whole(env: str, default: int, most: int) -> int:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= most:
+        raise SettingsError(f"{env}={raw!r} is not a whole number from 1 to {most}")
+    return int(raw)
+
+
+def open_limits() -> OpenLimits:
+    """`OPEN_LIMIT_PER_USER` (default 10), `OPEN_LIMIT_PER_CHANNEL` (default 30) opens per
+    `OPEN_LIMIT_WINDOW_MINUTES` (default 10, a fixed window)."""
+    return OpenLimits(
+        _whole(OPEN_LIMIT_PER_USER_ENV, DEFAULT_OPEN_LIMIT_PER_USER, 10_000),
+        _whole(OPEN_LIMIT_PER_CHANNEL_ENV, DEFAULT_OPEN_LIMIT_PER_CHANNEL, 10_000),
+        _whole(OPEN_LIMIT_WINDOW_MINUTES_ENV, DEFAULT_OPEN_LIMIT_WINDOW_MINUTES, 24 * 60),
+    )
