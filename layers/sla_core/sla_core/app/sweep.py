@@ -6,8 +6,8 @@ One tick at `now` (the tick's scheduled time):
    create (when several stages of one clock are due at once, only the furthest: a late incident or a
    sweep back from downtime gets one true breach notice, not a stale series), then records all the due
    stages on the incident, which moves it to its next due instant;
-0. first notices a contract whose terms a deployment changed (app/terms_replay: one read per contract),
-   recomputes its open clocks and says what changed, once;
+0. first notices a contract whose terms a deployment changed (app/terms_replay: one small read per tick,
+   each contract's terms only after a deployment), recomputes its open clocks and says what changed, once;
 2. on the 1st of a month in a contract's zone, claims that contract's report (and the claim-window
    reminders it schedules) the same way, any day the reminder of a dated customer duty that is due
    (`duties`: a downgrade request before renewal), and the contract's daily digest from its local time on
@@ -36,6 +36,7 @@ from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, re
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.engine.errors import SlaError
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, PostItem
@@ -121,7 +122,7 @@ class Sweep:
         result = SweepResult(now)
         if self.with_reports:  # first: clocks recomputed under changed terms are due on their new instants
             result.reports += claim_terms_changes(self.contracts, now, self.messages)
-            result.items_read += len(self.contracts.contracts)
+            result.items_read += 1  # the deployed terms' hash (every contract's only after a deployment)
         due = repository.due_incidents(now)
         result.due = len(due)
         result.items_read += len(due)
@@ -195,7 +196,8 @@ class Sweep:
     def _claim_once(self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult) -> None:
         """Create the posts `drafts` builds unless `post_id`'s post exists (built only then: building reads); the
         post itself last, so once it exists so do the others (a report's claim reminders). A failure is retried
-        next tick and holds nothing else up."""
+        next tick and holds nothing else up; one the terms or the record decide (an SlaError: retrying cannot
+        fix it) is logged once and skipped by this process's later ticks."""
         if already_claimed(post_id):
             return
         result.items_read += 1
@@ -204,6 +206,11 @@ class Sweep:
                 for draft in sorted(drafts(), key=lambda d: d.post_id == post_id):
                     if post_queue.create_post(draft, now=result.scheduled_time):
                         result.reports += 1
+        except SlaError as error:
+            logger.error("scheduled post cannot be built: skipped", extra={"post_id": post_id, "error": str(error)})
+            result.errors.append(post_id)
+            remember_claimed(post_id)
+            return
         except Exception:
             logger.exception("scheduled post failed", extra={"post_id": post_id})
             result.errors.append(post_id)

@@ -37,6 +37,13 @@ class Secret:
 SLACK_SIGNING_SECRET = Secret("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET_PARAM")
 SLACK_BOT_TOKEN = Secret("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN_PARAM")
 PAGERDUTY_WEBHOOK_SECRET = Secret("PAGERDUTY_WEBHOOK_SECRET", "PAGERDUTY_WEBHOOK_SECRET_PARAM")
+PAGERDUTY_API_TOKEN = Secret("PAGERDUTY_API_TOKEN", "PAGERDUTY_API_TOKEN_PARAM")
+DEFAULT_PAGERDUTY_API_URL = "https://api.pagerduty.com"
+# `make run`'s DynamoDB Local: its port, and the table name the local stack gives the template's table (its
+# logical id in template.yaml).
+LOCAL_DYNAMODB_PORT_ENV = "LOCAL_DYNAMODB_PORT"
+DEFAULT_LOCAL_DYNAMODB_PORT = 8000
+LOCAL_TABLE_NAME = "SlaOpsTable"
 
 
 def is_local() -> bool:
@@ -95,6 +102,37 @@ def pagerduty_webhook_secrets() -> tuple[str, ...]:
     return secrets
 
 
+def pagerduty_api_token() -> str:
+    """The read-only PagerDuty REST API key the backfill reads history with: `PAGERDUTY_API_TOKEN` when set
+    (a developer's shell, the local stack), else in AWS the SSM SecureString named by `PAGERDUTY_API_TOKEN_PARAM`."""
+    value = os.environ.get(PAGERDUTY_API_TOKEN.env, "").strip()
+    if value:
+        return value
+    if is_local():
+        raise SettingsError(f"{PAGERDUTY_API_TOKEN.env} is not set: give a read-only PagerDuty REST API key")
+    return require_secret(PAGERDUTY_API_TOKEN)
+
+
+def pagerduty_api_url() -> str:
+    """PagerDuty's REST API base URL (`PAGERDUTY_API_URL`, default https://api.pagerduty.com; EU accounts use
+    https://api.eu.pagerduty.com)."""
+    url = (os.environ.get("PAGERDUTY_API_URL") or DEFAULT_PAGERDUTY_API_URL).strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", url):
+        raise SettingsError(f"PAGERDUTY_API_URL={url!r} is not an http(s) URL, e.g. {DEFAULT_PAGERDUTY_API_URL}")
+    return url
+
+
+def local_dynamodb_endpoint() -> str:
+    """The local stack's DynamoDB Local (`DYNAMODB_ENDPOINT` if set, else port `LOCAL_DYNAMODB_PORT`, default 8000)."""
+    explicit = os.environ.get("DYNAMODB_ENDPOINT", "").strip()
+    if explicit:
+        return explicit
+    raw = os.environ.get(LOCAL_DYNAMODB_PORT_ENV, "").strip() or str(DEFAULT_LOCAL_DYNAMODB_PORT)
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{LOCAL_DYNAMODB_PORT_ENV}={raw!r} is not a port number")
+    return f"http://127.0.0.1:{int(raw)}"
+
+
 def region() -> str:
     """The AWS region (Lambda sets AWS_REGION; PynamoDB 6 has no default, so fall back explicitly)."""
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
@@ -132,21 +170,24 @@ def _seconds(env: str, default: float) -> float:
     return value
 
 
-def dynamodb_connect_timeout_seconds() -> float:
+def dynamodb_connect_timeout_seconds(default: float | None = None) -> float:
     """How long one DynamoDB connection attempt may take (`DYNAMODB_CONNECT_TIMEOUT_SECONDS`, default 0.5)."""
-    return _seconds(DYNAMODB_CONNECT_TIMEOUT_ENV, DEFAULT_DYNAMODB_CONNECT_TIMEOUT_SECONDS)
+    return _seconds(
+        DYNAMODB_CONNECT_TIMEOUT_ENV, DEFAULT_DYNAMODB_CONNECT_TIMEOUT_SECONDS if default is None else default
+    )
 
 
-def dynamodb_read_timeout_seconds() -> float:
+def dynamodb_read_timeout_seconds(default: float | None = None) -> float:
     """How long DynamoDB may stay silent on a sent request (`DYNAMODB_READ_TIMEOUT_SECONDS`, default 1.0)."""
-    return _seconds(DYNAMODB_READ_TIMEOUT_ENV, DEFAULT_DYNAMODB_READ_TIMEOUT_SECONDS)
+    fallback = DEFAULT_DYNAMODB_READ_TIMEOUT_SECONDS if default is None else default
+    return _seconds(DYNAMODB_READ_TIMEOUT_ENV, fallback)
 
 
-def dynamodb_max_retry_attempts() -> int:
+def dynamodb_max_retry_attempts(default: int | None = None) -> int:
     """Retries after a failed DynamoDB request (`DYNAMODB_MAX_RETRY_ATTEMPTS`, default 1: two attempts in all)."""
     raw = os.environ.get(DYNAMODB_MAX_RETRY_ATTEMPTS_ENV, "").strip()
     if not raw:
-        return DEFAULT_DYNAMODB_MAX_RETRY_ATTEMPTS
+        return DEFAULT_DYNAMODB_MAX_RETRY_ATTEMPTS if default is None else default
     if not raw.isdigit() or int(raw) > 10:
         raise SettingsError(f"{DYNAMODB_MAX_RETRY_ATTEMPTS_ENV}={raw!r} is not a whole number from 0 to 10")
     return int(raw)

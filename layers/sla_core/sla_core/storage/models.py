@@ -11,6 +11,8 @@ Items and their keys:
   and after a correction of the record, with who, when and why (`/sla history`).
 - reported:  pk `REPORTED#<contract>`, sk `<period>`; a period's figures as its report gave them.
 - terms:     pk `TERMS#<contract>`, sk `TERMS`; the version of the contract's terms last seen by the sweep.
+- deployed:  pk `TERMS-DEPLOYED`, sk `TERMS`; one hash of every contract's terms version, so an idle tick reads
+  one small item instead of every contract's terms.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
 - rate:      pk `RATE#<what>#<who>`, sk `<window start>`; how many times in that window (`/sla open` per user and
   per channel), counted by a conditional ADD; expires by TTL.
@@ -176,6 +178,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     fold_state = JSONAttribute(default=dict)
     open_contract = nullable(UnicodeAttribute(null=True))
     terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
+    backfilled_at = nullable(InstantAttribute(null=True))  # read closed from history: no card (app/backfill.py)
     version = VersionAttribute()
 
     due_index = DueIndex()
@@ -255,6 +258,14 @@ class TermsItem(TableItem, discriminator="terms"):
     version = VersionAttribute()
 
 
+class DeployedTermsItem(TableItem, discriminator="deployed"):
+    """The hash of every contract's terms version that the sweep last replayed in full: while the deployed
+    files hash the same, no contract's terms can have changed, so a tick reads this one small item."""
+
+    deployed_version = UnicodeAttribute()
+    seen_at = InstantAttribute()
+
+
 class DeliveryItem(TableItem, discriminator="delivery"):
     """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
 
@@ -310,26 +321,37 @@ class PostItem(TableItem, discriminator="post"):
     pending_index = PendingIndex()
 
 
+# A command-line batch (`python -m sla_core backfill`) may wait for DynamoDB and retry more than a function:
+# connect 5 s, read 30 s, 5 retries (each still set by its variable when given).
+BATCH_TIMEOUTS = (5.0, 30.0, 5)
 MODELS: tuple[type[TableItem], ...] = (
     TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, ReportedItem, TermsItem,
-    DeliveryItem, PostItem,
+    DeployedTermsItem, DeliveryItem, PostItem,
 )  # fmt: skip
 
 
-def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:
+def configure(
+    *,
+    table_name: str | None = None,
+    host: str | None = None,
+    region: str | None = None,
+    batch: bool = False,
+) -> None:
     """Point every model at a table (and, locally, at DynamoDB Local), dropping cached connections.
 
     Models read TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION and the DYNAMODB_*_TIMEOUT_SECONDS /
     DYNAMODB_MAX_RETRY_ATTEMPTS settings when first imported; call this when they change afterwards
-    (tests, the local stack).
+    (tests, the local stack). `batch`: a command-line run, not a function with seconds to spare, so the
+    defaults of unset timeout settings are `BATCH_TIMEOUTS`.
     """
     meta = TableItem.Meta
     meta.table_name = table_name or os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
     meta.host = host if host is not None else (os.environ.get(ENDPOINT_ENV) or None)
     meta.region = region or settings.region()
-    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds()
-    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds()
-    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts()
+    connect, read, retries = BATCH_TIMEOUTS if batch else (None, None, None)
+    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds(connect)
+    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds(read)
+    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts(retries)
     for model in MODELS:
         model._connection = None
 
