@@ -14,6 +14,8 @@ Items and their keys:
 - deployed:  pk `TERMS-DEPLOYED`, sk `TERMS`; one hash of every contract's terms version, so an idle tick reads
   one small item instead of every contract's terms.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
+- rate:      pk `RATE#<what>#<who>`, sk `<window start>`; how many times in that window (`/sla open` per user and
+  per channel), counted by a conditional ADD; expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
   `post#<n>` + `next_due_at`, which put it in the same sparse `due-index` under its own shards.
@@ -268,6 +270,13 @@ class DeliveryItem(TableItem, discriminator="delivery"):
     """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
 
     received_at = InstantAttribute()
+    expires_at = TTLAttribute()
+
+
+class RateItem(TableItem, discriminator="rate"):
+    """How often something was done in one fixed window (storage/rate_limits.py); expires by TTL."""
+
+    times = NumberAttribute(default=0)
     expires_at = TTLAttribute()
 
 
