@@ -251,3 +251,51 @@ def test_a_refused_token_or_scope_is_one_line_exit_2_and_nothing_written(
     assert (code, out) == (2, "")
     assert err.startswith(f"error: {said}") and err.count("\n") == 1 and token not in err
     assert stored() == {"incidents": set(), "events": set(), "downtime": set()} and len(outbox()) == before
+
+
+def test_days_are_read_in_each_contracts_zone_and_unusable_text_is_skipped_with_why(batch_storage: str) -> None:
+    # October 1 starts at 04:00Z in New York (EDT) and 07:00Z in Los Angeles (Atheer's Pacific time, PDT): PagerDuty
+    # is asked from 04:00Z, so an Atheer incident at 05:00Z (Sep 30 22:00 PDT) comes back and is outside its month.
+    history = [
+        Incident("PBFPDT0", "PATHEER", "2026-10-01T05:00:00Z", "Late September", "P1",
+                 [Entry("RBFPDT0T", "trigger", "2026-10-01T05:00:00Z")]),
+        Incident("PBFPDT1", "PATHEER", "2026-10-01T08:00:00Z", "Early October", "P1",
+                 [Entry("RBFPDT1T", "trigger", "2026-10-01T08:00:00Z"),
+                  Entry("RBFPDT1R", "resolve", "2026-10-01T08:30:00Z")]),
+        Incident("PBFPOIS", "PSONAR1", "2026-10-02T14:00:00Z", "Bad \x00 title", "P3",
+                 [Entry("RBFPOIST", "trigger", "2026-10-02T14:00:00Z")]),
+    ]  # fmt: skip
+    atheer = CONTRACTS.contracts["atheer-platform"]
+    with pagerduty_rest(Stub(history)) as stub:
+        client = rest_client(TOKEN, stub.url, backoff_seconds=0.01)
+        result = backfill_cli.run(CONTRACTS, [SONAR, atheer], **OCTOBER, dry_run=False, now=NOW, client=client)
+        (asked,) = [q for p, q, _ in stub.requests if p == "/incidents"]
+    assert (asked["since"], asked["until"]) == (["2026-10-01T04:00:00+00:00"], ["2026-11-01T07:00:00+00:00"])
+    assert result["skipped"] == {"outside the period": 1, "unusable": 1}
+    assert result["skipped_incidents"][0] == {"incident": "pd-PBFPDT0", "why": "outside the period"}
+    assert result["skipped_incidents"][1]["why"] == "unusable: text contains a NUL character"
+    assert stored()["incidents"] == {"pd-PBFPDT1"}
+
+
+def test_a_dry_run_counts_the_missed_responses_a_run_would_record(batch_storage: str) -> None:
+    # sonarqube-support: SonarSource Enterprise, P2 -> critical, initial response within 2 hours on the always-open
+    # calendar; credits count the quarter's misses (Q4 2026: October to December). PBFSQ01 opened Tue 13 Oct 08:00Z
+    # and answered 11:00Z (due 10:00Z): missed. PBFSQ02 opened 14 Oct 08:00Z and answered 08:30Z: met. One miss.
+    history = [
+        Incident("PBFSQ01", "PSONARQ", "2026-10-13T08:00:00Z", "Scanner down", "P2",
+                 [Entry("RBFSQ01T", "trigger", "2026-10-13T08:00:00Z"),
+                  Entry("RBFSQ01A", "acknowledge", "2026-10-13T11:00:00Z"),
+                  Entry("RBFSQ01R", "resolve", "2026-10-13T12:00:00Z")]),
+        Incident("PBFSQ02", "PSONARQ", "2026-10-14T08:00:00Z", "Slow analysis", "P2",
+                 [Entry("RBFSQ02T", "trigger", "2026-10-14T08:00:00Z"),
+                  Entry("RBFSQ02A", "acknowledge", "2026-10-14T08:30:00Z")]),
+    ]  # fmt: skip
+    sonarqube = CONTRACTS.contracts["sonarqube-support"]
+    with pagerduty_rest(Stub(history)) as stub:
+        client = rest_client(TOKEN, stub.url, backoff_seconds=0.01)
+        dry = backfill_cli.run(CONTRACTS, [sonarqube], **OCTOBER, dry_run=True, now=NOW, client=client)
+        assert stored()["incidents"] == set()
+        real = backfill_cli.run(CONTRACTS, [sonarqube], **OCTOBER, dry_run=False, now=NOW, client=client)
+    (figures,) = dry["contracts"]["sonarqube-support"]["periods"]
+    assert (figures["period"], figures["missed_responses"]) == ("2026-Q4", 1)
+    assert real["contracts"]["sonarqube-support"]["periods"] == dry["contracts"]["sonarqube-support"]["periods"]

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pagerduty import RestApiV2Client
 from tqdm import tqdm
@@ -19,6 +19,9 @@ from sla_core.config import settings
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.pagerduty.events import SOURCE, PayloadError
 from sla_core.pagerduty.rest_history import RestHistory, rest_client
+
+if TYPE_CHECKING:
+    from sla_core.slack.client import SlackPoster
 
 
 def configure_storage() -> None:
@@ -58,34 +61,46 @@ def run(
     (the incident list and the first incident's log entries are read first). `client`: a REST client other than
     the settings' one (tests)."""
     from sla_core.slack.backfill_messages import backfill_summary  # noqa: PLC0415 - Slack only when it runs
-    from sla_core.slack.client import SlackPoster  # noqa: PLC0415
     from sla_core.slack.delivery import SlackDelivery  # noqa: PLC0415
     from sla_core.slack.incident_posting import SlackIncidentChannel  # noqa: PLC0415
 
     now = now or datetime.now(UTC)
     history = RestHistory(client or pagerduty_client(), contracts)
-    slack = None if dry_run else SlackPoster.from_settings()
+    slack = None if dry_run else _slack()
     backfill = Backfill(
         selected, since, until, now, SOURCE, dry_run=dry_run, channel=SlackIncidentChannel(slack) if slack else None
     )
     start, end = backfill.span()
     services = sorted({service for contract in selected for service in contract.pagerduty.service_ids})
     listed = history.incidents(services, start, end) if services else []
-    with tqdm(total=len(listed), desc="incidents", unit="incident", file=sys.stderr, disable=None) as bar:
+    recorded = 0  # the bar: incidents read of those listed, and how many of them were newly recorded
+    with tqdm(total=len(listed), desc="incidents read", unit="incident", file=sys.stderr, disable=None) as bar:
         for raw in listed:
             try:
                 incident: HistoricIncident | None = history.history(raw)
             except PayloadError as error:
                 backfill.skip(f"pd-{raw.get('id')}", f"unusable: {error}")
                 incident = None
-            if incident is not None:
-                backfill.record(incident)
+            if incident is not None and backfill.record(incident).status == "recorded":
+                recorded += 1
+            bar.set_postfix(recorded=recorded, refresh=False)
             bar.update()
     summaries = backfill.summaries()
     posts: dict[str, str] = {}
     if slack is not None:
         posts = post_summaries(summaries, SlackDelivery(slack), backfill_summary, run_id=now.strftime("%Y%m%dT%H%M%SZ"))
     return _result(backfill, summaries, posts, start, end)
+
+
+def _slack() -> SlackPoster:
+    """Slack as the functions reach it: the bot token, or locally the outbox (echoed on stderr: stdout is the
+    JSON summary's)."""
+    from sla_core.slack.client import Outbox, SlackPoster  # noqa: PLC0415
+
+    token = settings.slack_bot_token()
+    return (
+        SlackPoster.for_token(token) if token else SlackPoster(outbox=Outbox(settings.outbox_path(), echo=sys.stderr))
+    )
 
 
 def _result(

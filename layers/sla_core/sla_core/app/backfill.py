@@ -19,15 +19,17 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sla_core.app.contract_credit import (
+    INITIAL_RESPONSE,
     contract_estimate,
     contract_zone,
     current_period_text,
+    late,
     missed_counts,
     missed_initial_responses,
     recorded_downtime,
 )
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import UNMAPPED, counts_as_outage, deadlines_of, record_event
+from sla_core.app.incident_service import UNMAPPED, counts_as_outage, deadlines_of, record_event, terms_for
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contracts import Contract
@@ -36,6 +38,7 @@ from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, parse_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, fold
+from sla_core.incidents.tracking import track
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.repository import state_of
@@ -115,6 +118,7 @@ class Backfill:
     channel: IncidentChannel | None = None
     outcomes: list[Outcome] = field(default_factory=list)
     _pending: dict[str, list[Downtime]] = field(default_factory=dict)
+    _pending_misses: dict[str, dict[str, tuple[datetime, bool]]] = field(default_factory=dict)  # dry run
 
     def record(self, incident: HistoricIncident) -> Outcome:
         """Record one incident's history (or, in a dry run, find what would be recorded)."""
@@ -198,6 +202,12 @@ class Backfill:
             if counts_as_outage(item, state, contract) and item.component in contract.components:
                 interval = downtime(state.opened_at, state.resolved_at, Kind.UNPLANNED, state.cause, item.component)
                 self._pending.setdefault(contract.id, []).append(interval)
+        terms = terms_for(contract)
+        if new and state.opened_at is not None and terms is not None:
+            firsts = [t for t in track(terms, state) if t.metric == INITIAL_RESPONSE]
+            at_due = terms.load().met_at_due(INITIAL_RESPONSE)
+            missed = any(late(t.due_at, t.met_at, self.now, at_due) for t in firsts)
+            self._pending_misses.setdefault(contract.id, {})[incident.incident_id] = (state.opened_at, missed)
         status = "recorded" if new else "already recorded"
         return Outcome(incident.incident_id, status, None, contract.id, state.is_open, None)
 
@@ -211,6 +221,15 @@ class Backfill:
             summaries.append(ContractSummary(contract, len(mine), recorded, still_open, tuple(periods), tuple(notes)))
         return summaries
 
+    def _misses(self, contract: Contract, period: Period) -> tuple[int | None, int | None]:
+        """The period's missed initial responses as stored, with a dry run's would-be incidents counted instead of
+        their stored copies (their misses' readings are not known: counted as not depending on one)."""
+        pending = self._pending_misses.get(contract.id, {})
+        stored = [m for m in missed_initial_responses(contract, period, self.now) if m.incident_id not in pending]
+        missed, on_reading = missed_counts(stored)
+        extra = sum(missed_now for opened, missed_now in pending.values() if period.start_at <= opened < period.end_at)
+        return (missed or 0) + extra, on_reading
+
     def _figures(self, contract: Contract) -> tuple[list[dict[str, Any]], list[str]]:
         policy = load_policy(contract.policy)
         terms = policy.terms.credit
@@ -220,7 +239,7 @@ class Backfill:
         for period in touched_periods(contract, *self.window(contract)):
             missed = on_reading = None
             if terms.mechanism == "missed_responses":
-                missed, on_reading = missed_counts(missed_initial_responses(contract, period, self.now))
+                missed, on_reading = self._misses(contract, period)
             for component in contract.components:
                 intervals: list[Downtime] = []
                 if policy.terms.availability is not None:
