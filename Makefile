@@ -69,9 +69,12 @@ run: install
 # build.
 test: lint typecheck check unit integration template build
 
-# The Lambda-like interpreter for the Slack cold start: only the layer's and the function's requirements.
+# The Lambda-like interpreter for the cold starts: the runtime's Python (3.13, from pyenv when there; else $(PY),
+# said on the way) with only the layer's and the function's requirements.
+RUNTIME_PY ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 .venv-runtime/.installed: layers/sla_core/requirements.txt functions/slack/requirements.txt
-	$(PY) -m venv .venv-runtime
+	@[ -n "$(RUNTIME_PY)" ] || echo "make bench: WARNING: no CPython 3.13 found (set RUNTIME_PY): cold starts measured with $(PY)" >&2
+	$(or $(RUNTIME_PY),$(PY)) -m venv .venv-runtime
 	.venv-runtime/bin/pip install --quiet -r layers/sla_core/requirements.txt -r functions/slack/requirements.txt
 	touch $@
 

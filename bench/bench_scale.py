@@ -62,6 +62,7 @@ from sla_core.app import sweep as sweep_module  # noqa: E402
 from sla_core.app.incident_service import record_event  # noqa: E402
 from sla_core.app.reports import jobs_due  # noqa: E402
 from sla_core.app.sweep import Sweep, SweepResult  # noqa: E402
+from sla_core.app.terms_version import terms_version  # noqa: E402
 from sla_core.config.clock import FixedClock  # noqa: E402
 from sla_core.config.contracts import Contract, ContractsConfig, load_contracts  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
@@ -247,6 +248,7 @@ def template_incidents(config: ContractsConfig, opened: datetime, prefix: str) -
 def clone(item: IncidentItem, incident_id: str, contract: Contract, next_due: datetime | None) -> IncidentItem:
     copy = IncidentItem.from_raw_data(item.serialize())
     copy.pk, copy.incident_id, copy.contract_id = repository.incident_pk(incident_id), incident_id, contract.id
+    copy.terms_version = terms_version(contract)
     repository.set_open(copy)
     repository.set_next_due(copy, next_due)
     return copy
@@ -262,6 +264,7 @@ class Seed:
     templates: dict[str, dict[str, Any]]  # policy -> serialized open incident
     policies: dict[str, str]  # contract id -> policy
     components: dict[str, tuple[str, ...]]
+    versions: dict[str, str]  # contract id -> its terms version: the clones were computed under their terms
 
 
 def seed_chunk(seed: Seed, start: int, stop: int) -> int:
@@ -275,11 +278,8 @@ def seed_chunk(seed: Seed, start: int, stop: int) -> int:
             for number in range(seed.open_per):
                 item = IncidentItem.from_raw_data(template.serialize())
                 incident_id = f"open-{contract_id}-{number:02d}"
-                item.pk, item.incident_id, item.contract_id = (
-                    repository.incident_pk(incident_id),
-                    incident_id,
-                    contract_id,
-                )
+                item.pk, item.incident_id = repository.incident_pk(incident_id), incident_id
+                item.contract_id, item.terms_version = contract_id, seed.versions[contract_id]
                 item.open_contract = contract_id
                 repository.set_next_due(item, NEVER_DUE + timedelta(minutes=number))
                 incidents.save(item)
@@ -323,6 +323,7 @@ def seed_table(config: ContractsConfig, table: str, host: str, open_per: int, re
         {policy: item.serialize() for policy, item in templates.items()},
         {c.id: c.policy for c in config.contracts.values()},
         {c.id: c.components for c in config.contracts.values()},
+        {c.id: terms_version(c) for c in config.contracts.values()},
     )  # fmt: skip
     step = -(-len(ids) // 16)
     with ProcessPoolExecutor(4) as pool:

@@ -9,12 +9,12 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
 from sla_core.app.report_csv import report_for_inputs
 from sla_core.engine.credits import parse_fee
-from sla_core.engine.duties import duties_result
+from sla_core.engine.duties import duties_result, recurring_dates
 from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
 from sla_core.engine.intervals import Downtime, Kind, downtime
@@ -189,9 +189,12 @@ def _deadline(args: argparse.Namespace) -> Any:
 
 
 def _duties(args: argparse.Namespace) -> Any:
-    """`duties`: the policy's dated customer duties, their deadlines and reminders."""
+    """`duties`: the policy's dated duties (for a tier, where given), their deadlines and reminders, as of
+    `--now` (default: the present) for the dates that recur (the quarter's end)."""
     policy = load_policy(args.policy)
-    return duties_result(policy, {"renewal": parse_date(args.renewal_date, "--renewal-date")}, args.region)
+    now = parse_instant(args.now, "--now") if args.now else datetime.now(UTC)
+    dates = {**recurring_dates(policy, now, args.region), "renewal": parse_date(args.renewal_date, "--renewal-date")}
+    return duties_result(policy, dates, args.region, args.tier)
 
 
 def _credit(args: argparse.Namespace) -> Any:
@@ -371,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     duties.add_argument("--policy", required=True)
     duties.add_argument("--region")
     duties.add_argument("--renewal-date", help="the contract's renewal date (YYYY-MM-DD)")
+    duties.add_argument("--tier", help="only the duties of this tier (e.g. enterprise: the quarterly report)")
+    duties.add_argument("--now", help="the instant the recurring dates (the quarter's end) are taken from")
     _add_backfill(commands)
     add_policy_commands(commands)  # check, explain, and --policy-dir on every subcommand
     return parser

@@ -224,7 +224,8 @@ class Backfill:
         terms = terms_for(contract)
         if new and state.opened_at is not None and terms is not None:
             firsts = [t for t in track(terms, state) if t.metric == INITIAL_RESPONSE]
-            missed = any(late(t.due_at, t.met_at, self.now) for t in firsts)
+            at_due = terms.load().met_at_due(INITIAL_RESPONSE)
+            missed = any(late(t.due_at, t.met_at, self.now, at_due) for t in firsts)
             self._pending_misses.setdefault(contract.id, {})[incident.incident_id] = (state.opened_at, missed)
         status = "recorded" if new else "already recorded"
         return Outcome(incident.incident_id, status, None, contract.id, state.is_open, None)

@@ -419,6 +419,7 @@ def _duties(top: Table) -> tuple[Duty, ...]:
             how=table.opt_text("how"),
             conditions=tuple(table.texts("conditions")),
             clause=parse_clause(table),
+            tiers=tuple(table.texts("tiers")),
         )
         if any(d.id == duty.id for d in duties):
             raise table.fail("id", f"duty {duty.id!r} is defined twice")

@@ -14,6 +14,8 @@ Items and their keys:
 - deployed:  pk `TERMS-DEPLOYED`, sk `TERMS`; one hash of every contract's terms version, so an idle tick reads
   one small item instead of every contract's terms.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
+- rate:      pk `RATE#<what>#<who>`, sk `<window start>`; how many times in that window (`/sla open` per user and
+  per channel), counted by a conditional ADD; expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
   `post#<n>` + `next_due_at`, which put it in the same sparse `due-index` under its own shards.
@@ -271,6 +273,13 @@ class DeliveryItem(TableItem, discriminator="delivery"):
     expires_at = TTLAttribute()
 
 
+class RateItem(TableItem, discriminator="rate"):
+    """How often something was done in one fixed window (storage/rate_limits.py); expires by TTL."""
+
+    times = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 class PendingIndex(GlobalSecondaryIndex["PostItem"]):
     """The due-index seen from posts: pending posts by the instant they are meant for, under `post#` shards."""
 
@@ -283,7 +292,8 @@ class PendingIndex(GlobalSecondaryIndex["PostItem"]):
 
 
 class PostItem(TableItem, discriminator="post"):
-    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts."""
+    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts, failed
+    (refused for good, also as plain text) or cancelled."""
 
     post_id = UnicodeAttribute()
     purpose = UnicodeAttribute()
@@ -302,6 +312,8 @@ class PostItem(TableItem, discriminator="post"):
     lease_until = nullable(InstantAttribute(null=True))
     attempts = NumberAttribute(default=0)
     last_error = nullable(UnicodeAttribute(null=True))
+    uncertain = BooleanAttribute(default=False)  # an attempt may have reached Slack: look it up before posting
+    plain = BooleanAttribute(default=False)  # refused for good once: its one retry goes as plain text
     posted_ts = nullable(UnicodeAttribute(null=True))
     posted_at = nullable(InstantAttribute(null=True))
     due_shard = nullable(UnicodeAttribute(null=True))
