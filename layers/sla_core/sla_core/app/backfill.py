@@ -30,7 +30,7 @@ from sla_core.app.contract_credit import (
     recorded_downtime,
 )
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import UNMAPPED, counts_as_outage, deadlines_of, record_event, terms_for
+from sla_core.app.incident_service import counts_as_outage, deadlines_of, record_event, terms_for
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contracts import Contract
@@ -321,7 +321,7 @@ def _transient(incident: HistoricIncident, contract: Contract, state: IncidentSt
     """An unsaved incident item for the dry run's outage rule (severity, service and component are what it reads)."""
     item = repository.new_incident(
         incident_id=incident.incident_id,
-        contract_id=contract.id if contract else UNMAPPED,
+        contract_id=contract.id,
         component=contract.components[0],
         severity=state.severity or "unknown",
         source="backfill",
