@@ -112,7 +112,7 @@ def missed_initial_responses(contract: Contract, period: Period, now: datetime) 
             if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
                 continue
             done = deadline.met_at
-            if _late(deadline.due_at, done, now, at_due):
+            if late(deadline.due_at, done, now, at_due):
                 on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
                 missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading))
     return missed
@@ -126,7 +126,7 @@ def missed_counts(missed: Sequence[MissedResponse] | None) -> tuple[int | None, 
     return len(missed), sum(m.on_reading for m in missed) or None
 
 
-def _late(due_at: datetime, done: datetime | None, now: datetime, met_at_due: bool = True) -> bool:
+def late(due_at: datetime, done: datetime | None, now: datetime, met_at_due: bool = True) -> bool:
     """Whether a response done at `done` (None: not yet, as of `now`) missed `due_at` (exactly at it is met only
     where the contract says "within", `met_at_due`)."""
     if done is not None:
@@ -145,7 +145,7 @@ def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | Non
     except SlaError:
         return False
     at_due = policy.met_at_due(INITIAL_RESPONSE)
-    return any(not _late(other.due_at, done, now, at_due) for _, other in moved_deadlines(deadline, policy))
+    return any(not late(other.due_at, done, now, at_due) for _, other in moved_deadlines(deadline, policy))
 
 
 def estimate_for_contract(

@@ -1,9 +1,20 @@
-"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates."""
+"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates.
+
+The package's `holidays.countries` imports all of its ~250 country modules (about 0.8 s of a cold start) as soon
+as one country is asked for; `_package` puts a light `holidays.countries` in its place that imports only the
+modules of the countries asked for (tens of ms), resolved through the package's own registry.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from types import ModuleType
+from typing import Any
 
 from sla_core.engine.errors import PolicyError
 
@@ -38,10 +49,8 @@ def holiday_problem(country: str, subdiv: str | None) -> tuple[str, str, str] | 
 
     Looks up only the one country, so a cold start does not load the package's every calendar.
     """
-    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
     try:
-        calendar = holidays.country_holidays(country)
+        calendar = country_holidays(country)
     except NotImplementedError:
         return (
             "country",
@@ -81,11 +90,41 @@ class HolidaySet:
 def _country_and_subdiv(spec: HolidaySpec, year: int) -> dict[date, str]:
     """A year's holidays of the country and, as well, of its subdivision: the union. The `holidays` package's
     subdivision calendar alone can drop a national day (US-CA has no Columbus Day)."""
-    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
     assert spec.country is not None
-    found: dict[date, str] = dict(holidays.country_holidays(spec.country, years=year))
+    found: dict[date, str] = dict(country_holidays(spec.country, years=year))
     if spec.subdiv is not None:
-        for day, name in holidays.country_holidays(spec.country, subdiv=spec.subdiv, years=year).items():
+        for day, name in country_holidays(spec.country, subdiv=spec.subdiv, years=year).items():
             found.setdefault(day, name)
     return found
+
+
+def country_holidays(country: str, **options: Any) -> Any:
+    """`holidays.country_holidays`, importing only that country's module (NotImplementedError if unknown)."""
+    return _package().country_holidays(country, **options)
+
+
+@cache
+def _package() -> ModuleType:
+    """The `holidays` package with a `holidays.countries` that imports a country's module on first use."""
+    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
+    if "holidays.countries" not in sys.modules:
+        try:
+            from holidays.registry import COUNTRIES  # noqa: PLC0415
+
+            spec = importlib.util.find_spec("holidays.countries")
+        except ImportError:  # a package without the registry: its own (eager) countries package
+            return holidays
+        if spec is not None and spec.submodule_search_locations:
+            light = importlib.util.module_from_spec(spec)  # the package's path, without running its __init__
+            modules = {entity: module for module, entities in COUNTRIES.items() for entity in entities}
+
+            def country_class(name: str) -> Any:
+                if name not in modules:
+                    raise AttributeError(f"module 'holidays.countries' has no attribute {name!r}")
+                return getattr(importlib.import_module(f"holidays.countries.{modules[name]}"), name)
+
+            light.__getattr__ = country_class  # type: ignore[method-assign]
+            sys.modules["holidays.countries"] = light
+            holidays.countries = light
+    return holidays
