@@ -22,7 +22,7 @@ from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver
 from tests.support.pagerduty_payloads import replay
-from tests.support.slack_stub import DROP, Fault, SlackStub, running_stub
+from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 
 pytestmark = pytest.mark.integration
 
@@ -104,17 +104,18 @@ def test_a_slack_failure_after_recording_is_5xx_and_the_retry_posts_the_card(tab
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStub]:
     for running in running_stub():
-        channel = SlackIncidentChannel(SlackPoster.for_token("xoxb-test", base_url=running.api_url))
+        channel = SlackIncidentChannel(SlackPoster.for_token("xoxb-test", base_url=running.api_url, timeout=0.5))
         monkeypatch.setattr(app, "slack_channel", lambda: channel)  # noqa: B023 - one stub: the loop runs once
         running.ts_base = int(time.time())  # Slack's clock: the webhook's clock is the real one
         yield running
 
 
-def test_a_card_stored_by_slack_whose_connection_then_dropped_is_found_not_posted_again(
-    table: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fault", [Fault("chat.postMessage", DROP), Fault("chat.postMessage", LATE, delay=1.0)])
+def test_a_card_stored_by_slack_whose_answer_was_lost_or_late_is_found_not_posted_again(
+    table: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch, fault: Fault
 ) -> None:
     body = replay("incident.triggered")
-    stub.faults.append(Fault("chat.postMessage", DROP))
+    stub.faults.append(fault)
     assert deliver(body)["statusCode"] == 500  # maybe posted: the card's lease is kept, not given back
     item = repository.get_incident("pd-PFQZPSY")
     assert item is not None and item.slack_ts is None and item.card_lease_until is not None
