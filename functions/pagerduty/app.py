@@ -30,7 +30,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pynamodb.exceptions import PynamoDBException
 
 from sla_core.app.incident_cards import CardPending
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
@@ -104,5 +104,7 @@ def receive_webhook() -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """API Gateway HTTP API (payload 2.0) event in, HTTP response out."""
-    return resolver.resolve(event, context)
+    """API Gateway HTTP API (payload 2.0) event in, HTTP response out; Slack's 429s are waited out only within
+    the time the function has left."""
+    with time_budget.running(time_budget.TimeBudget.of(context)):
+        return resolver.resolve(event, context)

@@ -27,7 +27,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack import commands, request_guard
@@ -258,7 +258,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.warning("Slack request from a workspace the app is not installed in: refused")
         return dict(request_guard.FOREIGN)
     try:
-        response: dict[str, Any] = slack_handler.handle(event, context)
+        with time_budget.running(time_budget.TimeBudget.of(context)):  # Slack's 429s are waited out within it
+            response: dict[str, Any] = slack_handler.handle(event, context)
     except Exception:
         logger.exception("Slack request could not be handled")
         return request_guard.unreadable_answer()

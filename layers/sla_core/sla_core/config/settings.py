@@ -237,3 +237,35 @@ def slack_workspaces() -> Workspaces:
     if found.any and not is_local():
         raise SettingsError(f"{SLACK_TEAM_IDS_ENV} is not set: the Slack team id(s) the app is installed in")
     return found
+
+
+# -- Slack Web API: how long a call may take, and the sweep's posting rates (README, Settings) -------------
+SLACK_HTTP_TIMEOUT_ENV = "SLACK_HTTP_TIMEOUT_SECONDS"
+SLACK_CHANNEL_POST_INTERVAL_ENV = "SLACK_CHANNEL_POST_INTERVAL_SECONDS"
+SLACK_POSTS_PER_MINUTE_ENV = "SLACK_POSTS_PER_MINUTE"
+DEFAULT_SLACK_HTTP_TIMEOUT_SECONDS = 3.0
+DEFAULT_SLACK_CHANNEL_POST_INTERVAL_SECONDS = 1.0
+DEFAULT_SLACK_POSTS_PER_MINUTE = 250
+
+
+def slack_http_timeout_seconds() -> float:
+    """How long one Slack Web API request may take before it is given up as uncertain
+    (`SLACK_HTTP_TIMEOUT_SECONDS`, default 3: within the PagerDuty function's 5 s)."""
+    return _seconds(SLACK_HTTP_TIMEOUT_ENV, DEFAULT_SLACK_HTTP_TIMEOUT_SECONDS)
+
+
+def slack_channel_post_interval_seconds() -> float:
+    """The sweep's least gap between two posts to one channel (`SLACK_CHANNEL_POST_INTERVAL_SECONDS`, default 1:
+    Slack allows about one message a second per channel)."""
+    return _seconds(SLACK_CHANNEL_POST_INTERVAL_ENV, DEFAULT_SLACK_CHANNEL_POST_INTERVAL_SECONDS)
+
+
+def slack_posts_per_minute() -> int:
+    """The sweep's workspace budget (`SLACK_POSTS_PER_MINUTE`, default 250): Slack limits an app to several
+    hundred messages a minute per workspace, and cards and replies from the other functions share it."""
+    raw = os.environ.get(SLACK_POSTS_PER_MINUTE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SLACK_POSTS_PER_MINUTE
+    if not raw.isdigit() or not 1 <= int(raw) <= 6000:
+        raise SettingsError(f"{SLACK_POSTS_PER_MINUTE_ENV}={raw!r} is not a whole number from 1 to 6000")
+    return int(raw)

@@ -283,7 +283,8 @@ class PendingIndex(GlobalSecondaryIndex["PostItem"]):
 
 
 class PostItem(TableItem, discriminator="post"):
-    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts."""
+    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts, failed
+    (refused for good, also as plain text) or cancelled."""
 
     post_id = UnicodeAttribute()
     purpose = UnicodeAttribute()
@@ -302,6 +303,8 @@ class PostItem(TableItem, discriminator="post"):
     lease_until = nullable(InstantAttribute(null=True))
     attempts = NumberAttribute(default=0)
     last_error = nullable(UnicodeAttribute(null=True))
+    uncertain = BooleanAttribute(default=False)  # an attempt may have reached Slack: look it up before posting
+    plain = BooleanAttribute(default=False)  # refused for good once: its one retry goes as plain text
     posted_ts = nullable(UnicodeAttribute(null=True))
     posted_at = nullable(InstantAttribute(null=True))
     due_shard = nullable(UnicodeAttribute(null=True))
