@@ -696,6 +696,21 @@ def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
     assert response.get("body") == UNREADABLE, name
 
 
+def test_a_signed_button_press_without_its_value_is_answered_readably(fresh: Side) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001"},
+        "user": {"id": ALICE},
+        "api_app_id": "A0SLAOPS01",
+        "trigger_id": "novalue.trigger",
+        "channel": {"id": BILLING_CHANNEL},
+        "response_url": fresh.stub.response_url("novalue"),
+        "actions": [{"type": "button", "action_id": "incident_resolve", "block_id": "b"}],
+    }
+    assert fresh.interactive(payload)["statusCode"] == 200
+    assert [r["text"] for r in fresh.stub.replies("novalue")] == [UNREADABLE]
+
+
 def test_a_signed_update_submission_without_its_state_is_answered_and_nothing_written(fresh: Side) -> None:
     incident_id = open_incident(fresh)
     submission = {
