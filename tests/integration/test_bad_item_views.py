@@ -13,7 +13,7 @@ from sla_core.app.incident_service import deadlines_of
 from sla_core.config.contracts import load_contracts
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
-from tests.conftest import ROOT, SLACK_SIGNING_SECRET
+from tests.conftest import ROOT
 from tests.integration.test_slack_app import (  # noqa: F401 - the fixtures `stub`, `side` and `fresh`
     ALICE,
     NOW,
@@ -23,7 +23,6 @@ from tests.integration.test_slack_app import (  # noqa: F401 - the fixtures `stu
     side,
     stub,
 )
-from tests.support.signing import slack_headers
 
 CONTRACTS = load_contracts(ROOT / "config" / "contracts.toml").contracts
 NOT_SHOWN = "1 item could not be shown"
@@ -66,16 +65,7 @@ def test_status_and_status_all_show_the_others_and_count_the_bad_one(fresh: Side
 
 def test_app_home_shows_the_others_and_counts_the_bad_one(fresh: Side) -> None:  # noqa: F811
     good, bad = two_open_one_spoiled(fresh)
-    event = {
-        "team_id": "T0001",
-        "api_app_id": "A0SLAOPS01",
-        "type": "event_callback",
-        "event_id": "Ev0HOMEBAD1",
-        "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE0001", "tab": "home"},
-    }
-    body = json.dumps(event).encode()
-    headers = {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"}
-    assert fresh.post(body, headers)["statusCode"] == 200
+    assert fresh.home_opened("Ev0HOMEBAD1")["statusCode"] == 200
     (published,) = fresh.stub.of("views.publish")
     view = published.args["view"]
     text = json.dumps(json.loads(view) if isinstance(view, str) else view, ensure_ascii=False)

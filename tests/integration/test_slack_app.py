@@ -90,6 +90,18 @@ class Side:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
 
+    def home_opened(self, event_id: str, *, team: str = "T0001") -> dict[str, Any]:
+        """Slack's signed `app_home_opened` event for Alice from `team`; the HTTP response."""
+        event = {
+            "team_id": team,
+            "api_app_id": "A0SLAOPS01",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE0001", "tab": "home"},
+        }
+        body = json.dumps(event).encode()
+        return self.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"})
+
     def button(
         self,
         action_id: str,
