@@ -90,6 +90,18 @@ class Side:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
 
+    def home_opened(self, event_id: str, *, team: str = "T0001") -> dict[str, Any]:
+        """Slack's signed `app_home_opened` event for Alice from `team`; the HTTP response."""
+        event = {
+            "team_id": team,
+            "api_app_id": "A0SLAOPS01",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE0001", "tab": "home"},
+        }
+        body = json.dumps(event).encode()
+        return self.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"})
+
     def button(
         self,
         action_id: str,
@@ -694,6 +706,21 @@ def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
     response = fresh.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": content_type})
     assert response["statusCode"] == 200, name
     assert response.get("body") == UNREADABLE, name
+
+
+def test_a_signed_button_press_without_its_value_is_answered_readably(fresh: Side) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001"},
+        "user": {"id": ALICE},
+        "api_app_id": "A0SLAOPS01",
+        "trigger_id": "novalue.trigger",
+        "channel": {"id": BILLING_CHANNEL},
+        "response_url": fresh.stub.response_url("novalue"),
+        "actions": [{"type": "button", "action_id": "incident_resolve", "block_id": "b"}],
+    }
+    assert fresh.interactive(payload)["statusCode"] == 200
+    assert [r["text"] for r in fresh.stub.replies("novalue")] == [UNREADABLE]
 
 
 def test_a_signed_update_submission_without_its_state_is_answered_and_nothing_written(fresh: Side) -> None:
