@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 LOCAL_ENV = "SLAOPS_LOCAL"
@@ -150,3 +151,32 @@ def dynamodb_max_retry_attempts() -> int:
     if not raw.isdigit() or int(raw) > 10:
         raise SettingsError(f"{DYNAMODB_MAX_RETRY_ATTEMPTS_ENV}={raw!r} is not a whole number from 0 to 10")
     return int(raw)
+
+
+# -- How far back a recorded instant may lie (app/event_bounds.py) ------------------------------------------
+LOOKBACK_DAYS_ENV = "SLAOPS_LOOKBACK_DAYS"
+RECORD_FROM_ENV = "SLAOPS_RECORD_FROM"
+DEFAULT_LOOKBACK_DAYS = 92
+
+
+def lookback_days() -> int:
+    """How many days before now an incident event or downtime may be dated (`SLAOPS_LOOKBACK_DAYS`, default 92:
+    a quarter, so a late record or correction still reaches the last quarter's figures)."""
+    raw = os.environ.get(LOOKBACK_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOOKBACK_DAYS
+    if not raw.isdigit() or not 1 <= int(raw) <= 3660:
+        raise SettingsError(f"{LOOKBACK_DAYS_ENV}={raw!r} is not a whole number of days from 1 to 3660")
+    return int(raw)
+
+
+def record_from() -> date | None:
+    """A fixed first day instead of the look-back (`SLAOPS_RECORD_FROM`, an ISO date), for replaying history;
+    None when unset."""
+    raw = os.environ.get(RECORD_FROM_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{RECORD_FROM_ENV}={raw!r} is not a date such as 2026-01-01") from None
