@@ -28,6 +28,7 @@ from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.support.api_gateway import post_event
+from tests.support.queued import queued_summaries, resolve_summary_text
 from tests.support.signing import slack_headers
 from tests.support.slack_stub import SlackStub, running_stub
 
@@ -279,10 +280,10 @@ def test_ack_update_and_resolve_by_command_with_authorization(fresh: Side) -> No
     # The resolve recorded the outage 14:30Z-14:55Z on the contract's component.
     (down,) = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
     assert (down.started_at, down.ended_at) == (item.opened_at, item.resolved_at)
-    # The resolve also replied in the card's thread with the month so far: 25 min down of March 2026 in New
-    # York (44,580 min, DST month): per-minute credit 25 x 2400.00 / 44,580 = 1.3459 -> 1.35 USD; Sonar
+    # The resolve also queued a reply in the card's thread with the month so far: 25 min down of March 2026 in
+    # New York (44,580 min, DST month): per-minute credit 25 x 2400.00 / 44,580 = 1.3459 -> 1.35 USD; Sonar
     # Software states no claim deadline.
-    (summary,) = [c.args["text"] for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    summary = resolve_summary_text(incident_id)
     assert "Estimated credit: 1.35 USD" in summary and "Claim deadline: none" in summary
     # Each change updated the card in the channel; the resolved card keeps only its classification.
     updates = fresh.stub.of("chat.update")
@@ -462,12 +463,13 @@ def test_the_card_says_outage_or_ticket_and_the_month_follows(fresh: Side, monke
     assert "marked an outage (force majeure)" in replies[0]["text"]
     assert interval().cause == "force-majeure"
     assert "excluded 25 min" in month() and "Estimated credit: *0.00 USD*" in month()
-    # Who said what, and when, is in the timeline; each change re-posted the month in the card's thread.
+    # Who said what, and when, is in the timeline; each change queued the month again for the card's thread.
     said = [(e.actor, e.details.get("outage"), e.details.get("cause")) for e in repository.timeline(incident_id)
             if e.event_type == "classified"]  # fmt: skip
     assert said == [(ALICE, False, None), (ALICE, True, None), (ALICE, True, "force-majeure")]
-    summaries = [c for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    summaries = queued_summaries(incident_id)
     assert len(summaries) == 4  # the resolve, and each of the three changes
+    assert ["Estimated credit: 1.35 USD" in text for text in summaries] == [True, False, True, False]
 
 
 def test_maintenance_declared_ahead_or_after_the_fact(fresh: Side) -> None:
@@ -567,11 +569,11 @@ def test_recompute_shows_a_reported_month_against_now_and_records_only_on_the_bu
     assert "figures on record" in fresh.reply("recompute sonar-billing 2026-02") and "still hold" in fresh.reply(
         "recompute sonar-billing 2026-02"
     )
-    interval = repository.start_downtime(downtime_id="late", contract_id="sonar-billing", component="platform",
-                                         started_at=datetime(2026, 2, 14, 7, 0, tzinfo=UTC), recorded_by="pagerduty",
-                                         source="pagerduty")  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, datetime(2026, 2, 14, 7, 30, tzinfo=UTC))
+    interval = repository.new_downtime(downtime_id="late", contract_id="sonar-billing", component="platform",
+                                       started_at=datetime(2026, 2, 14, 7, 0, tzinfo=UTC), recorded_by="pagerduty",
+                                       ended_at=datetime(2026, 2, 14, 7, 30, tzinfo=UTC),
+                                       source="pagerduty")  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
     _, replies, _ = fresh.command("recompute sonar-billing 2026-02")
     assert "estimated credit 0.00 → 1.79 USD, availability 100% → 99.9255%" in replies[0]["text"]
     (actions,) = [b for b in replies[0]["blocks"] if b["type"] == "actions"]
