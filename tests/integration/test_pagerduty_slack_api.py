@@ -22,8 +22,8 @@ from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver
 from tests.support.pagerduty_payloads import replay
-from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 from tests.support.queued import queued_summaries
+from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 
 pytestmark = pytest.mark.integration
 

@@ -302,6 +302,8 @@ def open_limits() -> OpenLimits:
         _whole(OPEN_LIMIT_PER_CHANNEL_ENV, DEFAULT_OPEN_LIMIT_PER_CHANNEL, 10_000),
         _whole(OPEN_LIMIT_WINDOW_MINUTES_ENV, DEFAULT_OPEN_LIMIT_WINDOW_MINUTES, 24 * 60),
     )
+
+
 # -- How far back a recorded instant may lie (app/event_bounds.py) ------------------------------------------
 LOOKBACK_DAYS_ENV = "SLAOPS_LOOKBACK_DAYS"
 RECORD_FROM_ENV = "SLAOPS_RECORD_FROM"
