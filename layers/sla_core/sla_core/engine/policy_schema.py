@@ -430,6 +430,8 @@ TABLES: tuple[TableDoc, ...] = (
                  'conditions = ["A downgrade takes effect only at renewal."]'),
         FieldDoc("tiers", STRINGS, "[] (every tier)", "Only contracts of these tiers have it.",
                  'tiers = ["enterprise"]'),
+        FieldDoc("remind_days", "list of whole days (1 to 90)", "[30, 7, 1]", "How many days before the date "
+                 "each reminder goes out (at local midnight).", "remind_days = [7, 1]"),
     )),
     TableDoc("examples[]", "A hand-worked case, its arithmetic in a comment above it; `check` and the tests run "
              "it. A deadline (opened, due) or a period (period and expected figures). Never read by the rules.", (

@@ -60,7 +60,8 @@ severity, calendar and holiday tables of `policy_parse` too):
                                 whose charge is shown as waived)
     [[duties]]                  id = "downgrade-request"; name = "..."; before = "renewal" (a contract date:
                                 see DUTY_DATES; due by 00:00 on it in the contract's zone); how = "in writing";
-                                conditions = [...]; tiers = ["enterprise"] (only contracts of these tiers)
+                                conditions = [...]; tiers = ["enterprise"] (only contracts of these tiers);
+                                remind_days = [7, 1] (default 30, 7 and 1 days before)
                                 (a dated duty, or a dated promise to check, reminded ahead of time)
 
 Spans ("5 minutes", "30 days") are described in `spans`.
@@ -365,6 +366,7 @@ class Duty:
     conditions: tuple[str, ...]
     clause: Clause
     tiers: tuple[str, ...] = ()  # only contracts of these tiers have it (none named: every contract)
+    remind_days: tuple[int, ...] = ()  # days before the date to remind (none named: duties.REMINDERS, 30, 7, 1)
 
 
 @dataclass(frozen=True, slots=True)
