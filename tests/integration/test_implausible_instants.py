@@ -87,7 +87,8 @@ LOOKBACK = "from 2025-12-08 15:00 UTC (the look-back of 92 days) to 2026-03-10 1
     [
         ("0001-01-01T00:00", "`0001-01-01T00:00` is more than 10 years ago; give a time within the last 10 years."),
         ("-999999999d", "reaches beyond any date a record can hold. Accepted: `now`"),
-        ("-3653d", f"The triggered time 2016-03-10 15:00 UTC is outside what the record accepts: {LOOKBACK}"),
+        # Ten years and a day: 2016-03-10 to 2026-03-10 is 3,652 days (29 Feb 2020 and 2024), so 2016-03-09.
+        ("-3653d", f"The triggered time 2016-03-09 15:00 UTC is outside what the record accepts: {LOOKBACK}"),
         ("-100d", f"The triggered time 2025-11-30 15:00 UTC is outside what the record accepts: {LOOKBACK}"),
     ],
 )
