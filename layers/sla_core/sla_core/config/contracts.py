@@ -37,7 +37,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SLACK_IDS = "Slack user ids (U...) or user group ids (S...)"
 
-TOP_KEYS = ("default_channel", "contracts")
+TOP_KEYS = ("default_channel", "default_resolve", "contracts")
 CONTRACT_KEYS = (
     "name",
     "policy",
@@ -166,6 +166,7 @@ class ContractsConfig:
     default_channel: str
     contracts: Mapping[str, Contract]
     source: str = ""
+    default_resolve: frozenset[str] = frozenset()  # who may resolve (or correct) an unmapped service's incidents
 
     def contract_for_service(self, service_id: str) -> Contract | None:
         """The contract a PagerDuty service belongs to, if any."""
@@ -198,6 +199,7 @@ def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> 
     top = Table(data, "", source, ContractsError)
     top.only(TOP_KEYS)
     default_channel = top.matching("default_channel", _CHANNEL_ID, "a Slack channel id such as C0123456789")
+    default_resolve = frozenset(top.ids("default_resolve", _USER_OR_GROUP_ID, _SLACK_IDS))
     table = top.table("contracts")
     if table is None or not table.data:
         problem = "is required" if table is None else "no contract defined"
@@ -220,7 +222,7 @@ def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> 
                 )
             service_owner[service_id] = contract_id
         contracts[contract_id] = contract
-    return ContractsConfig(default_channel, MappingProxyType(contracts), source)
+    return ContractsConfig(default_channel, MappingProxyType(contracts), source, default_resolve)
 
 
 def check_holiday_overrides(config: ContractsConfig) -> None:

@@ -31,12 +31,23 @@ from sla_core.engine.windows import Window
 METRICS = ("initial_response", "update", "resolution", "workaround", "escalation_response")
 
 
+UNNAMED_HOLIDAYS = (
+    "The contract names no holiday list, so no public holiday closes its clock (the reading that favours the "
+    "customer: no deadline later, no business hour fewer); the vendor's home-country holidays are "
+    "the other reading, whose due instant is shown beside every deadline it moves, and a state's holidays 'as "
+    "well' are added to them (a union, never fewer closed days). List the vendor's published closures to use "
+    "them: `dates` in the policy's [holidays], or a `holidays` override (country, subdiv) for the contract in "
+    "contracts.toml."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Holidays:
     """The public holidays a policy or region uses, with the clause (and any reading) behind the choice."""
 
     spec: HolidaySpec
     clause: Clause
+    unnamed: bool = False  # the contract says "holidays" without naming them (see UNNAMED_HOLIDAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +147,27 @@ class Pause:
     clause: Clause
 
 
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """Whether work done exactly at the due instant meets the target: "within 1 hour" (met, the default) or
+    "< 30 minute" (missed), for the metrics named (none named: every metric)."""
+
+    met_at_due: bool
+    metrics: tuple[str, ...]
+    quote: str
+
+    def applies(self, metric: str) -> bool:
+        return not self.metrics or metric in self.metrics
+
+
+@dataclass(frozen=True, slots=True)
+class Effective:
+    """The terms apply to agreements (orders) signed on or after `since`; an earlier one is on other terms."""
+
+    since: date
+    quote: str
+
+
 @dataclass(slots=True)
 class Policy:
     """One contract, loaded from its policy file."""
@@ -155,6 +187,9 @@ class Policy:
     source: str
     data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read, for other readings
     pauses: dict[str, Pause] = field(default_factory=dict)
+    timezone_basis: str = ""  # why this zone, where the contract names none (said with every figure it bounds)
+    effective: Effective | None = None  # the agreements these terms apply to, from a date
+    boundary: Boundary | None = None  # whether a response exactly at the due instant is met (default: yes)
     _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(default_factory=dict)
 
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------
@@ -167,7 +202,14 @@ class Policy:
 
     def tier_choice(self, tier: str | None, agreement_date: date | None = None) -> TierChoice:
         """What `tier` means under an agreement dated `agreement_date` (unknown: None): another name for a
-        tier holds only in agreements dated before its `agreements_before` date; the condition is kept."""
+        tier holds only in agreements dated before its `agreements_before` date; the condition is kept. An
+        agreement dated before the policy's `effective` date is refused (PolicyError): other terms apply."""
+        if self.effective is not None and agreement_date is not None and agreement_date < self.effective.since:
+            raise PolicyError(
+                f"policy {self.id} encodes the terms for agreements signed on or after "
+                f"{self.effective.since.isoformat()} (“{self.effective.quote}”); this agreement is dated "
+                f"{agreement_date.isoformat()}, so the terms of its own date apply, which this policy does not encode"
+            )
         key = _pick(self.id, "tier", tier, self.tiers)
         if key is None or self.tiers[key].same_as is None:
             return TierChoice(key)
@@ -188,6 +230,10 @@ class Policy:
             else f"provided the agreement is dated before {before.isoformat()} (its date was not given)"
         )
         return TierChoice(target.id, key, f"“{alias.name}” is {target.name} support: {dated}. “{alias.quote}”")
+
+    def met_at_due(self, metric: str) -> bool:
+        """Whether work done exactly at a `metric` target's due instant meets it ("within": yes; "less than": no)."""
+        return self.boundary.met_at_due if self.boundary is not None and self.boundary.applies(metric) else True
 
     def no_sla(self, tier: str | None) -> Tier | None:
         """The tier named by `tier` when the contract gives it no SLA (e.g. Base Support), else None."""

@@ -13,7 +13,9 @@ from sla_core.engine.errors import PolicyError
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy import (
     METRICS,
+    Boundary,
     CalendarSpec,
+    Effective,
     Holidays,
     Pause,
     Policy,
@@ -43,9 +45,44 @@ def _holidays(table: Table | None) -> Holidays:
     if table is None:
         return Holidays(HolidaySpec(), Clause(""))
     spec = HolidaySpec(table.opt_text("country"), table.opt_text("subdiv"), tuple(table.dates("dates")))
-    found = Holidays(spec, parse_clause(table))
+    found = Holidays(spec, parse_clause(table), table.flag("unnamed", False))
+    if found.unnamed and found.clause.has_reading:
+        # The rule for a set the contract does not name: none closes the clock (the customer-favourable
+        # reading) and the home country's set is the other reading, as data, so its figure is computed.
+        if spec.country is not None:
+            raise table.fail("country", "an unnamed holiday set closes no public holidays under the chosen reading")
+        if "country" not in found.clause.other_values:
+            raise table.fail("other_values", "an unnamed holiday set gives the other reading's country as data")
     table.close()
     spec.validate(f"{table.source}: {table.where}")
+    return found
+
+
+def _boundary(table: Table | None) -> Boundary | None:
+    """A `[boundary]` table: whether work done exactly at the due instant is met (`at_due`), for `metrics`."""
+    if table is None:
+        return None
+    at_due = table.text("at_due")
+    if at_due not in ("met", "missed"):
+        raise table.fail("at_due", f"{at_due!r} is not a boundary", "'met' (within) or 'missed' (less than)")
+    metrics = tuple(table.texts("metrics"))
+    for metric in metrics:
+        if metric not in METRICS:
+            raise table.fail("metrics", f"{metric!r} is not a metric", ", ".join(METRICS))
+    found = Boundary(at_due == "met", metrics, parse_clause(table).quote)
+    table.close()
+    return found
+
+
+def _effective(table: Table | None) -> Effective | None:
+    """An `[effective]` table: the date from which agreements are on these terms (`since`), with its quote."""
+    if table is None:
+        return None
+    since = table.calendar_date("since")
+    if since is None:
+        raise table.fail("since", "is required", "a TOML date such as 2023-08-05")
+    found = Effective(since, parse_clause(table).quote)
+    table.close()
     return found
 
 
@@ -203,6 +240,9 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         source=source,
         data=data,
         pauses=_pauses(top),
+        timezone_basis=top.opt_text("timezone_basis") or "",
+        effective=_effective(top.table("effective")),
+        boundary=_boundary(top.table("boundary")),
     )
     top.tables("examples")  # hand-worked cases beside the rules, read by `examples` (check, tests), never here
     top.close()

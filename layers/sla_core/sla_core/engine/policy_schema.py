@@ -107,10 +107,20 @@ _HOLIDAY_FIELDS = (
         "subdiv",
         "string: a subdivision of that country",
         "none (nationwide holidays only)",
-        "A state, canton or province whose holidays are added.",
+        "A state, canton or province whose holidays close the calendar as well (the union with the country's).",
         'subdiv = "VA"',
     ),
     FieldDoc("dates", "list of TOML dates", "[]", "Further days the contract names as closed.", "dates = [2026-12-24]"),
+    FieldDoc(
+        "unnamed",
+        "boolean",
+        "false",
+        "The contract says 'holidays' without naming them. The rule: no `country` (no public holiday closes the "
+        "clock, the customer-favourable reading), the home country's set as the other reading in `other_values` "
+        "(its figure is shown beside every deadline it moves; a state 'as well' is a union); `check` and "
+        "`/sla contracts` say how to list the vendor's published closures (`dates`, or a contract's override).",
+        "unnamed = true",
+    ),
 )
 
 _CLOCK_FIELDS = (
@@ -180,7 +190,22 @@ TABLES: tuple[TableDoc, ...] = (
                  "in (a region or a calendar may set its own).", 'timezone = "America/New_York"'),
         FieldDoc("components", STRINGS, '["platform"]', "What availability is measured for, each on its own "
                  "(server types, say); a contract picks some.", 'components = ["web", "mail", "hypervisor"]'),
+        FieldDoc("timezone_basis", "string", "none", "Why `timezone` is this zone where the contract names none; "
+                 "said by `explain` and with every availability figure (month boundaries depend on it).",
+                 'timezone_basis = "The contract names no zone: Arizona time, the vendor\'s home."'),
     ), clause=False),
+    TableDoc("boundary", "Whether work done exactly at the due instant meets a target, as the contract words it "
+             "(left out: it does).", (
+        FieldDoc("at_due", "'met' or 'missed'", REQUIRED, "'met' where the contract says \"within\", 'missed' where "
+                 "it says \"less than\" (\"< 30 minute\").", 'at_due = "missed"'),
+        FieldDoc("metrics", STRINGS, "[] (every metric)", "The metrics the boundary is for; the others are met at "
+                 "the due instant.", 'metrics = ["initial_response"]'),
+    )),
+    TableDoc("effective", "The agreements these terms apply to (left out: every agreement); a contract whose "
+             "agreement_date is earlier is refused: other terms apply to it.", (
+        FieldDoc("since", "TOML date", REQUIRED, "Agreements (orders) signed on or after this date are on these "
+                 "terms.", "since = 2023-08-05"),
+    )),
     TableDoc("holidays", "The public holidays of the policy's calendars (left out: none).", _HOLIDAY_FIELDS),
     TableDoc("calendars.<id>", "A weekly calendar the clocks run on; `<id>` is how targets name it.", (
         FieldDoc("name", "string", REQUIRED, "The calendar in words; the text before ' (' is its short name.",
@@ -394,14 +419,19 @@ TABLES: tuple[TableDoc, ...] = (
         FieldDoc("severities", "list of severity ids", "[]", "Severities whose charge is shown as waived.",
                  'severities = ["production-down"]'),
     )),
-    TableDoc("duties[]", "Something the customer must do before a contract date; reminded ahead of time.", (
+    TableDoc("duties[]", "Something the customer must do (or check) before a date; reminded ahead of time.", (
         FieldDoc("id", "string", REQUIRED, "The duty's id (unique).", 'id = "downgrade-request"'),
         FieldDoc("name", "string", REQUIRED, "The duty in words.", 'name = "Request a Support Tier downgrade"'),
-        FieldDoc("before", _one_of(DUTY_DATES), REQUIRED, "The contract date it is due before (00:00 on it, in the "
-                 "contract's zone; contracts.toml renewal_date).", 'before = "renewal"'),
+        FieldDoc("before", _one_of(DUTY_DATES), REQUIRED, "The date it is due before (00:00 on it, in the "
+                 "contract's zone): contracts.toml renewal_date, or quarter_end, the end of each (fiscal) quarter.",
+                 'before = "renewal"'),
         FieldDoc("how", "string", "none", "How it must be done.", 'how = "in writing"'),
         FieldDoc("conditions", STRINGS, "[]", "Conditions that go with it.",
                  'conditions = ["A downgrade takes effect only at renewal."]'),
+        FieldDoc("tiers", STRINGS, "[] (every tier)", "Only contracts of these tiers have it.",
+                 'tiers = ["enterprise"]'),
+        FieldDoc("remind_days", "list of whole days (1 to 90)", "[30, 7, 1]", "How many days before the date "
+                 "each reminder goes out (at local midnight).", "remind_days = [7, 1]"),
     )),
     TableDoc("examples[]", "A hand-worked case, its arithmetic in a comment above it; `check` and the tests run "
              "it. A deadline (opened, due) or a period (period and expected figures). Never read by the rules.", (
@@ -419,8 +449,10 @@ TABLES: tuple[TableDoc, ...] = (
                  'region = "emea"'),
         FieldDoc("agreement_date", DATE, "none", "The agreement's date, for tier names that hold only before one.",
                  "agreement_date = 2025-11-14"),
-        FieldDoc("other_due", INSTANT, "none", "The due instant under the other reading of the target's clause.",
-                 "other_due = 2026-06-09T09:30:00-07:00"),
+        FieldDoc("other_due", INSTANT, "none", "The due instant under the other reading of the target's clause "
+                 "(of its calendar's, where the target has none).", "other_due = 2026-06-09T09:30:00-07:00"),
+        FieldDoc("other_holidays_due", INSTANT, "none", "The due instant under the other reading of the holidays "
+                 "(the region's, for a region).", "other_holidays_due = 2026-10-13T13:00:00-07:00"),
         FieldDoc("period", 'string: "YYYY-MM", or "YYYY-Qn" for quarterly credits', "required for a period",
                  "The month or quarter measured.", 'period = "2026-04"'),
         FieldDoc("fee", DECIMAL, "none (needed unless the mechanism is none)", "The fee the credit is computed from.",

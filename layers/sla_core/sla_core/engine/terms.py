@@ -60,7 +60,9 @@ severity, calendar and holiday tables of `policy_parse` too):
                                 whose charge is shown as waived)
     [[duties]]                  id = "downgrade-request"; name = "..."; before = "renewal" (a contract date:
                                 see DUTY_DATES; due by 00:00 on it in the contract's zone); how = "in writing";
-                                conditions = [...]  (a dated duty of the customer, reminded ahead of time)
+                                conditions = [...]; tiers = ["enterprise"] (only contracts of these tiers);
+                                remind_days = [7, 1] (default 30, 7 and 1 days before)
+                                (a dated duty, or a dated promise to check, reminded ahead of time)
 
 Spans ("5 minutes", "30 days") are described in `spans`.
 """
@@ -76,7 +78,9 @@ from sla_core.engine.clauses import Clause
 from sla_core.engine.spans import Span
 from sla_core.engine.windows import Window
 
-DUTY_DATES = ("renewal",)  # the contract dates a duty can fall due before (contracts.toml: <name>_date)
+# The dates a duty can fall due before: a contract date (contracts.toml: <name>_date), or `quarter_end`, the end of
+# the current (fiscal) quarter, a date that recurs (the day after the quarter's last day, as for every `before`).
+DUTY_DATES = ("renewal", "quarter_end")
 COUNTS_FROM = ("activation",)  # the contract dates availability can start from
 CAUSES = (
     "customer",
@@ -361,6 +365,8 @@ class Duty:
     how: str | None
     conditions: tuple[str, ...]
     clause: Clause
+    tiers: tuple[str, ...] = ()  # only contracts of these tiers have it (none named: every contract)
+    remind_days: tuple[int, ...] = ()  # days before the date to remind (none named: duties.REMINDERS, 30, 7, 1)
 
 
 @dataclass(frozen=True, slots=True)

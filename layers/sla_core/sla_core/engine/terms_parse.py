@@ -408,6 +408,20 @@ def _after_hours(table: Table, calendars: dict[str, Any], severities: tuple[str,
     return found
 
 
+def _days_before(value: Any) -> tuple[int, ...]:
+    """Distinct whole days from 1 to 90, latest reminder last ([7, 1]); PolicyError otherwise."""
+    if not isinstance(value, list) or not all(type(d) is int and 1 <= d <= 90 for d in value):
+        raise PolicyError(f"{value!r} is not a list of whole days from 1 to 90, such as [7, 1]")
+    if len(set(value)) < len(value):
+        raise PolicyError(f"{value!r} names a day twice")
+    return tuple(sorted(value, reverse=True))
+
+
+def _remind_days(table: Table) -> tuple[int, ...]:
+    """A duty's `remind_days` (left out: the default reminders)."""
+    return table.parsed("remind_days", _days_before, required=False) or ()
+
+
 def _duties(top: Table) -> tuple[Duty, ...]:
     """The `[[duties]]` entries: dated customer duties, with unique ids."""
     duties: list[Duty] = []
@@ -419,6 +433,8 @@ def _duties(top: Table) -> tuple[Duty, ...]:
             how=table.opt_text("how"),
             conditions=tuple(table.texts("conditions")),
             clause=parse_clause(table),
+            tiers=tuple(table.texts("tiers")),
+            remind_days=_remind_days(table),
         )
         if any(d.id == duty.id for d in duties):
             raise table.fail("id", f"duty {duty.id!r} is defined twice")
