@@ -31,6 +31,7 @@ WARMUP = 30
 os.environ.update(
     {
         "SLAOPS_LOCAL": "1",
+        "SLAOPS_RECORD_FROM": "2026-01-01",  # the events are dated March 2026, whenever the bench runs
         "PAGERDUTY_WEBHOOK_SECRET": SECRET,
         "SLACK_OUTBOX": str(WORK / "outbox.jsonl"),
         "CONTRACTS_FILE": str(ROOT / "config" / "contracts.toml"),

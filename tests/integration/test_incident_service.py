@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
+from pynamodb.connection.base import Connection
+from pynamodb.exceptions import TransactWriteError
 
 from sla_core.app.incident_service import mark_reminders_sent, record_event
 from sla_core.config.contracts import Contract, load_contracts
@@ -127,3 +129,40 @@ def test_the_contracts_outage_rule_and_a_classification_before_the_resolve(table
     (interval,) = [d for d in repository.downtime_between("sonar-billing", "platform", T0, T0 + timedelta(hours=1))
                    if d.incident_id == "pd-Q"]  # fmt: skip
     assert (interval.cause, interval.ended_at) == ("internet", T0 + timedelta(minutes=40))
+
+
+def test_a_resolve_or_reclassification_whose_write_fails_leaves_neither_half(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A production-down outage (P1) from T0, resolved after 50 minutes; DynamoDB fails the write of the resolve.
+    def stalled(*args: object, **kwargs: object) -> None:
+        raise TransactWriteError("the table did not answer")
+
+    outage = IncidentEvent("w-t", "triggered", T0, severity="production-down", priority="P1")
+    assert sonar("pd-W", outage) == [False]
+    span = (T0 - timedelta(days=1), T0 + timedelta(days=1))
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection, "transact_write_items", stalled)
+        with pytest.raises(TransactWriteError):
+            sonar("pd-W", event("w-r", "resolved", 50))
+    stored = repository.get_incident("pd-W")
+    assert stored is not None and stored.status == "triggered"  # not resolved without its interval
+    assert repository.downtime_between("sonar-billing", "platform", *span) == []  # nor an interval without an end
+    # PagerDuty's redelivery of the resolve writes both, whole.
+    assert sonar("pd-W", event("w-r", "resolved", 50)) == [True]
+    (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
+    assert (interval.started_at, interval.ended_at, interval.withdrawn_at) == (T0, T0 + timedelta(minutes=50), None)
+    # Marked a ticket afterwards, while the write fails: still an outage, its interval still counted.
+    ticket = IncidentEvent("w-c", "classified", T0 + timedelta(hours=2), "U1", outage=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection, "transact_write_items", stalled)
+        with pytest.raises(TransactWriteError):
+            sonar("pd-W", ticket)
+    stored = repository.get_incident("pd-W")
+    assert stored is not None and stored.outage is True and state_of(stored).outage is None
+    (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
+    assert interval.withdrawn_at is None
+    assert sonar("pd-W", ticket) == [True]  # the retry withdraws it, with the incident marked a ticket
+    (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
+    stored = repository.get_incident("pd-W")
+    assert stored is not None and stored.outage is False and interval.withdrawn_at == T0 + timedelta(hours=2)

@@ -61,3 +61,9 @@ def test_span_with_a_bare_end_time_ends_after_its_start() -> None:
 def test_span_that_does_not_read_says_so() -> None:
     with pytest.raises(TimePhraseError, match="as a start and an end time"):
         parse_span(("soon", "later"), zone=NY, now=NOW)
+
+
+@pytest.mark.parametrize("phrase", ["-999999999d", "+999999999d", "-2932897d"])
+def test_an_offset_beyond_any_calendar_is_refused_with_the_accepted_forms(phrase: str) -> None:
+    with pytest.raises(TimePhraseError, match=r"reaches beyond any date a record can hold\. Accepted: `now`"):
+        parse_time(phrase, zone=NY, now=NOW)

@@ -2,7 +2,10 @@
 creation is a conditional put, so there is exactly one) and holds a lease on posting it. Copies that arrive
 meanwhile wait briefly for the card's ts instead of posting their own; a lease that ran out without a ts
 (the owner crashed) is taken over with a versioned save, and the taker first looks the card up by its
-message metadata, so a card Slack accepted before the crash is found, not posted again."""
+message metadata, so a card Slack accepted before the crash is found, not posted again. A redelivery of the
+event whose delivery holds the lease takes it back as soon as that attempt must be over (the webhook function's
+Timeout has passed since the lease was taken), not when the lease runs out: after a stalled table the first
+retry shows the card. Copies of that event arriving while the attempt may still run wait like any other."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
 CARD_LEASE = timedelta(seconds=30)  # longer than any function's run; a crashed owner's lease runs out after it
+HOLDER_RUN = timedelta(seconds=5)  # the webhook function's Timeout: Lambda ends an attempt by then
 WAITS = (0.05, 0.1, 0.2, 0.4, 0.8)  # seconds a copy waits for the owner's card: 1.55 s in all, well within 5 s
 LOOKUP_MARGIN = timedelta(minutes=10)
 
@@ -53,14 +57,16 @@ def show_card(
     sleep: Callable[[float], None] = time.sleep,
 ) -> ShownCard:
     """Make sure the incident has its one card. `owner`: this delivery created the incident; `holder`: the
-    event this delivery carries. A redelivery of the event whose delivery holds the lease (its first attempt
-    failed after the lease was saved: a stalled table, a crash) takes the lease back at once instead of
-    waiting for it to run out, and looks the card up before posting it."""
+    event this delivery carries. A redelivery of the event whose delivery holds the lease, once that attempt
+    must be over (it failed after the lease was saved: a stalled table, a crash), takes the lease back at once
+    instead of waiting for it to run out, and looks the card up before posting it."""
     if item.slack_ts is not None:
         return ShownCard(item, False)
     if owner:
         return ShownCard(_post(item, contract, deadlines, channel, shown), True)
-    mine = holder is not None and item.card_lease_holder == holder
+    # This event's own earlier attempt holds the lease and has surely ended (killed at its Timeout): take it back.
+    until, since = item.card_lease_until, now - HOLDER_RUN
+    mine = holder is not None and item.card_lease_holder == holder and until is not None and until - CARD_LEASE <= since
     for wait in () if mine else (0.0, *WAITS):
         if wait:
             sleep(wait)

@@ -26,6 +26,7 @@ from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
 SOURCE = "slack"
+MAX_PAST = timedelta(days=3653)  # a time typed for a what-if (`/sla deadline ... at`): ten years back at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,8 @@ class FlowBase:
         instant = parse_time(phrase, zone=self.zone_for(inv, contract), now=inv.now)
         if instant > inv.now + timedelta(minutes=1):
             raise InputError(f"`{phrase}` is in the future; record what has happened.")
+        if instant < inv.now - MAX_PAST:  # no calendar is asked about year 1; the record's own bounds are narrower
+            raise InputError(f"`{phrase}` is more than 10 years ago; give a time within the last 10 years.")
         return instant
 
     def allowed(self, contract: Contract | None, action: str, user_id: str) -> authorization.Decision:

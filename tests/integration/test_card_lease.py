@@ -1,0 +1,97 @@
+"""The card lease of a new incident (app/incident_cards) on DynamoDB Local: the redelivery of the event whose
+attempt took the lease takes it back once that attempt must be over (issue 20, point 6); copies meanwhile, and
+other events, wait for the card as before. Slack is a recording stand-in of the `IncidentChannel` port."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
+from sla_core.config.contracts import Contract
+from sla_core.incidents.state import IncidentEvent
+from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+CHANNEL = "C0SONARBIL1"
+
+
+class Channel:
+    """Posts cards by storing a ts on the incident; finds none (the crashed attempt posted nothing)."""
+
+    def __init__(self) -> None:
+        self.posted: list[str] = []
+
+    def post_card(
+        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> IncidentItem:
+        self.posted.append(item.incident_id)
+
+        def store(fresh: IncidentItem) -> None:
+            fresh.slack_channel, fresh.slack_ts = channel, f"{len(self.posted)}.000"
+
+        return repository.save_incident(item, item.incident_id, store)
+
+    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+        return None
+
+    def adopt_card(
+        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str, ts: str
+    ) -> IncidentItem:
+        raise AssertionError("nothing to adopt")
+
+    def refresh_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+        raise AssertionError("not used by show_card")
+
+    def reply_event(
+        self,
+        item: IncidentItem,
+        event: IncidentEvent,
+        deadlines: Sequence[TrackedDeadline],
+        contract: Contract | None,
+        *,
+        label: str,
+    ) -> None:
+        raise AssertionError("not used by show_card")
+
+    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None:
+        raise AssertionError("not used by show_card")
+
+
+def leased(holder: str) -> IncidentItem:
+    """A new incident whose creating delivery (of event `holder`, at T0) took the card's lease and then failed."""
+    item = repository.new_incident(
+        incident_id="pd-PLEASE1", contract_id="sonar-billing", component="platform", severity="normal",
+        source="pagerduty", title="Stalled", opened_at=T0,
+    )  # fmt: skip
+    lease_for_new_card(item, T0, holder)
+    assert repository.create_incident(item)
+    found = repository.get_incident("pd-PLEASE1")
+    assert found is not None
+    return found
+
+
+def show(item: IncidentItem, channel: Channel, holder: str, now: datetime) -> IncidentItem:
+    return show_card(item, None, [], CHANNEL, channel, owner=False, now=now, holder=holder, sleep=lambda _: None).item
+
+
+def test_the_holders_redelivery_takes_the_lease_back_once_its_first_attempt_is_over(table: str) -> None:
+    channel = Channel()
+    item = leased("EV-1")
+    # 2 s later the first attempt may still be running (Timeout 5 s): a copy of its event waits, as any other.
+    with pytest.raises(CardPending):
+        show(item, channel, "EV-1", T0 + timedelta(seconds=2))
+    # Another event 6 s later still waits for the 30 s lease to run out.
+    with pytest.raises(CardPending):
+        show(item, channel, "EV-2", T0 + timedelta(seconds=6))
+    # The same event's redelivery 6 s later: that attempt has ended, so it takes the lease and posts the card.
+    shown = show(repository.get_incident("pd-PLEASE1") or item, channel, "EV-1", T0 + timedelta(seconds=6))
+    assert shown.slack_ts == "1.000" and channel.posted == ["pd-PLEASE1"]
+    # And once shown, every later delivery finds the card: still one.
+    again = show(repository.get_incident("pd-PLEASE1") or item, channel, "EV-1", T0 + timedelta(seconds=7))
+    assert again.slack_ts == "1.000" and channel.posted == ["pd-PLEASE1"]
