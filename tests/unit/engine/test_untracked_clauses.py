@@ -27,8 +27,8 @@ from sla_core.engine.duties import duty_deadlines
 from sla_core.engine.errors import InputError, NoSla, PolicyError, UnusableInput
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.intervals import downtime
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import POLICY_DIR, load_policy
+from sla_core.engine.policy_rules import parse_policy
 from sla_core.engine.refunds import Prepaid, refund
 
 SONAR = load_policy("sonar-software")

@@ -36,6 +36,7 @@ class Duration:
 
     amount: float
     unit: Unit
+    ACCEPTED = f"a duration: {ACCEPTED} (of the calendar's open time)"
 
     def __str__(self) -> str:
         amount = int(self.amount) if self.amount == int(self.amount) else self.amount

@@ -1,9 +1,9 @@
-"""`python -m sla_core check` for policy files: each file parsed as the functions load it, its id against every
+"""`python -m sla_core check` for policy files: each file read as the functions load it, its id against every
 other policy's, and its `[[examples]]` run; one `Finding` per problem, `file:line: field.path: problem; accepted:
-...`, the line wherever `toml_lines` can place the field.
+...`, the line wherever `toml_lines` can place the field, sorted by line.
 
-A file that does not parse reports its first problem (the parser stops there) and runs no example; a file that
-parses reports every example whose figures differ.
+A file with problems reports every one of them (`policy_rules`) and runs no example; a file that reads reports
+every example whose figures differ.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from sla_core.engine.errors import SlaError
 from sla_core.engine.examples import example_problems, parse_examples
 from sla_core.engine.policy import Policy
-from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_rules import policy_problems
 from sla_core.engine.toml_lines import field_lines, line_of
 
 _FIELD_PATH = re.compile(r"^(?:\(top level\)|[A-Za-z0-9_<>-]+(?:\[\d+\])*(?:\.[A-Za-z0-9_<>-]+(?:\[\d+\])*)*)$")
@@ -60,16 +60,14 @@ class Checked:
     ids_taken: bool = False
 
 
-def _load(file: str, text: str) -> Policy | Finding:
-    """The parsed policy, or its first problem."""
+def _load(file: str, text: str) -> Policy | list[Finding]:
+    """The parsed policy, or every problem it has."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return finding(file, f"{file}: not valid TOML: {exc}", text)
-    try:
-        return parse_policy(data, file)
-    except SlaError as exc:
-        return finding(file, str(exc), text)
+        return [finding(file, f"{file}: not valid TOML: {exc}", text)]
+    policy, problems = policy_problems(data, file)
+    return policy if policy is not None else [finding(file, problem.line(file), text) for problem in problems]
 
 
 def _taken(path: Path, file: str, text: str, known: dict[str, Path]) -> Finding | None:
@@ -99,10 +97,10 @@ def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Che
         loaded = _load(file, text)
         findings += [taken] if taken is not None else []
         ids_taken = ids_taken or taken is not None
-        if isinstance(loaded, Finding):
-            findings.append(loaded)
+        if isinstance(loaded, list):
+            findings += sorted(loaded, key=lambda f: f.line or 0)
             continue
-        findings += [finding(file, problem, text) for problem in example_problems(loaded)]
+        findings += sorted((finding(file, p, text) for p in example_problems(loaded)), key=lambda f: f.line or 0)
         policies += 1
         examples += _example_count(loaded)
     return Checked(tuple(findings), policies, examples, ids_taken)

@@ -1,5 +1,5 @@
 """Where a field is in a TOML file: the line of each field path (`severities[0].targets[1].any_of[0].duration`,
-as `toml_fields` names fields in its errors), for `check`'s `file:line:` (tomllib gives no positions).
+as `toml_decode` names fields in its problems), for `check`'s `file:line:` (tomllib gives no positions).
 
 A small scanner of the TOML the policies and the contracts file are written in: table headers (arrays of
 tables counted), keys (bare, quoted or dotted) and values, inline tables and arrays element by element, strings

@@ -48,11 +48,23 @@ def parse_window(text: str) -> list[Window]:
     return [Window(day, start, end) for day in _days(match.group(1), text)]
 
 
-def parse_window_list(value: Any, example: str) -> tuple[tuple[Window, ...], tuple[str, ...]]:
-    """A policy's list of window texts: the windows and the texts as written; `example` shows the form."""
+class Windows(tuple[Window, ...]):
+    """A policy's weekly windows, parsed, with their texts as written (`texts`)."""
+
+    ACCEPTED = f"a non-empty list of weekly windows such as {ACCEPTED}"
+    texts: tuple[str, ...]
+
+    def __new__(cls, windows: tuple[Window, ...] = (), texts: tuple[str, ...] = ()) -> Windows:
+        found = super().__new__(cls, windows)
+        found.texts = texts
+        return found
+
+
+def parse_windows(value: Any) -> Windows:
+    """A policy's list of window texts (`ACCEPTED`), parsed."""
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise PolicyError(f"must be a non-empty list of windows such as {example!r}")
-    return tuple(w for text in value for w in parse_window(text)), tuple(value)
+        raise PolicyError(f"must be a non-empty list of windows; accepted: {Windows.ACCEPTED}")
+    return Windows(tuple(w for text in value for w in parse_window(text)), tuple(value))
 
 
 def daily_segments(windows: list[Window]) -> tuple[tuple[tuple[int, int], ...], ...]:
