@@ -365,6 +365,24 @@ def load_contracts(path: Path | str | None = None) -> ContractsConfig:
     return config
 
 
+def read_contracts_file(path: Path | str | None = None) -> ContractsFile:
+    """The contracts file read into its model and checked on its own, without the policies it names (the Slack
+    ack path's check at cold start: reading every policy file costs more than the ack may); a ContractsError
+    names every problem."""
+    source = Path(path) if path is not None else settings.contracts_file()
+    try:
+        with source.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContractsError(f"{source}: file not found (set CONTRACTS_FILE to the contracts file)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContractsError(f"{source}: not valid TOML: {error}") from None
+    found, problems = DECODER.decode(data, ContractsFile)
+    if found is None or problems:
+        raise ContractsError("\n".join(problem.line(str(source)) for problem in problems))
+    return found  # type: ignore[no-any-return]
+
+
 def read_contracts(path: Path | str | None = None) -> tuple[ContractsConfig | None, list[str]]:
     """A contracts file read and checked: the config (None when it has problems) and every problem, one line each."""
     source = Path(path) if path is not None else settings.contracts_file()
@@ -584,8 +602,10 @@ def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterato
     reminders = entry.reminders
     if reminders is not None and reminders.warning_percent <= reminders.heads_up_percent:
         least = reminders.heads_up_percent + 1
-        problem = f"{reminders.warning_percent} is not above heads_up_percent ({reminders.heads_up_percent})"
-        yield Problem("reminders.warning_percent", problem, f"a whole number from {least} to 99")
+        problem = f"{reminders.warning_percent} is not a whole number from {least} to 99"
+        yield Problem(
+            "reminders.warning_percent", problem, f"a whole number from {least} to 99 (above heads_up_percent)"
+        )
 
 
 def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) -> Contract:

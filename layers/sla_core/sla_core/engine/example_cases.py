@@ -191,6 +191,28 @@ class Example(msgspec.Struct, kw_only=True, frozen=True):
             "termination_until = 2026-05-11T00:00:00-04:00",
         ),
     ] = None
+    other_of: Annotated[
+        str | None,
+        doc(
+            "The table whose other reading other_availability, other_target_met, other_credit and other_claim_deadline "
+            "are worked under, as its path in the file.",
+            'other_of = "credit"',
+            default="the only reading of the result stated as data",
+        ),
+    ] = None
+    other_availability: Annotated[
+        Decimal | None, _figure("Expected availability under the other reading.", 'other_availability = "99.8"')
+    ] = None
+    other_target_met: Annotated[
+        bool | None, _figure("Whether the period meets its target under the other reading.", "other_target_met = false")
+    ] = None
+    other_credit: Annotated[
+        Decimal | None, _figure("Expected credit amount under the other reading.", 'other_credit = "0.00"')
+    ] = None
+    other_claim_deadline: Annotated[
+        InstantOrNone | None,
+        _figure("Expected claim deadline under the other reading.", "other_claim_deadline = 2026-05-30T00:00:00-04:00"),
+    ] = None
     _path: tuple[str | int, ...] = ()
 
 

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sla_core.engine.clauses import Reading
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import Deadline, compute_deadline, find_target
 from sla_core.engine.errors import PolicyError, SlaError
@@ -30,10 +31,10 @@ from sla_core.engine.example_cases import NONE
 from sla_core.engine.example_cases import Example as Case
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import deadline_result
+from sla_core.engine.other_readings import credit_figures, deadline_result, other_credit
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_rules import DECODER
-from sla_core.engine.toml_decode import Problem, trail_path
+from sla_core.engine.toml_decode import Problem, shown, trail_path
 
 INTERVAL_LISTS = {"downtime": Kind.UNPLANNED, "maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 # Expected period figures: the example's key → the `credit` JSON field it is compared with, and how.
@@ -46,6 +47,13 @@ DECIMAL_FIGURES = {
     "credit_percent": "credit_percent",
 }
 INSTANT_FIGURES = ("claim_deadline", "termination_until")
+# Expected figures under the other reading of one clause: the example's key → the `if_other` figure.
+OTHER_FIGURES = {
+    "other_availability": "availability_percent",
+    "other_target_met": "target_met",
+    "other_credit": "credit_amount",
+    "other_claim_deadline": "claim_deadline",
+}
 
 
 def same_instant(a: datetime, b: datetime) -> bool:
@@ -122,8 +130,32 @@ class PeriodExample:
         found["claim_deadline"] = result.get("claim_deadline")
         right = result.get("termination_right") or {}
         found["termination_until"] = right.get("until") if right.get("exists") else None  # a right that lasts
-        return [
+        wrong = [
             self._differs(key, want, found[key]) for key, want in self.expected.items() if not _same(want, found[key])
+        ]
+        return wrong + self._other_problems(policy)
+
+    def _other_problems(self, policy: Policy) -> list[str]:
+        """The figures stated under the other reading of one clause (`other_of`, or the only one stated as data)
+        against the engine's `if_other` figures for it."""
+        expected = {key: getattr(self.case, key) for key in OTHER_FIGURES if getattr(self.case, key) is not None}
+        if not expected:
+            return []
+        estimate = self.compute(policy)
+        readings = [r for r in estimate.readings if isinstance(r, Reading) and r.clause and r.clause.other_is_data]
+        named = {trail_path(r.clause.path): r for r in readings if r.clause}
+        key = self.case.other_of or (next(iter(named)) if len(named) == 1 else None)
+        if key not in named:
+            problem = f"{shown(self.case.other_of)} is not a clause of this result whose other reading is data"
+            return [str(_fail(self, "other_of", f"{problem}; accepted: {', '.join(named) or 'none'}"))]
+        other = other_credit(estimate, named[key], policy, self.period, self.inputs)
+        assert other is not None
+        figures = credit_figures(other.as_dict())
+        expected = {k: None if v == NONE else v for k, v in expected.items()}
+        return [
+            self._differs(k, want, figures[OTHER_FIGURES[k]])
+            for k, want in expected.items()
+            if not _same(want, figures[OTHER_FIGURES[k]])
         ]
 
     def _differs(self, key: str, expected: Any, found: Any) -> str:

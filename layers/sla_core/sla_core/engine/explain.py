@@ -75,7 +75,8 @@ def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
 
 def _calendars(policy: Policy, region: str | None) -> Section:
     """Every calendar of the policy, as it runs for the region."""
-    return Section("Calendars", tuple(_calendar_line(policy, cid, region) for cid in policy.calendars))
+    lines = tuple(_calendar_line(policy, cid, region) for cid in policy.calendars)
+    return Section("Calendars", lines or ("None: the policy has no response targets (availability only).",))
 
 
 def _zone_lines(policy: Policy, region: str | None) -> Section:
@@ -126,7 +127,7 @@ def _severities(policy: Policy, tier: str | None, region: str | None) -> Section
         f"Pause {p.id} ({p.name}): stops the {', '.join(map(metric_words, p.metrics))} clocks."
         for p in policy.pauses.values()
     ]
-    return Section("Severities and targets", tuple(lines))
+    return Section("Severities and targets", tuple(lines or ["None: nothing is due but availability and credits."]))
 
 
 def _maintenance_lines(m: Maintenance) -> list[str]:

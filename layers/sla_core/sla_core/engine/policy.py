@@ -50,7 +50,7 @@ class Holidays(Clauses, kw_only=True, frozen=True):
     clause (and any reading) behind the choice."""
 
     country: Annotated[
-        str | None,
+        Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] | None,
         doc(
             "Whose public holidays close the calendars that use holidays.",
             'country = "US"',
@@ -367,10 +367,10 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         ),
     ] = msgspec.field(name="timezone")
     holidays: Holidays = NO_HOLIDAYS
-    calendars: dict[Id, CalendarSpec]
+    calendars: dict[Id, CalendarSpec] = {}
     regions: dict[Id, Region] = {}
     tiers: dict[Id, Tier] = {}
-    severity_list: tuple[Severity, ...] = msgspec.field(name="severities")
+    severity_list: tuple[Severity, ...] = msgspec.field(default=(), name="severities")
     components: Annotated[
         tuple[str, ...],
         doc(

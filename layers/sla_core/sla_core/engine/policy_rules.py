@@ -5,11 +5,16 @@ one pass (`policy_problems`, for `check`); `parse_policy` raises them all as one
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import msgspec.inspect as mi
 
 from sla_core.engine.business_calendar import BusinessCalendar
 from sla_core.engine.clauses import Clauses
@@ -33,7 +38,7 @@ from sla_core.engine.terms import (
     Percent,
 )
 from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, trail_path
-from sla_core.engine.windows import Windows, parse_windows
+from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
 from sla_core.engine.zones import Zone, parse_zone
 
 _CLAUSE_KEYS = ("quote", "reading", "other_reading", "other_values", "other_without")
@@ -56,6 +61,30 @@ LEAVES = {
 }
 
 
+@cache
+def _fields(cls: type) -> dict[str, Any]:
+    """A table's own fields (not the clause fields) by their names in the file, with their inspected types."""
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    return {f.encode_name: f.type for f in info.fields if not f.name.startswith("_") and f.name not in _CLAUSE_KEYS}
+
+
+def _other_values(table: Clauses) -> Iterator[Problem]:
+    """`other_values` names this table's fields and gives each a value it accepts (else the other reading would
+    silently drop out of every figure)."""
+    fields = _fields(type(table))
+    for key, value in table.other_values.items():
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.75)
+            guess = f" (did you mean {close[0]}?)" if close else ""
+            yield Problem(f"other_values.{key}", f"unknown field{guess}", ", ".join(fields))
+        else:
+            yield from DECODER.value(value, fields[key], f"other_values.{key}")[1]
+    for key in table.other_without:
+        if key not in fields and key not in _CLAUSE_KEYS:
+            yield Problem("other_without", f"{shown(key)} is not a field of this table", ", ".join(fields))
+
+
 def _clause(table: Clauses) -> Iterator[Problem]:
     if (table.reading is None) != (table.other_reading is None):
         yield Problem("other_reading" if table.reading else "reading", "reading and other_reading go together")
@@ -65,6 +94,7 @@ def _clause(table: Clauses) -> Iterator[Problem]:
     for key in table.other_without:
         if key in _CLAUSE_KEYS:
             yield Problem("other_without", f"{shown(key)} is not a field the other reading can leave out")
+    yield from _other_values(table)
 
 
 def _holidays(table: Holidays) -> Iterator[Problem]:
@@ -82,10 +112,21 @@ def _calendar(table: CalendarSpec) -> Iterator[Problem]:
         try:
             BusinessCalendar(table.id, ZoneInfo("UTC"), table.windows, None, None)
         except PolicyError as exc:
-            yield Problem("windows", str(exc))
+            overnight = [
+                text for text in table.windows.texts if any(w.end > MINUTES_PER_DAY for w in parse_window(text))
+            ]
+            if overnight and "differ in length" in str(exc):  # name the reversed window rather than advise business_day
+                yield Problem("windows", f"{shown(overnight[0])} ends before it starts, so it runs past midnight and "
+                              "open days differ in length", "start before end, e.g. 'Mon-Fri 09:00-17:00'; for hours "
+                              "meant overnight, business_day as well")  # fmt: skip
+            else:
+                yield Problem("windows", str(exc))
 
 
 def _target(table: Target) -> Iterator[Problem]:
+    if table.recurring and table.metric != "update":
+        yield Problem("recurring", f"{table.metric} happens once, so it cannot recur", "recurring only with metric = "
+                      '"update" (an update cadence)')  # fmt: skip
     if table.any_of and table.duration is not None:
         yield Problem("any_of", "give either duration + calendar or any_of, not both")
     elif not table.any_of:
@@ -151,10 +192,31 @@ def _credit(table: CreditTerms) -> Iterator[Problem]:
         )
     if table.multiplier <= 0:
         yield Problem("multiplier", f"must be above '0', not {shown(str(table.multiplier))}")
+    yield from _bands(table.bands)
     own = [length for length in table.divisor.lengths if length in PERIOD_UNITS] if table.divisor else []
     if any(length != table.period for length in own):
         yield Problem("divisor.lengths", f"the credit period is a {table.period}, so its own length is written "
                       f"{shown(table.period)}")  # fmt: skip
+
+
+def _bands(bands: tuple[Band, ...]) -> Iterator[Problem]:
+    """A credit table's rows: each threshold once; the lower the availability, the higher the credit (a row that
+    breaks that is a warning naming both rows: often a typo, '2' for '20')."""
+    seen: dict[tuple[Decimal, bool], int] = {}
+    for i, band in enumerate(bands):
+        if None not in (band.below, band.at_or_below) or band.below == band.at_or_below:
+            continue  # not exactly one of them: a problem of its own
+        key = "at_or_below" if band.inclusive else "below"
+        if (band.limit, band.inclusive) in seen:
+            yield Problem(f"bands[{i}].{key}", f"repeats the threshold of bands[{seen[band.limit, band.inclusive]}] "
+                          f"({key} {shown(str(band.limit))})", "each threshold once")  # fmt: skip
+        seen.setdefault((band.limit, band.inclusive), i)
+    rows = [(b.limit, not b.inclusive, i) for i, b in enumerate(bands) if None in (b.below, b.at_or_below)]
+    for (limit, exclusive, low), (other, other_exclusive, high) in pairwise(sorted(rows)):
+        if bands[low].percent < bands[high].percent and (limit, exclusive) != (other, other_exclusive):
+            problem = f"bands[{low}] ({bands[low].describe()}) credits less than bands[{high}] "
+            problem += f"({bands[high].describe()}), though availability is lower"
+            yield Problem(f"bands[{low}].percent", problem, warning=True)
 
 
 def _after_hours(table: AfterHoursTerms) -> Iterator[Problem]:
@@ -226,6 +288,13 @@ def _terms_names(policy: Policy) -> Iterator[Problem]:
     credit, after_hours = policy.credit, policy.after_hours
     if credit is not None and credit.mechanism in AVAILABILITY_MECHANISMS and policy.availability is None:
         yield Problem("credit.mechanism", f"{credit.mechanism} needs an [availability] section")
+    target = policy.availability.target_percent if policy.availability is not None else None
+    for i, band in enumerate(credit.bands if credit is not None and target is not None else ()):
+        if (band.below is not None or band.at_or_below is not None) and target is not None and band.limit > target:
+            key = "at_or_below" if band.inclusive else "below"
+            yield Problem(f"credit.bands[{i}].{key}", f"{shown(str(band.limit))} is above the availability target "
+                          f"({target}%): a period that meets the target would earn this credit",
+                          f"a threshold at or below {target}")  # fmt: skip
     if credit is not None and credit.scope is not None:
         for tier in credit.scope.tiers:
             if tier not in policy.tiers:
@@ -276,24 +345,24 @@ def _quarterly_limits(policy: Policy) -> Iterator[Problem]:
 
 
 def policy_problems(data: dict[str, Any], source: str) -> tuple[Policy | None, list[Problem]]:
-    """The policy read from one parsed file (None when it has problems), and every problem found."""
+    """The policy read from one parsed file (None when it has problems), and every problem and warning found."""
     policy, problems = DECODER.decode(data, Policy)
     if policy is not None:
         problems += _names(policy)
         expected = Path(source).stem
         if policy.id != expected:
             problems.append(Problem("id", f"{shown(policy.id)} must match the file name ({shown(expected)})"))
-    if problems or policy is None:
+    if policy is None or any(not problem.warning for problem in problems):
         return None, problems
     policy._source, policy._data = source, data
-    return policy, []
+    return policy, problems
 
 
 def parse_policy(data: dict[str, Any], source: str) -> Policy:
     """Validate one parsed policy file; a PolicyError names `source`, the field and the problem, one line each."""
     policy, problems = policy_problems(data, source)
     if policy is None:
-        raise PolicyError("\n".join(problem.line(source) for problem in problems))
+        raise PolicyError("\n".join(problem.line(source) for problem in problems if not problem.warning))
     return policy
 
 

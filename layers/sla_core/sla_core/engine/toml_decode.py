@@ -33,11 +33,12 @@ class Problem(NamedTuple):
     path: str
     problem: str
     accepted: str | None = None
+    warning: bool = False  # suspicious but computable: `check` shows it, nothing is refused
 
     def line(self, source: str) -> str:
-        """`<file>: <field path>: <problem>; accepted: <what>`."""
+        """`<file>: <field path>: <problem>; accepted: <what>` (`warning: <problem>` for a warning)."""
         tail = f"; accepted: {self.accepted}" if self.accepted else ""
-        return f"{source}: {self.path or '(top level)'}: {self.problem}{tail}"
+        return f"{source}: {self.path or '(top level)'}: {'warning: ' if self.warning else ''}{self.problem}{tail}"
 
 
 def join(path: str, key: str | int) -> str:
@@ -88,6 +89,12 @@ class Decoder:
         `strict`: unknown keys are problems."""
         problems: list[Problem] = []
         found = self._value(data, mi.type_info(cls), trail_path(trail), trail, problems, None, strict)
+        return (None if found is _BAD else found), problems
+
+    def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
+        """One value of an inspected type at `path` (None when it does not read), and its problems."""
+        problems: list[Problem] = []
+        found = self._value(value, kind, path, (), problems, None, True)
         return (None if found is _BAD else found), problems
 
     def _value(
@@ -161,11 +168,7 @@ class Decoder:
             out.append(Problem(path, str(exc)))
             return _BAD
         rule = next((self.rules[cls] for cls in kind.cls.__mro__ if cls in self.rules), None)
-        problems = (
-            [Problem(join(path, p.path) if p.path else path, p.problem, p.accepted) for p in rule(built)]
-            if rule
-            else []
-        )
+        problems = [p._replace(path=join(path, p.path) if p.path else path) for p in rule(built)] if rule else []
         out.extend(problems)
         return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
 

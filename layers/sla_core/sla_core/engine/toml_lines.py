@@ -177,8 +177,8 @@ _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
 def line_of(lines: dict[str, int], path: str) -> int | None:
-    """The line of `path`, else of its longest known prefix (the top of the file for ""); None when not even its
-    first part is known."""
+    """The line of `path`, else of its longest known prefix, else the top of the file (a key left out is placed at
+    the line of its table)."""
     if not path:
         return lines.get("")
     steps = [match.group(0) for match in _STEP.finditer(path)]
@@ -186,4 +186,4 @@ def line_of(lines: dict[str, int], path: str) -> int | None:
         prefix = "".join(steps[:size]).lstrip(".")
         if prefix in lines:
             return lines[prefix]
-    return None
+    return lines.get("")  # a top-level key left out: the top of the file

@@ -61,9 +61,25 @@ class Windows(tuple[Window, ...]):
 
 
 def parse_windows(value: Any) -> Windows:
-    """A policy's list of window texts (`ACCEPTED`), parsed."""
+    """A policy's list of window texts (`ACCEPTED`), parsed; an empty window (it ends when it starts) and windows
+    that overlap are named as such, never merged silently."""
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise PolicyError(f"must be a non-empty list of windows; accepted: {Windows.ACCEPTED}")
+    spans: list[tuple[int, int, str]] = []  # minutes of the week, from Monday 00:00
+    for text in value:
+        for w in parse_window(text):
+            if w.end - w.start == MINUTES_PER_DAY and w.start:
+                raise PolicyError(f"{text!r} is empty: it ends at the time it starts; accepted: {ACCEPTED}")
+            spans.append((w.weekday * MINUTES_PER_DAY + w.start, w.weekday * MINUTES_PER_DAY + w.end, text))
+    spans.sort()
+    week = 7 * MINUTES_PER_DAY
+    for (_, end, text), (later, _, other) in zip(
+        spans, [*spans[1:], (spans[0][0] + week, 0, spans[0][2])], strict=True
+    ):
+        if later < end:
+            day = DAYS[(later // MINUTES_PER_DAY) % 7].capitalize()
+            pair = f"{text!r} and {other!r}" if text != other else f"{text!r} (its days)"
+            raise PolicyError(f"{pair} overlap on {day}; accepted: windows that do not overlap")
     return Windows(tuple(w for text in value for w in parse_window(text)), tuple(value))
 
 
