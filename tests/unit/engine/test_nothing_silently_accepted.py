@@ -136,3 +136,20 @@ def test_check_reports_every_problem_of_a_file_in_one_run_sorted_by_line(
         "target_percent?); accepted: quote, reading, other_reading, other_values, other_without, target_percent, "
         "measured_over, excluded_causes, maintenance, emergency, recording, counts_from",
     ]
+
+
+def test_check_shows_a_warning_and_still_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = (
+        '[[credit.bands]]\nbelow = "99.9"\npercent = "10"\nquote = "a"\n'
+        '[[credit.bands]]\nbelow = "95"\npercent = "2"\nquote = "b"\n'
+    )
+    path = tmp_path / "acme-hosting.toml"
+    path.write_text(TIERED.split("# Fri 2026-06-12")[0] + rows, encoding="utf-8")  # without the examples
+    line = len(path.read_text(encoding="utf-8").splitlines()) - 1  # the second band's percent
+    code, out, err = run(capsys, "check", str(path))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"{path}:{line}: credit.bands[1].percent: warning: bands[1] (availability < 95% -> 2%) credits less than "
+        "bands[0] (availability < 99.9% -> 10%), though availability is lower",
+        "ok: 1 policy (0 examples) hold",
+    ]

@@ -32,6 +32,11 @@ class Finding:
     line: int | None
     message: str
 
+    @property
+    def warning(self) -> bool:
+        """Suspicious but computable: shown, not counted as a problem."""
+        return ": warning: " in self.message
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
@@ -60,14 +65,14 @@ class Checked:
     ids_taken: bool = False
 
 
-def _load(file: str, text: str) -> Policy | list[Finding]:
-    """The parsed policy, or every problem it has."""
+def _load(file: str, text: str) -> tuple[Policy | None, list[Finding]]:
+    """The parsed policy (None when it has problems) and every problem or warning it has."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [finding(file, f"{file}: not valid TOML: {exc}", text)]
+        return None, [finding(file, f"{file}: not valid TOML: {exc}", text)]
     policy, problems = policy_problems(data, file)
-    return policy if policy is not None else [finding(file, problem.line(file), text) for problem in problems]
+    return policy, [finding(file, problem.line(file), text) for problem in problems]
 
 
 def _taken(path: Path, file: str, text: str, known: dict[str, Path]) -> Finding | None:
@@ -94,11 +99,11 @@ def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Che
         file, text = str(path), path.read_text(encoding="utf-8")
         taken = _taken(path, file, text, owners)
         owners.setdefault(path.stem, path)
-        loaded = _load(file, text)
+        loaded, found = _load(file, text)
         findings += [taken] if taken is not None else []
         ids_taken = ids_taken or taken is not None
-        if isinstance(loaded, list):
-            findings += sorted(loaded, key=lambda f: f.line or 0)
+        findings += sorted(found, key=lambda f: f.line or 0)
+        if loaded is None:
             continue
         findings += sorted((finding(file, p, text) for p in example_problems(loaded)), key=lambda f: f.line or 0)
         policies += 1
