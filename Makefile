@@ -39,9 +39,19 @@ unit: $(BIN)/.installed
 integration: install
 	$(BIN)/pytest -m integration
 
-template: $(BIN)/.installed
+# checkov (the IaC security scanner) lives in its own venv: it pins boto3==1.35.49 and packaging<24, which
+# aws-sam-cli's boto3==1.43.x cannot share. Offline: no Prisma Cloud download or guideline lookup.
+.venv-checkov/.installed: requirements-checkov.txt
+	$(PY) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --upgrade pip
+	.venv-checkov/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+template: $(BIN)/.installed .venv-checkov/.installed
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/sam validate --lint --region us-east-1
+	BC_SKIP_MAPPING=TRUE .venv-checkov/bin/checkov --file template.yaml --framework cloudformation --quiet --compact \
+		--skip-download
 
 build: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build --build-dir .aws-sam/build
@@ -59,9 +69,12 @@ run: install
 # build.
 test: lint typecheck check unit integration template build
 
-# The Lambda-like interpreter for the Slack cold start: only the layer's and the function's requirements.
+# The Lambda-like interpreter for the cold starts: the runtime's Python (3.13, from pyenv when there; else $(PY),
+# said on the way) with only the layer's and the function's requirements.
+RUNTIME_PY ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 .venv-runtime/.installed: layers/sla_core/requirements.txt functions/slack/requirements.txt
-	$(PY) -m venv .venv-runtime
+	@[ -n "$(RUNTIME_PY)" ] || echo "make bench: WARNING: no CPython 3.13 found (set RUNTIME_PY): cold starts measured with $(PY)" >&2
+	$(or $(RUNTIME_PY),$(PY)) -m venv .venv-runtime
 	.venv-runtime/bin/pip install --quiet -r layers/sla_core/requirements.txt -r functions/slack/requirements.txt
 	touch $@
 

@@ -1,15 +1,21 @@
-"""The Slack function's cold start and warm ack: what stands between a `/sla` and Slack's 3 s limit.
+"""The functions' cold starts and the Slack function's warm ack: what stands between a `/sla` and Slack's 3 s limit.
 
 Cold: a fresh interpreter imports `functions.slack.app` and handles one signed `/sla help` (the help is the
 ack); measured from process start to the response, median of COLD_RUNS runs, with the import and the first
 request shown apart, and the process's CPU time (steadier than wall time when the machine is busy).
 Against it, interleaved so machine noise hits both alike, as many fresh interpreters that only import Bolt's
 Lambda adapter: the handler's import should cost at most IMPORT_RATIO_TARGET times that bare import.
+Both with bytecode, as the build ships it (compiled by the runtime's Python: see the Makefiles).
+Then each function's cold import (Slack, PagerDuty, reminders) with bytecode and from source only (what a build
+without a CPython 3.13 ships: every module of the layer, the function and their packages compiled at each cold
+start; the interpreter's own standard library has its bytecode either way, as Lambda's runtime does). The two
+are told apart by PYTHONPYCACHEPREFIX: one cache primed by a first import, one holding the standard library only.
 Warm: in one process, the time `handler` takes to return the ack of a signed `/sla help` and of a
 `/sla status` (whose lazy listener is handed to a stand-in Lambda client that records the invocation and
 returns, as `lambda.invoke(InvocationType="Event")` does), median of WARM_RUNS.
 Targets: cold under 1 s on this machine, import within 1.25x of bare Bolt's, warm ack under 20 ms.
-Run: PYTHONPATH=layers/sla_core:. .venv/bin/python bench/bench_slack.py
+Run: PYTHONPATH=layers/sla_core:. .venv/bin/python bench/bench_slack.py (SLAOPS_COLD_PYTHON: the interpreter for
+the cold starts; `make bench` gives it a CPython 3.13 venv with only the Lambda packages)
 """
 
 from __future__ import annotations
@@ -45,10 +51,15 @@ ENV = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",  # no EMF metric lines on the bench's output
     "PYTHONPATH": f"{ROOT / 'layers' / 'sla_core'}{os.pathsep}{ROOT}",
-    # Lambda gets no bytecode for the function or the layer (both are built --no-compile), so sla_core and the
-    # handler compile at every cold start; never writing any keeps it so here, and the working tree clean.
+    # Timed children never write bytecode: which cache they read is set by PYTHONPYCACHEPREFIX (see `caches`).
     "PYTHONDONTWRITEBYTECODE": "1",
 }
+FUNCTIONS = {
+    "Slack": "functions.slack.app",
+    "PagerDuty": "functions.pagerduty.app",
+    "reminders": "functions.reminders.app",
+}
+COLD_IMPORT_RUNS = 7
 
 # The child: import the handler, handle one signed /sla help, print the phases as JSON.
 # The cold child gets its signed event on stdin and uses only the standard library before the timed import,
@@ -124,6 +135,70 @@ class RecordingLambda:
 COLD_PYTHON = os.environ.get("SLAOPS_COLD_PYTHON") or sys.executable
 
 
+# A fresh interpreter that imports one function's handler module and nothing else.
+IMPORT_CHILD = """
+import importlib, json, sys, time
+began = time.perf_counter()
+importlib.import_module(sys.argv[1])
+print(json.dumps({"import": time.perf_counter() - began}))
+"""
+
+
+def caches(work: Path) -> dict[str, dict[str, str]]:
+    """The environment of each mode: `bytecode` reads a cache every module was compiled into by a first import;
+    `source` one holding only the interpreter's standard library, so everything else compiles every time."""
+    with_bytecode, stdlib_only = work / "pyc-all", work / "pyc-stdlib"
+    env = {**os.environ, **ENV}
+    stdlib = subprocess.run(
+        [COLD_PYTHON, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    compile_env = {**env, "PYTHONPYCACHEPREFIX": str(stdlib_only)}
+    compile_env.pop("PYTHONDONTWRITEBYTECODE")
+    subprocess.run([COLD_PYTHON, "-m", "compileall", "-q", "-x", "test", stdlib], env=compile_env, check=False,
+                   capture_output=True)  # fmt: skip
+    prime = {**env, "PYTHONPYCACHEPREFIX": str(with_bytecode)}
+    prime.pop("PYTHONDONTWRITEBYTECODE")
+    for module in FUNCTIONS.values():
+        subprocess.run([COLD_PYTHON, "-c", IMPORT_CHILD, module], env=prime, cwd=ROOT, capture_output=True, check=True)
+    subprocess.run([COLD_PYTHON, "-c", BOLT_CHILD], env=prime, cwd=ROOT, capture_output=True, check=True)
+    return {
+        "bytecode": {**env, "PYTHONPYCACHEPREFIX": str(with_bytecode)},
+        "source": {**env, "PYTHONPYCACHEPREFIX": str(stdlib_only)},
+    }
+
+
+def cold_import(env: dict[str, str], module: str) -> tuple[float, float]:
+    """(seconds the import took, CPU seconds of the whole process) in a fresh interpreter."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [COLD_PYTHON, "-c", IMPORT_CHILD, module], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["import"]), cpu
+
+
+def cold_imports(modes: dict[str, dict[str, str]]) -> None:
+    """Each function's cold import with bytecode and from source, interleaved, median of COLD_IMPORT_RUNS."""
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(COLD_IMPORT_RUNS):
+        for name, module in FUNCTIONS.items():
+            for mode, env in modes.items():
+                times.setdefault((name, mode), []).append(cold_import(env, module))
+
+    def median_ms(name: str, mode: str, which: int) -> float:
+        return statistics.median(sample[which] for sample in times[(name, mode)]) * 1000
+
+    for name, module in FUNCTIONS.items():
+        print(
+            f"cold import of the {name} function ({module}), median of {COLD_IMPORT_RUNS}: "
+            f"{median_ms(name, 'bytecode', 0):.0f} ms with bytecode, {median_ms(name, 'source', 0):.0f} ms from "
+            f"source (process CPU {median_ms(name, 'bytecode', 1):.0f} / {median_ms(name, 'source', 1):.0f} ms), "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+
+
 def bare_bolt_import(env: dict[str, str]) -> float:
     """Seconds a fresh interpreter takes to import Bolt's Lambda adapter and nothing else."""
     done = subprocess.run(
@@ -132,8 +207,7 @@ def bare_bolt_import(env: dict[str, str]) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["import"])
 
 
-def cold() -> None:
-    env = {**os.environ, **ENV}
+def cold(env: dict[str, str]) -> None:
     totals, cpus, imports, firsts, bolts = [], [], [], [], []
     for run in range(COLD_RUNS):
         if run % 2:  # alternate which goes first, so neither always follows the other
@@ -159,7 +233,8 @@ def cold() -> None:
             bolts.append(bare_bolt_import(env))
     print(
         f"cold start, fresh interpreter → `/sla help` answered: {statistics.median(totals) * 1000:.0f} ms median "
-        f"of {COLD_RUNS} with {COLD_PYTHON} (import {statistics.median(imports) * 1000:.0f} ms, first request "
+        f"of {COLD_RUNS} with {COLD_PYTHON}, with bytecode "
+        f"(import {statistics.median(imports) * 1000:.0f} ms, first request "
         f"{statistics.median(firsts) * 1000:.1f} ms; min {min(totals) * 1000:.0f}, max {max(totals) * 1000:.0f}) "
         "— target < 1000 ms"
     )
@@ -208,5 +283,8 @@ def warm() -> None:
 
 
 if __name__ == "__main__":
-    cold()
+    with tempfile.TemporaryDirectory(prefix="bench-slack-pyc-") as work:
+        modes = caches(Path(work))
+        cold(modes["bytecode"])
+        cold_imports(modes)
     warm()

@@ -68,6 +68,16 @@ def local_environment(template: Template, table_names: Mapping[str, str], endpoi
     return merged
 
 
+def workspaces_text() -> str:
+    """Which Slack workspaces the local Slack function lets in (SLACK_TEAM_IDS / SLACK_ENTERPRISE_IDS)."""
+    from sla_core.config.settings import slack_workspaces  # noqa: PLC0415 - the layer is on sys.path by now
+
+    found = slack_workspaces()
+    if found.any:
+        return "any (SLACK_TEAM_IDS and SLACK_ENTERPRISE_IDS unset; in AWS the SlackTeamIds parameter is required)"
+    return "only " + ", ".join(sorted(found.team_ids | found.enterprise_ids))
+
+
 class LocalStack:
     """Start with start(), stop with stop(); stop() always leaves no java process behind."""
 
@@ -177,5 +187,6 @@ class LocalStack:
             lines.append(
                 f"  Slack outbox {os.environ.get('SLACK_OUTBOX') or '.local/slack-outbox.jsonl'} (no SLACK_BOT_TOKEN)"
             )
+        lines.append(f"  Slack workspaces: {workspaces_text()}")
         lines.append("Ctrl-C to stop.")
         print("\n".join(lines), file=self.out, flush=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port
 from local_stack.template import Template, load_template
@@ -22,6 +23,12 @@ SLACK_SIGNING_SECRET = "test-slack-signing-secret"
 PAGERDUTY_SECRET = "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK"
 PAGERDUTY_NEXT_SECRET = "next-pagerduty-secret"
 OUTBOX = Path(tempfile.mkdtemp(prefix="slaops-tests-")) / "slack-outbox.jsonl"
+
+# Property tests explore new examples on every developer run; CI runs a fixed set (derandomized), so a red CI
+# names a real regression, never an unlucky draw. A failure found locally is replayed from .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 for _name in (
     "SLACK_BOT_TOKEN",

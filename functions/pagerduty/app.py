@@ -18,7 +18,6 @@ within five minutes without a deploy.
 
 from __future__ import annotations
 
-import base64
 import json
 from functools import cache
 from typing import Any
@@ -31,13 +30,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pynamodb.exceptions import PynamoDBException
 
 from sla_core.app.incident_cards import CardPending
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
 from sla_core.pagerduty.webhook_flow import handle_delivery
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
+from sla_core.slack.request_guard import raw_body
 
 logger = Logger()
 tracer = Tracer()
@@ -63,10 +63,10 @@ def _json(status: int, payload: dict[str, Any]) -> Response[str]:
 def receive_webhook() -> Response[str]:
     """Signature over the raw bytes first; then parse, record and post through the core; answer."""
     event = resolver.current_event
-    raw = event.body or ""
-    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode("utf-8")
+    body = raw_body(event.raw_event)  # None when API Gateway's base64 does not decode: nothing can match
     webhook_id = event.headers.get("x-webhook-id")
-    if not pagerduty_signature_valid(body, event.headers.get(SIGNATURE_HEADER), settings.pagerduty_webhook_secrets()):
+    secrets = settings.pagerduty_webhook_secrets()
+    if body is None or not pagerduty_signature_valid(body, event.headers.get(SIGNATURE_HEADER), secrets):
         metrics.add_metric(name="WebhookSignatureRejected", unit=MetricUnit.Count, value=1)
         logger.warning("PagerDuty webhook rejected: bad signature", extra={"webhook_id": webhook_id})
         return _json(401, {"message": "invalid signature"})
@@ -104,5 +104,7 @@ def receive_webhook() -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """API Gateway HTTP API (payload 2.0) event in, HTTP response out."""
-    return resolver.resolve(event, context)
+    """API Gateway HTTP API (payload 2.0) event in, HTTP response out; Slack's 429s are waited out only within
+    the time the function has left."""
+    with time_budget.running(time_budget.TimeBudget.of(context)):
+        return resolver.resolve(event, context)

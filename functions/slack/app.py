@@ -27,7 +27,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts, read_contracts_file
 from sla_core.slack import commands, request_guard
@@ -48,6 +48,7 @@ poster: SlackPoster | None = None  # made on first use by `slack_poster()`: the 
 clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
 signing_secret = settings.slack_signing_secret()
+workspaces = settings.slack_workspaces()  # SLACK_TEAM_IDS / SLACK_ENTERPRISE_IDS: required in AWS
 DELIVERY_KEEP = timedelta(hours=1)
 # The *_ACTION ids of incident_card, reminder_actions and recompute_flows (a test checks), not imported here.
 INCIDENT_ACTIONS = re.compile(
@@ -59,7 +60,8 @@ UPDATE_MODAL = "incident_update_modal"
 
 def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
     """Single workspace, known token: authorize without the auth.test call Bolt's `token=` mode makes
-    on the first request of each container (it would sit on the 3 s ack path)."""
+    on the first request of each container (it would sit on the 3 s ack path). Other workspaces never get
+    here: `handler` refuses them first."""
     return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
 
 
@@ -211,13 +213,21 @@ def press_button(body: dict[str, Any]) -> None:
 
 
 def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
-    """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM."""
+    """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM. A
+    submission without the modal's state or incident (no real Slack sends one) gets that said, nothing written."""
     if first_delivery(body.get("trigger_id") or view.get("id")):
         from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT  # noqa: PLC0415 - lazy work only
 
-        text = view["state"]["values"][UPDATE_BLOCK][UPDATE_INPUT]["value"] or ""
         inv = invocation(body)
-        reply = flows().submit_update(view["private_metadata"], text, inv)
+        field = ((view.get("state") or {}).get("values") or {}).get(UPDATE_BLOCK, {}).get(UPDATE_INPUT)
+        incident_id = view.get("private_metadata")
+        if not isinstance(field, dict) or not incident_id or not inv.user_id:
+            logger.warning("update modal submitted without its state or incident", extra={"user": inv.user_id})
+            metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
+            if inv.user_id:
+                slack_poster().post_message(inv.user_id, request_guard.UNREADABLE)
+            return
+        reply = flows().submit_update(incident_id, field.get("value") or "", inv)
         slack_poster().post_message(inv.user_id, reply.text, blocks=reply.blocks)
 
 
@@ -241,13 +251,23 @@ app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway HTTP API (payload 2.0) event in, HTTP response out. Slack's signature is checked over the raw
-    bytes before Bolt parses anything (unsigned or stale: 401); Bolt then routes, and a signed request it cannot
-    handle gets a 200 with a message the user can read, never a 5xx with a traceback."""
+    bytes before Bolt parses anything (unsigned, stale or malformed headers: 401), then its workspace (another
+    team or enterprise: a refusal, no listener runs); Bolt then routes, and a signed
+    request it cannot handle or match gets a 200 with a message the user can read, never a 5xx with a traceback."""
     if not request_guard.signed_by_slack(event, signing_secret):
         metrics.add_metric(name="SlackSignatureRejected", unit=MetricUnit.Count, value=1)
         return dict(request_guard.UNSIGNED)
+    if request_guard.foreign_workspace(event, workspaces):
+        metrics.add_metric(name="SlackForeignWorkspace", unit=MetricUnit.Count, value=1)
+        logger.warning("Slack request from a workspace the app is not installed in: refused")
+        return dict(request_guard.FOREIGN)
     try:
-        return slack_handler.handle(event, context)  # type: ignore[no-any-return]
+        with time_budget.running(time_budget.TimeBudget.of(context)):  # Slack's 429s are waited out within it
+            response: dict[str, Any] = slack_handler.handle(event, context)
     except Exception:
         logger.exception("Slack request could not be handled")
         return request_guard.unreadable_answer()
+    if response.get("statusCode") == 404:  # Bolt's answer to a signed request no listener matches (fields missing)
+        metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
+        return request_guard.unreadable_answer()
+    return response

@@ -60,7 +60,15 @@ class Recorder:
     posted: list[dict[str, Any]] = field(default_factory=list)
 
     def post(
-        self, channel: str, text: str, *, blocks: Blocks | None, thread_ts: str | None, broadcast: bool, post_id: str
+        self,
+        channel: str,
+        text: str,
+        *,
+        blocks: Blocks | None,
+        thread_ts: str | None,
+        broadcast: bool,
+        post_id: str,
+        plain: bool = False,
     ) -> str:
         self.posted.append({"channel": channel, "text": text, "post_id": post_id})
         return f"1800000000.{len(self.posted):06d}"

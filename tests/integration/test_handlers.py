@@ -95,7 +95,7 @@ def test_pagerduty_rotation_header_with_one_stale_value_is_accepted(
     assert response["statusCode"] == 202
 
 
-@pytest.mark.parametrize("signature", [None, "v1=deadbeef", "wrong"])
+@pytest.mark.parametrize("signature", [None, "v1=deadbeef", "wrong", "v1=é", "v1=\u0661\u0662"])
 def test_pagerduty_bad_or_missing_signature_is_401(functions: dict[str, LocalFunction], signature: str | None) -> None:
     body = (FIXTURES / "incident.triggered.json").read_bytes()
     headers = {"content-type": "application/json"}
@@ -113,6 +113,8 @@ def test_pagerduty_signature_covers_the_raw_bytes_of_a_base64_body(
     event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
     assert functions["PagerDutyWebhookFunction"].invoke(event)["statusCode"] == 202
     event["body"] = base64.b64encode(body + b" ").decode()
+    assert functions["PagerDutyWebhookFunction"].invoke(event)["statusCode"] == 401
+    event["body"] = "not base64!"  # API Gateway would never send it; anyone else gets a 401, not a 500
     assert functions["PagerDutyWebhookFunction"].invoke(event)["statusCode"] == 401
 
 

@@ -42,6 +42,7 @@ def test_the_banner_prints_every_url(stack: RunningStack) -> None:
     assert f"{stack.api}/pagerduty/webhook" in banner
     assert f"http://127.0.0.1:{stack.dynamodb_port}" in banner
     assert "rate(1 minute) -> ReminderFunction" in banner
+    assert "Slack workspaces: any (SLACK_TEAM_IDS and SLACK_ENTERPRISE_IDS unset" in banner
     assert any(line.startswith(READY) for line in stack.output)
 
 

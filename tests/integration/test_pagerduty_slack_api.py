@@ -1,23 +1,28 @@
 """The webhook handler against Slack's Web API, stubbed at the HTTP boundary (a local http.server answering
 chat.postMessage / chat.update like Slack): the ts Slack returns is stored, later events update that message,
-and a Slack failure after recording answers 5xx so PagerDuty's retry posts the card (never lost)."""
+and a Slack failure after recording answers 5xx so PagerDuty's retry posts the card (never lost); a card whose
+answer was lost after Slack stored it is found by its metadata, not posted twice."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from functions.pagerduty import app
+from sla_core.config.clock import FixedClock
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver
 from tests.support.pagerduty_payloads import replay
+from tests.support.slack_stub import DROP, Fault, SlackStub, running_stub
 
 pytestmark = pytest.mark.integration
 
@@ -32,8 +37,8 @@ class FakeSlack:
 
     def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         self.calls.append((method, body))
-        if self.failing:
-            return {"ok": False, "error": "fatal_error"}
+        if self.failing:  # the bot is not in the channel (yet): nothing was posted
+            return {"ok": False, "error": "not_in_channel"}
         if method == "chat.postMessage":
             self._next += 1
             return {"ok": True, "channel": body["channel"], "ts": f"1622813729.000{self._next}"}
@@ -94,3 +99,30 @@ def test_a_slack_failure_after_recording_is_5xx_and_the_retry_posts_the_card(tab
     assert item is not None and item.slack_ts == "1622813729.000101"
     assert len(repository.timeline("pd-PFQZPSY")) == 1
     assert [method for method, _ in slack.calls] == ["chat.postMessage", "chat.postMessage"]
+
+
+@pytest.fixture
+def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStub]:
+    for running in running_stub():
+        channel = SlackIncidentChannel(SlackPoster.for_token("xoxb-test", base_url=running.api_url))
+        monkeypatch.setattr(app, "slack_channel", lambda: channel)  # noqa: B023 - one stub: the loop runs once
+        running.ts_base = int(time.time())  # Slack's clock: the webhook's clock is the real one
+        yield running
+
+
+def test_a_card_stored_by_slack_whose_connection_then_dropped_is_found_not_posted_again(
+    table: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = replay("incident.triggered")
+    stub.faults.append(Fault("chat.postMessage", DROP))
+    assert deliver(body)["statusCode"] == 500  # maybe posted: the card's lease is kept, not given back
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.slack_ts is None and item.card_lease_until is not None
+    assert len(stub.of("chat.postMessage")) == 1  # no automatic resend (slack_sdk's default would have)
+    # PagerDuty's retry once the lease (30 s) has run out: the card is looked up by its metadata and adopted.
+    monkeypatch.setattr(app, "clock", FixedClock(datetime.now(UTC) + timedelta(seconds=31)))
+    assert deliver(body)["statusCode"] == 202
+    item = repository.get_incident("pd-PFQZPSY")
+    (card,) = stub.in_channel("C0SONARBIL1")
+    assert item is not None and item.slack_ts == card["ts"]
+    assert [c.method for c in stub.calls] == ["chat.postMessage", "conversations.history", "chat.update"]

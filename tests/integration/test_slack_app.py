@@ -23,6 +23,7 @@ from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_list
 from local_stack.template import Template
 from sla_core.config.clock import FixedClock
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.request_guard import UNREADABLE
 from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
@@ -191,6 +192,17 @@ def test_bad_signature_and_stale_timestamp_are_401(fresh: Side) -> None:
     assert fresh.post(body, slack_headers(body, "not-the-secret"))["statusCode"] == 401
     stale = slack_headers(body, SLACK_SIGNING_SECRET, timestamp=int(datetime.now(UTC).timestamp()) - 6 * 60)
     assert fresh.post(body, stale)["statusCode"] == 401
+    assert fresh.stub.calls == []
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("x-slack-request-timestamp", "17731548²0"), ("x-slack-signature", "v0=é"), ("x-slack-signature", "v0=١")],
+)
+def test_a_non_ascii_signature_or_timestamp_header_is_401_not_500(fresh: Side, header: str, value: str) -> None:
+    body = urlencode({"command": "/sla", "text": "status", "team_id": "T0001", "user_id": ALICE}).encode()
+    response = fresh.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), header: value})
+    assert response["statusCode"] == 401
     assert fresh.stub.calls == []
 
 
@@ -680,5 +692,23 @@ def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
     fresh: Side, name: str, body: bytes, content_type: str
 ) -> None:
     response = fresh.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": content_type})
-    assert response["statusCode"] < 500, name
-    assert "Traceback" not in response.get("body", "")
+    assert response["statusCode"] == 200, name
+    assert response.get("body") == UNREADABLE, name
+
+
+def test_a_signed_update_submission_without_its_state_is_answered_and_nothing_written(fresh: Side) -> None:
+    incident_id = open_incident(fresh)
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T0001"},
+        "user": {"id": ALICE},
+        "api_app_id": "A0SLAOPS01",
+        "trigger_id": "stateless.trigger",
+        "view": {"id": "V0002", "type": "modal", "callback_id": UPDATE_MODAL, "private_metadata": incident_id},
+    }
+    before = len(repository.timeline(incident_id))
+    response = fresh.interactive(submission)
+    assert response["statusCode"] == 200
+    (told,) = [c for c in fresh.stub.of("chat.postMessage") if c.args["channel"] == ALICE]
+    assert told.args["text"] == UNREADABLE
+    assert len(repository.timeline(incident_id)) == before

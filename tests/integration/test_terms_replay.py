@@ -13,6 +13,7 @@ import pytest
 
 from sla_core.app.incident_service import record_event
 from sla_core.app.terms_replay import claim_terms_changes
+from sla_core.app.terms_version import deployed_version
 from sla_core.config.contracts import ContractsConfig, load_contracts, parse_contracts
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.incidents.state import IncidentEvent
@@ -97,3 +98,42 @@ def test_a_fee_change_shows_the_month_so_far_under_the_old_and_the_new_entry(tab
     assert "• 2026-11 so far: estimated credit 3.33 → 1.66 USD" in post
     (kept,) = repository.corrections(sonar.id, "2026-11")
     assert (kept.before["platform"]["credit_amount"], kept.after["platform"]["credit_amount"]) == ("3.33", "1.66")
+
+
+def test_an_idle_tick_reads_one_item_not_every_contracts_terms(
+    table: str, acme_dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = acme_dirs
+    config = deploy(first)
+    assert repository.deployed_terms() is None
+    assert claim_terms_changes(config, T0, SlackMessages()) == 0
+    assert repository.deployed_terms() == deployed_version(config)
+
+    def no_read(contract_id: str) -> None:
+        raise AssertionError(f"read the terms of {contract_id} on an idle tick")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "terms_seen", no_read)
+        assert claim_terms_changes(config, T0 + timedelta(minutes=1), SlackMessages()) == 0
+    # A new deployment changes the hash, so the next tick replays every contract again and says what changed.
+    config = deploy(second)
+    assert deployed_version(config) != repository.deployed_terms()
+    assert claim_terms_changes(config, T0 + timedelta(minutes=2), SlackMessages()) == 0  # no open incident
+    assert repository.deployed_terms() == deployed_version(config)
+
+
+def test_a_contract_whose_replay_fails_is_replayed_again_next_tick(
+    table: str, acme_dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = deploy(acme_dirs[0])
+
+    def broken(contract_id: str) -> None:
+        raise RuntimeError("table unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "terms_seen", broken)
+        assert claim_terms_changes(config, T0, SlackMessages()) == 0
+    assert repository.deployed_terms() is None  # not recorded: the next tick tries every contract again
+    assert claim_terms_changes(config, T0 + timedelta(minutes=1), SlackMessages()) == 0
+    assert repository.terms_seen("acme") is not None
+    assert repository.deployed_terms() == deployed_version(config)

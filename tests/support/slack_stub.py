@@ -1,10 +1,16 @@
 """A stand-in for the Slack Web API and response URLs at the HTTP boundary: a local http.server that answers
-the methods slaops calls and records every request, so tests see exactly what went over the wire."""
+the methods slaops calls and records every request, so tests see exactly what went over the wire.
+
+It keeps the messages it accepted (with their metadata) and answers conversations.history / .replies from them,
+and it fails the way Slack does when told to (`Fault`): an error answer, an HTTP status with Retry-After, a
+message stored and then the connection dropped, or a message stored and answered after the client gave up."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +43,36 @@ class Upload:
     initial_comment: str | None = None
 
 
+DROP, LATE = "drop", "late"
+
+
+@dataclass
+class Fault:
+    """How the stub fails the next `times` calls of `method` (to `channel`, when given): answer `error`
+    (ok:false) or HTTP `status` (with `retry_after`), or `kind` DROP (store the message, then close the
+    connection unanswered) or LATE (store it, answer after `delay` seconds)."""
+
+    method: str
+    kind: str = ""
+    error: str = ""
+    status: int = 200
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int = 1
+    channel: str | None = None
+
+
+@dataclass
+class Answer:
+    """What the handler sends back: an HTTP status, headers and a JSON body, or nothing (`drop`)."""
+
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+    delay: float = 0.0
+
+
 @dataclass
 class SlackStub:
     """Answers users.info, usergroups.users.list, chat.postMessage, chat.update, views.open, views.publish,
@@ -49,6 +85,9 @@ class SlackStub:
     files: dict[str, Upload] = field(default_factory=dict)  # by file id, in the order they were asked for
     errors: dict[str, str] = field(default_factory=dict)  # method -> the Slack error it answers (e.g. not_in_channel)
     invalid: list[str] = field(default_factory=list)  # Block Kit problems of anything posted (never cleared)
+    faults: list[Fault] = field(default_factory=list)  # consumed in order, each `times` times
+    messages: list[dict[str, Any]] = field(default_factory=list)  # what chat.postMessage stored, oldest first
+    ts_base: int = 1773154800  # Slack's clock: the seconds of every ts it hands out (2026-03-10T15:00Z)
     server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,6 +120,54 @@ class SlackStub:
         with self._lock:
             self.calls.clear()
             self.files.clear()
+            self.messages.clear()
+
+    def in_channel(self, channel: str) -> list[dict[str, Any]]:
+        """The messages stored in one channel (threads included), oldest first."""
+        with self._lock:
+            return [message for message in self.messages if message["channel"] == channel]
+
+    def _fault(self, method: str, args: dict[str, Any]) -> Fault | None:
+        """The first fault that applies to this call, used up once."""
+        with self._lock:
+            for fault in self.faults:
+                if fault.method == method and fault.channel in (None, args.get("channel")):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def _store(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.postMessage accepted: keep the message with a new ts."""
+        with self._lock:
+            message = {key: args.get(key) for key in ("channel", "text", "blocks", "thread_ts", "metadata")}
+            message["ts"] = f"{self.ts_base}.{len(self.messages):06d}"
+            self.messages.append(message)
+        return {"ok": True, "channel": args.get("channel"), "ts": message["ts"]}
+
+    def _history(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (top level) or .replies (one thread), newest first, with metadata."""
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [
+                message
+                for message in reversed(self.messages)
+                if message["channel"] == args.get("channel")
+                and float(message["ts"]) >= oldest
+                and (message.get("thread_ts") == args.get("ts") if method == "conversations.replies" else True)
+            ]
+        return {"ok": True, "messages": found, "has_more": False}
+
+    def respond(self, method: str, args: dict[str, Any]) -> Answer:
+        """The answer to one call, faults applied."""
+        fault = self._fault(method, args)
+        if fault is None:
+            return Answer(self.answer(method, args))
+        if fault.kind in (DROP, LATE):
+            return Answer(self.answer(method, args), drop=fault.kind == DROP, delay=fault.delay)
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return Answer({"ok": False, "error": fault.error or "ratelimited"}, fault.status, headers)
 
     def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
         """files.getUploadURLExternal: a new file id and the stub's URL to send its bytes to."""
@@ -125,9 +212,9 @@ class SlackStub:
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.groups.get(str(args.get("usergroup")), [])}
         if method == "chat.postMessage":
-            with self._lock:
-                count = len([call for call in self.calls if call.method == method])
-            return {"ok": True, "channel": args.get("channel"), "ts": f"1773154800.{count:06d}"}
+            return self._store(args)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, args)
         if method in ("chat.update", "views.open", "views.publish"):
             return {"ok": True}
         if method == "files.getUploadURLExternal":
@@ -160,19 +247,29 @@ def _handler(stub: SlackStub) -> type[BaseHTTPRequestHandler]:
                 return
             args = self._args()
             if path.startswith("/response/"):
-                method, payload, body = "response_url", args, b"ok"
+                method, answer, body = "response_url", Answer({}), b"ok"
             else:
                 method = path.rsplit("/", 1)[-1]
-                payload = args
-                body = json.dumps(stub.answer(method, args)).encode("utf-8")
+                answer = stub.respond(method, args)
+                body = json.dumps(answer.body).encode("utf-8")
             with stub._lock:
-                stub.calls.append(Call(method, path, payload))
-                stub.invalid.extend(problems(method, payload))
-            self.send_response(200)
-            self.send_header("content-type", "text/plain" if method == "response_url" else "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                stub.calls.append(Call(method, path, args))
+                stub.invalid.extend(problems(method, args))
+            if answer.drop:  # stored, then the connection is lost before any answer
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            time.sleep(answer.delay)  # a late answer: the client may have given up by now
+            try:
+                self.send_response(answer.status)
+                self.send_header("content-type", "text/plain" if method == "response_url" else "application/json")
+                self.send_header("content-length", str(len(body)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:  # the client gave up before the answer came
+                self.close_connection = True
 
         def _upload(self, path: str) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))

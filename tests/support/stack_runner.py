@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from local_stack.dynamodb import free_port
 from tests.conftest import ROOT
 from tests.support.block_kit import check_outbox
+from tests.support.signing import slack_headers, slash_command_body
 
 SIGNING_SECRET = "stack-test-signing-secret"
 PAGERDUTY_SECRET = "stack-test-pagerduty-secret"
@@ -103,3 +107,24 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def outbox_entries(stack: RunningStack) -> list[dict[str, Any]]:
+    """Everything the stack's functions sent to Slack so far (its outbox), in order."""
+    lines = stack.outbox.read_text().splitlines() if stack.outbox.exists() else []
+    return [json.loads(line) for line in lines]
+
+
+def ask_sla(stack: RunningStack, text: str, trigger: str, *, wait: float = 20) -> str:
+    """A signed `/sla` command; the lazy listener's answer to its response_url, from the outbox."""
+    url = f"https://hooks.slack.com/commands/T0001/ask/{trigger}"
+    body = slash_command_body(text, url, trigger_id=trigger)
+    status, _ = post(f"{stack.api}/slack/events", body, slack_headers(body, SIGNING_SECRET))
+    assert status == 200
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        found = [e for e in outbox_entries(stack) if e.get("url") == url]
+        if found:
+            return str(found[0]["text"])
+        time.sleep(0.1)
+    raise AssertionError(f"no answer to /sla {text}:\n" + "".join(stack.output[-30:]))

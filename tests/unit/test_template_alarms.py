@@ -30,7 +30,7 @@ def emitted_source() -> str:
 
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(template: Template) -> None:
     found = alarms(template)
-    assert len(found) == 8
+    assert len(found) == 9
     for logical_id, alarm in found.items():
         assert alarm["AlarmActions"] == [TOPIC], logical_id
         assert alarm["OKActions"] == [TOPIC], logical_id
@@ -45,7 +45,7 @@ def test_alarms_on_emf_metrics_use_powertools_namespace_and_service_dimension(te
     namespace, service = emf(template)
     source = emitted_source()
     watched = {a["MetricName"]: a for a in alarms(template).values() if a.get("Namespace") == namespace}
-    assert set(watched) == {"SweepHeartbeat", "OldestPendingPostAge", "WebhookSignatureRejected"}
+    assert set(watched) == {"SweepHeartbeat", "OldestPendingPostAge", "PostsFailed", "WebhookSignatureRejected"}
     for metric, alarm in watched.items():
         assert alarm["Dimensions"] == [{"Name": "service", "Value": service}], metric
         assert f'add_metric(name="{metric}"' in source, f"{metric} is not emitted by any function"
@@ -99,7 +99,7 @@ def test_the_schedule_retries_then_dead_letters_to_an_encrypted_queue(template: 
     assert event["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ReminderScheduleDeadLetterQueue", "Arn"]}}
     assert event["RetryPolicy"]["MaximumEventAgeInSeconds"] == 60  # a tick older than a minute is superseded
     queue = template.resources["ReminderScheduleDeadLetterQueue"]["Properties"]
-    assert queue["SqsManagedSseEnabled"] is True and queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["KmsMasterKeyId"] == "alias/aws/sqs" and queue["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
 def test_the_email_subscription_exists_only_when_an_address_is_given(template: Template) -> None:

@@ -1,6 +1,6 @@
-"""Command line: `python -m sla_core policies | deadline | credit | report | duties | check | explain` — JSON on
-stdout (`report`: CSV; `check`, `explain`: text, see `policy_cli`), one-line errors, exit 2; every subcommand
-takes `--policy-dir DIR`."""
+"""Command line: `python -m sla_core policies | deadline | credit | report | duties | check | explain | backfill` —
+JSON on stdout (`report`: CSV; `check`, `explain`: text, see `policy_cli`), one-line errors, exit 2; every
+subcommand takes `--policy-dir DIR`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
 from sla_core.app.report_csv import report_for_inputs
 from sla_core.engine.credits import parse_fee
-from sla_core.engine.duties import duties_result
+from sla_core.engine.duties import duties_result, recurring_dates
 from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
 from sla_core.engine.intervals import Downtime, Kind, downtime
@@ -189,9 +189,12 @@ def _deadline(args: argparse.Namespace) -> Any:
 
 
 def _duties(args: argparse.Namespace) -> Any:
-    """`duties`: the policy's dated customer duties, their deadlines and reminders."""
+    """`duties`: the policy's dated duties (for a tier, where given), their deadlines and reminders, as of
+    `--now` (default: the present) for the dates that recur (the quarter's end)."""
     policy = load_policy(args.policy)
-    return duties_result(policy, {"renewal": parse_date(args.renewal_date, "--renewal-date")}, args.region)
+    now = parse_instant(args.now, "--now") if args.now else datetime.now(UTC)
+    dates = {**recurring_dates(policy, now, args.region), "renewal": parse_date(args.renewal_date, "--renewal-date")}
+    return duties_result(policy, dates, args.region, args.tier)
 
 
 def _credit(args: argparse.Namespace) -> Any:
@@ -285,6 +288,67 @@ def _add_report(commands: Any) -> None:
     report.add_argument("--output", help="write the CSV to this file (default: stdout)")
 
 
+BACKFILL_HELP = """Read the contracts' PagerDuty incidents from PagerDuty's REST API v2 and record them as the webhook
+would have (same incident keys, events keyed by PagerDuty's log entry ids: running it again, or a webhook that
+repeats an event, records nothing twice). Closed incidents are not replayed into channels; incidents still open
+get their card and reminders; each contract channel gets one summary of the periods touched. JSON summary on
+stdout, progress on stderr.
+
+environment: PAGERDUTY_API_TOKEN (a read-only REST API key; in AWS, or PAGERDUTY_API_TOKEN_PARAM naming an SSM
+SecureString), PAGERDUTY_API_URL (default https://api.pagerduty.com), CONTRACTS_FILE, SLAOPS_POLICY_DIRS; storage
+and Slack as the functions use them (TABLE_NAME, AWS_REGION, SLACK_BOT_TOKEN_PARAM), or with SLAOPS_LOCAL=1 the
+local stack's DynamoDB Local (LOCAL_DYNAMODB_PORT, default 8000) and Slack outbox."""
+
+
+def _add_backfill(commands: Any) -> None:
+    """`backfill pagerduty` and its flags."""
+    backfill = commands.add_parser("backfill", help="record history from an incident source (PagerDuty)")
+    sources = backfill.add_subparsers(dest="source", required=True, parser_class=_Parser)
+    pagerduty = sources.add_parser(
+        "pagerduty",
+        help="the contracts' PagerDuty incident history",
+        description=BACKFILL_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pagerduty.add_argument("--since", required=True, help="first day (YYYY-MM-DD, from 00:00 in each contract's zone)")
+    pagerduty.add_argument("--until", help="day to stop before (YYYY-MM-DD, not included); default: now")
+    pagerduty.add_argument(
+        "--contract", action="append", help="only this contract id (repeatable); default: every contract"
+    )
+    pagerduty.add_argument("--dry-run", action="store_true", help="read and compute, write and post nothing")
+
+
+def _backfill(args: argparse.Namespace) -> Any:
+    """`backfill pagerduty`: PagerDuty history into storage, then the run's JSON summary."""
+    from sla_core import backfill_cli  # noqa: PLC0415 - PagerDuty's client and storage only for this command
+    from sla_core.config.contracts import load_contracts  # noqa: PLC0415
+    from sla_core.config.settings import SettingsError  # noqa: PLC0415
+
+    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    assert since is not None
+    today = datetime.now().astimezone().date()
+    if since > today:
+        raise InputError(f"--since {since} is in the future; give a day up to today")
+    if until is not None and until <= since:
+        raise InputError(f"--until {until} must come after --since {since}")
+    try:
+        contracts = load_contracts()
+        known = contracts.contracts
+        unknown = [c for c in args.contract or [] if c not in known]
+        if unknown:
+            raise InputError(f"--contract {unknown[0]!r} is not in the contracts file; known: {', '.join(known)}")
+        selected = [known[c] for c in dict.fromkeys(args.contract or known)]
+        if not any(c.pagerduty.service_ids for c in selected):
+            raise InputError("no selected contract lists PagerDuty service_ids; nothing to read")
+        client = backfill_cli.pagerduty_client()
+        backfill_cli.configure_storage()
+        return backfill_cli.run(contracts, selected, since=since, until=until, dry_run=args.dry_run, client=client)
+    except SettingsError as error:
+        raise SlaError(str(error)) from None
+    except KeyboardInterrupt:
+        raise SlaError("interrupted: what was recorded is consistent; run the same command again to finish") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all four subcommands."""
     parser = _Parser(prog="python -m sla_core", description=__doc__)
@@ -310,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     duties.add_argument("--policy", required=True)
     duties.add_argument("--region")
     duties.add_argument("--renewal-date", help="the contract's renewal date (YYYY-MM-DD)")
+    duties.add_argument("--tier", help="only the duties of this tier (e.g. enterprise: the quarterly report)")
+    duties.add_argument("--now", help="the instant the recurring dates (the quarter's end) are taken from")
+    _add_backfill(commands)
     add_policy_commands(commands)  # check, explain, and --policy-dir on every subcommand
     return parser
 
@@ -320,6 +387,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "credit": _credit,
     "report": _report,
     "duties": _duties,
+    "backfill": _backfill,
     **POLICY_HANDLERS,
 }
 

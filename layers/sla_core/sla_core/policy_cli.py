@@ -100,7 +100,7 @@ def _check(args: argparse.Namespace) -> Outcome:
     files = ", ".join(str(p) for p in contracts)
     counted = f"{checked.policies} polic{'y' if checked.policies == 1 else 'ies'} ({checked.examples} examples)"
     held = counted + (f" and {files}" if files else "")
-    return Outcome(f"{warned}ok: {held} hold\n")
+    return Outcome(f"{warned}ok: {held} hold\n" + "".join(f"{note}\n" for note in checked.notes))
 
 
 def _explain(args: argparse.Namespace) -> Outcome:

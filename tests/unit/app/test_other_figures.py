@@ -19,10 +19,10 @@ def down(start: str, end: str, kind: Kind = Kind.UNPLANNED) -> Downtime:
 
 
 def test_resonate_est_windows_change_availability_verdict_and_amount() -> None:
-    # April 2026 = 43,200 min; 99.5% allows 216. 200 min unplanned + maintenance Thu 9 Apr 21:00-22:00 EDT. Chosen
-    # (windows held in Eastern time and EST alike): 21:00-22:00 EDT is outside the EST window (22:00-04:00 EDT), so
-    # 260 min count: (43,200 - 260) / 43,200 = 99.3981%, missed; 7% of the 3,200.00 fee = 224.00 USD.
-    # Other (Eastern local time only): the hour is excluded, 200 count: 99.5370%, met: 0.00.
+    # April 2026 = 43,200 min; 99.5% allows 216. 200 min unplanned + maintenance Thu 9 Apr 21:00-22:00 EDT. The
+    # windows are read whole in the zone that counts more this month: EST all year (22:00-04:00 EDT), where
+    # 21:00-22:00 EDT is outside, so 260 min count: (43,200 - 260) / 43,200 = 99.3981%, missed; 7% of the 3,200.00
+    # fee = 224.00 USD. Other (Eastern local time): the hour is excluded, 200 count: 99.5370%, met: 0.00.
     intervals = [
         down("2026-04-14T10:00:00-04:00", "2026-04-14T13:20:00-04:00"),
         down("2026-04-09T21:00:00-04:00", "2026-04-09T22:00:00-04:00", Kind.SCHEDULED),
@@ -30,7 +30,7 @@ def test_resonate_est_windows_change_availability_verdict_and_amount() -> None:
     estimate = contract_estimate(CONTRACTS["resonate-ems"], load_policy("resonate"), "2026-04", "platform", intervals)
     assert f"{estimate.amount:.2f}" == "224.00"
     (other,) = other_figures(estimate, intervals)
-    assert "Maintenance Windows (EST)" in other.reading["chosen"]
+    assert "read whole in Etc/GMT+5 for 2026-04" in other.reading["chosen"]
     assert other.differs == ("availability_percent", "target_met", "credit_amount")
     assert other.estimate.availability is not None and other.estimate.availability.percent_text() == "99.5370"
     assert (f"{other.estimate.amount:.2f}", other.estimate.target_met) == ("0.00", True)
@@ -66,14 +66,14 @@ def test_sonar_every_minute_or_only_beyond_the_allowance_changes_the_amount_only
 
 def test_readings_that_change_nothing_give_no_other_figures() -> None:
     # Resonate, April 2026: 60 min unplanned (99.8611%, met: 0.00) and maintenance Thu 9 Apr 22:00-23:00 EDT,
-    # inside the window under both readings (21:00-03:00 EDT and 22:00-04:00 EDT): excluded either way. The
-    # maintenance reading is there, and changes nothing.
+    # inside the window in either zone (21:00-03:00 EDT and 22:00-04:00 EDT): excluded either way, so the month
+    # reads the windows in the first zone listed. The maintenance reading is there, and changes nothing.
     intervals = [
         down("2026-04-14T10:00:00-04:00", "2026-04-14T11:00:00-04:00"),
         down("2026-04-09T22:00:00-04:00", "2026-04-09T23:00:00-04:00", Kind.SCHEDULED),
     ]
     estimate = contract_estimate(CONTRACTS["resonate-ems"], load_policy("resonate"), "2026-04", "platform", intervals)
-    assert any("Maintenance Windows (EST)" in r["chosen"] for r in estimate.readings)
+    assert any("read whole in America/New_York for 2026-04" in r["chosen"] for r in estimate.readings)
     assert other_figures(estimate, intervals) == ()
 
 

@@ -35,7 +35,12 @@ def test_the_shipped_and_deployed_policies_and_the_contracts_file_hold(
     monkeypatch.chdir(ROOT)  # the defaults: every policy directory, config/policies/ and CONTRACTS_FILE
     code, out, err = run(capsys, "check")
     assert (code, err) == (0, "")
-    assert out.startswith("ok: 6 policies (") and out.endswith(f"examples) and {ROOT}/config/contracts.toml hold\n")
+    first, *notes = out.splitlines()
+    assert first.startswith("ok: 6 policies (") and first.endswith(f"examples) and {ROOT}/config/contracts.toml hold")
+    # The four contracts that name no holiday list say so, and how to list the vendor's closures.
+    unnamed = sorted(line.split(": ", 1)[0].rsplit("/", 1)[1] for line in notes)
+    assert unnamed == ["atheer.toml", "resonate.toml", "sonar-software.toml", "sonoran-servers.toml"]
+    assert all("holidays: note: The contract names no holiday list" in n and "contracts.toml" in n for n in notes)
 
 
 def test_a_good_policy_of_ones_own_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,3 +137,23 @@ def test_a_path_that_is_not_there_is_a_problem(tmp_path: Path, capsys: pytest.Ca
         f"{tmp_path / 'nowhere.toml'}: no such file or directory\n",
         "check: 1 problem\n",
     )
+
+
+def test_an_agreement_before_atheers_terms_is_a_problem_at_its_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Atheer's terms are "Effective for orders signed on or after 5, August, 2023": an agreement of 4 Aug 2023 is on
+    # earlier terms, which no policy encodes; 5 Aug 2023 is on these.
+    contracts = tmp_path / "contracts.toml"
+    text = (
+        'default_channel = "C0SLAOPS000"\n\n[contracts.ar]\npolicy = "atheer"\nfee = "1000.00"\n'
+        'currency = "USD"\nperspective = "customer"\nslack_channel = "C0AR0000001"\nrecord_downtime = []\n'
+        "resolve = []\nagreement_date = 2023-08-04\n"
+    )
+    contracts.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(contracts))
+    assert code == 2
+    assert out.startswith(f"{contracts}:{line_with(contracts, 'agreement_date')}: contracts.ar.agreement_date: ")
+    assert "agreements signed on or after 2023-08-05" in out and "dated 2023-08-04" in out
+    contracts.write_text(text.replace("2023-08-04", "2023-08-05"), encoding="utf-8")
+    assert run(capsys, "check", str(contracts))[0] == 0

@@ -93,7 +93,8 @@ def test_module_entry_point_runs_from_the_repository_root() -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["due_at"] == "2026-11-27T15:00:00-07:00"
+    # Wed Nov 25 15:00: 2 h to 17:00, Thu Nov 26 09:00 + 6 h (no unnamed holiday closes Thanksgiving).
+    assert json.loads(ok.stdout)["due_at"] == "2026-11-26T15:00:00-07:00"
     bad = subprocess.run(
         [sys.executable, "-m", "sla_core", "deadline", "--policy", "nope", "--severity", "x", "--opened", "x"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,

@@ -65,3 +65,33 @@ def test_region_falls_back_explicitly(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.region() == "us-east-1"
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     assert settings.region() == "eu-west-1"
+
+
+def test_workspaces_locally_unset_admit_any_and_set_admit_only_theirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_TEAM_IDS", raising=False)
+    monkeypatch.delenv("SLACK_ENTERPRISE_IDS", raising=False)
+    anywhere = settings.slack_workspaces()
+    assert anywhere.any and anywhere.admits("T0ANYONE", None)
+    monkeypatch.setenv("SLACK_TEAM_IDS", " T0001, T0002 ")
+    monkeypatch.setenv("SLACK_ENTERPRISE_IDS", "E0GRID01")
+    listed = settings.slack_workspaces()
+    assert listed.team_ids == {"T0001", "T0002"}
+    assert listed.admits("T0002", None) and listed.admits("T0NEW", "E0GRID01")
+    assert not listed.admits("T0OTHER", None) and not listed.admits("T0OTHER", "E0OTHER1")
+    assert not listed.admits(None, None)
+
+
+@pytest.mark.parametrize(("env", "value"), [("SLACK_TEAM_IDS", "U0ALICE0001"), ("SLACK_ENTERPRISE_IDS", "T0001")])
+def test_workspace_ids_of_the_wrong_kind_are_refused(monkeypatch: pytest.MonkeyPatch, env: str, value: str) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(settings.SettingsError, match=env):
+        settings.slack_workspaces()
+
+
+def test_in_aws_the_workspace_must_be_named(in_aws: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_TEAM_IDS", raising=False)
+    monkeypatch.setenv("SLACK_ENTERPRISE_IDS", "")
+    with pytest.raises(settings.SettingsError, match="SLACK_TEAM_IDS is not set"):
+        settings.slack_workspaces()
+    monkeypatch.setenv("SLACK_TEAM_IDS", "T0001")
+    assert settings.slack_workspaces().team_ids == {"T0001"}

@@ -43,9 +43,18 @@ def test_sonar_clocks_on_different_calendars_are_named() -> None:
 
 
 def test_clocks_on_two_zones_of_one_calendar_are_both_named() -> None:
-    assert words("atheer", "P2") == (
-        "2 business days (16 h) of Atheer support hours, or 2 business days (16 h) of Atheer support hours on "
-        "Pacific Standard Time all year if that is sooner"
+    assert words("atheer", "P2") == "2 business days (16 h) of Atheer support hours"
+    text = (SHIPPED_DIR / "atheer.toml").read_text(encoding="utf-8")
+    text = text.replace('duration = "2 business days"\ncalendar = "business-hours"\n',
+                        'any_of = [{ duration = "2 business days", calendar = "business-hours" },'
+                        ' { duration = "2 business days", calendar = "pst" }]\n')  # fmt: skip
+    text += '[calendars.pst]\nname = "Atheer hours on PST all year"\nwindows = ["Mon-Fri 09:00-17:00"]\n'
+    text += 'timezone = "Etc/GMT+8"\nquote = "9:00 am through 5:00 pm (Pacific Standard Time)"\n'
+    policy = parse_policy(tomllib.loads(text), "atheer.toml")
+    (target,) = policy.severity("P2").targets
+    assert target_words(policy, target) == (
+        "2 business days (16 h) of Atheer support hours, or 2 business days (16 h) of Atheer hours on PST all year "
+        "if that is sooner"
     )
 
 
@@ -69,7 +78,7 @@ def test_explain_has_every_section_and_each_reading_with_its_other() -> None:
     ]  # fmt: skip
     assert sections["Calendars"][0] == (
         "primary: Primary Hours (09:00–21:00 Eastern every day, excluding holidays). Open Mon-Sun 09:00-21:00 in "
-        "America/New_York; closed on US public holidays; a business day is 12 h."
+        "America/New_York; no holidays; a business day is 12 h."
     )
     assert "Band: availability <= 98% -> 10%." in sections["Credit"]
     readings = sections["Readings (the one taken, then the other)"]

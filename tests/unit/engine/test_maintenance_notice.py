@@ -192,14 +192,15 @@ def test_announcement_times_change_nothing_without_a_notice_rule() -> None:
 # -- issue point 6: Resonate "Maintenance Windows (EST)" under both readings ---------------------------------
 
 
-def test_resonate_summer_window_is_where_both_readings_agree() -> None:
-    # Eastern local time: Thu 21:00-03:00 EDT; EST (UTC-5) all year: 21:00-03:00 EST = 22:00-04:00 EDT.
-    # Excluded only where both exclude: 22:00-03:00 EDT. Maintenance Thu Apr 9 21:00 - Fri Apr 10 04:00 EDT
-    # (420 min): 22:00-03:00 = 300 excluded; 21:00-22:00 and 03:00-04:00 = 120 count.
+def test_resonate_summer_windows_are_read_whole_in_one_zone() -> None:
+    # Eastern local time: Thu 21:00-03:00 EDT; EST (UTC-5) all year: 21:00-03:00 EST = 22:00-04:00 EDT. The month
+    # reads them whole in one zone, the one counting more. Maintenance Thu Apr 9 21:00 - Fri Apr 10 04:00 EDT
+    # (420 min): local time counts 03:00-04:00 (60), EST counts 21:00-22:00 (60); equal, so the first listed,
+    # Eastern local time: 60 count, 360 excluded (not 120 and 300, which excluding only what both exclude gave).
     m = month("resonate", 2026, 4, maint("2026-04-09T21:00:00-04:00", "2026-04-10T04:00:00-04:00"))
-    assert minutes(m) == (120, 300)
-    assert any("in each of America/New_York and Etc/GMT+5" in n for n in m.notes)
-    # 21:00-22:00 EDT alone is inside the local-time window but not the EST one: 60 count.
+    assert minutes(m) == (60, 360)
+    assert any("allowed windows (Thu 21:00-03:00, Sun 21:00-03:00, America/New_York)" in n for n in m.notes)
+    # 21:00-22:00 EDT alone is inside the local-time window but not the EST one: EST counts more, 60 count.
     early = month("resonate", 2026, 4, maint("2026-04-09T21:00:00-04:00", "2026-04-09T22:00:00-04:00"))
     assert minutes(early) == (60, 0)
 

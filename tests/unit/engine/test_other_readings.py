@@ -208,9 +208,10 @@ def test_sonoran_business_day_readings_that_agree() -> None:
 
 def test_resonate_est_windows_flip_the_month() -> None:
     # April 2026 (43,200 min), target 99.5% allows 216 min. 200 min unplanned + maintenance Thu Apr 9
-    # 21:00-22:00 EDT. Chosen (windows in both Eastern local time and EST): 21:00-22:00 EDT is outside the EST
-    # window, so 260 count: (43,200 - 260) / 43,200 = 99.39814% -> 99.3981, below: 7% of 1000 = 70.00.
-    # Other (Eastern local time only): the hour is excluded, 200 count: 99.53703% -> 99.5370, met: 0.00.
+    # 21:00-22:00 EDT. The windows are read whole in one zone for the month, the one counting more: in EST all
+    # year (22:00-04:00 EDT) 21:00-22:00 EDT is outside, so 260 count: (43,200 - 260) / 43,200 = 99.39814% ->
+    # 99.3981, below: 7% of 1000 = 70.00. Other (Eastern local time): the hour is excluded, 200 count: 99.53703%
+    # -> 99.5370, met: 0.00.
     result = credit_result(
         load_policy("resonate"),
         "2026-04",
@@ -221,7 +222,7 @@ def test_resonate_est_windows_flip_the_month() -> None:
         ],
     )
     assert (result["availability_percent"], result["credit_amount"]) == ("99.3981", "70.00")
-    r = reading(result, "under both readings is excluded")
+    r = reading(result, "read whole in Etc/GMT+5 for 2026-04")
     assert r["if_other"]["availability_percent"] == "99.5370"
     assert (r["if_other"]["target_met"], r["if_other"]["credit_amount"]) == (True, "0.00")
     assert r["differs"] == ["availability_percent", "target_met", "credit_amount"]

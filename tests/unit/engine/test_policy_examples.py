@@ -58,9 +58,17 @@ def test_a_wrong_credit_and_other_due_are_reported() -> None:
     assert [p.split(": ", 2)[1] for p in example_problems(policy)] == [
         f"examples[{[e.name for e in parse_examples(policy)].index('February divides by its own length')}].credit"
     ]
-    other = shipped_with("atheer", "other_due = 2026-06-09T09:30:00-07:00", "other_due = 2026-06-09T10:30:00-07:00")
+    other = shipped_with("atheer", "other_due = 2026-06-08T17:30:00-07:00", "other_due = 2026-06-09T10:30:00-07:00")
     (problem,) = example_problems(other)
-    assert "other_due: expected 2026-06-09T10:30:00-07:00, the engine computes 2026-06-09T09:30:00-07:00" in problem
+    assert "other_due: expected 2026-06-09T10:30:00-07:00, the engine computes 2026-06-08T17:30:00-07:00" in problem
+    # Columbus Day: under US federal holidays Tue Oct 13 13:00 PDT, not the 14:00 written here.
+    wrong = shipped_with(
+        "atheer", "other_holidays_due = 2026-10-13T13:00:00-07:00", "other_holidays_due = 2026-10-13T14:00:00-07:00"
+    )
+    (problem,) = example_problems(wrong)
+    assert "other_holidays_due: expected 2026-10-13T14:00:00-07:00, the engine computes 2026-10-13T13:00:00-07:00" in (
+        problem
+    )
 
 
 @pytest.mark.parametrize(

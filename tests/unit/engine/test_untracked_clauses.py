@@ -23,7 +23,7 @@ import pytest
 from sla_core.engine.after_hours import after_hours
 from sla_core.engine.credits import estimate_credit
 from sla_core.engine.deadlines import compute_deadline
-from sla_core.engine.duties import duty_deadlines
+from sla_core.engine.duties import DutyDeadline, duty_deadlines, recurring_dates
 from sla_core.engine.errors import InputError, NoSla, PolicyError, UnusableInput
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.intervals import downtime
@@ -176,10 +176,14 @@ def test_policies_list_their_tiers_without_the_other_names() -> None:
 # -- SonarSource: the written downgrade request before renewal --------------------------------------------
 
 
+def downgrade(deadlines: list[DutyDeadline]) -> list[DutyDeadline]:
+    return [d for d in deadlines if d.duty.id == "downgrade-request"]
+
+
 def test_the_downgrade_request_is_due_before_the_renewal_date_in_the_region_zone() -> None:
     # Renewal Thu 1 Apr 2027 in Zurich (CEST since Sun 28 Mar 2027): due by 00:00 CEST on it; reminders 30, 7
     # and 1 days before at local midnight: Tue 2 Mar (CET, +01:00), Thu 25 Mar (CET) and Wed 31 Mar (CEST).
-    (deadline,) = duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "emea")
+    (deadline,) = downgrade(duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "emea"))
     assert deadline.due is not None and deadline.due.isoformat() == "2027-04-01T00:00:00+02:00"
     assert [(r.words, r.at.isoformat()) for r in deadline.reminders()] == [
         ("30 days", "2027-03-02T00:00:00+01:00"),
@@ -187,12 +191,12 @@ def test_the_downgrade_request_is_due_before_the_renewal_date_in_the_region_zone
         ("1 day", "2027-03-31T00:00:00+02:00"),
     ]
     # Americas: 00:00 Central time (CDT on 1 Apr 2027, UTC−5).
-    (americas,) = duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "americas")
+    (americas,) = downgrade(duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "americas"))
     assert americas.due is not None and americas.due.isoformat() == "2027-04-01T00:00:00-05:00"
 
 
 def test_the_latest_reminder_due_is_the_one_owed_until_the_deadline() -> None:
-    (deadline,) = duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "emea")
+    (deadline,) = downgrade(duty_deadlines(SONARSOURCE, {"renewal": date(2027, 4, 1)}, "emea"))
     assert deadline.latest_due(at("2027-03-01T23:59:00+01:00")) is None  # before the 30-day reminder
     first = deadline.latest_due(at("2027-03-02T00:00:00+01:00"))
     assert first is not None and first.tag == "30d"
@@ -202,9 +206,29 @@ def test_the_latest_reminder_due_is_the_one_owed_until_the_deadline() -> None:
 
 
 def test_a_duty_without_its_date_has_no_deadline() -> None:
-    (deadline,) = duty_deadlines(SONARSOURCE, {}, "emea")
+    (deadline,) = downgrade(duty_deadlines(SONARSOURCE, {}, "emea"))
     assert (deadline.due, deadline.reminders()) == (None, [])
     assert deadline.latest_due(at("2027-03-26T09:00:00+01:00")) is None
+
+
+def test_enterprise_contracts_are_reminded_of_the_quarterly_report() -> None:
+    # "Enterprise Tier customers will receive a quarterly report via email": as of Wed 20 May 2026 the quarter
+    # (SonarSource's fiscal quarters are calendar quarters) ends Tue 30 Jun, so the date is Wed 1 Jul 00:00 CEST;
+    # reminders 30, 7 and 1 days before at local midnight: Mon 1 Jun, Wed 24 Jun, Tue 30 Jun (all CEST).
+    now = at("2026-05-20T12:00:00+02:00")
+    dates = recurring_dates(SONARSOURCE, now, "emea")
+    assert dates == {"quarter_end": date(2026, 7, 1)}
+    (report,) = [d for d in duty_deadlines(SONARSOURCE, dates, "emea", "enterprise") if d.duty.id == "quarterly-report"]
+    assert report.due is not None and report.due.isoformat() == "2026-07-01T00:00:00+02:00"
+    assert [r.at.isoformat() for r in report.reminders()] == [
+        "2026-06-01T00:00:00+02:00", "2026-06-24T00:00:00+02:00", "2026-06-30T00:00:00+02:00",
+    ]  # fmt: skip
+    first = report.latest_due(now)
+    assert first is None  # 1 Jun has not come yet
+    # Premium is another name for Enterprise: it has the report too; Core and Standard do not.
+    assert any(d.duty.id == "quarterly-report" for d in duty_deadlines(SONARSOURCE, dates, "emea", "premium"))
+    for tier in ("core", "standard"):
+        assert [d.duty.id for d in duty_deadlines(SONARSOURCE, dates, "emea", tier)] == ["downgrade-request"]
 
 
 # -- Resonate: the refund of prepaid fees ------------------------------------------------------------------
@@ -334,7 +358,7 @@ def _sonar_with(old: str, new: str) -> None:
         ('same_as = "enterprise"\n', "", "tiers.premium.agreements_before: limits another name for a tier"),
         ("agreements_before = 2026-03-03", 'agreements_before = "2026-03-03"', "'2026-03-03' is not a date"),
         ('sla = false', 'sla = "no"', "tiers.base.sla: 'no' is not true or false"),
-        ('before = "renewal"', 'before = "anniversary"', "duties[0].before: must be one of renewal"),
+        ('before = "renewal"', 'before = "anniversary"', "duties[0].before: must be one of quarter_end, renewal"),
         (f'tiers = ["core"]{CORE_BLOCKER}', f'tiers = ["premium"]{CORE_BLOCKER}', "has no targets of its own"),
     ],
 )  # fmt: skip

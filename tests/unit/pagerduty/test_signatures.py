@@ -41,3 +41,10 @@ def test_missing_or_foreign_headers_are_rejected(header: str | None) -> None:
 def test_a_changed_body_is_rejected() -> None:
     header = f"v1={VECTOR['expected_hex_digest']}"
     assert not pagerduty_signature_valid(BODY.replace(b"P1", b"P2"), header, [VECTOR["secret"]])
+
+
+@pytest.mark.parametrize("tail", ["é", "\udc80", "١", "\x00", "\u00a0"])
+def test_a_non_ascii_header_is_refused_not_raised(tail: str) -> None:
+    good = f"v1={VECTOR['expected_hex_digest']}"
+    assert not pagerduty_signature_valid(BODY, good[:-1] + tail, [VECTOR["secret"]])
+    assert not pagerduty_signature_valid(BODY, f"v1={tail}", [VECTOR["secret"]])

@@ -3,12 +3,13 @@ escape or a Slack token, and the largest cards and views still pass slack_sdk's 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sla_core.slack.commands import parse, unknown
 from sla_core.slack.incident_card import card
 from sla_core.slack.text import ELLIPSIS, MESSAGE_BLOCKS, escape, fit, fit_blocks, section
-from sla_core.slack.views import home_view
+from sla_core.slack.views import HOME_OPEN_LISTED, home_view
 from sla_core.storage import repository
 from tests.support.block_kit import problems
 
@@ -58,6 +59,18 @@ def test_a_home_view_with_many_open_items_is_a_valid_view() -> None:
     view = home_view(["x" * 4000] * 150, [section("y" * 4000)] * 3, datetime(2026, 3, 9, tzinfo=UTC), UTC)
     assert problems("views.publish", {"view": view}) == []
     assert len(view["blocks"]) <= 100
+
+
+def test_the_home_view_counts_what_it_cuts_and_what_it_could_not_show() -> None:
+    items = [f"*sla-{n:04d}*" for n in range(200)]
+    view = home_view(items, [section("month")], datetime(2026, 3, 9, tzinfo=UTC), UTC, skipped=1)
+    texts = json.dumps(view["blocks"])
+    assert view["blocks"][0]["text"]["text"] == "Open items (200)"
+    listed = [b for b in view["blocks"] if b["type"] == "section" and b["text"]["text"].startswith("*sla-")]
+    assert len(listed) == HOME_OPEN_LISTED
+    assert f"{200 - HOME_OPEN_LISTED} more open, due later" in texts
+    assert "1 item could not be shown" in texts
+    assert problems("views.publish", {"view": view}) == []
 
 
 def test_the_usage_echo_is_escaped_and_short() -> None:

@@ -148,3 +148,14 @@ def test_a_quiet_day_and_a_busy_one_stay_within_the_block_limit() -> None:
     assert blocks[2]["text"]["text"] == f"*45 open*, the {MAX_OPEN} due soonest below"
     assert len(blocks) == 3 + MAX_OPEN + 1 <= 50
     assert problems("chat.postMessage", {"text": text, "blocks": blocks}) == []
+
+
+def test_the_digest_says_how_many_incidents_it_could_not_show() -> None:
+    spoiled = Digest(
+        RESONATE, NOW.astimezone(EASTERN).date(), EASTERN, NOW, (OVERDUE,), (resonate_glance(NOW, OUTAGE),), 2
+    )
+    _, blocks = digest_message(spoiled)
+    notes = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert notes == ["2 items could not be shown (logged for whoever runs slaops)."]
+    _, clean = digest_message(digest(OVERDUE))
+    assert [b for b in clean if b["type"] == "context"] == []

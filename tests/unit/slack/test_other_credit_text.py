@@ -23,7 +23,7 @@ from tests.support.block_kit import problems
 CONTRACTS = load_contracts().contracts
 RESONATE, SONARQUBE = CONTRACTS["resonate-ems"], CONTRACTS["sonarqube-support"]
 EASTERN, ZURICH = ZoneInfo("America/New_York"), ZoneInfo("Europe/Zurich")
-EST_OTHER = "if read as: Eastern local time only"
+EST_OTHER = "if read as: The windows in America/New_York for 2026-04"
 
 
 def down(start: str, end: str, kind: Kind = Kind.UNPLANNED) -> Downtime:
@@ -60,7 +60,7 @@ def test_the_resolve_summary_shows_the_other_availability_and_amount() -> None:
 
 def test_a_reading_that_changes_nothing_adds_nothing() -> None:
     # 60 min unplanned: (43,200 - 60) / 43,200 = 99.8611%, met, 0.00; maintenance Thu 9 Apr 22:00-23:00 EDT is
-    # inside the window under both readings, so the maintenance reading (listed) changes no figure.
+    # inside the window in either zone, so the maintenance reading (listed) changes no figure.
     intervals = (
         down("2026-04-14T10:00:00-04:00", "2026-04-14T11:00:00-04:00"),
         down("2026-04-09T22:00:00-04:00", "2026-04-09T23:00:00-04:00", Kind.SCHEDULED),
@@ -69,7 +69,7 @@ def test_a_reading_that_changes_nothing_adds_nothing() -> None:
     others = other_figures(estimate, intervals)
     text = credit_text(RESONATE, estimate, others) + resolve_summary(MonthToDate(estimate, 2, others), RESONATE)
     assert "Availability 99.8611% against 99.5% (met); counted downtime 60" in text
-    assert "Maintenance Windows (EST)" in text and "if read as" not in text
+    assert "read whole in America/New_York for 2026-04" in text and "if read as" not in text
 
 
 def test_sonarsource_credit_says_which_misses_depend_on_a_reading() -> None:

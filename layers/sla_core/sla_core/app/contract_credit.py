@@ -18,7 +18,7 @@ from sla_core.app.incident_service import terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
-from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.instants import require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
@@ -103,6 +103,7 @@ def missed_initial_responses(contract: Contract, period: Period, now: datetime) 
     """Incidents opened in the period whose initial response was missed as of `now` (contract-index query),
     each saying whether the miss depends on a reading."""
     terms = terms_for(contract)
+    at_due = terms.load().met_at_due(INITIAL_RESPONSE) if terms is not None else True
     missed: list[MissedResponse] = []
     for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
         if item.opened_at >= period.end_at:
@@ -111,7 +112,7 @@ def missed_initial_responses(contract: Contract, period: Period, now: datetime) 
             if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
                 continue
             done = deadline.met_at
-            if _late(deadline.due_at, done, now):
+            if late(deadline.due_at, done, now, at_due):
                 on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
                 missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading))
     return missed
@@ -125,9 +126,12 @@ def missed_counts(missed: Sequence[MissedResponse] | None) -> tuple[int | None, 
     return len(missed), sum(m.on_reading for m in missed) or None
 
 
-def _late(due_at: datetime, done: datetime | None, now: datetime) -> bool:
-    """Whether a response done at `done` (None: not yet, as of `now`) missed `due_at`."""
-    return done > due_at if done is not None else due_at < now
+def late(due_at: datetime, done: datetime | None, now: datetime, met_at_due: bool = True) -> bool:
+    """Whether a response done at `done` (None: not yet, as of `now`) missed `due_at` (exactly at it is met only
+    where the contract says "within", `met_at_due`)."""
+    if done is not None:
+        return not met_by(done, due_at, met_at_due)
+    return due_at < now if met_at_due else due_at <= now
 
 
 def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | None, now: datetime) -> bool:
@@ -140,7 +144,8 @@ def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | Non
         )
     except SlaError:
         return False
-    return any(not _late(other.due_at, done, now) for _, other in moved_deadlines(deadline, policy))
+    at_due = policy.met_at_due(INITIAL_RESPONSE)
+    return any(not late(other.due_at, done, now, at_due) for _, other in moved_deadlines(deadline, policy))
 
 
 def estimate_for_contract(

@@ -18,6 +18,7 @@ from sla_core.app.contract_credit import contract_zone
 from sla_core.app.incident_service import deadlines_of
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.ports import Messages
+from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
@@ -49,11 +50,19 @@ class OpenIncident:
 
 def open_incidents(contract: Contract) -> list[OpenIncident]:
     """The contract's open incidents (sparse open-index) with their clocks, the one due soonest first."""
-    found = [
-        OpenIncident(item, tuple(deadlines_of(item, contract)))
-        for item in repository.open_contract_incidents(contract.id)
-    ]
-    return sorted(found, key=lambda incident: incident.next_due)
+    return open_incidents_counted(contract)[0]
+
+
+def open_incidents_counted(contract: Contract) -> tuple[list[OpenIncident], int]:
+    """`open_incidents`, and how many open incidents were left out because their clocks could not be
+    computed (each is logged; the others are still shown)."""
+    found, skipped = each_kept(
+        repository.open_contract_incidents(contract.id),
+        lambda item: OpenIncident(item, tuple(deadlines_of(item, contract))),
+        what="open incident",
+        key=lambda item: item.incident_id,
+    )
+    return sorted(found, key=lambda incident: incident.next_due), skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,7 @@ class Digest:
     now: datetime
     incidents: tuple[OpenIncident, ...]
     glances: tuple[ComponentGlance, ...]
+    skipped: int = 0  # open incidents whose clocks could not be computed (logged), not in `incidents`
 
     @property
     def due_today(self) -> list[tuple[OpenIncident, TrackedDeadline]]:
@@ -94,13 +104,9 @@ def digest_post_id(contract: Contract, now: datetime) -> str | None:
 def build_digest(contract: Contract, now: datetime) -> Digest:
     """The digest's figures at `now`: open incidents with their clocks, and the month's budget per component."""
     zone = contract_zone(contract)
+    incidents, skipped = open_incidents_counted(contract)
     return Digest(
-        contract,
-        now.astimezone(zone).date(),
-        zone,
-        now,
-        tuple(open_incidents(contract)),
-        tuple(month_glance(contract, now)),
+        contract, now.astimezone(zone).date(), zone, now, tuple(incidents), tuple(month_glance(contract, now)), skipped
     )
 
 

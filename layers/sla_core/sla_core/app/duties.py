@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract, ContractsConfig
-from sla_core.engine.duties import DutyDeadline, DutyReminder, duty_deadlines
+from sla_core.engine.duties import DutyDeadline, DutyReminder, duty_deadlines, recurring_dates
 from sla_core.engine.policy_registry import load_policy
 from sla_core.storage import post_queue
 
@@ -49,7 +49,8 @@ class DutyNotice:
 def due_notices(contract: Contract, now: datetime) -> Iterator[DutyNotice]:
     """The reminder each of the contract's dated duties owes at `now` (at most one per duty)."""
     policy = load_policy(contract.policy)
-    for deadline in duty_deadlines(policy, contract.dates, contract.region):
+    dates = {**recurring_dates(policy, now, contract.region), **contract.dates}
+    for deadline in duty_deadlines(policy, dates, contract.region, contract.tier):
         reminder = deadline.latest_due(now)
         if reminder is None or deadline.on is None:
             continue

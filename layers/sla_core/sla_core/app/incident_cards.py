@@ -83,9 +83,11 @@ def _post(
     shown: IncidentChannel,
 ) -> IncidentItem:
     """Post the card under the lease. If Slack refused it, give the lease back so the sender's retry posts it;
-    any other failure (the ts not stored) keeps the lease, whose taker looks the card up before posting."""
+    a post that may have reached Slack (its answer lost or late) or any other failure (the ts not stored) keeps
+    the lease, whose taker looks the card up before posting."""
     try:
         return shown.post_card(item, contract, deadlines, channel)
-    except PostRefused:
-        repository.release_card_lease(item)
+    except PostRefused as refusal:
+        if not refusal.uncertain:
+            repository.release_card_lease(item)
         raise

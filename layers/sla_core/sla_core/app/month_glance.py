@@ -17,6 +17,7 @@ from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.daily_availability import DailyAvailability, daily_availability
 from sla_core.engine.downtime_budget import DowntimeBudget, downtime_budget
 from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.intervals import Downtime
 from sla_core.engine.periods import Period, month_of
 from sla_core.engine.policy_registry import load_policy
 
@@ -32,6 +33,7 @@ class ComponentGlance:
     budget: DowntimeBudget | None
     days: DailyAvailability | None
     no_target: str | None = None
+    downtime: tuple[Downtime, ...] = ()  # the stored intervals it rests on, cut at `now` (not read again)
 
 
 def month_glance(contract: Contract, now: datetime, period: Period | None = None) -> list[ComponentGlance]:
@@ -48,7 +50,9 @@ def month_glance(contract: Contract, now: datetime, period: Period | None = None
     credit = policy.terms.credit
     glances = []
     for component in contract.components:
-        m = measure(terms, recorded_downtime(contract, component, month, now), month, zone)
+        intervals = tuple(recorded_downtime(contract, component, month, now))
+        m = measure(terms, intervals, month, zone)
         days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
-        glances.append(ComponentGlance(component, month, m, downtime_budget(terms, credit, m), days))
+        budget = downtime_budget(terms, credit, m)
+        glances.append(ComponentGlance(component, month, m, budget, days, downtime=intervals))
     return glances

@@ -22,20 +22,42 @@ if TYPE_CHECKING:
 Blocks = list[dict[str, Any]]
 
 
-class PostRefused(Exception):
-    """A post did not go out (rate limit beyond retries, a 5xx, a network failure): try it again later,
-    never sooner than `retry_after` seconds when the chat service said so."""
+# How a post was refused, which decides what is done with it (app/sweep.py):
+TRANSIENT = "transient"  # not posted (an error a later try may not meet): back off and try again
+RATE_LIMITED = "rate_limited"  # not posted, 429: hold the channel for `retry_after`, try again then
+UNCERTAIN = "uncertain"  # maybe posted (connection lost, timeout, 5xx): look it up before trying again
+PERMANENT = "permanent"  # refused for what it is (invalid_blocks, msg_too_long, ...): no retry fixes it
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+
+class PostRefused(Exception):
+    """A post did not go out, or may not have (`kind`, one of the four above): try it again later, never sooner
+    than `retry_after` seconds when the chat service said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, *, kind: str = TRANSIENT) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.kind = kind
+
+    @property
+    def uncertain(self) -> bool:
+        """The message may have reached the channel: the next attempt looks it up first."""
+        return self.kind == UNCERTAIN
 
 
 class Poster(Protocol):
-    """Posts owed messages and finds one an earlier attempt may have posted (both raise PostRefused)."""
+    """Posts owed messages and finds one an earlier attempt may have posted (both raise PostRefused).
+    `plain`: the message's text alone, cut to a safe length (the one retry of a post refused for good)."""
 
     def post(
-        self, channel: str, text: str, *, blocks: Blocks | None, thread_ts: str | None, broadcast: bool, post_id: str
+        self,
+        channel: str,
+        text: str,
+        *,
+        blocks: Blocks | None,
+        thread_ts: str | None,
+        broadcast: bool,
+        post_id: str,
+        plain: bool = False,
     ) -> str: ...
 
     def find(self, channel: str, post_id: str, *, thread_ts: str | None, oldest: datetime) -> str | None: ...

@@ -1,14 +1,17 @@
 """Periodic reports, on the 1st of each month in a contract's zone, and the claim-window reminders they set.
 
-Monthly (contracts whose credit is measured by month): last month's availability per component, target
-met or missed, the estimated credit with the readings it rests on, and the claim deadline; for Resonate,
-a termination right that three failed months within six give, and until when it can be used. Quarterly
-(SonarSource): at quarter end the tickets that missed their initial response and whether more than the
-threshold did; in the other months, the count so far. Where a credit is due and the claim window is still
-open, reminders are scheduled 7 days and 1 day before it closes. Figures come from the same modules as
-`python -m sla_core credit` (availability, credits, claims), fed with the downtime and incidents stored. Each
-report also carries the month at a glance per component (`month_glance`, on the contract's own month): the
-downtime budget it ended with, and the availability of each of its days (or why the policy has neither).
+Monthly (contracts whose credit is measured by month): last month's availability per component, target met or
+missed, the estimated credit with the readings it rests on, and the claim deadline; for Resonate, a termination
+right that three failed months within six give, and until when it can be used. Quarterly credits counted on tickets
+(SonarSource): at quarter end the tickets that missed their initial response and whether more than the threshold
+did; in the other months, the count so far. Quarterly credits counted on downtime (a deployment's GitHub Enterprise
+Cloud policy: proportional to the quarter's Outage time): at quarter end the quarter's availability per component
+and its credit, as a monthly report gives a month's (nothing in the other months: the quarter's figure is not known
+before it ends). Where a credit is due and the claim window is still open, reminders are scheduled 7 days and 1 day
+before it closes. Figures come from the same modules as `python -m sla_core credit` (availability, credits,
+claims), fed with the downtime and incidents stored. Each report also carries the month at a glance per component
+(`month_glance`, on the contract's own month): the downtime budget it ended with, and the availability of each of
+its days (or why the policy has neither).
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ def jobs_due(contract: Contract, now: datetime) -> list[ReportJob]:
     credit = policy.terms.credit
     if credit is not None and credit.period == "quarter":
         quarter, ends = _quarter_of(month, policy, zone)
+        if not ends and credit.mechanism != "missed_responses":
+            return []  # a credit on the quarter's downtime is reported once, when the quarter ends
         label = quarter.label if ends else f"{month.label}@{quarter.label}"
         return [ReportJob(f"report#{contract.id}#{label}", contract.id, "quarter", month, quarter)]
     return [ReportJob(f"report#{contract.id}#{month.label}", contract.id, "month", month, None)]
@@ -134,8 +139,9 @@ class ComponentMonth:
 class Report:
     """A report's figures, for the words `Messages.report` puts around them.
 
-    Monthly reports fill `components`; quarterly ones (missed initial responses) fill `missed`, the threshold
-    and, at quarter end, the quarter's estimate. Both carry the month's glance per component (`glances`)."""
+    Monthly reports, and quarter-end reports of a credit on the quarter's downtime, fill `components`;
+    quarterly ones on missed initial responses fill `missed`, the threshold and, at quarter end, the
+    quarter's estimate. Both carry the month's glance per component (`glances`)."""
 
     job: ReportJob
     contract: Contract
@@ -211,20 +217,28 @@ def claim_drafts_with(reminders: list[ClaimReminder], words: Callable[[ClaimRemi
 def build(job: ReportJob, contract: Contract, now: datetime, messages: Messages) -> list[Draft]:
     """The report's post, then any claim-window reminders it schedules."""
     report, reminders = _quarterly(job, contract, now) if job.unit == "quarter" else _monthly(job, contract, now)
-    report = replace(report, glances=tuple(month_glance(contract, now, job.period)))
+    seen = job.quarter if report.components and job.quarter is not None else job.period  # the credit's period
+    report = replace(report, glances=tuple(month_glance(contract, now, seen)))
     text, blocks = messages.report(report)
     post = Draft(job.post_id, REPORT_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)
     return [post, *claim_drafts(reminders, messages)]
 
 
 def _monthly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report, list[ClaimReminder]]:
+    return _by_component(job, contract, job.period, now)
+
+
+def _by_component(
+    job: ReportJob, contract: Contract, period: Period, now: datetime
+) -> tuple[Report, list[ClaimReminder]]:
+    """Each component's availability and credit over `period` (a month, or the quarter of a quarterly
+    credit counted on downtime) from its recorded downtime, and the claim reminders the credits owe."""
     policy = load_policy(contract.policy)
-    period = job.period
     components: list[ComponentMonth] = []
     reminders: list[ClaimReminder] = []
     for component in contract.components:
         intervals = recorded_downtime(contract, component, period, now)
-        failed = failed_months_before(contract, policy, period, component, now)
+        failed = failed_months_before(contract, policy, period, component, now) if job.unit == "month" else []
         estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
         components.append(ComponentMonth(component, estimate, other_figures(estimate, intervals, failed)))
         reminders += claim_reminders(contract, estimate, now)
@@ -235,8 +249,11 @@ def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Repor
     policy = load_policy(contract.policy)
     assert job.quarter is not None
     quarter = job.quarter
+    credit = policy.terms.credit
+    if credit is not None and credit.mechanism != "missed_responses":
+        return _by_component(job, contract, quarter, now)  # jobs_due owes these at quarter end only
     missed = missed_initial_responses(contract, quarter, now)
-    rule = policy.terms.credit.missed_responses if policy.terms.credit else None
+    rule = credit.missed_responses if credit else None
     limit = rule.more_than if rule is not None else 0
     report = Report(job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit)
     if not report.quarter_ends:

@@ -3,6 +3,10 @@ first sweep tick after it: the open incidents' clocks are recomputed (reminders 
 current period's figures are computed under the old and the new terms, and what changed is said once in the
 contract's channel (and kept as a correction). Months already reported are not rewritten: `/sla recompute`.
 
+An idle tick reads one small item: the hash of every contract's terms version (computed once per process from
+the deployed files) against the hash last replayed in full; only when they differ are the contracts' own terms
+read, and the new hash is recorded once every contract was replayed without error.
+
 The terms last seen are kept per contract (storage TermsItem: version, policy text, money fields), so the
 figures under the old terms can be computed again after the old files are gone.
 """
@@ -19,7 +23,7 @@ from sla_core.app.contract_credit import contract_zone, current_period_text
 from sla_core.app.corrections import Figures, period_figures
 from sla_core.app.incident_service import deadlines_of, refresh_clocks
 from sla_core.app.ports import Messages
-from sla_core.app.terms_version import money_entry, policy_text, terms_version
+from sla_core.app.terms_version import deployed_version, money_entry, policy_text, terms_version
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import SlaError
 from sla_core.engine.policy import Policy
@@ -123,13 +127,18 @@ def _old_terms(contract: Contract, seen: TermsItem) -> tuple[Policy | None, Cont
 
 def claim_terms_changes(contracts: ContractsConfig, now: datetime, messages: Messages) -> int:
     """The sweep's step: replay each contract whose terms changed; owe one post per change (and keep the
-    period's change of figures as a correction). How many posts it claimed."""
-    claimed = 0
+    period's change of figures as a correction). How many posts it claimed. Nothing but one small read while
+    the deployed terms are those last replayed."""
+    deployed = deployed_version(contracts)
+    if repository.deployed_terms() == deployed:
+        return 0
+    claimed, failed = 0, False
     for contract in contracts.contracts.values():
         try:
             change = replay_terms(contract, now)
         except Exception:  # one contract's terms must not hold up the others' reminders
             logger.exception("terms replay failed", extra={"contract_id": contract.id})
+            failed = True
             continue
         if change is None or not change.changed:
             continue
@@ -153,4 +162,6 @@ def claim_terms_changes(contracts: ContractsConfig, now: datetime, messages: Mes
             contract_id=contract.id,
         )
         claimed += post_queue.create_post(draft, now=now)
+    if not failed:  # a contract that failed is replayed again next tick
+        repository.see_deployed_terms(deployed, now)
     return claimed

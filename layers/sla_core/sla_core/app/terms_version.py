@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sla_core.config.contracts import Contract
+from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.policy_files import policy_paths
 
 
@@ -37,6 +37,23 @@ def terms_version(contract: Contract) -> str:
     digest = hashlib.sha256(policy_text(contract.policy).encode("utf-8"))
     digest.update(json.dumps(canonical(contract), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+_deployed: list[tuple[ContractsConfig, str]] = []
+
+
+def deployed_version(contracts: ContractsConfig) -> str:
+    """One hash of every contract's terms version: computed once per process for the deployed contracts (a
+    deployment starts new processes), so an idle tick compares one string, not 1,000 policies."""
+    for config, version in _deployed:
+        if config is contracts:
+            return version
+    digest = hashlib.sha256()
+    for contract_id in sorted(contracts.contracts):
+        digest.update(f"{contract_id}={terms_version(contracts.contracts[contract_id])};".encode())
+    version = digest.hexdigest()[:16]
+    _deployed[:] = [(contracts, version)]
+    return version
 
 
 def canonical(value: Any) -> Any:

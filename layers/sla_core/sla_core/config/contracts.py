@@ -239,6 +239,13 @@ class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
             "Slack channel for incidents from PagerDuty services no contract lists.", 'default_channel = "C0SLAOPS000"'
         ),
     ]
+    default_resolve: Annotated[
+        tuple[SlackId, ...],
+        doc(
+            "Who may resolve (or correct) the incidents of services no contract lists.",
+            'default_resolve = ["S0SLAOPSOC1"]',
+        ),
+    ] = ()
     contracts: Annotated[
         dict[ContractId, ContractEntry], doc("One [contracts.<id>] table per contract.", "[contracts.sonar-billing]")
     ]
@@ -343,6 +350,7 @@ class ContractsConfig:
     default_channel: str
     contracts: Mapping[str, Contract]
     source: str = ""
+    default_resolve: frozenset[str] = frozenset()  # who may resolve (or correct) an unmapped service's incidents
 
     def contract_for_service(self, service_id: str) -> Contract | None:
         """The contract a PagerDuty service belongs to, if any."""
@@ -433,7 +441,10 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
             contracts[contract_id] = _contract(contract_id, entry, outlines[entry.policy])
     if problems:
         return None, problems
-    return ContractsConfig(found.default_channel, MappingProxyType(contracts), source), []
+    config = ContractsConfig(
+        found.default_channel, MappingProxyType(contracts), source, frozenset(found.default_resolve)
+    )
+    return config, []
 
 
 def check_holiday_overrides(config: ContractsConfig) -> None:

@@ -13,14 +13,18 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from msgspec.structs import replace
+
 from sla_core.engine.availability_notes import measurement_notes
 from sla_core.engine.classification import UnknownNotice, tally
 from sla_core.engine.clauses import Reading
+from sla_core.engine.errors import PolicyError
 from sla_core.engine.intervals import Downtime, Kind, Outage, outages
 from sla_core.engine.periods import Period
 from sla_core.engine.recording import apply_minimum
 from sla_core.engine.rounding import minutes
 from sla_core.engine.terms import AvailabilityTerms, MeasuredOver
+from sla_core.engine.zones import Zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class Measurement:
     recorded: tuple[Downtime, ...] = field(default=(), repr=False)
     counted_at: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     unknown_notice: UnknownNotice = "in_time"
+    window_zone: str | None = None  # the zone the maintenance windows were read in, where the policy names several
 
     def outages(self) -> tuple[Outage, ...]:
         """The whole outages (merged, unsplit) with counted time in this period: what a claim is about."""
@@ -89,14 +94,21 @@ def measure(
     excluded: frozenset[str] | None = None,
     recorded: bool = False,
     unknown_notice: UnknownNotice = "in_time",
+    window_zone: str | None = None,
 ) -> Measurement:
     """Availability over `period`: monitoring rules (skipped when the intervals are already `recorded`),
     exclusions and merging; `excluded` overrides the policy's excluded causes. Maintenance without an
-    announcement time is taken as announced in time (`unknown_notice` 'late': as announced too late)."""
+    announcement time is taken as announced in time (`unknown_notice` 'late': as announced too late).
+    Maintenance windows read in several zones (`window_zones`) are read whole in one zone for the period:
+    `window_zone`, or else the one that counts the most downtime (the customer-favourable reading this period)."""
     minimum = terms.recording.minimum_outage.micros if terms.recording and terms.recording.minimum_outage else None
     per_interval = terms.recording is not None and terms.recording.minimum_applies_to == "interval"
     kept, dropped = (list(intervals), []) if recorded else apply_minimum(intervals, minimum, per_interval=per_interval)
-    found = tally(kept, period, terms, zone, terms.excluded if excluded is None else excluded, unknown_notice)
+    causes = terms.excluded if excluded is None else excluded
+    zone_reading: Reading | None = None
+    if terms.maintenance is not None and len(terms.maintenance.zones) > 1:
+        terms, window_zone, zone_reading = _whole_zone(terms, kept, period, zone, causes, unknown_notice, window_zone)
+    found = tally(kept, period, terms, zone, causes, unknown_notice)
     readings = list(terms.clause.readings())
     kinds = {iv.kind for iv in intervals}
     if terms.recording and intervals:
@@ -105,7 +117,7 @@ def measure(
         readings += terms.emergency.clause.readings()
     emergency_as_maintenance = terms.emergency is None or terms.emergency.treat_as == "maintenance"
     if terms.maintenance and (Kind.SCHEDULED in kinds or (Kind.EMERGENCY in kinds and emergency_as_maintenance)):
-        readings += terms.maintenance.clause.readings()
+        readings += [zone_reading] if zone_reading is not None else terms.maintenance.clause.readings()
         notice = terms.maintenance.notice
         if notice is not None:
             readings += notice.clause.readings()
@@ -130,4 +142,40 @@ def measure(
         recorded=tuple(kept),
         counted_at=found.counted_at,
         unknown_notice=unknown_notice,
+        window_zone=window_zone,
     )
+
+
+def _whole_zone(
+    terms: AvailabilityTerms,
+    kept: Sequence[Downtime],
+    period: Period,
+    zone: ZoneInfo,
+    causes: frozenset[str],
+    unknown_notice: UnknownNotice,
+    window_zone: str | None,
+) -> tuple[AvailabilityTerms, str, Reading | None]:
+    """The terms with the maintenance windows read in one zone for the whole period, that zone, and the reading
+    (None when `window_zone` was given: a figure under a named reading). Unnamed, the zone is the one counting
+    the most downtime this period (ties: the first listed); the other is the one counting the least."""
+    maintenance = terms.maintenance
+    assert maintenance is not None
+
+    def in_zone(name: str) -> AvailabilityTerms:
+        return replace(terms, maintenance=replace(maintenance, zones=(Zone(name),)))
+
+    if window_zone is not None:
+        if window_zone not in maintenance.zones:
+            raise PolicyError(f"window zone {window_zone!r} is not one of {', '.join(maintenance.zones)}")
+        return in_zone(window_zone), window_zone, None
+    counted = {z: tally(kept, period, in_zone(z), zone, causes, unknown_notice).counted for z in maintenance.zones}
+    chosen = max(maintenance.zones, key=lambda z: counted[z])  # max keeps the first of equals
+    other = min(maintenance.zones, key=lambda z: (counted[z], z == chosen))
+    windows = ", ".join(maintenance.windows_text)
+    reading = Reading(
+        f"The maintenance windows ({windows}) are read whole in {chosen} for {period.label}: of the zones the text "
+        f"allows ({' or '.join(maintenance.zones)}), the one that counts the most downtime this period.",
+        f"The windows in {other} for {period.label} (the zone that counts the least downtime this period).",
+        assumption=f"window_zone:{other}",
+    )
+    return in_zone(chosen), chosen, reading

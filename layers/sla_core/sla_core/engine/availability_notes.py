@@ -65,8 +65,17 @@ def measurement_notes(
     period: Period,
     intervals: Sequence[Downtime] = (),
 ) -> list[str]:
-    """One sentence per rule that changed the figures: dropped outages, edges, maintenance, notice, exclusions."""
+    """One sentence per rule that changed the figures: dropped outages, edges, maintenance, notice, exclusions;
+    and, for a contract that measures by probes, the basis: incident time, not the provider's probe series."""
     notes: list[str] = []
+    recording = terms.recording
+    if recording and recording.probe_interval and (found.counted or found.excluded or dropped):
+        notes.append(
+            "Basis: downtime is the recorded incidents' time, start to end; the contract measures it by probes every "
+            f"{recording.probe_interval} ({recording.probe_failures} or more failures in a row, from the first to "
+            "the last failed probe), so the provider's figure can differ by up to one probe interval at each end "
+            "of an outage"
+        )
     if dropped and terms.recording and terms.recording.minimum_outage:
         total = sum(e - s for s, e in dropped)
         notes.append(

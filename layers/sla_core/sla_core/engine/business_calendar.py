@@ -4,7 +4,9 @@ A calendar is weekly windows in one zone's wall time, minus holidays (a holiday 
 date). Each local week is turned once into sorted UTC intervals (integer microseconds) and cached, so
 `add` and `elapsed` jump over whole weeks by their cached totals and step only through the intervals of
 the first and last week. Open time is real elapsed time inside the intervals, so DST never adds or loses
-an hour, and a 24/7 calendar is plain clock arithmetic.
+an hour, and a 24/7 calendar is plain clock arithmetic. An instant is open when the wall clock reads a time
+inside a window: an edge inside the hour skipped in spring opens (or closes) at the instant the clocks jump,
+and wall times inside a window that the autumn change repeats are open both times.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from sla_core.engine.durations import Duration
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.holiday_sets import HolidaySet
 from sla_core.engine.instants import from_micros, require_aware, to_micros
-from sla_core.engine.windows import MINUTES_PER_DAY, Window, daily_segments
+from sla_core.engine.windows import MINUTES_PER_DAY, Window, daily_segments, shift_lengths
 
 MAX_WEEKS = 52 * 20  # a calendar that stays closed for 20 years is an error, not a loop
+_SECOND = 1_000_000
+_MINUTE_MICROS = 60 * _SECOND
+_HOUR_MICROS = 60 * _MINUTE_MICROS
+_DAY_MICROS = 24 * _HOUR_MICROS
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +62,11 @@ class BusinessCalendar:
         self._always = self.holidays is None and all(s == ((0, MINUTES_PER_DAY),) for s in self._segments)
         self._week_minutes = sum(e - s for day in self._segments for s, e in day)
         if self.business_day_minutes is None:
-            lengths = {sum(e - s for s, e in day) for day in self._segments if day}
+            lengths = set(shift_lengths(self.windows).values())
             if len(lengths) != 1:
                 raise PolicyError(
-                    f"calendar {self.name!r}: open days differ in length, so set business_day "
-                    "(e.g. business_day = '8 hours')"
+                    f"calendar {self.name!r}: its working days differ in length, so set business_day "
+                    "(e.g. business_day = '8 hours'); an overnight shift counts whole, on the day it starts"
                 )
             self.business_day_minutes = lengths.pop()
 
@@ -87,32 +94,81 @@ class BusinessCalendar:
         local = from_micros(micros, self.zone).date()
         return local.toordinal() - local.weekday()
 
-    def _local(self, day: date, minute: int) -> int:
-        return to_micros(datetime(day.year, day.month, day.day, tzinfo=self.zone) + timedelta(minutes=minute))
+    def _offset(self, micros: int) -> int:
+        """The zone's UTC offset at an instant, in microseconds."""
+        offset = from_micros(micros, self.zone).utcoffset()
+        assert offset is not None
+        return (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+
+    def _pieces(self, low: int, high: int) -> list[tuple[int, int, int]]:
+        """[low, high) cut where the zone's offset changes: (start, end, offset) pieces, found by sampling every
+        local day and bisecting to the second between samples that differ (at most one change per day)."""
+        samples = [*range(low, high, _DAY_MICROS), high]
+        offsets = [self._offset(u) for u in samples]
+        pieces: list[tuple[int, int, int]] = []
+        start = low
+        for i in range(1, len(samples)):
+            if offsets[i] == offsets[i - 1]:
+                continue
+            before, after = samples[i - 1], samples[i]
+            while after - before > _SECOND:  # invariant: offset(before) is the old one, offset(after) the new one
+                middle = (before + after) // 2 // _SECOND * _SECOND  # whole seconds: zones change on them
+                if self._offset(middle) == offsets[i - 1]:
+                    before = middle
+                else:
+                    after = middle
+            pieces.append((start, after, offsets[i - 1]))
+            start = after
+        pieces.append((start, high, offsets[-1]))
+        return pieces
+
+    @staticmethod
+    def _open_between(pieces: list[tuple[int, int, int]], wall_start: int, wall_end: int) -> list[tuple[int, int]]:
+        """The instants whose wall time (UTC-based microseconds of the local date and time) lies in
+        [wall_start, wall_end): per constant-offset piece, the wall range moved by the offset and clipped to the
+        piece. An edge inside a skipped hour so opens at the instant the clocks jump, and a repeated hour whose
+        wall time is inside the range is open both times."""
+        found: list[tuple[int, int]] = []
+        for low, high, offset in pieces:
+            s, e = max(wall_start - offset, low), min(wall_end - offset, high)
+            if s < e:
+                if found and s <= found[-1][1]:
+                    found[-1] = (found[-1][0], max(found[-1][1], e))
+                else:
+                    found.append((s, e))
+        return found
 
     def _week(self, monday: int) -> _Week:
         week = self._weeks.get(monday)
         if week is not None:
             return week
+        wall_monday = (monday - _EPOCH_ORDINAL) * _DAY_MICROS
+        wall_next = wall_monday + 7 * _DAY_MICROS
+        # Every instant whose wall time falls in this local week lies in this range (offsets span -12 h to +14 h).
+        pieces = self._pieces(wall_monday - 15 * _HOUR_MICROS, wall_next + 13 * _HOUR_MICROS)
+        week_start = self._open_between(pieces, wall_monday, wall_next + _DAY_MICROS)[0][0]
+        week_end = self._open_between(pieces, wall_next, wall_next + _DAY_MICROS)[0][0]
         starts: list[int] = []
         ends: list[int] = []
         for offset in range(7):
             day = date.fromordinal(monday + offset)
             if self.holidays is not None and day in self.holidays:
                 continue
+            wall_day = wall_monday + offset * _DAY_MICROS
             for s_min, e_min in self._segments[offset]:
-                s, e = self._local(day, s_min), self._local(day, e_min)
-                if e <= s:
-                    continue
-                if ends and s <= ends[-1]:
-                    ends[-1] = max(ends[-1], e)
-                else:
-                    starts.append(s)
-                    ends.append(e)
-        first = date.fromordinal(monday)
+                wall_s, wall_e = wall_day + s_min * _MINUTE_MICROS, wall_day + e_min * _MINUTE_MICROS
+                for open_s, open_e in self._open_between(pieces, wall_s, wall_e):
+                    s, e = max(open_s, week_start), min(open_e, week_end)
+                    if e <= s:
+                        continue
+                    if ends and s <= ends[-1]:
+                        ends[-1] = max(ends[-1], e)
+                    else:
+                        starts.append(s)
+                        ends.append(e)
         week = _Week(
-            start=self._local(first, 0),
-            end=self._local(first, 7 * MINUTES_PER_DAY),
+            start=week_start,
+            end=week_end,
             starts=tuple(starts),
             ends=tuple(ends),
             total=sum(e - s for s, e in zip(starts, ends, strict=True)),

@@ -143,7 +143,15 @@ def _time_based(c: CreditContext, m: Measurement) -> Outcome:
     assert terms.divisor is not None and availability_terms is not None
     view, promoted = credited_view(m.recorded, terms.credited_causes)
     credited = (
-        measure(availability_terms, view, m.period, c.zone, recorded=True, unknown_notice=m.unknown_notice)
+        measure(
+            availability_terms,
+            view,
+            m.period,
+            c.zone,
+            recorded=True,
+            unknown_notice=m.unknown_notice,
+            window_zone=m.window_zone,
+        )
         if promoted
         else m
     )

@@ -291,6 +291,7 @@ def estimate_credit(
     activation: date | None = None,
     prepaid: Prepaid | None = None,
     terminate_on: date | None = None,
+    window_zone: str | None = None,
 ) -> CreditEstimate:
     """The credit for `period` under `policy`, with availability, claim window and readings; bad input raises
     an SlaError naming what is accepted. Maintenance without an announcement time is taken as announced in
@@ -298,7 +299,9 @@ def estimate_credit(
     `missed_on_reading` says how many of the missed responses are misses only under a chosen reading of the
     response deadlines; the result then names that reading. `activation` is the contract's activation date, for
     a policy that measures availability from it; `prepaid` the fees paid ahead, whose refund a termination
-    right brings (termination taken to take effect on `terminate_on`, else on the right's last day)."""
+    right brings (termination taken to take effect on `terminate_on`, else on the right's last day).
+    `window_zone` reads maintenance windows written for several zones in that one (else: per period, the zone
+    that counts the most downtime)."""
     terms = policy.terms.credit
     if terms is None:
         raise PolicyError(f"policy {policy.id} states no service credit terms")
@@ -315,7 +318,11 @@ def estimate_credit(
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
     span = measured_span(measured, activation)
-    m = measure(availability_terms, own, span, zone, unknown_notice=unknown_notice) if availability_terms else None
+    m = (
+        measure(availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone)
+        if availability_terms
+        else None
+    )
     c = CreditContext(
         policy,
         terms,
@@ -351,6 +358,7 @@ def estimate_credit(
             )
         )
     notes = _activation_note(measured, span) if m else []
+    notes += [policy.timezone_basis] if policy.timezone_basis and m else []
     notes += (list(m.notes) if m else []) + out.notes + ([claim.basis] if claim.deadline is None else [])
     return CreditEstimate(
         policy=policy,

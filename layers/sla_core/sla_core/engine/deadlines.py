@@ -32,6 +32,7 @@ class Deadline:
     readings: tuple[Clause, ...]
     alternatives: tuple[tuple[TargetClock, datetime], ...]
     holidays: HolidaySpec | None = None  # the holiday override it was computed with, to compute it again
+    met_at_due: bool = True  # the policy's boundary: "within" (done at the due instant is met) or "less than"
 
     @property
     def target(self) -> str:
@@ -45,7 +46,7 @@ class Deadline:
         """Whether work done at `done_at` met the target, and by how much open time it beat or missed it."""
         margin = self.calendar.elapsed(done_at, self.due_at)
         return {
-            "met": done_at <= self.due_at,
+            "met": met_by(done_at, self.due_at, self.met_at_due),
             "margin_minutes": round(margin.total_seconds() / 60, 2),
         }
 
@@ -64,6 +65,7 @@ class Deadline:
             "calendar_name": self.calendar.description,
             "target": self.target,
             "recurring": self.recurring,
+            "at_due": "met" if self.met_at_due else "missed",
             "quote": self.quote,
             "readings": [reading for clause in self.readings for reading in clause.readings()],
             "alternatives": [
@@ -71,6 +73,12 @@ class Deadline:
                 for c, due in self.alternatives
             ],
         }
+
+
+def met_by(done_at: datetime, due_at: datetime, met_at_due: bool) -> bool:
+    """Whether work done at `done_at` meets a target due at `due_at`; exactly at it only where the contract says
+    "within" (`met_at_due`), not "less than"."""
+    return done_at <= due_at if met_at_due else done_at < due_at
 
 
 def _applies(policy: Policy, clock: TargetClock, region: str | None, opened_at: datetime) -> bool:
@@ -115,11 +123,17 @@ def compute_deadline(
             candidates.append((clock, calendar.add(opened_at, clock.duration), calendar))
     clock, due, calendar = min(candidates, key=lambda c: c[1])
     shown = policy.zone_for(region)  # a clock on its own zone (e.g. PST all year) still shows policy-zone instants
-    spec = policy.calendars[clock.calendar]
+    # Every calendar a clock of the target names (its own, opened_in, opened_outside) can move the due instant
+    # under its other reading, whichever clock wins here: all their readings are reported.
+    named = dict.fromkeys(
+        name for c in target.clocks for name in (c.calendar, c.opened_in, c.opened_outside) if name is not None
+    )
+    specs = [policy.calendars[name] for name in named]
     holiday_source = policy.regions[region].holidays if region else policy.holidays
-    readings = [c for c in (target.clause, spec.clause) if c.has_reading]
-    if spec.use_holidays and holidays is None and holiday_source.clause.has_reading:
+    readings = [target.clause] + [s.clause for s in specs]
+    if any(s.use_holidays for s in specs) and holidays is None:
         readings.append(holiday_source.clause)
+    readings = [c for c in dict.fromkeys(readings) if c.has_reading]
     return Deadline(
         policy=policy.id,
         tier=tier,
@@ -135,4 +149,5 @@ def compute_deadline(
         readings=tuple(readings),
         alternatives=tuple((c, d.astimezone(shown)) for c, d, _ in candidates) if len(candidates) > 1 else (),
         holidays=holidays,
+        met_at_due=policy.met_at_due(target.metric),
     )

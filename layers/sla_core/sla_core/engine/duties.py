@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sla_core.engine.instants import to_micros
+from sla_core.engine.periods import quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.terms import Duty
 
@@ -66,27 +68,47 @@ class DutyDeadline:
             "due_by": self.due.isoformat() if self.due else None,
             "how": duty.how,
             "conditions": list(duty.conditions),
+            "tiers": list(duty.tiers),
             "reminders": [{"before": r.words, "at": r.at.isoformat()} for r in self.reminders()],
             "quote": duty.clause.quote,
             "readings": duty.clause.readings(),
         }
 
 
-def duty_deadlines(policy: Policy, dates: Mapping[str, date | None], region: str | None = None) -> list[DutyDeadline]:
-    """Every duty of the policy with its deadline from the contract `dates` (by name: 'renewal')."""
+def recurring_dates(policy: Policy, now: datetime, region: str | None = None) -> dict[str, date]:
+    """The dates that recur, as of `now`: `quarter_end`, the day after the current quarter's last day in the
+    contract's zone (fiscal quarters where the credit terms set them), so a duty due before it is due by the
+    quarter's end."""
     zone = policy.zone_for(policy.region(region))
+    credit = policy.terms.credit
+    quarter = quarter_of(to_micros(now), zone, credit.fiscal_year_start_month if credit else 1)
+    return {"quarter_end": quarter.end_at.date()}
+
+
+def duty_deadlines(
+    policy: Policy, dates: Mapping[str, date | None], region: str | None = None, tier: str | None = None
+) -> list[DutyDeadline]:
+    """Every duty of the policy with its deadline from the contract `dates` (by name: 'renewal', and the
+    recurring ones, `recurring_dates`); with a `tier`, only the duties of that tier."""
+    zone = policy.zone_for(policy.region(region))
+    meant = policy.tier(tier) if tier is not None else None
     found: list[DutyDeadline] = []
     for duty in policy.terms.duties:
+        if meant is not None and duty.tiers and meant not in duty.tiers:
+            continue
         on = dates.get(duty.before)
         due = datetime.combine(on, datetime.min.time(), zone) if on is not None else None
         found.append(DutyDeadline(duty, on, due, zone))
     return found
 
 
-def duties_result(policy: Policy, dates: Mapping[str, date | None], region: str | None = None) -> dict[str, Any]:
-    """What `python -m sla_core duties` prints: the policy's dated duties, their deadlines and reminders."""
+def duties_result(
+    policy: Policy, dates: Mapping[str, date | None], region: str | None = None, tier: str | None = None
+) -> dict[str, Any]:
+    """What `python -m sla_core duties` prints: the policy's dated duties (of `tier`, where given), their
+    deadlines and reminders."""
     zone = policy.zone_for(policy.region(region))
-    deadlines = duty_deadlines(policy, dates, region)
+    deadlines = duty_deadlines(policy, dates, region, tier)
     missing = sorted({d.duty.before for d in deadlines if d.on is None})
     return {
         "policy": policy.id,

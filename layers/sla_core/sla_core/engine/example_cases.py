@@ -92,8 +92,17 @@ class Example(msgspec.Struct, kw_only=True, frozen=True):
     other_due: Annotated[
         datetime | None,
         doc(
-            "The due instant under the other reading of the target's clause.",
+            "The due instant under the other reading of the target's clause (of its calendar's, where the target has "
+            "none).",
             "other_due = 2026-06-09T09:30:00-07:00",
+            default="none",
+        ),
+    ] = None
+    other_holidays_due: Annotated[
+        datetime | None,
+        doc(
+            "The due instant under the other reading of the holidays (the region's, for a region).",
+            "other_holidays_due = 2026-10-13T13:00:00-07:00",
             default="none",
         ),
     ] = None

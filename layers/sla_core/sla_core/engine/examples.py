@@ -5,7 +5,8 @@ Two shapes, told apart by their fields (see docs/policy-language.md):
 
 - a deadline: `severity`, `opened` (a TOML date-time with an offset), `due` (the expected due instant), and
   where needed `metric`, `tier`, `region`, `agreement_date`; `other_due`: the due instant under the other
-  reading of the target's own clause.
+  reading of the target's own clause (or its calendar's, where the target has none); `other_holidays_due`:
+  under the other reading of the holidays.
 - a period: `period` ("2026-04" or "2026-Q1"), `fee`, the intervals (`downtime`, `maintenance`, `emergency`:
   lists of `{ start, end, cause, announced, posted }`), the other credit inputs (`tier`, `region`, `component`,
   `missed_responses`, `post_mortem`, `failed_months`, `activation`), and at least one expected figure:
@@ -23,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sla_core.engine.clauses import Reading
+from sla_core.engine.clauses import Clause, Reading
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import Deadline, compute_deadline, find_target
 from sla_core.engine.errors import PolicyError, SlaError
@@ -76,6 +77,7 @@ class DeadlineExample:
     region: str | None
     agreement_date: date | None
     other_due: datetime | None
+    other_holidays_due: datetime | None = None
 
     def compute(self, policy: Policy) -> Deadline:
         """The deadline the engine computes for this example."""
@@ -86,22 +88,37 @@ class DeadlineExample:
         policy.tier_choice(self.tier, self.agreement_date)  # a tier name the agreement does not allow fails
         found = self.compute(policy).due_at
         wrong = [] if same_instant(found, self.due) else [self._differs("due", self.due, found)]
-        return wrong + (self._other_problems(policy) if self.other_due is not None else [])
+        for key, expected in (("other_due", self.other_due), ("other_holidays_due", self.other_holidays_due)):
+            if expected is not None:
+                wrong += self._other_problems(policy, key, expected)
+        return wrong
 
-    def _other_problems(self, policy: Policy) -> list[str]:
-        """`other_due` against the due instant under the other reading of the target's own clause."""
-        assert self.other_due is not None
+    def _clause(self, policy: Policy, key: str) -> Clause | None:
+        """The clause an `other_…` figure takes the other side of: for `other_due` the target's own (or, where
+        that has none, its calendar's); for `other_holidays_due` the holidays' (the region's, for a region)."""
+        if key == "other_holidays_due":
+            region = policy.region(self.region)
+            return (policy.regions[region] if region is not None else policy).holidays.clause
         _, target = find_target(policy, self.severity, self.metric, policy.tier(self.tier))
-        if not target.clause.has_reading:
-            return [str(_fail(self, "other_due", "the target's clause has no reading to take the other side of"))]
+        if target.clause.has_reading or len(target.clocks) != 1:
+            return target.clause
+        return policy.calendars[target.clocks[0].calendar].clause
+
+    def _other_problems(self, policy: Policy, key: str, expected: datetime) -> list[str]:
+        """`other_due` / `other_holidays_due` against the due instant under that clause's other reading."""
+        clause = self._clause(policy, key)
+        if clause is None or not clause.has_reading:
+            return [str(_fail(self, key, "the clause it names has no reading to take the other side of"))]
         result = deadline_result(
             policy, self.severity, self.opened, self.metric, self.tier, self.region, agreement_date=self.agreement_date
         )
-        entry = next(r for r in result["readings"] if r["chosen"] == target.clause.chosen)
+        entry = next((r for r in result["readings"] if r["chosen"] == clause.chosen), None)
+        if entry is None:
+            return [str(_fail(self, key, "this deadline does not rest on that clause's reading"))]
         if entry["if_other"] is None:
-            return [str(_fail(self, "other_due", entry["if_other_note"]))]
+            return [str(_fail(self, key, entry["if_other_note"]))]
         found = datetime.fromisoformat(entry["if_other"]["due_at"])
-        return [] if same_instant(found, self.other_due) else [self._differs("other_due", self.other_due, found)]
+        return [] if same_instant(found, expected) else [self._differs(key, expected, found)]
 
     def _differs(self, key: str, expected: datetime, found: datetime) -> str:
         return str(_fail(self, key, f"expected {expected.isoformat()}, the engine computes {found.isoformat()}"))
@@ -208,7 +225,7 @@ def _example(case: Case, source: str) -> Example:
         assert case.severity is not None and case.due is not None
         return DeadlineExample(
             case, source, case.name, case.severity, case.opened, case.due, case.metric, case.tier, case.region,
-            case.agreement_date, case.other_due,
+            case.agreement_date, case.other_due, case.other_holidays_due,
         )  # fmt: skip
     assert case.period is not None
     intervals = [

@@ -16,7 +16,7 @@ from sla_core.engine.clauses import Clause, Clauses
 from sla_core.engine.clock_words import number, target_words
 from sla_core.engine.example_cases import Example
 from sla_core.engine.holiday_sets import HolidaySpec
-from sla_core.engine.policy import Policy, Severity, Tier
+from sla_core.engine.policy import UNNAMED_HOLIDAYS, Policy, Severity, Tier
 from sla_core.engine.terms import (
     TIME_MECHANISMS,
     AfterHoursTerms,
@@ -89,6 +89,12 @@ def _zone_lines(policy: Policy, region: str | None) -> Section:
         lines += [f"{r.id} ({r.name}): {r.zone}; {holiday_words(r.holidays.spec)}." for r in policy.regions.values()]
     else:
         lines = [f"Times are in {policy.zone}; holidays: {holiday_words(policy.holidays.spec)}."]
+    if policy.timezone_basis:
+        lines.append(policy.timezone_basis)
+    if policy.effective is not None:
+        lines.append(f"These terms apply to agreements signed on or after {policy.effective.since.isoformat()}.")
+    if policy.holidays.unnamed:
+        lines.append(UNNAMED_HOLIDAYS)
     return Section("Zone and holidays", tuple(lines))
 
 
@@ -127,7 +133,20 @@ def _severities(policy: Policy, tier: str | None, region: str | None) -> Section
         f"Pause {p.id} ({p.name}): stops the {', '.join(map(metric_words, p.metrics))} clocks."
         for p in policy.pauses.values()
     ]
-    return Section("Severities and targets", tuple(lines or ["None: nothing is due but availability and credits."]))
+    if not lines:
+        return Section("Severities and targets", ("None: nothing is due but availability and credits.",))
+    return Section("Severities and targets", (*lines, _boundary_line(policy)))
+
+
+def _boundary_line(policy: Policy) -> str:
+    """Whether a response exactly at the due instant is met, as the contract words it."""
+    found = policy.boundary
+    if found is None:
+        return "Work done exactly at the due instant meets the target (the contract words no boundary)."
+    which = ", ".join(map(metric_words, found.metrics)) if found.metrics else "every target"
+    verdict = "meets" if found.met_at_due else "misses"
+    others = " (other targets: it meets them)" if found.metrics and not found.met_at_due else ""
+    return f"Work done exactly at the due instant {verdict} {which}{others}: “{found.quote}”."
 
 
 def _maintenance_lines(m: Maintenance) -> list[str]:

@@ -1,16 +1,29 @@
-"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates."""
+"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates.
+
+The package's `holidays.countries` imports all of its ~250 country modules (about 0.8 s of a cold start) as soon
+as one country is asked for; `_package` puts a light `holidays.countries` in its place that imports only the
+modules of the countries asked for (tens of ms), resolved through the package's own registry.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from types import ModuleType
+from typing import Any
 
 from sla_core.engine.errors import PolicyError
 
 
 @dataclass(frozen=True, slots=True)
 class HolidaySpec:
-    """Which holidays close a calendar: a country (ISO 3166 alpha-2), an optional subdivision, extra dates."""
+    """Which holidays close a calendar: a country (ISO 3166 alpha-2), an optional subdivision whose holidays
+    close it as well (the union of the country's and the subdivision's, never fewer days than the country's
+    alone), extra dates."""
 
     country: str | None = None
     subdiv: str | None = None
@@ -36,10 +49,8 @@ def holiday_problem(country: str, subdiv: str | None) -> tuple[str, str, str] | 
 
     Looks up only the one country, so a cold start does not load the package's every calendar.
     """
-    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
     try:
-        calendar = holidays.country_holidays(country)
+        calendar = country_holidays(country)
     except NotImplementedError:
         return (
             "country",
@@ -64,17 +75,56 @@ class HolidaySet:
 
     def __contains__(self, day: date) -> bool:
         if self.spec.country and day.year not in self._years:
-            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
             self._years.add(day.year)
-            self._dates.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=day.year))
+            self._dates.update(_country_and_subdiv(self.spec, day.year))
         return day in self._dates
 
     def names(self, year: int) -> dict[date, str]:
         """The holidays of a year with their names, for display and tests."""
         found: dict[date, str] = {d: "contract holiday" for d in self.spec.extra if d.year == year}
         if self.spec.country:
-            import holidays  # noqa: PLC0415 - imported on first use: it is a large package
-
-            found.update(holidays.country_holidays(self.spec.country, subdiv=self.spec.subdiv, years=year))
+            found.update(_country_and_subdiv(self.spec, year))
         return found
+
+
+def _country_and_subdiv(spec: HolidaySpec, year: int) -> dict[date, str]:
+    """A year's holidays of the country and, as well, of its subdivision: the union. The `holidays` package's
+    subdivision calendar alone can drop a national day (US-CA has no Columbus Day)."""
+    assert spec.country is not None
+    found: dict[date, str] = dict(country_holidays(spec.country, years=year))
+    if spec.subdiv is not None:
+        for day, name in country_holidays(spec.country, subdiv=spec.subdiv, years=year).items():
+            found.setdefault(day, name)
+    return found
+
+
+def country_holidays(country: str, **options: Any) -> Any:
+    """`holidays.country_holidays`, importing only that country's module (NotImplementedError if unknown)."""
+    return _package().country_holidays(country, **options)
+
+
+@cache
+def _package() -> ModuleType:
+    """The `holidays` package with a `holidays.countries` that imports a country's module on first use."""
+    import holidays  # noqa: PLC0415 - imported on first use: it is a large package
+
+    if "holidays.countries" not in sys.modules:
+        try:
+            from holidays.registry import COUNTRIES  # noqa: PLC0415
+
+            spec = importlib.util.find_spec("holidays.countries")
+        except ImportError:  # a package without the registry: its own (eager) countries package
+            return holidays
+        if spec is not None and spec.submodule_search_locations:
+            light = importlib.util.module_from_spec(spec)  # the package's path, without running its __init__
+            modules = {entity: module for module, entities in COUNTRIES.items() for entity in entities}
+
+            def country_class(name: str) -> Any:
+                if name not in modules:
+                    raise AttributeError(f"module 'holidays.countries' has no attribute {name!r}")
+                return getattr(importlib.import_module(f"holidays.countries.{modules[name]}"), name)
+
+            light.__getattr__ = country_class  # type: ignore[method-assign]
+            sys.modules["holidays.countries"] = light
+            holidays.countries = light
+    return holidays

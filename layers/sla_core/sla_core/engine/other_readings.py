@@ -127,6 +127,8 @@ def other_credit(
     None when that side is not expressed as data; an SlaError when the other side rejects the input."""
     if not isinstance(reading, Reading):
         return None
+    if reading.assumption.startswith("window_zone:"):
+        return estimate_credit(policy, period, **{**inputs, "window_zone": reading.assumption.split(":", 1)[1]})
     if reading.assumption == "unknown_notice":
         return estimate_credit(policy, period, **{**inputs, "unknown_notice": "late"})
     if reading.assumption == "missed_on_reading":

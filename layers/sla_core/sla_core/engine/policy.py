@@ -38,6 +38,14 @@ from sla_core.engine.windows import Windows
 from sla_core.engine.zones import Zone
 
 METRICS = ("initial_response", "update", "resolution", "workaround", "escalation_response")
+UNNAMED_HOLIDAYS = (
+    "The contract names no holiday list, so no public holiday closes its clock (the reading that favours the "
+    "customer: no deadline later, no business hour fewer); the vendor's home-country holidays are "
+    "the other reading, whose due instant is shown beside every deadline it moves, and a state's holidays 'as "
+    "well' are added to them (a union, never fewer closed days). List the vendor's published closures to use "
+    "them: `dates` in the policy's [holidays], or a `holidays` override (country, subdiv) for the contract in "
+    "contracts.toml."
+)
 Metric = Literal["initial_response", "update", "resolution", "workaround", "escalation_response"]
 Id = Annotated[str, msgspec.Meta(
     pattern="^[a-z0-9][a-z0-9-]*$", extra={"accepted": "lower-case letters, digits and dashes, e.g. 'business-hours'"}
@@ -61,13 +69,23 @@ class Holidays(Clauses, kw_only=True, frozen=True):
     subdiv: Annotated[
         str | None,
         doc(
-            "A state, canton or province whose holidays are added.",
+            "A state, canton or province whose holidays close the calendar as well (the union with the country's).",
             'subdiv = "VA"',
             default="none (nationwide holidays only)",
             accepted="a subdivision of that country",
         ),
     ] = None
     dates: Annotated[tuple[date, ...], doc("Further days the contract names as closed.", "dates = [2026-12-24]")] = ()
+    unnamed: Annotated[
+        bool,
+        doc(
+            "The contract says 'holidays' without naming them. The rule: no `country` (no public holiday closes the "
+            "clock, the customer-favourable reading), the home country's set as the other reading in `other_values` "
+            "(its figure is shown beside every deadline it moves; a state 'as well' is a union); `check` and "
+            "`/sla contracts` say how to list the vendor's published closures (`dates`, or a contract's override).",
+            "unnamed = true",
+        ),
+    ] = False
 
     @property
     def spec(self) -> HolidaySpec:
@@ -342,6 +360,43 @@ class Pause(Clauses, kw_only=True, frozen=True):
         return self._key
 
 
+class Boundary(Clauses, kw_only=True, frozen=True):
+    """`[boundary]`: whether work done exactly at the due instant meets a target, as the contract words it: "within
+    1 hour" (met, the default) or "< 30 minute" (missed), for the metrics named (none named: every metric)."""
+
+    at_due: Annotated[
+        Literal["met", "missed"],
+        doc(
+            '\'met\' where the contract says "within", \'missed\' where it says "less than" ("< 30 minute").',
+            'at_due = "missed"',
+        ),
+    ]
+    metrics: Annotated[
+        tuple[Metric, ...],
+        doc(
+            "The metrics the boundary is for; the others are met at the due instant.",
+            'metrics = ["initial_response"]',
+            default="[] (every metric)",
+        ),
+    ] = ()
+
+    @property
+    def met_at_due(self) -> bool:
+        return self.at_due == "met"
+
+    def applies(self, metric: str) -> bool:
+        return not self.metrics or metric in self.metrics
+
+
+class Effective(Clauses, kw_only=True, frozen=True):
+    """`[effective]`: the agreements these terms apply to (left out: every agreement): those (orders) signed on
+    or after `since`; a contract whose agreement_date is earlier is refused: other terms apply to it."""
+
+    since: Annotated[
+        date, doc("Agreements (orders) signed on or after this date are on these terms.", "since = 2023-08-05")
+    ]
+
+
 class Policy(msgspec.Struct, kw_only=True, dict=True):
     """A policy file: one contract, who it is with and where its dates are read; loaded by `policy_rules`."""
 
@@ -385,6 +440,17 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
     after_hours: AfterHoursTerms | None = None
     duties: tuple[Duty, ...] = ()
     pauses: dict[Id, Pause] = {}
+    timezone_basis: Annotated[
+        str,
+        doc(
+            "Why `timezone` is this zone where the contract names none; said by `explain` and with every availability "
+            "figure (month boundaries depend on it).",
+            'timezone_basis = "The contract names no zone: Arizona time, the vendor\'s home."',
+            default="none",
+        ),
+    ] = ""
+    effective: Effective | None = None
+    boundary: Boundary | None = None
     examples: Annotated[
         tuple[dict[str, Any], ...],
         doc("Hand-worked cases beside the rules, never read by them (`examples`, `check`): see PolicyFile.", ""),
@@ -426,7 +492,14 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
 
     def tier_choice(self, tier: str | None, agreement_date: date | None = None) -> TierChoice:
         """What `tier` means under an agreement dated `agreement_date` (unknown: None): another name for a
-        tier holds only in agreements dated before its `agreements_before` date; the condition is kept."""
+        tier holds only in agreements dated before its `agreements_before` date; the condition is kept. An
+        agreement dated before the policy's `effective` date is refused (PolicyError): other terms apply."""
+        if self.effective is not None and agreement_date is not None and agreement_date < self.effective.since:
+            raise PolicyError(
+                f"policy {self.id} encodes the terms for agreements signed on or after "
+                f"{self.effective.since.isoformat()} (“{self.effective.quote}”); this agreement is dated "
+                f"{agreement_date.isoformat()}, so the terms of its own date apply, which this policy does not encode"
+            )
         key = _pick(self.id, "tier", tier, self.tiers)
         if key is None or self.tiers[key].same_as is None:
             return TierChoice(key)
@@ -447,6 +520,10 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
             else f"provided the agreement is dated before {before.isoformat()} (its date was not given)"
         )
         return TierChoice(target.id, key, f"“{alias.name}” is {target.name} support: {dated}. “{alias.quote}”")
+
+    def met_at_due(self, metric: str) -> bool:
+        """Whether work done exactly at a `metric` target's due instant meets it ("within": yes; "less than": no)."""
+        return self.boundary.met_at_due if self.boundary is not None and self.boundary.applies(metric) else True
 
     def no_sla(self, tier: str | None) -> Tier | None:
         """The tier named by `tier` when the contract gives it no SLA (e.g. Base Support), else None."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sla_core.engine.errors import SlaError
 from sla_core.engine.examples import example_problems, parse_examples
-from sla_core.engine.policy import Policy
+from sla_core.engine.policy import UNNAMED_HOLIDAYS, Policy
 from sla_core.engine.policy_rules import policy_problems
 from sla_core.engine.toml_lines import field_lines, line_of
 
@@ -63,6 +63,7 @@ class Checked:
     policies: int
     examples: int
     ids_taken: bool = False
+    notes: tuple[str, ...] = ()  # what a reader should know though nothing is wrong (an unnamed holiday set)
 
 
 def _load(file: str, text: str) -> tuple[Policy | None, list[Finding]]:
@@ -93,6 +94,7 @@ def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Che
     for other in known:
         owners.setdefault(other.stem, other)
     findings: list[Finding] = []
+    notes: list[str] = []
     policies = examples = 0
     ids_taken = False
     for path in paths:
@@ -108,7 +110,9 @@ def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Che
         findings += sorted((finding(file, p, text) for p in example_problems(loaded)), key=lambda f: f.line or 0)
         policies += 1
         examples += _example_count(loaded)
-    return Checked(tuple(findings), policies, examples, ids_taken)
+        if loaded.holidays.unnamed:
+            notes.append(f"{file}: holidays: note: {UNNAMED_HOLIDAYS}")
+    return Checked(tuple(findings), policies, examples, ids_taken, tuple(notes))
 
 
 def _example_count(policy: Policy) -> int:

@@ -52,9 +52,14 @@ def policy_files(directory: Path) -> list[Path]:
 
 def policy_dirs() -> tuple[Path, ...]:
     """The shipped directory, then SLAOPS_POLICY_DIRS', then those added, each once, in that order."""
-    from_env = [Path(d) for d in os.environ.get(POLICY_DIRS_ENV, "").split(":") if d.strip()]
+    return _distinct(os.environ.get(POLICY_DIRS_ENV, ""), tuple(_added))
+
+
+@cache
+def _distinct(from_env: str, added: tuple[Path, ...]) -> tuple[Path, ...]:
+    """`policy_dirs` for these settings, resolved once (every policy lookup asks: a sweep, once per contract)."""
     found: list[Path] = []
-    for directory in (SHIPPED_DIR, *from_env, *_added):
+    for directory in (SHIPPED_DIR, *(Path(d) for d in from_env.split(":") if d.strip()), *added):
         if directory.resolve() not in (d.resolve() for d in found):
             found.append(directory)
     return tuple(found)

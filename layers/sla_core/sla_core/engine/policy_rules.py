@@ -98,6 +98,13 @@ def _clause(table: Clauses) -> Iterator[Problem]:
 
 
 def _holidays(table: Holidays) -> Iterator[Problem]:
+    if table.unnamed and table.reading is not None:
+        # The rule for a set the contract does not name: none closes the clock (the customer-favourable reading)
+        # and the home country's set is the other reading, as data, so its figure is computed.
+        if table.country is not None:
+            yield Problem("country", "an unnamed holiday set closes no public holidays under the chosen reading")
+        if "country" not in table.other_values:
+            yield Problem("other_values", "an unnamed holiday set gives the other reading's country as data")
     if table.country is None:
         if table.subdiv:
             yield Problem("subdiv", "a subdivision needs a country")

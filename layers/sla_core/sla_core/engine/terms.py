@@ -22,7 +22,9 @@ from sla_core.engine.toml_decode import doc
 from sla_core.engine.windows import Windows
 from sla_core.engine.zones import Zone
 
-DUTY_DATES = ("renewal",)  # the contract dates a duty can fall due before (contracts.toml: <name>_date)
+# The dates a duty can fall due before: a contract date (contracts.toml: <name>_date), or `quarter_end`, the end of
+# the current (fiscal) quarter, a date that recurs (the day after the quarter's last day, as for every `before`).
+DUTY_DATES = ("renewal", "quarter_end")
 COUNTS_FROM = ("activation",)  # the contract dates availability can start from
 CAUSES = (
     "customer",
@@ -528,15 +530,16 @@ class AfterHoursTerms(Clauses, kw_only=True, frozen=True):
 
 
 class Duty(Clauses, kw_only=True, frozen=True):
-    """`[[duties]]`: something the customer must do before a contract date (e.g. request a downgrade before
+    """`[[duties]]`: something the customer must do (or check) before a date (e.g. request a downgrade before
     renewal); reminded ahead of time."""
 
     id: Annotated[str, doc("The duty's id (unique).", 'id = "downgrade-request"')]
     name: Annotated[str, doc("The duty in words.", 'name = "Request a Support Tier downgrade"')]
     before: Annotated[
-        Literal["renewal"],
+        Literal["renewal", "quarter_end"],
         doc(
-            "The contract date it is due before (00:00 on it, in the contract's zone; contracts.toml renewal_date).",
+            "The date it is due before (00:00 on it, in the contract's zone): contracts.toml renewal_date, or "
+            "quarter_end, the end of each (fiscal) quarter.",
             'before = "renewal"',
         ),
     ]
@@ -544,6 +547,10 @@ class Duty(Clauses, kw_only=True, frozen=True):
     conditions: Annotated[
         tuple[str, ...],
         doc("Conditions that go with it.", 'conditions = ["A downgrade takes effect only at renewal."]'),
+    ] = ()
+    tiers: Annotated[
+        tuple[str, ...],
+        doc("Only contracts of these tiers have it.", 'tiers = ["enterprise"]', default="[] (every tier)"),
     ] = ()
 
 

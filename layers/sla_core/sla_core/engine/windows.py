@@ -100,3 +100,21 @@ def daily_segments(windows: list[Window]) -> tuple[tuple[tuple[int, int], ...], 
                 out.append((start, end))
         merged.append(tuple(out))
     return tuple(merged)
+
+
+def shift_lengths(windows: tuple[Window, ...] | list[Window]) -> dict[int, int]:
+    """Open minutes per working day, keyed by the weekday a shift starts on: an overnight shift ('Thu
+    21:00-03:00', 6 hours) counts whole on its first day, so it is one business day, not the part before
+    midnight; overlapping windows of one day count once."""
+    per_day: dict[int, list[tuple[int, int]]] = {}
+    for w in windows:
+        per_day.setdefault(w.weekday, []).append((w.start, w.end))
+    lengths: dict[int, int] = {}
+    for day, ranges in per_day.items():
+        total, reach = 0, -1
+        for start, end in sorted(ranges):
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        lengths[day] = total
+    return lengths

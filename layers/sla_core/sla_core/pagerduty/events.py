@@ -191,6 +191,56 @@ def incident_event(event: PagerDutyEvent, contract: Contract | None) -> Incident
     return IncidentEvent(event.event_id, event.kind, event.occurred_at, event.actor, severity, event.text, priority)
 
 
+# REST API v2 log entry type -> the V3 webhook event type PagerDuty sends for the same change (the backfill reads
+# an incident's history as log entries: GET /incidents/{id}/log_entries); other types (notify, snooze, ...) are
+# not what a webhook subscription of the bot delivers, so they are not recorded.
+LOG_ENTRY_TYPES: dict[str, str] = {
+    "trigger_log_entry": "incident.triggered",
+    "acknowledge_log_entry": "incident.acknowledged",
+    "unacknowledge_log_entry": "incident.unacknowledged",
+    "resolve_log_entry": "incident.resolved",
+    "annotate_log_entry": "incident.annotated",
+    "escalate_log_entry": "incident.escalated",
+    "assign_log_entry": "incident.reassigned",
+    "delegate_log_entry": "incident.delegated",
+}
+
+
+def log_entry_event(entry: dict[str, Any], incident: dict[str, Any]) -> PagerDutyEvent | None:
+    """One REST log entry of `incident` as the webhook event it stands for (None for types not recorded).
+
+    The event id is the log entry's own id, so reading the same history twice appends nothing twice. The REST
+    incident carries only its current priority: it goes on the trigger (the webhook's trigger carries the priority
+    at that moment, a later `priority_updated` the change; the latest wins either way). Raises PayloadError for
+    an entry or incident without a usable id or time."""
+    event_type = LOG_ENTRY_TYPES.get(str(entry.get("type")))
+    if event_type is None:
+        return None
+    entry_id, pagerduty_id = entry.get("id"), incident.get("id")
+    if not isinstance(entry_id, str) or not _INCIDENT_ID.match(entry_id):
+        raise PayloadError(f"log entry id {repr(entry_id)[:80]} is not a PagerDuty id")
+    if not isinstance(pagerduty_id, str) or not _INCIDENT_ID.match(pagerduty_id):
+        raise PayloadError(f"incident id {repr(pagerduty_id)[:80]} is not a PagerDuty id")
+    kind = KINDS[event_type]
+    service = _object(incident.get("service"))
+    channel = _object(entry.get("channel"))
+    note = _text(channel.get("summary")) or _text(entry.get("summary")) if kind == "update" else None
+    return PagerDutyEvent(
+        event_id=entry_id,
+        event_type=event_type,
+        kind=kind,
+        occurred_at=_instant(entry.get("created_at"), event_type),
+        pagerduty_id=pagerduty_id,
+        title=_text(incident.get("title")) or _text(incident.get("summary")),
+        html_url=_url(incident.get("html_url")),
+        service_id=_text(service.get("id")),
+        service_name=_text(service.get("summary")),
+        priority=_text(_object(incident.get("priority")).get("summary")) if kind in SEVERITY_KINDS else None,
+        actor=_text(_object(entry.get("agent")).get("summary")),
+        text=note,
+    )
+
+
 def _event_text(event_type: str, data: dict[str, Any], incident: dict[str, Any]) -> str | None:
     """What a timeline entry says beyond its type: the note, the status update, the responder's message."""
     if event_type == "incident.annotated":

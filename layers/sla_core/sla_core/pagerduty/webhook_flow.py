@@ -21,6 +21,7 @@ from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
 from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.incidents.state import RESOLVED
 from sla_core.pagerduty.events import (
     SOURCE,
     Ignored,
@@ -95,6 +96,8 @@ def _show(
 ) -> None:
     """Post the card if the incident has none; otherwise update it and reply in its thread once per event."""
     item = result.incident
+    if item.slack_ts is None and item.backfilled_at is not None and item.status == RESOLVED:
+        return  # an incident the backfill read closed from history: it is not replayed into the channel
     contract = contracts.contracts.get(item.contract_id)
     posted = False
     if item.slack_ts is None:

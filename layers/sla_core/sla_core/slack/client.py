@@ -1,5 +1,11 @@
 """Talking to Slack: one `Transport` interface with two implementations, the Web API with a bot token
-(rate limits retried) and a local JSONL outbox without one, behind `SlackPoster`.
+and a local JSONL outbox without one, behind `SlackPoster`.
+
+Retries at the HTTP level (`retry_handlers`) never repeat what could show twice: a post (chat.postMessage, files.*,
+a response_url reply) whose connection dropped or timed out may have reached Slack, so it is not re-sent here;
+the caller treats it as uncertain and looks it up by its metadata before posting again. A 429 is retried only
+when its Retry-After and the retried call fit in the time the function has left (`config.time_budget`); the
+sweep retries none (it holds the channel instead).
 
 Every outbound Slack call the product makes goes through `SlackPoster`: chat.postMessage, chat.update,
 replies to a slash command's `response_url`, views.publish (App Home) and views.open, file uploads
@@ -12,19 +18,22 @@ holds (no user zones, no group members).
 from __future__ import annotations
 
 import json
+import random
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from sla_core.config import settings
+from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.slack.text import MESSAGE_TEXT, fit, fit_blocks
 
@@ -140,9 +149,87 @@ def describe(entry: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def retry_handlers(max_rate_limit_retries: int) -> list[RetryHandler]:
-    """Connection errors and 429s (honouring Retry-After) are retried; slack_sdk only does the first by default."""
-    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=max_rate_limit_retries)]
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "files.")
+RETRY_JITTER_S = 0.5  # at most this much is added to a Retry-After, so many clients do not retry at once
+
+
+def sends_message(url: str) -> bool:
+    """Whether a Web API call (by its URL) makes something appear in Slack, so that repeating it could show it
+    twice: posts and file uploads. Reads, chat.update and views.* are safe to repeat."""
+    method = urlsplit(url).path.rsplit("/", 1)[-1]
+    return method.startswith(MESSAGE_METHODS)
+
+
+class SafeConnectionRetry(ConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retry, for calls that are safe to repeat only (see `sends_message`)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if sends_message(request.url):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
+    """A 429 waits out its Retry-After and is retried, only when the wait and the retried call (one request
+    timeout) fit in the time the running function has left; otherwise the 429 reaches the caller."""
+
+    def __init__(self, max_retry_count: int, request_timeout_s: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.request_timeout_s = request_timeout_s
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = _retry_after(response.headers) + RETRY_JITTER_S
+        return time_budget.current().allows(wait + self.request_timeout_s)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        headers = response.headers if response is not None else {}
+        time.sleep(_retry_after(headers) + random.uniform(0, RETRY_JITTER_S))  # noqa: S311 - jitter, not secrecy
+        state.increment_current_attempt()
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    """Retry-After in seconds (1 when Slack sent none or something unreadable)."""
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            text = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(0.0, float(str(text)))
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+def retry_handlers(max_rate_limit_retries: int, request_timeout_s: float) -> list[RetryHandler]:
+    """Connection errors retried for calls safe to repeat; 429s retried within the function's time left (none
+    when `max_rate_limit_retries` is 0)."""
+    handlers: list[RetryHandler] = [SafeConnectionRetry()]
+    if max_rate_limit_retries > 0:
+        handlers.append(BoundedRateLimitRetry(max_rate_limit_retries, request_timeout_s))
+    return handlers
 
 
 class Transport(Protocol):
@@ -175,6 +262,7 @@ class WebApi:
     def __init__(self, client: WebClient, *, max_rate_limit_retries: int = 2) -> None:
         self.client = client
         self._max_rate_limit_retries = max_rate_limit_retries
+        self._timeout = float(client.timeout)
 
     def post(self, **message: Any) -> str:
         return str(self.client.chat_postMessage(**message)["ts"])
@@ -210,7 +298,9 @@ class WebApi:
         return list(self.client.usergroups_users_list(usergroup=group_id).get("users") or [])
 
     def respond(self, url: str, **reply: Any) -> None:
-        webhook = WebhookClient(url, retry_handlers=retry_handlers(self._max_rate_limit_retries))
+        # A reply through a response_url shows in Slack: like a post, never re-sent on a dropped connection.
+        handlers = _no_resend(retry_handlers(self._max_rate_limit_retries, self._timeout))
+        webhook = WebhookClient(url, timeout=self._timeout, retry_handlers=handlers)  # type: ignore[arg-type]
         response = webhook.send(**reply)
         if response.status_code != 200:
             raise SlackPostError(f"response_url answered {response.status_code}: {response.body}")
@@ -221,6 +311,11 @@ class WebApi:
         self.client.files_upload_v2(
             channel=channel, filename=filename, content=content, title=title, initial_comment=initial_comment
         )
+
+
+def _no_resend(handlers: list[RetryHandler]) -> list[RetryHandler]:
+    """The handlers without any connection-error retry (for calls that always show something in Slack)."""
+    return [handler for handler in handlers if not isinstance(handler, ConnectionErrorRetryHandler)]
 
 
 class SlackPoster:
@@ -245,21 +340,31 @@ class SlackPoster:
             self.transport = WebApi(client, max_rate_limit_retries=max_rate_limit_retries)
 
     @classmethod
-    def for_token(cls, token: str, *, base_url: str | None = None, max_rate_limit_retries: int = 2) -> SlackPoster:
-        """A poster that calls the Slack Web API with `token` (base_url points it elsewhere in tests)."""
+    def for_token(
+        cls,
+        token: str,
+        *,
+        base_url: str | None = None,
+        max_rate_limit_retries: int = 2,
+        timeout: float | None = None,
+    ) -> SlackPoster:
+        """A poster that calls the Slack Web API with `token` (base_url points it elsewhere in tests); each
+        request may take `timeout` seconds (default: the `SLACK_HTTP_TIMEOUT_SECONDS` setting)."""
+        seconds = settings.slack_http_timeout_seconds() if timeout is None else timeout
         client = WebClient(
             token=token,
             base_url=base_url or WebClient.BASE_URL,
-            retry_handlers=retry_handlers(max_rate_limit_retries),
+            timeout=seconds,  # type: ignore[arg-type]  # urllib takes float seconds; slack_sdk annotates int
+            retry_handlers=retry_handlers(max_rate_limit_retries, seconds),
         )
         return cls(client=client, max_rate_limit_retries=max_rate_limit_retries)
 
     @classmethod
-    def from_settings(cls) -> SlackPoster:
+    def from_settings(cls, *, max_rate_limit_retries: int = 2) -> SlackPoster:
         """The bot token from settings when there is one, else the local outbox."""
         token = settings.slack_bot_token()
         if token:
-            return cls.for_token(token)
+            return cls.for_token(token, max_rate_limit_retries=max_rate_limit_retries)
         return cls(outbox=Outbox(settings.outbox_path()))
 
     def post_message(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sla_core.app.digest import Digest, OpenIncident
 from sla_core.app.ports import Blocks
+from sla_core.app.skipping import not_shown
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.glance_text import glance_lines
-from sla_core.slack.text import escape, section
+from sla_core.slack.text import context, escape, section
 from sla_core.slack.views import deadline_line, incident_lines
 
 MAX_OPEN = 40  # open incidents shown one section each; the digest stays well within 50 blocks
@@ -50,6 +51,8 @@ def digest_message(digest: Digest) -> tuple[str, Blocks]:
     open_head = f"*{len(incidents)} open*{more}" if incidents else "*Nothing open.* :white_check_mark:"
     blocks = [section(title), section(due_today_text(digest)), section(open_head)]
     blocks += [section(incident_lines(i.item, i.deadlines, digest.now, digest.zone)) for i in incidents[:MAX_OPEN]]
+    if digest.skipped:
+        blocks.append(context(not_shown(digest.skipped)))
     blocks.append(section(budget_text(digest)))
     counts = f"{len(digest.due_today)} due today, {len(incidents)} open"
     return escape(f"Daily SLA digest: {contract.name}, {day_text(digest)}: {counts}"), blocks

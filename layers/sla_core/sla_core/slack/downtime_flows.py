@@ -166,7 +166,7 @@ class DowntimeFlows(FlowBase):
         )
         head = "Recorded" if written else "Already recorded"
         lines = [f"{head} {_described(recorded)}, by <@{inv.user_id}>.", *_month_lines(recorded, inv.now)]
-        return Reply("\n".join(lines), in_channel=bool(written))
+        return Reply("\n".join(lines), in_channel=bool(written) and self.in_channel_here(inv, recorded.contract))
 
 
 def _correction_words(recorded: Recorded) -> str:

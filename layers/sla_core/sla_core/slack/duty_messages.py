@@ -15,7 +15,7 @@ def duty_reminder_text(notice: DutyNotice) -> str:
     left = "tomorrow" if notice.days_left == 1 else f"in {notice.days_left} days"
     how = f" ({escape(duty.how)})" if duty.how else ""
     due = date_token(deadline.due, deadline.zone)
-    by = f"by {due} (before the {escape(duty.before)} date, {deadline.on.isoformat()})"
+    by = f"by {due} (before the {escape(duty.before.replace('_', ' '))} date, {deadline.on.isoformat()})"
     if contract.perspective == "provider":
         head = f":memo: *Customer deadline {left}* on {escape(contract.name)}: {escape(duty.name)}{how}, {by}."
     else:

@@ -65,11 +65,12 @@ class SlackApi:
         return self._zones[user_id]
 
     def group_members(self, group_id: str) -> list[str]:
-        """Members of a user group (usergroups.users.list); none are known locally."""
+        """Members of a user group (usergroups.users.list); none are known locally. Slack refusing the lookup
+        (missing_scope, no_such_subteam, ...) raises GroupLookupError, so a refusal says so."""
         try:
             return self.poster.transport.group_members(group_id)
-        except SlackApiError:
-            return []
+        except SlackApiError as error:
+            raise authorization.GroupLookupError(group_id, str(error.response.get("error") or "no answer")) from None
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """views.open (recorded in the outbox locally)."""
@@ -120,8 +121,14 @@ class FlowBase:
 
     def allowed(self, contract: Contract | None, action: str, user_id: str) -> authorization.Decision:
         if contract is None:
-            return authorization.Decision(True)
+            return authorization.check_unmapped(self.contracts, action, user_id, self.slack.group_members)
         return authorization.check(contract, action, user_id, self.slack.group_members)
+
+    def in_channel_here(self, inv: Invocation, contract: Contract | None) -> bool:
+        """Whether an answer about `contract`'s incident may be shown to the channel the request came from: only
+        in that incident's own channel (its contract's, or the default one); elsewhere it is ephemeral."""
+        home = contract.slack_channel if contract is not None else self.contracts.default_channel
+        return inv.channel_id == home
 
     def _need(self, args: tuple[str, ...], count: int, name: str) -> None:
         if len(args) < count:

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
+from math import ceil
 from typing import Any
 
 from sla_core.app import authorization
 from sla_core.app.contract_credit import (
     contract_zone,
     display_zone,
-    recorded_downtime,
 )
 from sla_core.app.corrections import corrected, periods_touched
-from sla_core.app.digest import open_incidents
+from sla_core.app.digest import OpenIncident, open_incidents_counted
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.app.month_glance import ComponentGlance, month_glance
+from sla_core.app.skipping import each_kept, not_shown
+from sla_core.config import settings
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
@@ -47,9 +50,36 @@ from sla_core.slack.report_messages import claim_reminder_text
 from sla_core.slack.text import context, date_token, escape, local_time, section
 from sla_core.slack.time_phrases import split_at
 from sla_core.slack.views import home_view, incident_lines, update_modal
-from sla_core.storage import repository
+from sla_core.storage import rate_limits, repository
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.repository import state_of
+
+
+def over_open_limit(inv: Invocation) -> str | None:
+    """Count this `/sla open` against its user's and its channel's limits (settings.open_limits); the refusal
+    when either is reached (nothing is opened then), else None."""
+    limits = settings.open_limits()
+    length = timedelta(minutes=limits.window_minutes)
+    for what, who, limit, env, by in (
+        ("open-user", inv.user_id, limits.per_user, settings.OPEN_LIMIT_PER_USER_ENV, "by you"),
+        ("open-channel", inv.channel_id, limits.per_channel, settings.OPEN_LIMIT_PER_CHANNEL_ENV, "in this channel"),
+    ):
+        if not rate_limits.take(what, who, limit=limit, length=length, now=inv.now):
+            wait = ceil((rate_limits.window_of(inv.now, length).end - inv.now).total_seconds() / 60)
+            return (
+                f"Nothing opened: {limit} incidents were already opened {by} in the last {limits.window_minutes}"
+                f" minutes, the most `{env}` allows. Try again in {wait} min, or add to an open incident"
+                " (`/sla status` lists them)."
+            )
+    return None
+
+
+STATUS_LISTED = 40  # open items listed one section each in `/sla status`; the rest are counted
+
+
+def dated_lines(incident: OpenIncident, *, now: datetime, zone: tzinfo) -> tuple[datetime, str]:
+    """An open incident's lines in a list, with when its next clock falls due (to sort by)."""
+    return incident.next_due, incident_lines(incident.item, incident.deadlines, now, zone)
 
 
 class IncidentFlows(FlowBase):
@@ -63,6 +93,9 @@ class IncidentFlows(FlowBase):
         severity = policy.severity(words[1]).id
         title = " ".join(words[2:])
         opened = self.when(phrase, inv, contract)
+        too_many = over_open_limit(inv)
+        if too_many is not None:
+            return Reply(too_many)
         incident_id = short_id(inv.trigger_id)
         result = record_event(
             incident_id=incident_id,
@@ -132,7 +165,8 @@ class IncidentFlows(FlowBase):
             head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
         if not result.appended:
             head = f"Already recorded: {head}"
-        return Reply(f"{head}\n{incident_lines(result.incident, result.deadlines, inv.now, zone)}", in_channel=True)
+        lines = incident_lines(result.incident, result.deadlines, inv.now, zone)
+        return Reply(f"{head}\n{lines}", in_channel=self.in_channel_here(inv, contract))
 
     def ack_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         words, phrase = split_at(args)
@@ -148,31 +182,50 @@ class IncidentFlows(FlowBase):
         self._need(words, 1, "resolve")
         return self._record(words[0], "resolved", inv, phrase)
 
-    def open_items(self, contracts: Sequence[Contract], now: datetime) -> list[tuple[datetime, str]]:
-        """Each open incident of the contracts as (next due, rendered lines), soonest first."""
+    def open_items(self, contracts: Sequence[Contract], now: datetime) -> tuple[list[tuple[datetime, str]], int]:
+        """Each open incident of the contracts as (next due, rendered lines), soonest first, and how many could
+        not be computed or rendered (each logged and left out; the others are still shown)."""
         found: list[tuple[datetime, str]] = []
+        skipped = 0
         for contract in contracts:
             zone = contract_zone(contract)
-            for incident in open_incidents(contract):
-                found.append((incident.next_due, incident_lines(incident.item, incident.deadlines, now, zone)))
-        return sorted(found, key=lambda pair: pair[0])
+            incidents, failed = open_incidents_counted(contract)
+            rendered, unrendered = each_kept(
+                incidents,
+                partial(dated_lines, now=now, zone=zone),
+                what="open incident",
+                key=lambda i: i.item.incident_id,
+            )
+            found.extend(rendered)
+            skipped += failed + unrendered
+        return sorted(found, key=lambda pair: pair[0]), skipped
 
     def status(self, args: tuple[str, ...], inv: Invocation) -> Reply:
-        """What is open in this channel's contracts (or all), soonest due first, then each one's downtime budget
-        for the month so far."""
+        """What is open in this channel's contracts (or all), soonest due first (at most `STATUS_LISTED`, the
+        rest counted), then each one's downtime budget for the month so far; an item or a contract that cannot
+        be computed is left out, logged and counted."""
         everywhere = bool(args) and args[0].lower() == "all"
         contracts = [c for c in self.contracts.contracts.values() if everywhere or c.slack_channel == inv.channel_id]
         if not contracts:
             return Reply("No contract reports to this channel. `/sla status all` shows every open item.")
-        items = self.open_items(contracts, inv.now)
+        items, skipped = self.open_items(contracts, inv.now)
         where = "across all contracts" if everywhere else "in this channel"
-        budget = [line for c in contracts for g in month_glance(c, inv.now) for line in contract_glance_lines(c, g)]
-        budget_block = section("\n".join(["*Downtime budget this month*", *budget]))
+        budgets, unbudgeted = each_kept(
+            contracts,
+            lambda c: [line for g in month_glance(c, inv.now) for line in contract_glance_lines(c, g)],
+            what="contract month",
+            key=lambda c: c.id,
+        )
+        budget_block = section("\n".join(["*Downtime budget this month*", *(line for b in budgets for line in b)]))
+        unshown = [context(not_shown(skipped + unbudgeted))] if skipped + unbudgeted else []
         if not items:
             text = f"Nothing open {where} ({', '.join(f'`{c.id}`' for c in contracts)})."
-            return Reply(text, blocks=[section(text), budget_block])
-        blocks = [section(f"*{len(items)} open {where}*")] + [section(text) for _, text in items[:40]]
-        return Reply(f"{len(items)} open {where}", blocks=[*blocks, budget_block])
+            return Reply(text, blocks=[section(text), budget_block, *unshown])
+        listed = items[:STATUS_LISTED]
+        more = len(items) - len(listed)
+        cut = f", the {len(listed)} due soonest below ({more} more not listed)" if more else ""
+        blocks = [section(f"*{len(items)} open {where}*{cut}"), *(section(text) for _, text in listed)]
+        return Reply(f"{len(items)} open {where}", blocks=[*blocks, budget_block, *unshown])
 
     def show(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         self._need(args, 1, "show")
@@ -352,9 +405,13 @@ class IncidentFlows(FlowBase):
     def publish_home(self, user_id: str, now: datetime) -> None:
         """views.publish: open items across contracts, and each contract's month so far per component."""
         contracts = list(self.contracts.contracts.values())
-        items = [text for _, text in self.open_items(contracts, now)]
-        month = [block for contract in contracts for block in month_so_far(contract, now)]
-        self.slack.poster.publish_home(user_id, home_view(items, month, now, UTC))
+        found, skipped = self.open_items(contracts, now)
+        months, unmeasured = each_kept(
+            contracts, lambda contract: month_so_far(contract, now), what="contract month", key=lambda c: c.id
+        )
+        month = [block for blocks in months for block in blocks]
+        view = home_view([text for _, text in found], month, now, UTC, skipped=skipped + unmeasured)
+        self.slack.poster.publish_home(user_id, view)
 
 
 def contract_glance_lines(contract: Contract, glance: ComponentGlance, *, sparkline: bool = False) -> list[str]:
@@ -372,7 +429,7 @@ def month_so_far(contract: Contract, now: datetime) -> list[dict[str, Any]]:
     for glance in month_glance(contract, now):
         if terms is not None:
             month = _month_to_date(glance.period, now)
-            m = measure(terms, recorded_downtime(contract, glance.component, month, now), month, zone)
+            m = measure(terms, glance.downtime, month, zone)  # the glance's downtime: read once per request
             mark = ":white_check_mark:" if m.met else ":warning:"
             blocks.append(
                 section(

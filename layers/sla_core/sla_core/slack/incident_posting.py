@@ -102,7 +102,8 @@ class SlackIncidentChannel:
     def post_card(
         self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
     ) -> IncidentItem:
-        """Post and store the card; Slack refusing the post is `PostRefused` (nothing reached the channel)."""
+        """Post and store the card; a failed post is `PostRefused`, `uncertain` when the card may have reached the
+        channel (its answer lost or late)."""
         text, blocks = card(item, contract, deadlines)
         try:
             ts = self.poster.post_message(channel, text, blocks=blocks, post_id=card_post_id(item.incident_id))

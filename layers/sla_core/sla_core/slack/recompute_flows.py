@@ -40,7 +40,8 @@ class RecomputeFlows(FlowBase):
             return Reply(
                 f"Nothing recorded: `/sla recompute {contract.id} {escape(period)}` shows where it stands now."
             )
-        return Reply(f"Recorded by <@{inv.user_id}>: {correction_text(correction)}", in_channel=True)
+        text = f"Recorded by <@{inv.user_id}>: {correction_text(correction)}"
+        return Reply(text, in_channel=self.in_channel_here(inv, contract))
 
 
 def _compared(found: Recompute) -> str:

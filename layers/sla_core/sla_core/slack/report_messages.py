@@ -49,7 +49,8 @@ class SlackMessages:
         return text, stage_blocks(stage, text, incident_id=incident_id, now=now)
 
     def report(self, report: Report) -> tuple[str, Blocks]:
-        parts = [quarterly_lines(report)] if report.job.unit == "quarter" else monthly_parts(report)
+        on_tickets = report.job.unit == "quarter" and not report.components
+        parts = [quarterly_lines(report)] if on_tickets else monthly_parts(report)
         return "\n".join(line for part in parts for line in part), [section("\n".join(part)) for part in parts]
 
     def digest(self, digest: Digest) -> tuple[str, Blocks]:
@@ -142,9 +143,11 @@ def monthly_lines(report: Report) -> list[str]:
 
 
 def monthly_parts(report: Report) -> list[list[str]]:
-    """The monthly report's title, then each component's lines with its month at a glance (a section each)."""
-    contract, period = report.contract, report.job.period
-    parts = [[f":bar_chart: *Monthly SLA report: {escape(contract.name)}, {period.label}* ({escape(report.vendor)})"]]
+    """The monthly (or quarter-end) report's title, then each component's lines with its period at a glance (a
+    section each)."""
+    contract, job = report.contract, report.job
+    title, label = ("Quarter-end", job.quarter.label) if job.quarter is not None else ("Monthly", job.period.label)
+    parts = [[f":bar_chart: *{title} SLA report: {escape(contract.name)}, {label}* ({escape(report.vendor)})"]]
     for month in report.components:
         lines: list[str] = []
         parts.append(lines)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from sla_core.app.skipping import not_shown
 from sla_core.slack.text import (
     HEADER_TEXT,
     HOME_BLOCKS,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep sto
 UPDATE_MODAL = "incident_update_modal"
 UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
 MAX_BLOCKS = 50
+HOME_OPEN_LISTED = MAX_BLOCKS - 8  # open items listed one section each on App Home; the rest are counted
 Block = dict[str, Any]
 Blocks = list[Block]
 
@@ -93,16 +95,23 @@ def update_modal(incident_id: str, title: str) -> dict[str, Any]:
 
 
 def home_view(
-    open_sections: Sequence[str], month_blocks: Sequence[Block], now: datetime, zone: tzinfo
+    open_sections: Sequence[str], month_blocks: Sequence[Block], now: datetime, zone: tzinfo, *, skipped: int = 0
 ) -> dict[str, Any]:
-    """The App Home tab: open items across contracts (what is due next), then each contract's month so far
-    (`month_blocks`: availability to date, the downtime budget and the day-by-day sparkline)."""
-    blocks: Blocks = [
-        {"type": "header", "text": plain("Open items", HEADER_TEXT)},
-    ]
-    blocks.extend(section(text) for text in open_sections[: MAX_BLOCKS - 8])
+    """The App Home tab: open items across contracts (what is due next; at most `HOME_OPEN_LISTED`, the rest
+    counted), then each contract's month so far (`month_blocks`: availability to date, the downtime budget and
+    the day-by-day sparkline). `skipped` items could not be computed (logged): the tab says how many."""
+    title = f"Open items ({len(open_sections)})" if open_sections else "Open items"
+    blocks: Blocks = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
+    blocks.extend(section(text) for text in open_sections[:HOME_OPEN_LISTED])
+    if len(open_sections) > HOME_OPEN_LISTED:
+        more = len(open_sections) - HOME_OPEN_LISTED
+        blocks.append(
+            context(f"{more} more open, due later: `/sla status all` counts them, `/sla show <id>` shows one.")
+        )
     if not open_sections:
         blocks.append(section("Nothing open. :white_check_mark:"))
+    if skipped:
+        blocks.append(context(not_shown(skipped)))
     blocks.append({"type": "divider"})
     blocks.append({"type": "header", "text": plain("This month so far", HEADER_TEXT)})
     blocks.extend(month_blocks or [section("No contract is tracked.")])

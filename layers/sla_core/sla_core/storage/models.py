@@ -11,7 +11,11 @@ Items and their keys:
   and after a correction of the record, with who, when and why (`/sla history`).
 - reported:  pk `REPORTED#<contract>`, sk `<period>`; a period's figures as its report gave them.
 - terms:     pk `TERMS#<contract>`, sk `TERMS`; the version of the contract's terms last seen by the sweep.
+- deployed:  pk `TERMS-DEPLOYED`, sk `TERMS`; one hash of every contract's terms version, so an idle tick reads
+  one small item instead of every contract's terms.
 - delivery:  pk `DELIVERY#<source>#<delivery_id>`, sk `DELIVERY`; marks a webhook or tick as seen, expires by TTL.
+- rate:      pk `RATE#<what>#<who>`, sk `<window start>`; how many times in that window (`/sla open` per user and
+  per channel), counted by a conditional ADD; expires by TTL.
 - post:      pk `POST#<post_id>`, sk `POST`; a Slack message the bot owes (reminder, report), created once as
   its claim, leased while being posted, confirmed with the Slack ts. While pending it carries `due_shard`
   `post#<n>` + `next_due_at`, which put it in the same sparse `due-index` under its own shards.
@@ -174,6 +178,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     fold_state = JSONAttribute(default=dict)
     open_contract = nullable(UnicodeAttribute(null=True))
     terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
+    backfilled_at = nullable(InstantAttribute(null=True))  # read closed from history: no card (app/backfill.py)
     version = VersionAttribute()
 
     due_index = DueIndex()
@@ -253,10 +258,25 @@ class TermsItem(TableItem, discriminator="terms"):
     version = VersionAttribute()
 
 
+class DeployedTermsItem(TableItem, discriminator="deployed"):
+    """The hash of every contract's terms version that the sweep last replayed in full: while the deployed
+    files hash the same, no contract's terms can have changed, so a tick reads this one small item."""
+
+    deployed_version = UnicodeAttribute()
+    seen_at = InstantAttribute()
+
+
 class DeliveryItem(TableItem, discriminator="delivery"):
     """A delivery already handled (PagerDuty X-Webhook-Id, Slack retry, scheduler tick); expires by TTL."""
 
     received_at = InstantAttribute()
+    expires_at = TTLAttribute()
+
+
+class RateItem(TableItem, discriminator="rate"):
+    """How often something was done in one fixed window (storage/rate_limits.py); expires by TTL."""
+
+    times = NumberAttribute(default=0)
     expires_at = TTLAttribute()
 
 
@@ -272,7 +292,8 @@ class PendingIndex(GlobalSecondaryIndex["PostItem"]):
 
 
 class PostItem(TableItem, discriminator="post"):
-    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts."""
+    """A Slack message owed exactly once: pending (in the due-index) until confirmed with its Slack ts, failed
+    (refused for good, also as plain text) or cancelled."""
 
     post_id = UnicodeAttribute()
     purpose = UnicodeAttribute()
@@ -291,6 +312,8 @@ class PostItem(TableItem, discriminator="post"):
     lease_until = nullable(InstantAttribute(null=True))
     attempts = NumberAttribute(default=0)
     last_error = nullable(UnicodeAttribute(null=True))
+    uncertain = BooleanAttribute(default=False)  # an attempt may have reached Slack: look it up before posting
+    plain = BooleanAttribute(default=False)  # refused for good once: its one retry goes as plain text
     posted_ts = nullable(UnicodeAttribute(null=True))
     posted_at = nullable(InstantAttribute(null=True))
     due_shard = nullable(UnicodeAttribute(null=True))
@@ -301,26 +324,37 @@ class PostItem(TableItem, discriminator="post"):
     pending_index = PendingIndex()
 
 
+# A command-line batch (`python -m sla_core backfill`) may wait for DynamoDB and retry more than a function:
+# connect 5 s, read 30 s, 5 retries (each still set by its variable when given).
+BATCH_TIMEOUTS = (5.0, 30.0, 5)
 MODELS: tuple[type[TableItem], ...] = (
     TableItem, IncidentItem, TimelineEventItem, DowntimeItem, CorrectionItem, ReportedItem, TermsItem,
-    DeliveryItem, PostItem,
+    DeployedTermsItem, DeliveryItem, PostItem,
 )  # fmt: skip
 
 
-def configure(*, table_name: str | None = None, host: str | None = None, region: str | None = None) -> None:
+def configure(
+    *,
+    table_name: str | None = None,
+    host: str | None = None,
+    region: str | None = None,
+    batch: bool = False,
+) -> None:
     """Point every model at a table (and, locally, at DynamoDB Local), dropping cached connections.
 
     Models read TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION and the DYNAMODB_*_TIMEOUT_SECONDS /
     DYNAMODB_MAX_RETRY_ATTEMPTS settings when first imported; call this when they change afterwards
-    (tests, the local stack).
+    (tests, the local stack). `batch`: a command-line run, not a function with seconds to spare, so the
+    defaults of unset timeout settings are `BATCH_TIMEOUTS`.
     """
     meta = TableItem.Meta
     meta.table_name = table_name or os.environ.get(TABLE_NAME_ENV) or DEFAULT_TABLE_NAME
     meta.host = host if host is not None else (os.environ.get(ENDPOINT_ENV) or None)
     meta.region = region or settings.region()
-    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds()
-    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds()
-    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts()
+    connect, read, retries = BATCH_TIMEOUTS if batch else (None, None, None)
+    meta.connect_timeout_seconds = settings.dynamodb_connect_timeout_seconds(connect)
+    meta.read_timeout_seconds = settings.dynamodb_read_timeout_seconds(read)
+    meta.max_retry_attempts = settings.dynamodb_max_retry_attempts(retries)
     for model in MODELS:
         model._connection = None
 

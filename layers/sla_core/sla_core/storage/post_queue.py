@@ -4,8 +4,10 @@ A post item is created with a conditional put keyed by what it is about (an inci
 contract's report for a period), so two sweeps cannot both create it. While pending it sits in the sparse
 due-index under `post#<n>` shards (one thread's posts in one shard), sorted by the instant it is meant for;
 a sweep reads only those due. Before posting, a sweep takes a lease with a versioned conditional write; a
-crash after the lease leaves the post pending, and it is taken again once the lease has expired. Once
-confirmed with its Slack ts, it leaves the index and expires by TTL.
+crash after the lease leaves the post pending, and it is taken again once the lease has expired; an attempt
+whose answer was lost is deferred `uncertain`. Either way the next attempt looks the message up first. Once
+confirmed with its Slack ts, failed (refused for good, its plain-text retry too) or cancelled, it leaves the
+index and expires by TTL.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sla_core.storage.models import PostItem
 from sla_core.storage.writes import saved
 
 POST_SK = "POST"
-PENDING, POSTED, CANCELLED = "pending", "posted", "cancelled"
+PENDING, POSTED, CANCELLED, FAILED = "pending", "posted", "cancelled", "failed"
 POST_SHARDS = 4
 CONFIRMED_KEEP = timedelta(days=400)
 
@@ -103,12 +105,18 @@ class DueQuery:
 
 
 def due_posts(until: datetime) -> DueQuery:
-    """Pending posts whose instant has come, by thread then order (sparse index: never reads confirmed posts)."""
+    """Pending posts whose instant has come, by due time (a thread's in its order; sparse index: never reads
+    confirmed posts)."""
     found: list[PostItem] = []
     for shard in pending_shards():
         found.extend(PostItem.pending_index.query(shard, PostItem.next_due_at <= until))
-    found.sort(key=lambda post: (post.thread_key, post.send_at, post.created_at, post.post_id))
+    found.sort(key=due_order)
     return DueQuery(found, len(found))
+
+
+def due_order(post: PostItem) -> tuple[datetime, datetime, str]:
+    """Posts go out by the instant they are meant for, then the order they were owed in."""
+    return (post.send_at, post.created_at, post.post_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +132,7 @@ def take_lease(post: PostItem, *, now: datetime, lease: timedelta) -> Lease:
     """Lease a pending post for posting (versioned conditional write); not taken if leased, posted or changed."""
     if post.state != PENDING or (post.lease_until is not None and post.lease_until > now):
         return Lease(False)
-    uncertain = post.lease_until is not None
+    uncertain = post.lease_until is not None or bool(post.uncertain)
     post.lease_until = now + lease
     post.attempts = (post.attempts or 0) + 1
     return Lease(True, uncertain) if saved(post, PostItem.state == PENDING) else Lease(False)
@@ -139,6 +147,7 @@ def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
         post.lease_until = None
         post.retry_at = None
         post.last_error = None
+        post.uncertain = False
         post.due_shard = None
         post.next_due_at = None
         post.expires_at = now + CONFIRMED_KEEP
@@ -151,11 +160,31 @@ def confirm(post: PostItem, *, ts: str, now: datetime) -> None:
         return
 
 
-def defer(post: PostItem, *, retry_at: datetime, error: str) -> bool:
-    """Give a post back after a failed attempt: not retried before `retry_at`; False if it changed meanwhile."""
+def defer(post: PostItem, *, retry_at: datetime, error: str, uncertain: bool = False) -> bool:
+    """Give a post back after a failed attempt: not retried before `retry_at`; `uncertain` when the attempt may
+    have reached Slack (then every later attempt looks it up first); False if it changed meanwhile."""
     post.lease_until = None
     post.retry_at = retry_at
     post.last_error = error[:500]
+    post.uncertain = bool(post.uncertain) or uncertain
+    return saved(post, PostItem.state == PENDING)
+
+
+def to_plain(post: PostItem, *, error: str) -> bool:
+    """A post Slack refused for good: its one retry goes as plain text, at once (no backoff); False if it
+    changed meanwhile."""
+    post.lease_until = None
+    post.plain = True
+    post.last_error = error[:500]
+    return saved(post, PostItem.state == PENDING)
+
+
+def fail(post: PostItem, *, error: str, now: datetime) -> bool:
+    """A post refused for good, as plain text too: it leaves the index with its error (never retried), so the
+    later posts of its thread go out; False if it changed meanwhile."""
+    post.state, post.due_shard, post.next_due_at, post.lease_until = FAILED, None, None, None
+    post.last_error = error[:500]
+    post.expires_at = now + CONFIRMED_KEEP
     return saved(post, PostItem.state == PENDING)
 
 

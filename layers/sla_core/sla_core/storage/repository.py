@@ -18,6 +18,7 @@ from sla_core.incidents.state import IncidentState
 from sla_core.storage.models import (
     CorrectionItem,
     DeliveryItem,
+    DeployedTermsItem,
     DowntimeItem,
     IncidentItem,
     ReportedItem,
@@ -354,6 +355,22 @@ def see_terms(
     item = seen or TermsItem(f"TERMS#{contract_id}", "TERMS", contract_id=contract_id)
     item.terms_version, item.policy_text, item.entry, item.seen_at = version, policy_text, entry, now
     return saved(item, TermsItem.pk.does_not_exist() if seen is None else None)
+
+
+DEPLOYED_PK = "TERMS-DEPLOYED"
+
+
+def deployed_terms() -> str | None:
+    """The hash of every contract's terms the sweep last replayed in full, or None before the first."""
+    try:
+        return DeployedTermsItem.get(DEPLOYED_PK, "TERMS", consistent_read=True).deployed_version
+    except DoesNotExist:
+        return None
+
+
+def see_deployed_terms(deployed_version: str, now: datetime) -> None:
+    """Record that every contract's terms under `deployed_version` have been replayed."""
+    DeployedTermsItem(DEPLOYED_PK, "TERMS", deployed_version=deployed_version, seen_at=now).save()
 
 
 def claim_delivery(source: str, delivery_id: str, *, now: datetime, keep: timedelta) -> bool:

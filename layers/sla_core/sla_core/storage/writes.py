@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, PynamoDBException
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
@@ -33,8 +33,8 @@ def saved(item: Model, condition: Condition | None = None) -> bool:
     return True
 
 
-def condition_failed(error: PutError) -> bool:
-    """Whether a failed put was its condition. PynamoDB's `cause_response_code` itself raises when the cause
+def condition_failed(error: PynamoDBException) -> bool:
+    """Whether a failed put (or update) was its condition. PynamoDB's `cause_response_code` itself raises when the cause
     has no response (a read timeout of a stalled table), which must stay a storage failure, not a crash."""
     response = getattr(error.cause, "response", None) or {}
     return bool(response.get("Error", {}).get("Code") == CONDITION_FAILED)

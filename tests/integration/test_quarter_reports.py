@@ -1,0 +1,107 @@
+"""Quarter-end reports of a quarterly credit counted on downtime (the deployment's GitHub Enterprise Cloud policy,
+config/policies/github-enterprise-cloud.toml) through the sweep, DynamoDB Local and the Slack stub; and a report
+that cannot be built, logged once and skipped.
+
+github-enterprise: 99.95% quarterly Uptime in Pacific time, 25 times the fee paid for the Outage time beyond it,
+fee 9,000.00 USD a quarter. Q2 2026 (Apr 1 - Jul 1, all PDT) has 30 + 31 + 30 = 91 days = 131,040 min; 99.95%
+allows 0.05% = 65.52 min. Two hours down (Tue 12 May 10:00-12:00 PDT): (131,040 - 120) / 131,040 = 99.90842...%
+→ 99.9084, missed; 25 × (120 - 65.52) / 131,040 × 9,000.00 = 12,258,000 / 131,040 = 93.5439... → 93.54 USD.
+The claim: within 30 days of the quarter's end, Jul 1 00:00 PDT + 30 days = Fri 31 Jul 00:00 PDT; reminders 7 days
+before (Fri 24 Jul 00:00 PDT = 07:00Z) and 1 day before (Thu 30 Jul 00:00 PDT = 07:00Z).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sla_core.app import reports, sweep
+from sla_core.app.sweep import Sweep
+from sla_core.config.clock import FixedClock
+from sla_core.config.contracts import ContractsConfig, load_contracts
+from sla_core.engine.errors import UnusableInput
+from sla_core.slack.delivery import SlackDelivery
+from sla_core.slack.report_messages import SlackMessages
+from sla_core.storage import post_queue, repository
+from tests.integration.test_reminder_sweep import SlackStub, poster, slack
+
+__all__ = ["slack"]  # the stub fixture, shared with test_reminder_sweep
+pytestmark = pytest.mark.integration
+
+PT = ZoneInfo("America/Los_Angeles")
+GITHUB = load_contracts().contracts["github-enterprise"]
+CONFIG = ContractsConfig("C0SLAOPS000", {GITHUB.id: GITHUB})
+
+
+@pytest.fixture(autouse=True)
+def fresh_process() -> Iterator[None]:
+    """Each test is a new container: nothing claimed in this process yet."""
+    reports._claimed.clear()
+    yield
+    reports._claimed.clear()
+
+
+def tick(stub: SlackStub, now: datetime, config: ContractsConfig = CONFIG) -> list[dict[str, object]]:
+    before = len(stub.delivered)
+    Sweep(config, SlackDelivery(poster(stub)), SlackMessages(), FixedClock(now)).run()
+    return stub.delivered[before:]
+
+
+def record_two_hours() -> None:
+    start = datetime(2026, 5, 12, 10, 0, tzinfo=PT)
+    interval = repository.start_downtime(downtime_id="gh-1", contract_id=GITHUB.id, component="platform",
+                                         started_at=start, recorded_by="U1", source="slack")  # fmt: skip
+    assert interval is not None
+    repository.end_downtime(interval, start + timedelta(hours=2))
+
+
+def test_the_quarter_end_report_gives_the_quarters_credit_and_schedules_its_claim_reminders(
+    table: str, slack: SlackStub
+) -> None:
+    record_two_hours()
+    assert tick(slack, datetime(2026, 6, 1, 0, 5, tzinfo=PT)) == []  # a month inside the quarter: no report
+    (report,) = tick(slack, datetime(2026, 7, 1, 0, 5, tzinfo=PT))
+    text = str(report["text"])
+    assert report["channel"] == GITHUB.slack_channel
+    assert text.startswith(":bar_chart: *Quarter-end SLA report: GitHub Enterprise Cloud, 2026-Q2* (GitHub)")
+    assert "*platform*: availability 99.9084% against the 99.95% target: *missed*" in text
+    assert "*93.54 USD*" in text
+    claims = sorted((p.send_at, p.purpose) for p in post_queue.due_posts(datetime(2026, 8, 1, tzinfo=PT)).posts)
+    assert claims == [
+        (datetime(2026, 7, 24, 0, 0, tzinfo=PT), "claim_reminder"),
+        (datetime(2026, 7, 30, 0, 0, tzinfo=PT), "claim_reminder"),
+    ]
+    assert tick(slack, datetime(2026, 7, 1, 0, 6, tzinfo=PT)) == []  # once
+    reported = repository.reported(GITHUB.id, "2026-Q2")
+    assert reported is not None and reported.figures["platform"]["credit_amount"] == "93.54"
+
+
+def test_a_report_that_cannot_be_built_is_logged_once_and_costs_no_later_tick(
+    table: str, slack: SlackStub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sonar = replace(load_contracts().contracts["sonar-billing"], id="sonar-other")
+    config = ContractsConfig("C0SLAOPS000", {GITHUB.id: GITHUB, sonar.id: sonar})
+    calls: list[str] = []
+
+    def broken(job: reports.ReportJob, *args: object) -> list[post_queue.Draft]:
+        calls.append(job.post_id)
+        if job.contract_id == GITHUB.id:
+            raise UnusableInput("no such input", name="missed", problem="unused", policy=GITHUB.policy)
+        return reports.build(job, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sweep, "build", broken)
+    first = datetime(2026, 7, 1, 0, 5, tzinfo=PT)
+    with caplog.at_level(logging.ERROR, logger="sla_core.app.sweep"):
+        for minute in range(3):
+            delivered = tick(slack, first + timedelta(minutes=minute), config)
+            if minute == 0:  # the other contract's report is not held up
+                assert [m["channel"] for m in delivered] == [sonar.slack_channel]
+    assert calls == ["report#github-enterprise#2026-Q2", "report#sonar-other#2026-06"]
+    skipped = [r for r in caplog.records if r.getMessage() == "scheduled post cannot be built: skipped"]
+    assert len(skipped) == 1
+    assert post_queue.get_post("report#github-enterprise#2026-Q2") is None
