@@ -8,8 +8,6 @@ heavy. A policy is read here only as far as a contract needs (`PolicyOutline`), 
 engine's, on first use, and `check`'s.
 """
 
-from __future__ import annotations
-
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field

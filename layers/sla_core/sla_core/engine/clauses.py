@@ -1,8 +1,6 @@
 """Contract clauses: the quoted text behind a rule and, where it is ambiguous, the reading the engine chose and
 the other reading, in words and (where it can be) as policy data, so results can be computed under both."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any

@@ -1,8 +1,6 @@
 """A policy's `[[examples]]` as the file writes them: hand-worked cases beside the rules, never read by them
 (`examples` runs them). A deadline (`opened`, `due`) or a period (`period` and the figures it expects)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal

@@ -8,8 +8,6 @@ generated from them (`python -m tools.policy_reference`). The shipped files are 
 `policy_registry`.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property

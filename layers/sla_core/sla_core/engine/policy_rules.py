@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import msgspec.inspect as mi
-
 from sla_core.engine.business_calendar import BusinessCalendar
 from sla_core.engine.clauses import Clauses
 from sla_core.engine.durations import Duration, parse_duration
@@ -37,7 +35,7 @@ from sla_core.engine.terms import (
     Maintenance,
     Percent,
 )
-from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, trail_path
+from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, struct_info, trail_path
 from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
 from sla_core.engine.zones import Zone, parse_zone
 
@@ -64,8 +62,7 @@ LEAVES = {
 @cache
 def _fields(cls: type) -> dict[str, Any]:
     """A table's own fields (not the clause fields) by their names in the file, with their inspected types."""
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
+    info = struct_info(cls)
     return {f.encode_name: f.type for f in info.fields if not f.name.startswith("_") and f.name not in _CLAUSE_KEYS}
 
 

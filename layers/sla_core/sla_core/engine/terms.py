@@ -7,8 +7,6 @@ where the text is ambiguous the reading taken, the other one, and the other as d
 between fields are in `policy_rules`. Spans ("5 minutes", "30 days") are described in `spans`.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction

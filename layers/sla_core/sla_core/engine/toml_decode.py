@@ -88,7 +88,7 @@ class Decoder:
         """The Struct (None when anything failed) and every problem found; `trail`: where `data` is in its file;
         `strict`: unknown keys are problems."""
         problems: list[Problem] = []
-        found = self._value(data, mi.type_info(cls), trail_path(trail), trail, problems, None, strict)
+        found = self._value(data, struct_info(cls), trail_path(trail), trail, problems, None, strict)
         return (None if found is _BAD else found), problems
 
     def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
@@ -173,7 +173,7 @@ class Decoder:
         return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
 
     def _leaf(self, value: Any, kind: Any, path: str, out: list[Problem]) -> Any:
-        described, what = describe(kind), None
+        written, what = kind, None
         while isinstance(kind, mi.Metadata | mi.UnionType):  # Annotated[T | None, ...], Annotated[T, ...] | None
             if isinstance(kind, mi.Metadata):
                 what, kind = what or (kind.extra or {}).get("what"), kind.type
@@ -185,7 +185,7 @@ class Decoder:
             problem, _, accepted = str(exc).partition("; accepted: ")
             out.append(Problem(path, problem, accepted or None))
         except _Wrong as exc:
-            out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", described))
+            out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", describe(written)))
         return _BAD
 
 
@@ -274,6 +274,33 @@ def describe(kind: Any) -> str:
         low, high = kind.ge if kind.ge is not None else 0, kind.le
         return "a whole number " + (f"from {low} to {high}" if high is not None else f"of at least {low}")
     return words.get(type(kind), "a value")
+
+
+def struct_info(cls: type[Any]) -> mi.StructType:
+    """The inspected type of a Struct (inspecting is slow: once per class, every Struct inside it remembered)."""
+    found = _INFO.get(cls)
+    if found is not None:
+        return found
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    stack: list[Any] = [info]
+    while stack:
+        kind = stack.pop()
+        if isinstance(kind, mi.StructType) and kind.cls not in _INFO:
+            _INFO[kind.cls] = kind
+            stack += [f.type for f in kind.fields]
+        elif isinstance(kind, mi.Metadata):
+            stack.append(kind.type)
+        elif isinstance(kind, mi.UnionType):
+            stack += list(kind.types)
+        elif isinstance(kind, mi.ListType | mi.VarTupleType):
+            stack.append(kind.item_type)
+        elif isinstance(kind, mi.DictType):
+            stack += [kind.key_type, kind.value_type]
+    return _INFO[cls]
+
+
+_INFO: dict[type, mi.StructType] = {}
 
 
 def struct_fields(node: msgspec.Struct) -> Iterable[tuple[str, Any]]:
