@@ -49,6 +49,12 @@ Id = Annotated[str, msgspec.Meta(
     pattern="^[a-z0-9][a-z0-9-]*$", extra={"accepted": "lower-case letters, digits and dashes, e.g. 'business-hours'"}
 )]  # fmt: skip
 _CALENDAR = "a calendar id of this policy"
+OpenedIn = Annotated[str | None, doc(
+    "This clock applies only to tickets opened while that calendar is open.", 'opened_in = "primary"',
+    default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
+OpenedOutside = Annotated[str | None, doc(
+    "This clock applies only to tickets opened while that calendar is closed.", 'opened_outside = "primary"',
+    default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
 
 
 class Holidays(Clauses, kw_only=True, frozen=True):
@@ -224,24 +230,8 @@ class TargetClock(msgspec.Struct, kw_only=True, frozen=True):
         ),
     ]
     calendar: Annotated[str, doc("The calendar the clock runs on.", 'calendar = "business-hours"', accepted=_CALENDAR)]
-    opened_in: Annotated[
-        str | None,
-        doc(
-            "This clock applies only to tickets opened while that calendar is open.",
-            'opened_in = "primary"',
-            default="none (any time)",
-            accepted=_CALENDAR,
-        ),
-    ] = None
-    opened_outside: Annotated[
-        str | None,
-        doc(
-            "This clock applies only to tickets opened while that calendar is closed.",
-            'opened_outside = "primary"',
-            default="none (any time)",
-            accepted=_CALENDAR,
-        ),
-    ] = None
+    opened_in: OpenedIn = None
+    opened_outside: OpenedOutside = None
 
 
 class Target(Clauses, kw_only=True, frozen=True):
@@ -268,24 +258,8 @@ class Target(Clauses, kw_only=True, frozen=True):
             accepted=_CALENDAR,
         ),
     ] = None
-    opened_in: Annotated[
-        str | None,
-        doc(
-            "This clock applies only to tickets opened while that calendar is open.",
-            'opened_in = "primary"',
-            default="none (any time)",
-            accepted=_CALENDAR,
-        ),
-    ] = None
-    opened_outside: Annotated[
-        str | None,
-        doc(
-            "This clock applies only to tickets opened while that calendar is closed.",
-            'opened_outside = "primary"',
-            default="none (any time)",
-            accepted=_CALENDAR,
-        ),
-    ] = None
+    opened_in: OpenedIn = None
+    opened_outside: OpenedOutside = None
     any_of: Annotated[
         tuple[TargetClock, ...],
         doc(
