@@ -7,7 +7,9 @@ of CHANNELS channels, so several contracts share a channel). The table gets, per
 RESOLVED_PER resolved ones in the reported month, and downtime in the reported and the current month
 (batch writes from 4 processes). The Slack stub answers at the HTTP boundary and refuses with 429 + Retry-After
 beyond 1 message/s per channel and 300/min per workspace, as Slack's chat.postMessage limits do; its clock is the
-tick's scheduled time plus the real time spent in the tick, so the idle minutes between ticks are skipped.
+tick's scheduled time plus the real time spent in the tick, so the idle minutes between ticks are skipped. Each
+tick runs with a 50 s time budget (the reminder function's Timeout) and the sweep's own posting rates
+(settings: SLACK_CHANNEL_POST_INTERVAL_SECONDS, SLACK_POSTS_PER_MINUTE).
 DynamoDB requests are counted at PynamoDB's connection (every API call, retries included).
 
 Printed: the idle tick's requests and time; the month start (every contract's report due at the same tick,
@@ -22,7 +24,6 @@ Run: PYTHONPATH=layers/sla_core:. .venv/bin/python bench/bench_scale.py [--contr
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import math
 import os
@@ -58,13 +59,13 @@ from pynamodb.connection.base import Connection  # noqa: E402
 
 from local_stack.dynamodb import DynamoDBLocal, create_tables, free_port  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
-from sla_core.app import sweep as sweep_module  # noqa: E402
 from sla_core.app.incident_service import record_event  # noqa: E402
 from sla_core.app.reports import jobs_due  # noqa: E402
 from sla_core.app.sweep import Sweep, SweepResult  # noqa: E402
 from sla_core.app.terms_version import terms_version  # noqa: E402
 from sla_core.config.clock import FixedClock  # noqa: E402
 from sla_core.config.contracts import Contract, ContractsConfig, load_contracts  # noqa: E402
+from sla_core.config.time_budget import TimeBudget  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
@@ -338,12 +339,8 @@ def seed_table(config: ContractsConfig, table: str, host: str, open_per: int, re
 
 def sweep(config: ContractsConfig, stub: RateLimitedSlack, now: datetime) -> Sweep:
     poster = SlackDelivery(SlackPoster.for_token("xoxb-bench", base_url=stub.url))
-    extra: dict[str, Any] = {}
-    parameters = inspect.signature(Sweep).parameters
-    if "budget" in parameters:  # the sweep's time budget (Lambda's remaining time), where the sweep takes one
-        budget_type = inspect.signature(sweep_module.Sweep).parameters["budget"].default.__class__
-        extra["budget"] = budget_type.lasting(TIMEOUT_S)
-    return Sweep(config, poster, SlackMessages(), FixedClock(now), **extra)
+    budget = TimeBudget.lasting(TIMEOUT_S)  # as Lambda's remaining time: the sweep stops taking work 5 s before
+    return Sweep(config, poster, SlackMessages(), FixedClock(now), budget=budget)
 
 
 def timed(run: Callable[[], SweepResult]) -> tuple[SweepResult, float]:

@@ -6,6 +6,8 @@ Answers, chosen for PagerDuty's delivery rules (2xx within 5 s; 5xx, 429 and tim
   parsed; nothing is written or posted. (An attacker's request: dropping it is right.)
 - 202 once the event is durably recorded and shown in Slack, and for duplicates.
 - 202 for event types the bot does not act on (service.*, pagey.ping, new types), logged.
+- 202 `ignored` for an event whose instants are implausible (README: "Plausible instants"): nothing is
+  written, metric `WebhookEventImplausible`; a retry would be refused the same way.
 - 202 for a correctly signed body that is not JSON or lacks what the bot needs, logged as an error with the
   reason and counted (metric `WebhookPayloadInvalid`). Not 400: PagerDuty would drop it anyway, and three
   in a row would disable the subscription and throw away its queue, losing the valid incidents behind
@@ -91,6 +93,10 @@ def receive_webhook() -> Response[str]:
     if outcome.status == "invalid":
         metrics.add_metric(name="WebhookPayloadInvalid", unit=MetricUnit.Count, value=1)
         logger.error("PagerDuty webhook payload unusable; answered 202 so the subscription stays on", extra=fields)
+        return _json(202, {"accepted": True, "ignored": outcome.detail})
+    if outcome.status == "implausible":
+        metrics.add_metric(name="WebhookEventImplausible", unit=MetricUnit.Count, value=1)
+        logger.warning("PagerDuty event refused: implausible times; answered 202, nothing written", extra=fields)
         return _json(202, {"accepted": True, "ignored": outcome.detail})
     if outcome.status == "ignored":
         logger.info("PagerDuty webhook of a type the bot does not act on", extra=fields)

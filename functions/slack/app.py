@@ -203,8 +203,12 @@ def press_button(body: dict[str, Any]) -> None:
     """Lazy: acknowledge or resolve as the presser, open the update modal, or answer or snooze a reminder."""
     try:
         if first_delivery(body.get("trigger_id")):
-            action = body["actions"][0]
-            value = action.get("value") or action["selected_option"]["value"]  # a button's, or a select's choice
+            action = (body.get("actions") or [{}])[0]
+            value = action.get("value") or (action.get("selected_option") or {}).get("value")  # button's or select's
+            if not value:  # no real Slack sends a press without one: say so rather than "did not answer"
+                if body.get("response_url"):
+                    slack_poster().respond(body["response_url"], request_guard.UNREADABLE)
+                return
             message_ts = (body.get("container") or {}).get("message_ts")  # the message clicked, to update in place
             reply = flows().button(action["action_id"], value, invocation(body), message_ts)
             answer(body.get("response_url"), reply)

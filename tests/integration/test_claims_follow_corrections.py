@@ -29,12 +29,10 @@ REMINDER = f"claim#sonoran-hosting#web#{(OUTAGE + timedelta(hours=1 + 72)).isofo
 
 
 def record(downtime_id: str, start: datetime, minutes: int, kind: Kind = Kind.UNPLANNED) -> int:
-    interval = repository.start_downtime(
+    interval = repository.new_downtime(
         downtime_id=downtime_id, contract_id=SONORAN.id, component="web", started_at=start, recorded_by="U1",
-        source="slack", reason=kind.value,
-    )  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, start + timedelta(minutes=minutes))
+        source="slack", reason=kind.value, ended_at=start + timedelta(minutes=minutes))  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
     return 1
 
 

@@ -85,9 +85,11 @@ SONAR = load_contracts().contracts["sonar-billing"]
 
 
 def sonar(incident_id: str, *events: IncidentEvent, contract: Contract = SONAR) -> list[bool]:
-    """Record events on sonar-billing; whether each changed the recorded downtime."""
+    """Record events on sonar-billing (each received when it happened, or at RECORDED if later); whether each
+    changed the recorded downtime."""
     return [
-        record_event(incident_id=incident_id, event=e, contract=contract, source="pagerduty", recorded_at=RECORDED,
+        record_event(incident_id=incident_id, event=e, contract=contract, source="pagerduty",
+                     recorded_at=max(RECORDED, e.occurred_at),
                      title="Sonar", service_id="PSONAR1").downtime_recorded
         for e in events
     ]  # fmt: skip

@@ -30,13 +30,12 @@ def store(
 ) -> DowntimeItem:
     """One stored interval (`minutes` None: still open)."""
     component = "platform" if contract == "resonate-ems" else "web"
-    item = repository.start_downtime(
-        downtime_id=downtime_id, contract_id=contract, component=component, started_at=start,
+    end = start + timedelta(minutes=minutes) if minutes is not None else None
+    item = repository.new_downtime(
+        downtime_id=downtime_id, contract_id=contract, component=component, started_at=start, ended_at=end,
         recorded_by="U0ALICE0001", source="slack", reason=reason,
     )  # fmt: skip
-    assert item is not None
-    if minutes is not None:
-        repository.end_downtime(item, start + timedelta(minutes=minutes))
+    assert repository.record_interval(item)
     return item
 
 

@@ -109,12 +109,12 @@ def test_the_resolve_summary_on_stored_downtime_shows_both_figures(table: str) -
     # chosen reading also holds. Chosen: 260 count, 99.3981%, 7% of 3,200.00 = 224.00 USD. Other (Eastern local
     # time only, 21:00-03:00 EDT): 200 count, 99.5370%, met, 0.00.
     resonate = CONTRACTS["resonate-ems"]
-    maintenance = repository.start_downtime(
+    interval = repository.new_downtime(
         downtime_id="maint-0409", contract_id="resonate-ems", component="platform",
         started_at=datetime(2026, 4, 9, 21, tzinfo=EASTERN), recorded_by="U1", source="slack", reason="scheduled",
+        ended_at=datetime(2026, 4, 9, 22, tzinfo=EASTERN),
     )  # fmt: skip
-    assert maintenance is not None
-    repository.end_downtime(maintenance, datetime(2026, 4, 9, 22, tzinfo=EASTERN))
+    assert repository.record_interval(interval)  # start and end in one put
     opened = datetime(2026, 4, 14, 10, tzinfo=EASTERN)
     resolved = IncidentEvent("r1-r", "resolved", opened + timedelta(minutes=200), actor="U1")
     ticket(resonate, "R-1", "P1", opened, resolved)

@@ -22,7 +22,8 @@ from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver
 from tests.support.pagerduty_payloads import replay
-from tests.support.slack_stub import DROP, Fault, SlackStub, running_stub
+from tests.support.queued import queued_summaries
+from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 
 pytestmark = pytest.mark.integration
 
@@ -104,17 +105,18 @@ def test_a_slack_failure_after_recording_is_5xx_and_the_retry_posts_the_card(tab
 @pytest.fixture
 def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStub]:
     for running in running_stub():
-        channel = SlackIncidentChannel(SlackPoster.for_token("xoxb-test", base_url=running.api_url))
+        channel = SlackIncidentChannel(SlackPoster.for_token("xoxb-test", base_url=running.api_url, timeout=0.5))
         monkeypatch.setattr(app, "slack_channel", lambda: channel)  # noqa: B023 - one stub: the loop runs once
         running.ts_base = int(time.time())  # Slack's clock: the webhook's clock is the real one
         yield running
 
 
-def test_a_card_stored_by_slack_whose_connection_then_dropped_is_found_not_posted_again(
-    table: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fault", [Fault("chat.postMessage", DROP), Fault("chat.postMessage", LATE, delay=1.0)])
+def test_a_card_stored_by_slack_whose_answer_was_lost_or_late_is_found_not_posted_again(
+    table: str, stub: SlackStub, monkeypatch: pytest.MonkeyPatch, fault: Fault
 ) -> None:
     body = replay("incident.triggered")
-    stub.faults.append(Fault("chat.postMessage", DROP))
+    stub.faults.append(fault)
     assert deliver(body)["statusCode"] == 500  # maybe posted: the card's lease is kept, not given back
     item = repository.get_incident("pd-PFQZPSY")
     assert item is not None and item.slack_ts is None and item.card_lease_until is not None
@@ -126,3 +128,29 @@ def test_a_card_stored_by_slack_whose_connection_then_dropped_is_found_not_poste
     (card,) = stub.in_channel("C0SONARBIL1")
     assert item is not None and item.slack_ts == card["ts"]
     assert [c.method for c in stub.calls] == ["chat.postMessage", "conversations.history", "chat.update"]
+
+
+def test_a_resolve_retried_after_slack_failed_queues_its_summary_once_and_replies_once(
+    table: str, slack: FakeSlack
+) -> None:
+    # A P1 (production-down: an outage on sonar-billing) from 13:35:29.781Z, resolved 30 minutes later.
+    assert deliver(replay("incident.triggered", priority="P1"))["statusCode"] == 202
+    resolve = replay("incident.resolved", incident="PFQZPSY", at="2021-06-04T14:05:29.781Z")
+    slack.failing = True  # Slack refuses everything during the first delivery of the resolve
+    assert deliver(resolve, webhook_id="wh-resolve")["statusCode"] == 500  # PagerDuty retries
+    # The downtime and the summary were recorded before the first Slack call: the failure lost neither.
+    item = repository.get_incident("pd-PFQZPSY")
+    assert item is not None and item.status == "resolved"
+    (summary,) = queued_summaries("pd-PFQZPSY")
+    # June 2021 in Eastern time: 30 x 1440 = 43,200 minutes; 30 minutes down: 30 x 2400 / 43200 = 1.67 USD.
+    assert "Estimated credit: 1.67 USD" in summary
+    slack.failing = False
+    for _ in range(2):  # the retry, and one more redelivery
+        assert deliver(resolve, webhook_id="wh-resolve")["statusCode"] == 202
+    assert queued_summaries("pd-PFQZPSY") == [summary]
+    accepted = [body for method, body in slack.calls if method == "chat.postMessage" and body.get("thread_ts")]
+    resolved_replies = [body for body in accepted if "resolved" in body["text"].lower()]
+    assert len(resolved_replies) == 1  # the refused attempt failed at its card update, before replying
+    assert [body for body in accepted if "so far" in body["text"]] == []  # the sweep posts the summary
+    (interval,) = repository.incident_downtime("sonar-billing", "platform", "pd-PFQZPSY", item.opened_at)
+    assert interval.ended_at == item.resolved_at  # recorded whole, once

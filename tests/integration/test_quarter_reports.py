@@ -54,10 +54,10 @@ def tick(stub: SlackStub, now: datetime, config: ContractsConfig = CONFIG) -> li
 
 def record_two_hours() -> None:
     start = datetime(2026, 5, 12, 10, 0, tzinfo=PT)
-    interval = repository.start_downtime(downtime_id="gh-1", contract_id=GITHUB.id, component="platform",
-                                         started_at=start, recorded_by="U1", source="slack")  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, start + timedelta(hours=2))
+    interval = repository.new_downtime(downtime_id="gh-1", contract_id=GITHUB.id, component="platform",
+                                       started_at=start, recorded_by="U1", source="slack",
+                                       ended_at=start + timedelta(hours=2))  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
 
 
 def test_the_quarter_end_report_gives_the_quarters_credit_and_schedules_its_claim_reminders(

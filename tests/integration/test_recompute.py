@@ -30,10 +30,10 @@ def test_a_reported_month_changes_only_on_confirmation_and_once(table: str) -> N
     remember_reported(job, SONAR, REPORTED_AT)
     assert recompute(SONAR, "2026-10", NOW).changed is False
     start = datetime.fromisoformat("2026-10-10T02:00:00-04:00")
-    interval = repository.start_downtime(downtime_id="late", contract_id=SONAR.id, component="platform",
-                                         started_at=start, recorded_by="pagerduty", source="pagerduty")  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, start + timedelta(minutes=45))
+    interval = repository.new_downtime(downtime_id="late", contract_id=SONAR.id, component="platform",
+                                       started_at=start, ended_at=start + timedelta(minutes=45),
+                                       recorded_by="pagerduty", source="pagerduty")  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
     shown = recompute(SONAR, "2026-10", NOW)
     assert shown.changed and shown.old_at == REPORTED_AT
     assert (shown.old or {})["platform"]["credit_amount"] == "0.00" and shown.new["platform"]["credit_amount"] == "2.42"

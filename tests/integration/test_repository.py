@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pynamodb.exceptions import PutError
 
 from sla_core.engine.errors import InputError
 from sla_core.storage import repository
@@ -132,7 +133,7 @@ def test_the_timeline_is_append_only_and_in_time_order(table: str) -> None:
 
 def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> None:
     def start(downtime_id: str, at: datetime) -> DowntimeItem:
-        item = repository.start_downtime(
+        item = repository.new_downtime(
             downtime_id=downtime_id,
             contract_id="sonoran-hosting",
             component="web",
@@ -140,7 +141,7 @@ def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> 
             recorded_by="U0ALICE0001",
             source="slack",
         )
-        assert item is not None
+        assert repository.record_interval(item)  # open: no end yet
         return item
 
     early = start("early", T0 - timedelta(days=2))
@@ -149,17 +150,15 @@ def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> 
     repository.end_downtime(straddling, T0 + timedelta(minutes=10))
     start("open", T0 + timedelta(hours=2))
     start("after", T0 + timedelta(days=3))
-    assert (
-        repository.start_downtime(
-            downtime_id="open",
-            contract_id="sonoran-hosting",
-            component="web",
-            started_at=T0 + timedelta(hours=2),
-            recorded_by="U0ALICE0001",
-            source="slack",
-        )
-        is None
+    again = repository.new_downtime(
+        downtime_id="open",
+        contract_id="sonoran-hosting",
+        component="web",
+        started_at=T0 + timedelta(hours=2),
+        recorded_by="U0ALICE0001",
+        source="slack",
     )
+    assert not repository.record_interval(again)  # recorded already
 
     found = repository.downtime_between("sonoran-hosting", "web", T0, T0 + timedelta(days=1))
     assert [item.downtime_id for item in found] == ["straddling", "open"]
@@ -167,6 +166,13 @@ def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> 
     assert repository.downtime_between("sonoran-hosting", "mail", T0, T0 + timedelta(days=1)) == []
     with pytest.raises(ValueError, match="before it started"):
         repository.end_downtime(found[1], T0)
+    with pytest.raises(ValueError, match="before it started"):  # a whole interval too, before anything is written
+        repository.new_downtime(downtime_id="x", contract_id="sonoran-hosting", component="web", started_at=T0,
+                                ended_at=T0 - timedelta(minutes=1), recorded_by="U1", source="slack")  # fmt: skip
+    closed = repository.downtime_between("sonoran-hosting", "web", T0, T0 + timedelta(days=1))[1]
+    repository.end_downtime(closed, T0 + timedelta(hours=3))
+    with pytest.raises(PutError):  # an interval is closed once: a second end finds it closed
+        repository.end_downtime(found[1], T0 + timedelta(hours=4))
 
 
 def test_a_delivery_is_claimed_once_and_expires(table: str) -> None:

@@ -28,6 +28,7 @@ from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.support.api_gateway import post_event
+from tests.support.queued import queued_summaries, resolve_summary_text
 from tests.support.signing import slack_headers
 from tests.support.slack_stub import SlackStub, running_stub
 
@@ -89,6 +90,18 @@ class Side:
     def interactive(self, payload: dict[str, Any]) -> dict[str, Any]:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, slack_headers(body, SLACK_SIGNING_SECRET))
+
+    def home_opened(self, event_id: str, *, team: str = "T0001") -> dict[str, Any]:
+        """Slack's signed `app_home_opened` event for Alice from `team`; the HTTP response."""
+        event = {
+            "team_id": team,
+            "api_app_id": "A0SLAOPS01",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event": {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE0001", "tab": "home"},
+        }
+        body = json.dumps(event).encode()
+        return self.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": "application/json"})
 
     def button(
         self,
@@ -267,10 +280,10 @@ def test_ack_update_and_resolve_by_command_with_authorization(fresh: Side) -> No
     # The resolve recorded the outage 14:30Z-14:55Z on the contract's component.
     (down,) = repository.downtime_between("sonar-billing", "platform", NOW.replace(hour=0), NOW)
     assert (down.started_at, down.ended_at) == (item.opened_at, item.resolved_at)
-    # The resolve also replied in the card's thread with the month so far: 25 min down of March 2026 in New
-    # York (44,580 min, DST month): per-minute credit 25 x 2400.00 / 44,580 = 1.3459 -> 1.35 USD; Sonar
+    # The resolve also queued a reply in the card's thread with the month so far: 25 min down of March 2026 in
+    # New York (44,580 min, DST month): per-minute credit 25 x 2400.00 / 44,580 = 1.3459 -> 1.35 USD; Sonar
     # Software states no claim deadline.
-    (summary,) = [c.args["text"] for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    summary = resolve_summary_text(incident_id)
     assert "Estimated credit: 1.35 USD" in summary and "Claim deadline: none" in summary
     # Each change updated the card in the channel; the resolved card keeps only its classification.
     updates = fresh.stub.of("chat.update")
@@ -450,12 +463,13 @@ def test_the_card_says_outage_or_ticket_and_the_month_follows(fresh: Side, monke
     assert "marked an outage (force majeure)" in replies[0]["text"]
     assert interval().cause == "force-majeure"
     assert "excluded 25 min" in month() and "Estimated credit: *0.00 USD*" in month()
-    # Who said what, and when, is in the timeline; each change re-posted the month in the card's thread.
+    # Who said what, and when, is in the timeline; each change queued the month again for the card's thread.
     said = [(e.actor, e.details.get("outage"), e.details.get("cause")) for e in repository.timeline(incident_id)
             if e.event_type == "classified"]  # fmt: skip
     assert said == [(ALICE, False, None), (ALICE, True, None), (ALICE, True, "force-majeure")]
-    summaries = [c for c in fresh.stub.of("chat.postMessage") if "so far" in c.args["text"]]
+    summaries = queued_summaries(incident_id)
     assert len(summaries) == 4  # the resolve, and each of the three changes
+    assert ["Estimated credit: 1.35 USD" in text for text in summaries] == [True, False, True, False]
 
 
 def test_maintenance_declared_ahead_or_after_the_fact(fresh: Side) -> None:
@@ -555,11 +569,11 @@ def test_recompute_shows_a_reported_month_against_now_and_records_only_on_the_bu
     assert "figures on record" in fresh.reply("recompute sonar-billing 2026-02") and "still hold" in fresh.reply(
         "recompute sonar-billing 2026-02"
     )
-    interval = repository.start_downtime(downtime_id="late", contract_id="sonar-billing", component="platform",
-                                         started_at=datetime(2026, 2, 14, 7, 0, tzinfo=UTC), recorded_by="pagerduty",
-                                         source="pagerduty")  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, datetime(2026, 2, 14, 7, 30, tzinfo=UTC))
+    interval = repository.new_downtime(downtime_id="late", contract_id="sonar-billing", component="platform",
+                                       started_at=datetime(2026, 2, 14, 7, 0, tzinfo=UTC), recorded_by="pagerduty",
+                                       ended_at=datetime(2026, 2, 14, 7, 30, tzinfo=UTC),
+                                       source="pagerduty")  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
     _, replies, _ = fresh.command("recompute sonar-billing 2026-02")
     assert "estimated credit 0.00 → 1.79 USD, availability 100% → 99.9255%" in replies[0]["text"]
     (actions,) = [b for b in replies[0]["blocks"] if b["type"] == "actions"]
@@ -694,6 +708,21 @@ def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
     response = fresh.post(body, {**slack_headers(body, SLACK_SIGNING_SECRET), "content-type": content_type})
     assert response["statusCode"] == 200, name
     assert response.get("body") == UNREADABLE, name
+
+
+def test_a_signed_button_press_without_its_value_is_answered_readably(fresh: Side) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001"},
+        "user": {"id": ALICE},
+        "api_app_id": "A0SLAOPS01",
+        "trigger_id": "novalue.trigger",
+        "channel": {"id": BILLING_CHANNEL},
+        "response_url": fresh.stub.response_url("novalue"),
+        "actions": [{"type": "button", "action_id": "incident_resolve", "block_id": "b"}],
+    }
+    assert fresh.interactive(payload)["statusCode"] == 200
+    assert [r["text"] for r in fresh.stub.replies("novalue")] == [UNREADABLE]
 
 
 def test_a_signed_update_submission_without_its_state_is_answered_and_nothing_written(fresh: Side) -> None:

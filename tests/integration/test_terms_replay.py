@@ -88,10 +88,10 @@ def test_a_fee_change_shows_the_month_so_far_under_the_old_and_the_new_entry(tab
     config = ContractsConfig("C0SLAOPS000", {sonar.id: sonar})
     assert claim_terms_changes(config, now, SlackMessages()) == 0
     start = datetime.fromisoformat("2026-11-07T02:00:00-05:00")
-    interval = repository.start_downtime(downtime_id="d1", contract_id=sonar.id, component="platform",
-                                         started_at=start, recorded_by="U1", source="slack")  # fmt: skip
-    assert interval is not None
-    repository.end_downtime(interval, start + timedelta(minutes=60))
+    interval = repository.new_downtime(downtime_id="d1", contract_id=sonar.id, component="platform",
+                                       started_at=start, ended_at=start + timedelta(minutes=60), recorded_by="U1",
+                                       source="slack")  # fmt: skip
+    assert repository.record_interval(interval)  # start and end in one put
     cheaper = replace(sonar, fee=Decimal("1200.00"))
     assert claim_terms_changes(ContractsConfig("C0SLAOPS000", {sonar.id: cheaper}), now, SlackMessages()) == 1
     (post,) = owed("terms")

@@ -134,12 +134,12 @@ def test_duties_lists_the_downgrade_deadline_and_reminders(capsys: pytest.Captur
     assert undated["duties"][0]["due_by"] is None and undated["notes"]
     assert ok(capsys, "duties", "--policy", "resonate")["duties"] == []
     # Enterprise's quarterly report, as of Fri 13 Nov 2026: the quarter ends Thu 31 Dec, due by Fri 1 Jan 2027
-    # 00:00 CET; reminders 30, 7 and 1 days before: Wed 2 Dec, Fri 25 Dec, Thu 31 Dec 2026. Core has none.
+    # 00:00 CET; reminders 7 days and 1 day before: Fri 25 Dec, Thu 31 Dec 2026. Core has none.
     report = ok(capsys, "duties", "--policy", "sonarsource", "--region", "emea", "--tier", "enterprise",
                 "--now", "2026-11-13T12:00:00+01:00")["duties"]  # fmt: skip
     (quarterly,) = [d for d in report if d["id"] == "quarterly-report"]
     assert (quarterly["before"], quarterly["due_by"]) == ("quarter_end", "2027-01-01T00:00:00+01:00")
-    assert [r["at"][:10] for r in quarterly["reminders"]] == ["2026-12-02", "2026-12-25", "2026-12-31"]
+    assert [r["at"][:10] for r in quarterly["reminders"]] == ["2026-12-25", "2026-12-31"]
     core = ok(capsys, "duties", "--policy", "sonarsource", "--region", "emea", "--tier", "core")["duties"]
     assert [d["id"] for d in core] == ["downgrade-request"]
 

@@ -214,17 +214,18 @@ def test_a_duty_without_its_date_has_no_deadline() -> None:
 def test_enterprise_contracts_are_reminded_of_the_quarterly_report() -> None:
     # "Enterprise Tier customers will receive a quarterly report via email": as of Wed 20 May 2026 the quarter
     # (SonarSource's fiscal quarters are calendar quarters) ends Tue 30 Jun, so the date is Wed 1 Jul 00:00 CEST;
-    # reminders 30, 7 and 1 days before at local midnight: Mon 1 Jun, Wed 24 Jun, Tue 30 Jun (all CEST).
+    # reminders 7 days and 1 day before (its remind_days) at local midnight: Wed 24 Jun, Tue 30 Jun (CEST).
     now = at("2026-05-20T12:00:00+02:00")
     dates = recurring_dates(SONARSOURCE, now, "emea")
     assert dates == {"quarter_end": date(2026, 7, 1)}
     (report,) = [d for d in duty_deadlines(SONARSOURCE, dates, "emea", "enterprise") if d.duty.id == "quarterly-report"]
     assert report.due is not None and report.due.isoformat() == "2026-07-01T00:00:00+02:00"
-    assert [r.at.isoformat() for r in report.reminders()] == [
-        "2026-06-01T00:00:00+02:00", "2026-06-24T00:00:00+02:00", "2026-06-30T00:00:00+02:00",
+    assert [(r.tag, r.words, r.at.isoformat()) for r in report.reminders()] == [
+        ("7d", "7 days", "2026-06-24T00:00:00+02:00"), ("1d", "1 day", "2026-06-30T00:00:00+02:00"),
     ]  # fmt: skip
-    first = report.latest_due(now)
-    assert first is None  # 1 Jun has not come yet
+    assert report.latest_due(now) is None  # 24 Jun has not come yet
+    week = report.latest_due(at("2026-06-24T00:00:00+02:00"))
+    assert week is not None and week.tag == "7d"
     # Premium is another name for Enterprise: it has the report too; Core and Standard do not.
     assert any(d.duty.id == "quarterly-report" for d in duty_deadlines(SONARSOURCE, dates, "emea", "premium"))
     for tier in ("core", "standard"):
@@ -383,3 +384,16 @@ def test_bad_after_hours_and_activation_tables_name_the_field(old: str, new: str
     with pytest.raises(PolicyError) as raised:
         _sonar_with(old, new)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("days", "problem"), [("[7, 7]", "names a day twice"), (r"[0]", r"\[0\]: 0 is not a whole number from 1 to 90")]
+)
+def test_reminder_days_are_distinct_whole_days(days: str, problem: str) -> None:
+    text = (
+        (POLICY_DIR / "sonarsource.toml")
+        .read_text(encoding="utf-8")
+        .replace("remind_days = [7, 1]", f"remind_days = {days}")
+    )
+    with pytest.raises(PolicyError, match=rf"duties\[1\]\.remind_days.*{problem}"):
+        parse_policy(tomllib.loads(text), "sonarsource.toml")

@@ -208,3 +208,21 @@ def test_a_bad_timeout_setting_names_its_variable(monkeypatch: pytest.MonkeyPatc
     }[name]
     with pytest.raises(SettingsError, match=name):
         read()
+
+
+def remaining(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The fake function that reports the time its context says it has left, before and after a short wait."""
+    before = context.get_remaining_time_in_millis()
+    time.sleep(0.05)
+    return {"before": before, "after": context.get_remaining_time_in_millis()}
+
+
+def test_each_invocation_gets_a_context_counting_down_from_its_timeout() -> None:
+    # The reminder tick stops taking work with 5 s of this left (app/sweep.py); locally it must count down as
+    # Lambda's does, from the function's Timeout, per invocation.
+    spec = fake_function(timeout_s=3.0).spec
+    function = LocalFunction(FunctionSpec(**{**vars(spec), "handler": "test_timeouts.remaining"}))
+    first, second = function.invoke({}), function.invoke({})
+    for answer in (first, second):
+        assert 2_900 <= answer["before"] <= 3_000
+        assert answer["after"] <= answer["before"] - 50

@@ -2,8 +2,9 @@
 
 Each incident's events go through `record_event`, the webhooks' own path (same incident keys, same fold, same
 outage rules, downtime and first responses); their ids are the source's own, so a second run, or a webhook that
-repeats one, appends nothing. An incident's events are recorded newest first: the fold is order-independent, and
-a resolved incident is then never open while it is being recorded, so no reminder sweep can catch it half-way.
+repeats one, appends nothing (an incident whose stored state already holds its whole history costs one read).
+An incident's events are recorded newest first: the fold is order-independent, and a resolved incident is then
+never open while it is being recorded, so no reminder sweep can catch it half-way.
 
 History is not replayed into channels: a closed incident gets no card and is marked `backfilled_at`, which tells
 the webhook path not to post one for a late copy of its events. An incident still open at the end gets its card,
@@ -152,6 +153,9 @@ class Backfill:
             return Outcome(incident.incident_id, "skipped", OUTSIDE, contract.id)
         if self.dry_run:
             return self._look(incident, contract)
+        done = self._already(incident, contract)
+        if done is not None:
+            return done
         appended, created = False, False
         item: IncidentItem | None = None
         for historic in sorted(incident.events, key=lambda h: (h.event.occurred_at, h.event.event_id), reverse=True):
@@ -175,6 +179,21 @@ class Backfill:
             _mark_backfilled(item, self.now)
             return Outcome(incident.incident_id, status, None, contract.id)
         return Outcome(incident.incident_id, status, None, contract.id, True, self._card(item, contract, created))
+
+    def _already(self, incident: HistoricIncident, contract: Contract) -> Outcome | None:
+        """One read instead of a write attempt per event when a run (or the webhooks) recorded this history
+        already: the stored state folds every event in unchanged, and the incident has its card or its mark."""
+        stored = repository.get_incident(incident.incident_id)
+        if stored is None or stored.contract_id != contract.id:
+            return None
+        current = state_of(stored)
+        if fold([h.event for h in incident.events], current) != current:
+            return None
+        if stored.status == RESOLVED and (stored.slack_ts is not None or stored.backfilled_at is not None):
+            return Outcome(incident.incident_id, "already recorded", None, contract.id)
+        if stored.status != RESOLVED and stored.slack_ts is not None:
+            return Outcome(incident.incident_id, "already recorded", None, contract.id, True, "shown")
+        return None
 
     def _card(self, item: IncidentItem, contract: Contract, created: bool) -> str:
         """The open incident's card, as its webhook would have posted it."""
@@ -323,4 +342,4 @@ def _mark_backfilled(item: IncidentItem, now: datetime) -> None:
         if found.backfilled_at is None:
             found.backfilled_at = now
 
-    repository.update_incident(item.incident_id, change)
+    repository.save_incident(item, item.incident_id, change)  # the copy just saved: one write (a re-read on conflict)

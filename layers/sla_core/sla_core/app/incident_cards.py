@@ -34,9 +34,10 @@ class ShownCard:
     posted: bool
 
 
-def lease_for_new_card(item: IncidentItem, now: datetime) -> None:
-    """Give the creator of a new incident the card's lease (saved with the creation)."""
-    item.card_lease_until = now + CARD_LEASE
+def lease_for_new_card(item: IncidentItem, now: datetime, holder: str) -> None:
+    """Give the creator of a new incident (the delivery of event `holder`) the card's lease (saved with the
+    creation)."""
+    item.card_lease_until, item.card_lease_holder = now + CARD_LEASE, holder
 
 
 def show_card(
@@ -48,14 +49,19 @@ def show_card(
     *,
     owner: bool,
     now: datetime,
+    holder: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ShownCard:
-    """Make sure the incident has its one card. `owner`: this delivery created the incident."""
+    """Make sure the incident has its one card. `owner`: this delivery created the incident; `holder`: the
+    event this delivery carries. A redelivery of the event whose delivery holds the lease (its first attempt
+    failed after the lease was saved: a stalled table, a crash) takes the lease back at once instead of
+    waiting for it to run out, and looks the card up before posting it."""
     if item.slack_ts is not None:
         return ShownCard(item, False)
     if owner:
         return ShownCard(_post(item, contract, deadlines, channel, shown), True)
-    for wait in (0.0, *WAITS):
+    mine = holder is not None and item.card_lease_holder == holder
+    for wait in () if mine else (0.0, *WAITS):
         if wait:
             sleep(wait)
             item = repository.get_incident(item.incident_id) or item
@@ -64,9 +70,10 @@ def show_card(
         if item.card_lease_until is None or item.card_lease_until <= now:
             break
     else:
-        raise CardPending(f"the card of {item.incident_id} is being posted by another delivery")
+        if not mine:
+            raise CardPending(f"the card of {item.incident_id} is being posted by another delivery")
     previous = item.card_lease_until
-    if not repository.take_card_lease(item, now + CARD_LEASE):
+    if not repository.take_card_lease(item, now + CARD_LEASE, holder):
         raise CardPending(f"the incident {item.incident_id} changed while its card was claimed")
     if previous is not None:  # the last holder may have posted before it crashed
         found = shown.find_card(item, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)

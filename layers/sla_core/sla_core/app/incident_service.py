@@ -1,20 +1,23 @@
-"""Recording incident events: timeline first (exactly once), then the incident's derived state and clocks.
+"""Recording incident events: checked first, then the timeline (exactly once) and the incident's state and clocks.
 
 Both ways in (PagerDuty webhooks and Slack commands or buttons) go through `record_event`:
-1. the event is appended to the timeline with a conditional put keyed by its id, so a redelivery adds no
-   second entry and is reported as a duplicate (`appended=False`);
-2. the incident is created (conditional put) or updated under its version attribute, folding the event
+0. the event's instants are checked against the accepted bounds and the incident's whole resulting state
+   against the order things happen in (`event_bounds`), on the copy read, before anything is written;
+1. a new incident is created (conditional put) and its event appended to the timeline (a conditional put keyed
+   by the event id, so a redelivery adds no second entry and is reported as a duplicate, `appended=False`);
+2. an existing one gets the timeline entry and is then saved under its version attribute, folding the event
    into the order-independent state of `incident_state` and recomputing deadlines and the next due
    reminder, so concurrent writers never lose each other's events. The fold is idempotent, so a
-   redelivery after a crash between steps 1 and 2 still completes the incident, and a plain duplicate
+   redelivery after a crash between the steps still completes the incident, and a plain duplicate
    writes nothing;
 3. when the incident becomes resolved, is an outage (`counts_as_outage`: the latest `classified` event, else
    the contract's [outages] rule, else the policy's severity) and its component counts toward availability,
-   its downtime interval (opened → resolved) is recorded, with the incident's cause; a ticket records none.
-   A `classified` event after the resolve records, withdraws or re-causes the incident's intervals.
+   its downtime interval (opened → resolved) is recorded whole, with the incident's cause; a ticket records
+   none. A `classified` or `corrected` event after the resolve records, withdraws or re-causes the incident's
+   intervals. The intervals are saved with the incident in one transaction: both or neither.
 A `triggered` event usually opens a new incident, so it tries the conditional creation first and reads only
 when that fails; other events read once and save under that read's version (re-reading only on a conflict).
-A new PagerDuty incident therefore costs two requests (timeline append, creation).
+A new PagerDuty incident therefore costs two requests (creation, timeline append).
 Slack posting is the caller's job; this module only reads and writes DynamoDB.
 """
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sla_core.app.event_bounds import check_event, check_order
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
@@ -35,10 +39,9 @@ from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
 from sla_core.storage.models import DeadlineAttribute, DowntimeItem, IncidentItem
 from sla_core.storage.repository import state_of
-from sla_core.storage.writes import VersionConflictError
 
 UNMAPPED = "unmapped"
-CONFLICT_RETRIES = 4
+TYPED_SOURCES = frozenset({"slack"})  # events people type (times they may mistype), not a monitoring tool's
 DEFAULT_THRESHOLDS = Thresholds()
 
 
@@ -55,6 +58,13 @@ class RecordResult:
     state: IncidentState
     deadlines: list[TrackedDeadline]
     downtime_recorded: bool = False
+    outage_resolved: bool = False  # the incident stands resolved as an outage its contract counts
+
+    @property
+    def resolve_posts_owed(self) -> bool:
+        """Whether the resolve's summary and claim reminders are owed now: this call changed the recorded downtime,
+        or it is a redelivery on a resolved outage (its first attempt may have failed before queuing them)."""
+        return self.downtime_recorded or (not self.appended and self.outage_resolved)
 
 
 def terms_for(contract: Contract | None) -> Terms | None:
@@ -142,38 +152,46 @@ def record_event(
 ) -> RecordResult:
     """Record one event exactly once (a duplicate delivery has `appended=False` and changes nothing).
 
+    The event's instants and the incident's whole resulting state are checked first (`event_bounds`): an
+    implausible one raises `ImplausibleInstant` before anything is written.
+
     `read` is the incident as the caller just read it, if it did (saves a read; a stale copy costs a retry).
 
     `title`, `component`, `source_id`, `source_url` and `service_id` are used when the event creates the incident (any
     event may, since webhooks can arrive out of order); an incident created without a contract (an event
     that did not name its service) takes the contract of the first later event that knows it.
     """
-    appended = repository.append_event(
-        incident_id,
-        event_id=event.event_id,
-        event_type=event.kind,
-        occurred_at=event.occurred_at,
-        recorded_at=recorded_at,
-        source=source,
-        actor=event.actor,
-        details={**(details or {}), **_event_details(event)},
-    )
+    check_event(event, contract, recorded_at)
+    strict = source in TYPED_SOURCES  # a person typed it: a status change that changes nothing is refused
+
+    def append() -> bool:
+        return repository.append_event(
+            incident_id,
+            event_id=event.event_id,
+            event_type=event.kind,
+            occurred_at=event.occurred_at,
+            recorded_at=recorded_at,
+            source=source,
+            actor=event.actor,
+            details={**(details or {}), **_event_details(event)},
+        )
+
     terms = terms_for(contract)
     thresholds = thresholds or thresholds_for(contract)
-    was_resolved = False
-    was_classified: tuple[object, ...] = ()
-    created = False
+    created = appended = False
     tracked: list[TrackedDeadline] = []
     state = IncidentState()
+    written: list[DowntimeItem] = []
+    was_resolved = False
 
-    def change(item: IncidentItem) -> None:
-        nonlocal was_resolved, was_classified, tracked, state
+    def change(item: IncidentItem) -> list[DowntimeItem]:
+        nonlocal tracked, state, written, was_resolved
         current = state_of(item)
-        was_resolved = _outage_over(current)
-        was_classified = _counted_as(item, current)
+        was_resolved, was_classified = _outage_over(current), _counted_as(item, current)
         state = apply(current, event)
         if state == current and not appended:
             raise _Unchanged(item)
+        check_order(current, event, state, strict_status=strict)
         if title and not item.title:
             item.title = title
         if source_url and not item.source_url:
@@ -184,10 +202,13 @@ def record_event(
             item.contract_id = contract.id
             item.component = component or contract.components[0]
         tracked = _refresh(item, state, terms, thresholds, contract)
+        written = _downtime_writes(item, state, event, contract, was_resolved, was_classified)
+        return written
 
     existing = read if read is not None or event.kind == "triggered" else repository.get_incident(incident_id)
     if existing is None:
         state = apply(IncidentState(), event)
+        check_order(IncidentState(), event, state, strict_status=strict)
         item = repository.new_incident(
             incident_id=incident_id,
             contract_id=contract.id if contract else UNMAPPED,
@@ -200,23 +221,29 @@ def record_event(
         )
         item.source_url = source_url
         item.service_id = service_id
-        lease_for_new_card(item, recorded_at)
+        lease_for_new_card(item, recorded_at, event.event_id)
         tracked = _refresh(item, state, terms, thresholds, contract)
-        created = repository.create_incident(item)
+        created = repository.create_incident(item)  # a lone event records no downtime: no trigger and resolve yet
+        appended = created and append()
     if not created:
+        existing = existing or repository.get_incident(incident_id)
+        if existing is not None:  # checked on the copy read, before the timeline is written
+            check_order(state_of(existing), event, apply(state_of(existing), event), strict_status=strict)
+        appended = append()
         try:
-            item = repository.save_incident(existing, incident_id, change)
+            item = repository.save_incident_with(existing, incident_id, change)
         except _Unchanged as unchanged:
             found = unchanged.item
-            return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms))
+            counted = _counted_outage(found, state, contract)
+            return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms), False, counted)
     became_resolved = _outage_over(state) and not was_resolved
-    tracked_component = contract is not None and item.component in contract.components
-    if became_resolved:
-        recorded = tracked_component and bool(item.outage) and _record_downtime(item, state)
-    else:
-        reclassified = was_classified != _counted_as(item, state)
-        recorded = tracked_component and reclassified and _outage_over(state) and _sync_downtime(item, state, event)
-    return RecordResult(item, appended, created, became_resolved, state, tracked, recorded)
+    counted = _counted_outage(item, state, contract)
+    return RecordResult(item, appended, created, became_resolved, state, tracked, bool(written), counted)
+
+
+def _counted_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:
+    """Resolved, as an outage, on a component its contract counts: an incident with a downtime interval."""
+    return _outage_over(state) and bool(item.outage) and contract is not None and item.component in contract.components
 
 
 def _counted_as(item: IncidentItem, state: IncidentState) -> tuple[object, ...]:
@@ -240,66 +267,75 @@ def _outage_over(state: IncidentState) -> bool:
     return state.status == RESOLVED and state.triggered
 
 
-def _record_downtime(item: IncidentItem, state: IncidentState) -> bool:
-    """The incident's outage, opened → resolved, as a downtime interval of its contract and component; False
-    when this resolve's interval was recorded already (a concurrent or repeated delivery).
+def _downtime_writes(
+    item: IncidentItem,
+    state: IncidentState,
+    event: IncidentEvent,
+    contract: Contract | None,
+    was_resolved: bool,
+    was_classified: tuple[object, ...],
+) -> list[DowntimeItem]:
+    """The downtime intervals this change writes with the incident, in one transaction: the outage's whole
+    interval when it became resolved, or the record, withdrawal or re-cause a reclassification or correction of a
+    resolved incident makes. None for a ticket or a component that counts toward no availability."""
+    if contract is None or item.component not in contract.components or not _outage_over(state):
+        return []
+    if not was_resolved:
+        return [_interval(item, state)] if item.outage else []
+    if was_classified == _counted_as(item, state):
+        return []
+    return _synced(item, state, event)
+
+
+def _interval(item: IncidentItem, state: IncidentState) -> DowntimeItem:
+    """The incident's outage, opened → resolved, as a downtime interval of its contract and component.
 
     A reopened and re-resolved incident adds a second interval from the same opening; availability merges
     overlapping intervals, so the time between the first resolve and the reopening counts as down too.
     """
     assert state.opened_at is not None and state.resolved_at is not None
-    interval = repository.start_downtime(
+    return repository.new_downtime(
         downtime_id=f"{item.incident_id}@{state.resolved_at.isoformat()}",
         contract_id=item.contract_id,
         component=item.component,
         started_at=state.opened_at,
+        ended_at=state.resolved_at,
         recorded_by=item.source,
         source=item.source,
         incident_id=item.incident_id,
         reason="incident",
         cause=state.cause,
     )
-    if interval is None:
-        return False
-    repository.end_downtime(interval, state.resolved_at)
-    return True
 
 
-def _sync_downtime(item: IncidentItem, state: IncidentState, event: IncidentEvent) -> bool:
+def _synced(item: IncidentItem, state: IncidentState, event: IncidentEvent) -> list[DowntimeItem]:
     """After a reclassification or correction of a resolved incident: an outage has its (corrected) interval
     recorded and counted with the incident's cause, as are earlier intervals inside it (re-resolves from the
-    same opening); any other interval, and every one of a ticket, is withdrawn (kept, not counted). True when
-    anything changed. A concurrent change of an interval is re-read and re-applied."""
+    same opening); any other interval, and every one of a ticket, is withdrawn (kept, not counted). Returns the
+    intervals to write (read fresh on every attempt, so a concurrent change is re-read and re-applied)."""
     assert state.opened_at is not None and state.resolved_at is not None
-    changed = bool(item.outage) and _record_downtime(item, state)
     since = min(t for t in (state.opened_at, state.source_opened_at) if t is not None)
+    found = repository.incident_downtime(item.contract_id, item.component, item.incident_id, since)
+    writes: list[DowntimeItem] = []
+    if item.outage:
+        interval = _interval(item, state)
+        if interval.sk not in {known.sk for known in found}:
+            writes.append(interval)
 
     def inside(interval: DowntimeItem) -> bool:
         end, last = interval.ended_at, state.resolved_at
         return interval.started_at == state.opened_at and end is not None and last is not None and end <= last
 
-    def fix(interval: DowntimeItem) -> bool:
+    for interval in found:
         wanted: tuple[datetime | None, str | None, str | None]
         if item.outage and inside(interval):
             wanted = (None, None, state.cause)
         else:
             wanted = (interval.withdrawn_at or event.occurred_at, interval.withdrawn_by or event.actor, interval.cause)
-        if (interval.withdrawn_at, interval.withdrawn_by, interval.cause) == wanted:
-            return False
-        interval.withdrawn_at, interval.withdrawn_by, interval.cause = wanted
-        return True
-
-    for _ in range(CONFLICT_RETRIES):
-        stale = False
-        for interval in repository.incident_downtime(item.contract_id, item.component, item.incident_id, since):
-            if fix(interval):
-                if repository.save_downtime(interval):
-                    changed = True
-                else:
-                    stale = True
-        if not stale:
-            return changed
-    raise VersionConflictError(f"the downtime of {item.incident_id!r} kept changing while reclassified")
+        if (interval.withdrawn_at, interval.withdrawn_by, interval.cause) != wanted:
+            interval.withdrawn_at, interval.withdrawn_by, interval.cause = wanted
+            writes.append(interval)
+    return writes
 
 
 def thresholds_for(contract: Contract | None) -> Thresholds:

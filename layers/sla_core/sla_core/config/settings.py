@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 LOCAL_ENV = "SLAOPS_LOCAL"
@@ -301,3 +302,27 @@ def open_limits() -> OpenLimits:
         _whole(OPEN_LIMIT_PER_CHANNEL_ENV, DEFAULT_OPEN_LIMIT_PER_CHANNEL, 10_000),
         _whole(OPEN_LIMIT_WINDOW_MINUTES_ENV, DEFAULT_OPEN_LIMIT_WINDOW_MINUTES, 24 * 60),
     )
+
+
+# -- How far back a recorded instant may lie (app/event_bounds.py) ------------------------------------------
+LOOKBACK_DAYS_ENV = "SLAOPS_LOOKBACK_DAYS"
+RECORD_FROM_ENV = "SLAOPS_RECORD_FROM"
+DEFAULT_LOOKBACK_DAYS = 92
+
+
+def lookback_days() -> int:
+    """How many days before now an incident event or downtime may be dated (`SLAOPS_LOOKBACK_DAYS`, default 92:
+    a quarter, so a late record or correction still reaches the last quarter's figures)."""
+    return _whole(LOOKBACK_DAYS_ENV, DEFAULT_LOOKBACK_DAYS, 3660)
+
+
+def record_from() -> date | None:
+    """A fixed first day instead of the look-back (`SLAOPS_RECORD_FROM`, an ISO date), for replaying history;
+    None when unset."""
+    raw = os.environ.get(RECORD_FROM_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{RECORD_FROM_ENV}={raw!r} is not a date such as 2026-01-01") from None

@@ -41,12 +41,16 @@ class DutyDeadline:
     zone: ZoneInfo
 
     def reminders(self) -> list[DutyReminder]:
-        """The reminders before the deadline, earliest first (none without a date)."""
+        """The reminders before the deadline, earliest first (none without a date): the duty's `remind_days`,
+        else REMINDERS."""
         if self.on is None:
             return []
+        schedule = REMINDERS
+        if self.duty.remind_days:
+            schedule = tuple((f"{d}d", d, f"{d} day{'' if d == 1 else 's'}") for d in self.duty.remind_days)
         return [
             DutyReminder(tag, words, datetime.combine(self.on - timedelta(days=days), datetime.min.time(), self.zone))
-            for tag, days, words in REMINDERS
+            for tag, days, words in schedule
         ]
 
     def latest_due(self, now: datetime) -> DutyReminder | None:

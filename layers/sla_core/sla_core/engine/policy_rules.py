@@ -322,6 +322,8 @@ def _terms_names(policy: Policy) -> Iterator[Problem]:
             yield Problem("after_hours.waiver.severities", f"unknown severity {shown(severity)}", ", ".join(severities))
     seen: set[str] = set()
     for i, duty in enumerate(policy.duties):
+        if len(set(duty.days)) < len(duty.days):
+            yield Problem(f"duties[{i}].remind_days", f"{shown(list(duty.days))} names a day twice", "each day once")
         if duty.id in seen:
             yield Problem(f"duties[{i}].id", f"duty {shown(duty.id)} is defined twice")
         seen.add(duty.id)

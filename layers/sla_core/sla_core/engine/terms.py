@@ -550,6 +550,20 @@ class Duty(Clauses, kw_only=True, frozen=True):
         tuple[str, ...],
         doc("Only contracts of these tiers have it.", 'tiers = ["enterprise"]', default="[] (every tier)"),
     ] = ()
+    days: Annotated[
+        tuple[Annotated[int, msgspec.Meta(ge=1, le=90)], ...],
+        doc(
+            "How many days before the date each reminder goes out (at local midnight), each day once.",
+            "remind_days = [7, 1]",
+            default="[30, 7, 1]",
+            accepted="a list of whole days from 1 to 90",
+        ),
+    ] = msgspec.field(default=(), name="remind_days")
+
+    @property
+    def remind_days(self) -> tuple[int, ...]:
+        """The days before the date to remind, latest reminder last (none named: duties.REMINDERS, 30, 7, 1)."""
+        return tuple(sorted(self.days, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

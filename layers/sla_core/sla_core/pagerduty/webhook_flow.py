@@ -8,7 +8,10 @@ Exactly once, and why there is no separate X-Webhook-Id marker on the `triggered
 - a later event's thread reply is guarded by a delivery marker (`repository.claim_delivery`) keyed by the
   event id and written after the reply; a redelivery that was appended before claims the marker first and
   replies only if the marker was not there (the earlier attempt died before replying).
-So a new incident costs three DynamoDB requests: timeline append, incident creation, Slack ts.
+So a new incident costs three DynamoDB requests: incident creation, timeline append, Slack ts.
+A resolve's month-so-far summary and claim reminders are queued (post queue) before any reply, and again by a
+redelivery, so a Slack failure after them cannot lose them; an event whose instants are implausible
+(`app/event_bounds`) is answered `implausible` with nothing written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sla_core.app.event_bounds import ImplausibleInstant
 from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
@@ -41,7 +45,8 @@ MARKER_KEEP = timedelta(days=3)  # PagerDuty retries for up to 48 hours
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of a delivery: recorded, duplicate, ignored (type not acted on) or invalid (payload)."""
+    """What became of a delivery: recorded, duplicate, ignored (type not acted on), invalid (payload) or
+    implausible (an instant outside the accepted bounds, or contradicting the incident's other times)."""
 
     status: str
     detail: str
@@ -62,19 +67,22 @@ def handle_delivery(
     if isinstance(parsed, Ignored):
         return Outcome("ignored", parsed.reason, parsed.event_type, parsed.event_id)
     contract, read = _contract(parsed, contracts)
-    result = record_event(
-        incident_id=parsed.incident_id,
-        event=incident_event(parsed, contract),
-        contract=contract,
-        source=SOURCE,
-        recorded_at=now,
-        title=parsed.title,
-        source_id=parsed.pagerduty_id,
-        source_url=parsed.html_url,
-        service_id=parsed.service_id,
-        details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
-        read=read,
-    )
+    try:
+        result = record_event(
+            incident_id=parsed.incident_id,
+            event=incident_event(parsed, contract),
+            contract=contract,
+            source=SOURCE,
+            recorded_at=now,
+            title=parsed.title,
+            source_id=parsed.pagerduty_id,
+            source_url=parsed.html_url,
+            service_id=parsed.service_id,
+            details={"pagerduty_event_type": parsed.event_type, **({"webhook_id": webhook_id} if webhook_id else {})},
+            read=read,
+        )
+    except ImplausibleInstant as error:  # the same bytes fail the same way on every retry: answered 2xx
+        return Outcome("implausible", str(error), parsed.event_type, parsed.event_id, parsed.incident_id)
     _show(parsed, result, contracts, channel, now)
     status = "recorded" if result.appended else "duplicate"
     return Outcome(
@@ -102,21 +110,23 @@ def _show(
     posted = False
     if item.slack_ts is None:
         channel = contract.slack_channel if contract is not None else contracts.default_channel
-        card = show_card(item, contract, result.deadlines, channel, shown, owner=result.created, now=now)
+        card = show_card(
+            item, contract, result.deadlines, channel, shown, owner=result.created, now=now, holder=parsed.event_id
+        )
         item, posted = card.item, card.posted
+    if result.resolve_posts_owed and contract is not None:
+        # Queued in the card's thread before any other Slack call; a failure before this (the card's post) is
+        # answered 5xx, and the redelivery queues them.
+        shown.after_resolve(item, contract, now)
     if parsed.kind == "triggered":
         # The card is the trigger's message; a late trigger (after other events) only corrects the card.
         if result.appended and not posted:
             shown.refresh_card(item, contract, result.deadlines)
-        if result.downtime_recorded and contract is not None:
-            shown.after_resolve(item, contract, now)
         return
     if not result.appended and not repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP):
         return  # a duplicate whose reply was already posted
     if not posted:
         shown.refresh_card(item, contract, result.deadlines)
     shown.reply_event(item, incident_event(parsed, contract), result.deadlines, contract, label=parsed.label)
-    if result.downtime_recorded and contract is not None:  # once per resolve, when the real start is known
-        shown.after_resolve(item, contract, now)
     if result.appended:
         repository.claim_delivery(REPLY_MARKER, parsed.event_id, now=now, keep=MARKER_KEEP)

@@ -18,10 +18,8 @@ holds (no user zones, no group members).
 from __future__ import annotations
 
 import json
-import random
 import sys
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -150,7 +148,7 @@ def describe(entry: Mapping[str, Any]) -> str:
 
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "files.")
-RETRY_JITTER_S = 0.5  # at most this much is added to a Retry-After, so many clients do not retry at once
+RETRY_JITTER_S = 1.0  # slack_sdk sleeps Retry-After plus up to 1 s, so many clients do not retry at once
 
 
 def sends_message(url: str) -> bool:
@@ -177,8 +175,9 @@ class SafeConnectionRetry(ConnectionErrorRetryHandler):
 
 
 class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
-    """A 429 waits out its Retry-After and is retried, only when the wait and the retried call (one request
-    timeout) fit in the time the running function has left; otherwise the 429 reaches the caller."""
+    """A 429 waits out its Retry-After (slack_sdk's sleep) and is retried, only when the wait and the retried
+    call (one request timeout) fit in the time the running function has left; otherwise the 429 reaches the
+    caller at once."""
 
     def __init__(self, max_retry_count: int, request_timeout_s: float) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -196,19 +195,6 @@ class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
             return False
         wait = _retry_after(response.headers) + RETRY_JITTER_S
         return time_budget.current().allows(wait + self.request_timeout_s)
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        state.next_attempt_requested = True
-        headers = response.headers if response is not None else {}
-        time.sleep(_retry_after(headers) + random.uniform(0, RETRY_JITTER_S))  # noqa: S311 - jitter, not secrecy
-        state.increment_current_attempt()
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sla_core.app import authorization
 from sla_core.app.contract_credit import contract_zone, current_period_text, estimate_for_contract
 from sla_core.app.corrections import corrected, periods_touched
+from sla_core.app.event_bounds import check_instant
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
@@ -28,6 +29,7 @@ from sla_core.storage import repository
 DOWNTIME_KINDS = {"maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 POSTED, EMERGENCY = "posted", "emergency"
 MAX_SPAN = timedelta(days=93)  # longer than any period a policy measures: surely a typo
+DECLARED_AHEAD = timedelta(days=366)  # maintenance is declared ahead of time, but not years ahead
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class DowntimeFlows(FlowBase):
             announced = parse_time(announced_text, zone=self.zone_for(inv, contract), now=inv.now)
             if announced > inv.now + timedelta(minutes=1):
                 raise InputError(f"`announced {announced_text}` is in the future; give when it was announced.")
+            check_instant(announced, "The announcement", contract, inv.now)
         recorded = Recorded(contract, components, start, end, kind, cause, announced, POSTED in flags)
         return self._save(recorded, inv)
 
@@ -126,6 +129,8 @@ class DowntimeFlows(FlowBase):
             raise InputError("It must end after it starts.")
         if end - start > MAX_SPAN:
             raise InputError(f"{duration_text(end - start)} is longer than any period a contract measures.")
+        check_instant(start, "The start", contract, inv.now, ahead=DECLARED_AHEAD)
+        check_instant(end, "The end", contract, inv.now, ahead=DECLARED_AHEAD)
         return start, end
 
     def _save(self, recorded: Recorded, inv: Invocation) -> Reply:
@@ -136,11 +141,12 @@ class DowntimeFlows(FlowBase):
         def write() -> int:
             written = 0
             for component in recorded.components:
-                interval = repository.start_downtime(
+                interval = repository.new_downtime(
                     downtime_id=recorded.downtime_id,
                     contract_id=contract.id,
                     component=component,
                     started_at=recorded.start,
+                    ended_at=recorded.end,
                     recorded_by=inv.user_id,
                     source=SOURCE,
                     reason=recorded.kind.value,
@@ -148,9 +154,7 @@ class DowntimeFlows(FlowBase):
                     announced_at=recorded.announced,
                     posted_window=recorded.posted_window,
                 )
-                if interval is not None:
-                    repository.end_downtime(interval, recorded.end)
-                    written += 1
+                written += repository.record_interval(interval)  # start and end in one put
             return written
 
         written, _ = corrected(

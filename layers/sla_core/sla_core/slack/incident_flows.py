@@ -148,11 +148,11 @@ class IncidentFlows(FlowBase):
             source=SOURCE,
             recorded_at=inv.now,
         )
+        if result.resolve_posts_owed and contract is not None:  # queued before any Slack call: none can lose them
+            incident_posting.after_resolve(result.incident, contract, inv.now)
         if result.appended:
             incident_posting.refresh_card(result.incident, contract, result.deadlines, self.slack.poster)
             incident_posting.reply(result.incident, self.slack.poster, event_reply(event, result.deadlines, contract))
-        if result.downtime_recorded and contract is not None:
-            incident_posting.after_resolve(result.incident, contract, self.slack.poster, inv.now)
         zone = display_zone(contract)
         if kind == "classified":
             head = f"<@{inv.user_id}>: *{item.incident_id}* {classified_text(event).lower()}."

@@ -8,6 +8,7 @@ card can in rare cases be posted twice, never lost.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,6 +23,9 @@ from sla_core.slack.incident_card import card, event_reply, resolve_summary
 from sla_core.slack.report_messages import claim_reminder_drafts
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
+from sla_core.storage.post_queue import Draft
+
+RESOLVE_PURPOSE = "resolve_summary"
 
 
 def post_card(
@@ -80,17 +84,42 @@ def reply(item: IncidentItem, poster: SlackPoster, text: str) -> str | None:
     return poster.post_message(item.slack_channel, text, thread_ts=item.slack_ts)
 
 
-def after_resolve(item: IncidentItem, contract: Contract, poster: SlackPoster, now: datetime) -> None:
-    """Once per resolve (callers: when `record_event` recorded its downtime), for an incident whose component
-    counts toward availability: reply with the month to date,
-    the estimated credit and the claim deadline, and schedule the claim-window reminders (the sweep posts them)."""
+def after_resolve(item: IncidentItem, contract: Contract, now: datetime) -> None:
+    """Once per resolve (callers: when `record_event` recorded its downtime, and again on a redelivery of an
+    event on a resolved outage, in case the first attempt failed after recording it), for an incident whose
+    component counts toward availability: queue the reply with the month to date, the estimated credit and the
+    claim deadline, and the claim-window reminders. Queued before any Slack call of the step, under ids derived
+    from the resolve, so a retry after any failure finds them queued and the sweep posts each once."""
     if item.component not in contract.components:
         return
     summary = month_to_date(item, contract, now)
-    if summary is not None:
-        reply(item, poster, resolve_summary(summary, contract))
-        for draft in claim_reminder_drafts(contract, summary.estimate, now):
-            post_queue.create_post(draft, now=now)
+    if summary is None:
+        return
+    post_queue.create_post(
+        Draft(
+            post_id=resolve_post_id(item),
+            purpose=RESOLVE_PURPOSE,
+            channel=item.slack_channel or contract.slack_channel,
+            text=resolve_summary(summary, contract),
+            send_at=now,
+            thread_ts=item.slack_ts,
+            incident_id=item.incident_id,
+            contract_id=contract.id,
+        ),
+        now=now,
+    )
+    for draft in claim_reminder_drafts(contract, summary.estimate, now):
+        post_queue.create_post(draft, now=now)
+
+
+def resolve_post_id(item: IncidentItem) -> str:
+    """The queued summary of one recorded outage as it now stands: the incident, its resolve instant, and what its
+    downtime follows (opening, outage or not, cause, the classification that said so). A redelivery finds the
+    same id; a reclassification or correction that changes the downtime is a new summary."""
+    state = repository.state_of(item)
+    resolved = item.resolved_at.isoformat() if item.resolved_at is not None else "-"
+    facts = repr((state.opened_at, item.outage, state.cause, state.classified_key))
+    return f"resolve#{item.incident_id}@{resolved}#{hashlib.sha256(facts.encode()).hexdigest()[:12]}"
 
 
 class SlackIncidentChannel:
@@ -142,4 +171,4 @@ class SlackIncidentChannel:
         reply(item, self.poster, event_reply(event, deadlines, contract, label=label, severity=item.severity))
 
     def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None:
-        after_resolve(item, contract, self.poster, now)
+        after_resolve(item, contract, now)

@@ -47,8 +47,13 @@ def parse_time(text: str, *, zone: tzinfo, now: datetime) -> datetime:
     offset = _OFFSET.match(phrase)
     if offset and any(offset.groups()[1:]):
         days, hours, minutes = (int(part or 0) for part in offset.groups()[1:])
-        span = timedelta(days=days, hours=hours, minutes=minutes)
-        return now + span if offset.group(1) == "+" else now - span
+        try:
+            span = timedelta(days=days, hours=hours, minutes=minutes)
+            return now + span if offset.group(1) == "+" else now - span
+        except OverflowError:  # beyond year 1 or 9999: no calendar has it
+            raise TimePhraseError(
+                f"`{text}` reaches beyond any date a record can hold. Accepted: {ACCEPTED_FORMS}."
+            ) from None
     words = phrase.split(" ")
     if len(words) == 2 and words[0] in _DAY_WORDS and (clock := _CLOCK.match(words[1])):
         return _wall_clock(now - timedelta(days=_DAY_WORDS[words[0]]), clock, zone)

@@ -173,6 +173,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     slack_channel = nullable(UnicodeAttribute(null=True))
     slack_ts = nullable(UnicodeAttribute(null=True))
     card_lease_until = nullable(InstantAttribute(null=True))  # who may post the card, until when
+    card_lease_holder = nullable(UnicodeAttribute(null=True))  # the event whose delivery holds that lease
     due_shard = nullable(UnicodeAttribute(null=True))
     next_due_at = nullable(InstantAttribute(null=True))
     fold_state = JSONAttribute(default=dict)

@@ -8,7 +8,7 @@ creations and timeline appends are conditional puts, so a repeated webhook deliv
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,12 +22,13 @@ from sla_core.storage.models import (
     DowntimeItem,
     IncidentItem,
     ReportedItem,
+    TableItem,
     TermsItem,
     TimelineEventItem,
     instant_key,
 )
 from sla_core.storage.state_codec import dump_state, load_state
-from sla_core.storage.writes import VersionConflictError, save_changed, saved
+from sla_core.storage.writes import VersionConflictError, save_changed_with, saved
 
 DUE_SHARDS = 4
 CONFLICT_ATTEMPTS = 8
@@ -137,18 +138,35 @@ def save_incident(
 ) -> IncidentItem:
     """Apply `change` to the copy already `read` and save it; without one, or on a version conflict, read
     the incident again and re-apply (a re-read only when needed)."""
+
+    def alone(item: IncidentItem) -> Sequence[TableItem]:
+        change(item)
+        return ()
+
+    return save_incident_with(read, incident_id, alone, attempts=attempts)
+
+
+def save_incident_with(
+    read: IncidentItem | None,
+    incident_id: str,
+    change: Callable[[IncidentItem], Sequence[TableItem]],
+    *,
+    attempts: int = CONFLICT_ATTEMPTS,
+) -> IncidentItem:
+    """`save_incident` where the change also writes other items (its downtime): all in one transaction."""
     try:
-        return save_changed(read, lambda: get_incident(incident_id), change, attempts=attempts)
+        return save_changed_with(read, lambda: get_incident(incident_id), change, attempts=attempts)
     except VersionConflictError:
         raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated") from None
     except LookupError:
         raise LookupError(f"no incident {incident_id!r}") from None
 
 
-def take_card_lease(incident: IncidentItem, until: datetime) -> bool:
-    """Claim the right to post the incident's card until `until` (a versioned save of the copy read);
-    False when the incident changed since it was read (someone else may have claimed or posted it)."""
-    incident.card_lease_until = until
+def take_card_lease(incident: IncidentItem, until: datetime, holder: str | None = None) -> bool:
+    """Claim the right to post the incident's card until `until` for the delivery of event `holder` (a versioned
+    save of the copy read); False when the incident changed since it was read (someone else may have claimed
+    or posted it)."""
+    incident.card_lease_until, incident.card_lease_holder = until, holder
     return saved(incident)
 
 
@@ -218,7 +236,7 @@ def timeline(incident_id: str) -> list[TimelineEventItem]:
     )
 
 
-def start_downtime(
+def new_downtime(
     *,
     downtime_id: str,
     contract_id: str,
@@ -226,20 +244,25 @@ def start_downtime(
     started_at: datetime,
     recorded_by: str,
     source: str,
+    ended_at: datetime | None = None,
     incident_id: str | None = None,
     reason: str | None = None,
     cause: str | None = None,
     announced_at: datetime | None = None,
     posted_window: bool = False,
-) -> DowntimeItem | None:
-    """Record the start of a downtime interval; None when that interval was recorded already."""
-    item = DowntimeItem(
+) -> DowntimeItem:
+    """An unsaved downtime interval with its keys set (saved whole, alone or in a transaction with what it
+    belongs to); one that ends before it starts is refused before anything is written."""
+    if ended_at is not None and ended_at < started_at:
+        raise ValueError(f"downtime cannot end ({ended_at}) before it started ({started_at})")
+    return DowntimeItem(
         downtime_pk(contract_id, component),
         f"{instant_key(started_at)}#{downtime_id}",
         downtime_id=downtime_id,
         contract_id=contract_id,
         component=component,
         started_at=started_at,
+        ended_at=ended_at,
         recorded_by=recorded_by,
         source=source,
         incident_id=incident_id,
@@ -248,15 +271,21 @@ def start_downtime(
         announced_at=announced_at,
         posted_window=posted_window,
     )
-    return item if saved(item, DowntimeItem.pk.does_not_exist()) else None
+
+
+def record_interval(item: DowntimeItem) -> bool:
+    """Write a new interval whole (start and end in one put), or an open one (no end yet: `end_downtime` closes
+    it); False when it was recorded already."""
+    return saved(item, DowntimeItem.pk.does_not_exist())
 
 
 def end_downtime(item: DowntimeItem, ended_at: datetime) -> None:
-    """Close an interval (versioned: fails with PutError if someone else changed it since it was read)."""
+    """Close an open interval, only while it is still open and unchanged since it was read (PutError
+    otherwise); an end before its start is refused before anything is written."""
     if ended_at < item.started_at:
         raise ValueError(f"downtime cannot end ({ended_at}) before it started ({item.started_at})")
     item.ended_at = ended_at
-    item.save()
+    item.save(condition=DowntimeItem.ended_at.does_not_exist())
 
 
 def downtime_between(contract_id: str, component: str, start: datetime, end: datetime) -> list[DowntimeItem]:

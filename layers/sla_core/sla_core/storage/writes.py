@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from pynamodb.exceptions import PutError, PynamoDBException
+from pynamodb.exceptions import PutError, PynamoDBException, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 M = TypeVar("M", bound=Model)
 CONDITION_FAILED = "ConditionalCheckFailedException"
+CANCELLED = "TransactionCanceledException"
 JITTER_BASE_S = 0.01
 JITTER_CAP_S = 0.2
 
@@ -40,17 +42,53 @@ def condition_failed(error: PynamoDBException) -> bool:
     return bool(response.get("Error", {}).get("Code") == CONDITION_FAILED)
 
 
-def save_changed(read: M | None, reload: Callable[[], M | None], change: Callable[[M], None], *, attempts: int) -> M:
-    """Apply `change` to the copy already `read` (or a fresh one) and save it; on a version conflict reload
-    and re-apply, up to `attempts` reads. `change` must be safe to run more than once."""
+def saved_together(item: Model, others: Sequence[Model]) -> frozenset[int]:
+    """Save `item` and `others` (each under its version: a new one only if it does not exist) in one
+    TransactWriteItems, all or nothing. Returns the positions whose check failed (0: `item`, n: `others[n-1]`;
+    nothing was written then); empty when all were saved."""
+    if not others:
+        return frozenset() if saved(item) else frozenset({0})
+    try:
+        with TransactWrite(connection=item._get_connection().connection) as transaction:
+            for one in (item, *others):
+                transaction.save(one)
+    except TransactWriteError as error:
+        response = getattr(error.cause, "response", None) or {}
+        failed = frozenset(
+            n for n, reason in enumerate(error.cancellation_reasons)
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        )  # fmt: skip
+        if response.get("Error", {}).get("Code") == CANCELLED and failed:
+            return failed
+        raise
+    return frozenset()
+
+
+def _is_new(item: Model) -> bool:
+    """Whether `item` was never saved (its version is unset): its put is conditional on its absence."""
+    name = item._version_attribute_name
+    return name is None or getattr(item, name) is None
+
+
+def save_changed_with(
+    read: M | None, reload: Callable[[], M | None], change: Callable[[M], Sequence[Model]], *, attempts: int
+) -> M:
+    """Apply `change` to the copy already `read` (or a fresh one) and save it with the other items `change`
+    returns (downtime intervals it writes): all in one transaction or none. On a conflict reload and re-apply,
+    up to `attempts` reads. `change` must be safe to run more than once."""
     item = read
     for attempt in range(attempts + (read is not None)):
         if item is None:
             item = reload()
             if item is None:
                 raise LookupError("the item to update does not exist")
-        change(item)
-        if saved(item):
+        others = list(change(item))
+        failed = saved_together(item, others)
+        while failed and 0 not in failed and all(_is_new(others[n - 1]) for n in failed):
+            # Only new items that exist already (written before, e.g. an interval recorded earlier): keep those.
+            others = [one for n, one in enumerate(others, 1) if n not in failed]
+            failed = saved_together(item, others)
+        if not failed:
             return item
         item = None
         # Full jitter, so writers that collided do not collide again in step: at most 1.1 s over 9 tries.
