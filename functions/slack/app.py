@@ -29,7 +29,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
-from sla_core.config.contracts import check_holiday_overrides, load_contracts
+from sla_core.config.contracts import check_holiday_overrides, load_contracts, read_contracts_file
 from sla_core.slack import commands, request_guard
 
 if TYPE_CHECKING:
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 logger = Logger()
 metrics = Metrics()
 
-contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
+# At cold start a malformed contracts file fails here, loudly; what it says about its policies (tiers, severities,
+# ...) is checked when the first lazy listener loads it: reading every policy file costs more than the ack may.
+read_contracts_file()
 poster: SlackPoster | None = None  # made on first use by `slack_poster()`: the ack never posts (tests set theirs)
 clock: Clock = SystemClock()
 bot_token = settings.bolt_token()
@@ -89,17 +91,19 @@ def _settings_poster() -> SlackPoster:
 @cache
 def _work() -> Any:
     """The modules only lazy listeners need (storage, policies, flows), imported on first use so the ack
-    path of a cold start does not pay for them; the contracts' holiday overrides are checked here too."""
+    path of a cold start does not pay for them; the contracts are loaded against their policies here, and their
+    holiday overrides checked."""
     from sla_core.slack import flows as slack_flows  # noqa: PLC0415 - deliberately deferred, see above
     from sla_core.storage import repository  # noqa: PLC0415
 
+    contracts = load_contracts()
     check_holiday_overrides(contracts)  # imports `holidays`: off the ack path, before any lazy work
-    return slack_flows, repository
+    return slack_flows, repository, contracts
 
 
 def flows() -> Flows:
     """The flows over the current poster (tests point it at a stub Slack API)."""
-    slack_flows, _ = _work()
+    slack_flows, _, contracts = _work()
     result: Flows = slack_flows.Flows(contracts, slack_flows.SlackApi(slack_poster()))
     return result
 
@@ -108,13 +112,13 @@ def first_delivery(key: str | None) -> bool:
     """Claim a delivery once (lazy listeners only: this is a DynamoDB write); False for a repeat."""
     if not key:
         return True
-    _, repository = _work()
+    _, repository, _ = _work()
     return bool(repository.claim_delivery("slack", key, now=clock.now(), keep=DELIVERY_KEEP))
 
 
 def invocation(body: dict[str, Any]) -> Invocation:
     """Who, where and which request, from a command, block_actions or view_submission payload."""
-    slack_flows, _ = _work()
+    slack_flows, _, _ = _work()
     user = body.get("user_id") or (body.get("user") or {}).get("id", "")
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id", "")
     found: Invocation = slack_flows.Invocation(

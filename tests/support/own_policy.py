@@ -143,3 +143,60 @@ def write_hosting_policy(directory: Path, policy_id: str = "acme-hosting") -> Pa
     path = directory / f"{policy_id}.toml"
     path.write_text(HOSTING_POLICY.format(policy_id=policy_id), encoding="utf-8")
     return path
+
+
+# An uptime-only SLA, the shape of most cloud SLAs: availability, a credit and a claim window, no response targets
+# (so no calendars and no severities), with a clause read two ways and its examples worked under both.
+UPTIME_POLICY = """id = "{policy_id}"
+vendor = "Acme Cloud"
+title = "Acme Cloud uptime SLA (a test's own policy)"
+timezone = "UTC"
+
+[availability]
+target_percent = "99.9"
+quote = "Acme Cloud is available 99.9% of each calendar month."
+
+[credit]
+mechanism = "proportional"
+currency = "USD"
+fee = "the monthly fee"
+quote = "Downtime in a month below 99.9% is credited pro rata: downtime / the month x the monthly fee."
+reading = "All of the month's downtime is credited once the month is below 99.9%."
+other_reading = "Only the downtime beyond the 99.9% allowance is credited."
+other_values = {{ credited = "beyond_target" }}
+
+[credit.divisor]
+lengths = ["month"]
+quote = "downtime / the month"
+
+[claims]
+deadline = "30 days"
+counted_from = "period_end"
+quote = "Claims are made within 30 days of the end of the month."
+
+# June = 30 x 1,440 = 43,200 min. 90 min down: (43,200 - 90) / 43,200 = 99.79166...% → 99.7916, below 99.9%.
+# All downtime: 90 / 43,200 x 1,000.00 = 2.0833... → 2.08 USD. Other reading, beyond the allowance:
+# 43,200 x 0.1% = 43.2 min allowed, 90 - 43.2 = 46.8 min; 46.8 / 43,200 x 1,000.00 = 1.0833... → 1.08 USD.
+# Claim: the month ends Jul 1 00:00 UTC + 30 days = Jul 31 00:00 UTC, under either reading.
+[[examples]]
+name = "ninety minutes down in June"
+period = "2026-06"
+fee = "1000.00"
+downtime = [{{ start = 2026-06-10T10:00:00Z, end = 2026-06-10T11:30:00Z }}]
+availability = "99.7916"
+credit = "2.08"
+claim_deadline = 2026-07-31T00:00:00Z
+other_of = "credit"
+other_availability = "99.7916"
+other_target_met = false
+other_credit = "1.08"
+other_claim_deadline = 2026-07-31T00:00:00Z
+"""
+
+
+def write_uptime_policy(directory: Path, policy_id: str = "acme-cloud") -> Path:
+    """The uptime-only policy in `directory` (created), under `policy_id` (its file name)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{policy_id}.toml"
+    path.write_text(UPTIME_POLICY.format(policy_id=policy_id), encoding="utf-8")
+    return path

@@ -92,13 +92,15 @@ def _check(args: argparse.Namespace) -> Outcome:
     if not checked.ids_taken:  # which policy a contract names is only clear once every id is someone's
         with extra_policy_dirs(dict.fromkeys(p.parent for p in policies)):
             found += [f for path in contracts for f in check_contracts_file(path)]
-    if found:
-        problems = f"{len(found)} problem{'' if len(found) == 1 else 's'}"
+    errors = [f for f in found if not f.warning]
+    if errors:
+        problems = f"{len(errors)} problem{'' if len(errors) == 1 else 's'}"
         return Outcome("".join(f"{f}\n" for f in found), 2, f"check: {problems}")
+    warned = "".join(f"{f}\n" for f in found)
     files = ", ".join(str(p) for p in contracts)
     counted = f"{checked.policies} polic{'y' if checked.policies == 1 else 'ies'} ({checked.examples} examples)"
     held = counted + (f" and {files}" if files else "")
-    return Outcome(f"ok: {held} hold\n" + "".join(f"{note}\n" for note in checked.notes))
+    return Outcome(f"{warned}ok: {held} hold\n" + "".join(f"{note}\n" for note in checked.notes))
 
 
 def _explain(args: argparse.Namespace) -> Outcome:

@@ -16,8 +16,8 @@ from sla_core.engine.explain import explain_text
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
 from sla_core.engine.other_readings import deadline_result
 from sla_core.engine.policy_files import SHIPPED_DIR
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.policy_rules import parse_policy
 
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")

@@ -14,7 +14,7 @@ from sla_core.engine.credits import estimate_credit
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy import Policy
-from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_rules import parse_policy
 
 POLICY = """
 id = "times"

@@ -7,20 +7,19 @@ November 2026 in Phoenix (no daylight saving) 43,200.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from msgspec.structs import replace
 
 from sla_core.engine.availability import Measurement, measure
-from sla_core.engine.clauses import Clause
 from sla_core.engine.downtime_budget import DowntimeBudget, downtime_budget, tier_reached
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
-from sla_core.engine.terms import Cap, CreditTerms
+from sla_core.engine.terms import Cap, CreditTerms, Percent
 
 MIN = 60_000_000  # µs per minute
 
@@ -92,7 +91,7 @@ def test_a_cap_below_a_band_leaves_that_band_out() -> None:
     policy = load_policy("resonate")
     credit, terms = policy.terms.credit, policy.terms.availability
     assert credit is not None and terms is not None
-    capped = replace(credit, cap=Cap(Decimal("7"), Clause("test cap")))
+    capped = replace(credit, cap=Cap(percent=Percent("7"), quote="test cap"))
     zone = policy.zone_for(None)
     m = measure(terms, [outage("2026-11-03T10:00:00-05:00", 55)], month_period(2026, 11, zone), zone)
     budget = downtime_budget(terms, capped, m)

@@ -12,8 +12,8 @@ from sla_core.engine.clock_words import target_words
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.explain import explain, explain_text
 from sla_core.engine.policy_files import SHIPPED_DIR
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.policy_rules import parse_policy
 
 
 def words(policy_id: str, severity: str, metric: str = "initial_response", tier: str | None = None) -> str:

@@ -9,8 +9,8 @@ import pytest
 
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.errors import PolicyError
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import POLICY_DIR, all_policies, load_policy, policy_ids
+from sla_core.engine.policy_rules import parse_policy
 
 GOOD = """
 id = "example"
@@ -86,12 +86,19 @@ def test_the_good_example_loads() -> None:
     [
         (('duration = "1 hour"', 'duration = "1 hr later"'), "example.toml: severities[0].targets[0].duration:"),
         (('calendar = "hours"', 'calendar = "nights"'), "targets[0].calendar: unknown calendar 'nights'"),
-        (('metric = "initial_response"', 'metric = "first_reply"'), "unknown metric 'first_reply'; accepted:"),
+        (
+            ('metric = "initial_response"', 'metric = "first_reply"'),
+            "metric: must be one of escalation_response, initial_response, resolution, update, workaround, not "
+            "'first_reply'",
+        ),
         (('timezone = "America/New_York"', 'timezone = "Eastern"'), "timezone: 'Eastern' is not an IANA"),
         (('country = "US"', 'country = "XX"'), "holidays.country: 'XX' has no holiday calendar"),
         (('windows = ["Mon-Fri 09:00-17:00"]', 'windows = ["Weekdays 9-5"]'), "calendars.hours.windows:"),
-        (('quote = "1 hour"', 'quote = "1 hour"\nqoute = "x"'), "targets[0].qoute: unknown field; accepted:"),
-        (('quote = "1 hour"', 'qoute = "1 hour"'), "targets[0].quote: is required"),
+        (
+            ('quote = "1 hour"', 'quote = "1 hour"\nqoute = "x"'),
+            "targets[0].qoute: unknown field (did you mean quote?); accepted:",
+        ),
+        (('quote = "1 hour"', 'qoute = "1 hour"'), "targets[0].qoute: unknown field (did you mean quote?)"),
         (('id = "high"', 'name2 = "x"'), "severities[0].id: is required"),
         (('id = "example"', 'id = "other"'), "id: 'other' must match the file name"),
     ],

@@ -27,8 +27,8 @@ from sla_core.app.terms_version import deployed_version, money_entry, policy_tex
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import SlaError
 from sla_core.engine.policy import Policy
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.policy_rules import parse_policy
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import TermsItem
 from sla_core.storage.post_queue import Draft

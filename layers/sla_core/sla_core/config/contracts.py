@@ -1,73 +1,255 @@
-"""The contracts a deployment tracks (config/contracts.toml): parsed with tomllib, validated, failing loudly.
+"""The contracts a deployment tracks (config/contracts.toml): its model (msgspec Structs, which
+docs/contracts.schema.json is generated from), read and checked against the policies it names, failing loudly.
 
-A bad file stops the function at start with one line, `<file>: contracts.<id>.<field>: <problem>; accepted:
-<what is>` (engine.toml_fields' format, shared with the policy files), so a typo never silently drops a contract
-or mis-maps an incident. Whether `holidays` knows an override is `check_holiday_overrides`' job: it is heavy.
+A bad file stops the function at start with every problem, one line each, `<file>: contracts.<id>.<field>:
+<problem>; accepted: <what is>` (the policy files' format, `engine.toml_decode`), so a typo never silently drops
+a contract or mis-maps an incident. Whether `holidays` knows an override is `check_holiday_overrides`' job: it is
+heavy. A policy is read here only as far as a contract needs (`PolicyOutline`), not validated: that is the
+engine's, on first use, and `check`'s.
 """
 
-from __future__ import annotations
-
-import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
+
+import msgspec
 
 from sla_core.config import settings
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.policy_files import policy_paths
 from sla_core.engine.refunds import Prepaid
-from sla_core.engine.toml_fields import Table, problem_line
+from sla_core.engine.toml_decode import Decoder, Problem, doc, shown
 from sla_core.incidents.thresholds import Thresholds
 
 PERSPECTIVES = ("customer", "provider")
+_DEFAULTS = Thresholds()
+_MINUTE = timedelta(minutes=1)
 
-_CONTRACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,20}$")
-_USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{8,20}$")
-_GROUP_ID = re.compile(r"^S[A-Z0-9]{8,20}$")
-_PAGERDUTY_ID = re.compile(r"^P[A-Z0-9]{5,13}$")
-_FEE = re.compile(r"^\d+(\.\d+)?$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_SLACK_IDS = "Slack user ids (U...) or user group ids (S...)"
 
-TOP_KEYS = ("default_channel", "default_resolve", "contracts")
-CONTRACT_KEYS = (
-    "name",
-    "policy",
-    "tier",
-    "region",
-    "fee",
-    "currency",
-    "perspective",
-    "slack_channel",
-    "components",
-    "escalation_group",
-    "record_downtime",
-    "resolve",
-    "pagerduty",
-    "holidays",
-    "reminders",
-    "outages",
-    "agreement_date",
-    "renewal_date",
-    "activation_date",
-    "prepaid",
-    "digest",
-)
-PREPAID_KEYS = ("fees", "from", "through")
-OUTAGE_KEYS = ("severities", "priorities", "services")
-PAGERDUTY_KEYS = ("service_ids", "priorities", "default_severity")
-HOLIDAY_KEYS = ("country", "subdiv")
-REMINDER_KEYS = ("heads_up_percent", "warning_percent", "warning_minutes_before", "update_minutes_before")
-DIGEST_KEYS = ("at",)
-_LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+def _id(pattern: str, accepted: str, what: str = "valid") -> Any:
+    return msgspec.Meta(pattern=pattern, extra={"accepted": accepted, "what": what})
+
+
+ChannelId = Annotated[str, _id(r"^[CG][A-Z0-9]{8,20}$", "a Slack channel id such as C0123456789")]
+SlackId = Annotated[str, _id(r"^[UWS][A-Z0-9]{8,20}$", "Slack user ids (U...) or user group ids (S...)")]
+GroupId = Annotated[str, _id(r"^S[A-Z0-9]{8,20}$", "a Slack user group id such as S0123456789")]
+ServiceId = Annotated[str, _id(r"^P[A-Z0-9]{5,13}$", "PagerDuty service ids such as PF9KMXH")]
+ContractId = Annotated[
+    str, _id(r"^[a-z0-9][a-z0-9-]{1,62}$", "2-63 lower-case letters, digits and dashes", "a valid contract id")
+]
+Fee = Annotated[
+    str, _id(r"^\d+(\.\d+)?$", 'a non-negative decimal amount as a string, e.g. fee = "1250.00"', "a decimal string")
+]
+DayOf = Annotated[date, msgspec.Meta(extra={"accepted": "a date written as 2026-01-01 (no quotes)"})]
+
+
+class PagerDutyEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.pagerduty]`: which PagerDuty services raise incidents on the contract, and how their
+    priorities map to the policy's severities."""
+
+    service_ids: Annotated[
+        tuple[ServiceId, ...],
+        doc(
+            "PagerDuty service ids whose incidents belong to this contract (each on one contract only).",
+            'service_ids = ["PSONAR1"]',
+        ),
+    ] = ()
+    priorities: Annotated[
+        dict[str, str],
+        doc("PagerDuty priority name -> the policy's severity id.", 'priorities = { P1 = "production-down" }'),
+    ] = {}
+    default_severity: Annotated[
+        str | None, doc("Severity for incidents that arrive without a priority.", 'default_severity = "normal"')
+    ] = None
+
+
+class HolidaysEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.holidays]`: public holidays to use instead of the policy's."""
+
+    country: Annotated[
+        str,
+        _id("^[A-Z]{2}$", "an ISO 3166-1 alpha-2 country code such as US"),
+        doc("The country (python-holidays codes).", 'country = "CH"'),
+    ]
+    subdiv: Annotated[str | None, doc("A subdivision of it.", 'subdiv = "GE"')] = None
+
+
+class RemindersEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.reminders]`: reminder thresholds (whole numbers); each left out keeps its default."""
+
+    heads_up_percent: Annotated[
+        int,
+        msgspec.Meta(ge=1, le=99),
+        doc("Heads-up when this share of a target's time is used.", "heads_up_percent = 50"),
+    ] = round(_DEFAULTS.heads_up_fraction * 100)
+    warning_percent: Annotated[
+        int,
+        msgspec.Meta(ge=2, le=99),
+        doc(
+            "Warning at this share (above heads_up_percent), or warning_minutes_before the deadline if later.",
+            "warning_percent = 75",
+        ),
+    ] = round(_DEFAULTS.warning_fraction * 100)
+    warning_minutes_before: Annotated[
+        int,
+        msgspec.Meta(ge=0, le=1440),
+        doc("Minutes before the deadline a warning comes at the latest.", "warning_minutes_before = 15"),
+    ] = _DEFAULTS.warning_before // _MINUTE
+    update_minutes_before: Annotated[
+        int,
+        msgspec.Meta(ge=1, le=1440),
+        doc('"Update due soon" this long before an update cadence falls due.', "update_minutes_before = 10"),
+    ] = _DEFAULTS.update_before // _MINUTE
+
+
+class OutagesEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.outages]`: which incidents describe unavailability and so record downtime when resolved
+    (default: the policy's severities marked `outage`; the card's button overrides)."""
+
+    severities: Annotated[
+        tuple[str, ...] | None,
+        doc(
+            "The policy's severity ids that are outages here (replaces the policy's list).",
+            'severities = ["production-down"]',
+        ),
+    ] = None
+    priorities: Annotated[
+        dict[str, bool],
+        doc(
+            "PagerDuty priority name -> true (outage) or false (ticket); wins over severities.",
+            "priorities = { P2 = false }",
+        ),
+    ] = {}
+    services: Annotated[
+        dict[str, bool],
+        doc(
+            "PagerDuty service id (of service_ids) -> true or false; wins over priorities.",
+            "services = { PSONAR1 = true }",
+        ),
+    ] = {}
+
+
+class PrepaidEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.prepaid]`: fees paid ahead, refunded pro rata by day when the agreement is terminated
+    under the policy's termination right (a policy with [termination.refund] only)."""
+
+    fees: Annotated[Fee, doc("The amount, in the contract's currency.", 'fees = "38400.00"')]
+    first: Annotated[DayOf, doc("The first day those fees pay for.", "from = 2026-01-01")] = msgspec.field(name="from")
+    through: Annotated[DayOf, doc("The last day those fees pay for (included).", "through = 2026-12-31")]
+
+
+class DigestEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>.digest]`: the contract's daily digest in its channel (off when absent)."""
+
+    at: Annotated[
+        str,
+        _id(r"^([01]\d|2[0-3]):[0-5]\d\Z", 'a 24-hour local time written as "09:00"'),
+        doc("Local time in the contract's zone.", 'at = "09:00"'),
+    ]
+
+
+class ContractEntry(msgspec.Struct, kw_only=True, frozen=True):
+    """`[contracts.<id>]`: one tracked contract: which policy applies, the money, and where and by whom it is
+    worked."""
+
+    name: Annotated[str | None, doc("Display name.", 'name = "Sonar billing"', default="the id")] = None
+    policy: Annotated[str, doc("Which SLA policy applies (a policy id).", 'policy = "sonar-software"')]
+    tier: Annotated[
+        str | None, doc("The policy's tier (required when it has tiers).", 'tier = "enterprise"', default="none")
+    ] = None
+    region: Annotated[
+        str | None,
+        doc("The policy's support region (required when it has regions).", 'region = "emea"', default="none"),
+    ] = None
+    fee: Annotated[Fee, doc("The fee service credits are computed from.", 'fee = "1250.00"')]
+    currency: Annotated[
+        str, _id("^[A-Z]{3}$", "an ISO 4217 code such as USD or EUR"), doc("The fee's currency.", 'currency = "USD"')
+    ]
+    perspective: Annotated[
+        Literal["customer", "provider"],
+        doc(
+            "customer (we buy the service: we claim credits) or provider (we sell it: we owe them).",
+            'perspective = "customer"',
+        ),
+    ]
+    slack_channel: Annotated[
+        ChannelId, doc("Where the contract's incidents, reminders and reports go.", 'slack_channel = "C0SONARBIL1"')
+    ]
+    components: Annotated[
+        tuple[str, ...] | None,
+        doc(
+            "What counts toward availability (some of the policy's components).",
+            'components = ["platform"]',
+            default="all of the policy's",
+        ),
+    ] = None
+    escalation_group: Annotated[
+        GroupId | None,
+        doc(
+            "User group mentioned when a deadline is about to be missed.",
+            'escalation_group = "S0BILLINGOC"',
+            default="none",
+        ),
+    ] = None
+    record_downtime: Annotated[
+        tuple[SlackId, ...], doc("Who may record downtime.", 'record_downtime = ["U0ALICE0001"]')
+    ] = ()
+    resolve: Annotated[tuple[SlackId, ...], doc("Who may resolve incidents.", 'resolve = ["S0BILLINGOC"]')] = ()
+    pagerduty: PagerDutyEntry | None = None
+    holidays: HolidaysEntry | None = None
+    reminders: RemindersEntry | None = None
+    outages: OutagesEntry | None = None
+    agreement_date: Annotated[
+        date | None, doc("The agreement's date.", "agreement_date = 2025-11-14", default="none")
+    ] = None
+    renewal_date: Annotated[
+        date | None,
+        doc(
+            "The next renewal date (after agreement_date); duties due before it are reminded.",
+            "renewal_date = 2026-11-14",
+            default="none",
+        ),
+    ] = None
+    activation_date: Annotated[
+        date | None,
+        doc(
+            "The date the service was activated (a policy whose availability counts from it).",
+            "activation_date = 2021-03-15",
+            default="none",
+        ),
+    ] = None
+    prepaid: PrepaidEntry | None = None
+    digest: DigestEntry | None = None
+
+
+class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
+    """The contracts file: where incidents of services no contract lists go, and one table per contract."""
+
+    default_channel: Annotated[
+        ChannelId,
+        doc(
+            "Slack channel for incidents from PagerDuty services no contract lists.", 'default_channel = "C0SLAOPS000"'
+        ),
+    ]
+    default_resolve: Annotated[
+        tuple[SlackId, ...],
+        doc(
+            "Who may resolve (or correct) the incidents of services no contract lists.",
+            'default_resolve = ["S0SLAOPSOC1"]',
+        ),
+    ] = ()
+    contracts: Annotated[
+        dict[ContractId, ContractEntry], doc("One [contracts.<id>] table per contract.", "[contracts.sonar-billing]")
+    ]
+
+
+DECODER = Decoder({})
 
 
 class ContractsError(SlaError):
@@ -183,6 +365,16 @@ class ContractsConfig:
 
 def load_contracts(path: Path | str | None = None) -> ContractsConfig:
     """Read and validate a contracts file (default: CONTRACTS_FILE, else config/contracts.toml)."""
+    config, problems = read_contracts(path)
+    if config is None:
+        raise ContractsError("\n".join(problems))
+    return config
+
+
+def read_contracts_file(path: Path | str | None = None) -> ContractsFile:
+    """The contracts file read into its model and checked on its own, without the policies it names (the Slack
+    ack path's check at cold start: reading every policy file costs more than the ack may); a ContractsError
+    names every problem."""
     source = Path(path) if path is not None else settings.contracts_file()
     try:
         with source.open("rb") as handle:
@@ -191,38 +383,66 @@ def load_contracts(path: Path | str | None = None) -> ContractsConfig:
         raise ContractsError(f"{source}: file not found (set CONTRACTS_FILE to the contracts file)") from None
     except tomllib.TOMLDecodeError as error:
         raise ContractsError(f"{source}: not valid TOML: {error}") from None
-    return parse_contracts(data, source=str(source))
+    found, problems = DECODER.decode(data, ContractsFile)
+    if found is None or problems:
+        raise ContractsError("\n".join(problem.line(str(source)) for problem in problems))
+    return found  # type: ignore[no-any-return]
+
+
+def read_contracts(path: Path | str | None = None) -> tuple[ContractsConfig | None, list[str]]:
+    """A contracts file read and checked: the config (None when it has problems) and every problem, one line each."""
+    source = Path(path) if path is not None else settings.contracts_file()
+    try:
+        with source.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return None, [f"{source}: file not found (set CONTRACTS_FILE to the contracts file)"]
+    except tomllib.TOMLDecodeError as error:
+        return None, [f"{source}: not valid TOML: {error}"]
+    config, problems = contracts_problems(data, str(source))
+    return config, [problem.line(str(source)) for problem in problems]
 
 
 def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> ContractsConfig:
-    """Validate already-parsed TOML; raise ContractsError on the first problem."""
-    top = Table(data, "", source, ContractsError)
-    top.only(TOP_KEYS)
-    default_channel = top.matching("default_channel", _CHANNEL_ID, "a Slack channel id such as C0123456789")
-    default_resolve = frozenset(top.ids("default_resolve", _USER_OR_GROUP_ID, _SLACK_IDS))
-    table = top.table("contracts")
-    if table is None or not table.data:
-        problem = "is required" if table is None else "no contract defined"
-        raise top.fail("contracts", problem, "one [contracts.<id>] table each")
+    """Validate already-parsed TOML; a ContractsError names every problem, one line each."""
+    config, problems = contracts_problems(data, source)
+    if config is None:
+        raise ContractsError("\n".join(problem.line(source) for problem in problems))
+    return config
+
+
+def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsConfig | None, list[Problem]]:
+    """The contracts of parsed TOML, each checked against its policy's outline; every problem found."""
+    found, problems = DECODER.decode(data, ContractsFile)
+    if found is None:
+        return None, problems
+    if not found.contracts:
+        problems.append(Problem("contracts", "no contract defined", "one [contracts.<id>] table each"))
+    try:
+        outlines = policy_outlines()
+    except ContractsError as error:
+        return None, [*problems, Problem("", str(error))]
     contracts: dict[str, Contract] = {}
-    service_owner: dict[str, str] = {}
-    for contract_id in table.data:
-        if not _CONTRACT_ID.match(contract_id):
-            accepted = "2-63 lower-case letters, digits and dashes"
-            raise table.fail(contract_id, f"{contract_id!r} is not a valid contract id", accepted)
-        fields = table.table(contract_id)
-        assert fields is not None
-        contract = _parse_contract(contract_id, fields)
-        for service_id in contract.pagerduty.service_ids:
-            if service_id in service_owner:
-                raise fields.fail(
-                    "pagerduty.service_ids",
-                    f"{service_id} already belongs to contract {service_owner[service_id]!r}",
-                    "each service on one contract",
-                )
-            service_owner[service_id] = contract_id
-        contracts[contract_id] = contract
-    return ContractsConfig(default_channel, MappingProxyType(contracts), source, default_resolve)
+    owners: dict[str, str] = {}
+    for contract_id, entry in found.contracts.items():
+        where = f"contracts.{contract_id}"
+        local = list(_entry_problems(entry, outlines))
+        problems += [Problem(f"{where}.{p.path}", p.problem, p.accepted) for p in local]
+        for service_id in entry.pagerduty.service_ids if entry.pagerduty else ():
+            if service_id in owners:
+                problems.append(Problem(
+                    f"{where}.pagerduty.service_ids", f"{service_id} already belongs to contract "
+                    f"{shown(owners[service_id])}", "each service on one contract",
+                ))  # fmt: skip
+            owners.setdefault(service_id, contract_id)
+        if not local:
+            contracts[contract_id] = _contract(contract_id, entry, outlines[entry.policy])
+    if problems:
+        return None, problems
+    config = ContractsConfig(
+        found.default_channel, MappingProxyType(contracts), source, frozenset(found.default_resolve)
+    )
+    return config, []
 
 
 def check_holiday_overrides(config: ContractsConfig) -> None:
@@ -239,13 +459,13 @@ def check_holiday_overrides(config: ContractsConfig) -> None:
             if problem is not None:
                 key, found, accepted = problem
                 where = f"contracts.{contract.id}.holidays.{key}"
-                raise ContractsError(problem_line(config.source, where, found, accepted))
+                raise ContractsError(Problem(where, found, accepted).line(config.source))
 
 
 class PolicyOutline(NamedTuple):
     """The names a contract may use from its policy: tiers, regions, severities and components; the tier names
     that are another name for a tier (`aliases`: name, tier, agreements dated before); and which sections the
-    contract's optional facts need (`features`: see _FEATURES)."""
+    contract's optional facts need (`features`: activation, refund)."""
 
     tiers: tuple[str, ...]
     regions: tuple[str, ...]
@@ -255,17 +475,36 @@ class PolicyOutline(NamedTuple):
     features: frozenset[str] = frozenset()
 
 
-# A policy file's table headers: [tiers.core], [regions.emea.holidays], [[severities]], [[severities.targets]].
-_HEADER = re.compile(r"\[(\[)?\s*([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?([A-Za-z0-9_.-]*)\s*\]\]?\s*(?:#.*)?")
-_OUTLINE_KEY = re.compile(r"^(id|components)\s*=")
-_TIER_KEY = re.compile(r"^(same_as|agreements_before)\s*=")
-# Policy sections a contract's optional facts need: activation_date (availability counted from activation) and
-# [prepaid] (fees refunded on termination).
-_FEATURES = {("availability", "counts_from"): "activation", ("termination", "refund"): "refund"}
+class _Named(msgspec.Struct):
+    id: str = ""
+
+
+class _Tier(msgspec.Struct):
+    same_as: str | None = None
+    agreements_before: date | None = None
+
+
+class _Availability(msgspec.Struct):
+    counts_from: dict[str, Any] | None = None
+
+
+class _Termination(msgspec.Struct):
+    refund: dict[str, Any] | None = None
+
+
+class _Outline(msgspec.Struct):
+    """What a contract needs of a policy file, read with the policy model's names (unknown keys ignored)."""
+
+    tiers: dict[str, _Tier] = {}
+    regions: dict[str, Any] = {}
+    severities: tuple[_Named, ...] = ()
+    components: tuple[str, ...] = ("platform",)
+    availability: _Availability | None = None
+    termination: _Termination | None = None
 
 
 def policy_outlines() -> dict[str, PolicyOutline]:
-    """Policy id → its outline, read straight from every policy file (shipped and the deployment's, see
+    """Policy id → its outline, read from every policy file (shipped and the deployment's, see
     engine.policy_files) without loading the engine; a missing policy directory or a taken id stops here."""
     try:
         return _outlines(tuple(policy_paths().items()))
@@ -275,256 +514,155 @@ def policy_outlines() -> dict[str, PolicyOutline]:
 
 @cache
 def _outlines(paths: tuple[tuple[str, Path], ...]) -> dict[str, PolicyOutline]:
-    return {policy_id: _outline(path.read_text(encoding="utf-8")) for policy_id, path in paths}
+    return {policy_id: outline(path.read_text(encoding="utf-8")) for policy_id, path in paths}
 
 
-def _outline(text: str) -> PolicyOutline:
-    """A policy's outline from its table headers and the key lines it needs, not a full parse of the file.
-
-    Parsing every policy in full (quotes, targets, terms) would add ~8 ms to each cold start, the Slack ack
-    path's among them; the policies themselves are validated on first use. A layout the line reader does not
-    follow (multi-line strings, quoted keys, ...) gets the full parse; a test checks both against the engine.
-    """
-    if '"""' not in text and "'''" not in text:
-        try:
-            return _outline_of(_outline_lines(text))
-        except (ValueError, KeyError):  # tomllib.TOMLDecodeError is a ValueError
-            pass
-    return _outline_of(tomllib.loads(text))
-
-
-def _outline_lines(text: str) -> dict[str, Any]:
-    """What an outline needs of a policy file: its top-level keys, [tiers.*] and [regions.*] names, severity ids."""
-    top: dict[str, Any] = {}
-    named: dict[str, dict[str, Any]] = {"tiers": {}, "regions": {}}
-    severities: list[dict[str, Any]] = []
-    keys: dict[str, Any] | None = top  # where key lines go: the top level, a [[severities]] entry, or nowhere
-    pattern = _OUTLINE_KEY  # the key lines read there
-    sections: dict[str, dict[str, Any]] = {}  # the _FEATURES sections found, shaped as a full parse has them
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            header = _HEADER.fullmatch(stripped)
-            if header is None:
-                raise ValueError(f"not a plain table header: {stripped}")
-            array, first, second, rest = header.groups()
-            if first in named and second is not None and not array:
-                named[first].setdefault(second, {})
-            if (first, second) in _FEATURES and not array and not rest:
-                sections.setdefault(first, {})[second] = {}
-            keys, pattern = None, _OUTLINE_KEY
-            if first == "tiers" and second is not None and not array and not rest:
-                keys, pattern = named["tiers"][second], _TIER_KEY
-            if array and first == "severities" and second is None:
-                severities.append({})
-                keys = severities[-1]
-        elif keys is not None and pattern.match(stripped):
-            keys.update(tomllib.loads(stripped))
-    return {**top, **sections, **named, "severities": severities}
-
-
-def _outline_of(data: Mapping[str, Any]) -> PolicyOutline:
-    """The outline of a parsed policy, or of the part of one `_outline` read."""
+def outline(text: str) -> PolicyOutline:
+    """A policy's outline (a file that does not read as one has an empty outline: `check` names its problems)."""
+    try:
+        found = msgspec.convert(tomllib.loads(text), _Outline)
+    except (ValueError, msgspec.ValidationError):
+        found = _Outline()
+    features = {"activation"} if found.availability and found.availability.counts_from is not None else set()
+    features |= {"refund"} if found.termination and found.termination.refund is not None else set()
     return PolicyOutline(
-        tiers=tuple(data.get("tiers", {})),
-        regions=tuple(data.get("regions", {})),
-        severities=tuple(s["id"] for s in data.get("severities", [])),
-        components=tuple(data.get("components", ["platform"])),
-        aliases=tuple(
-            (name, str(tier["same_as"]), tier.get("agreements_before"))
-            for name, tier in data.get("tiers", {}).items()
-            if "same_as" in tier
-        ),
-        features=frozenset(
-            feature
-            for (first, second), feature in _FEATURES.items()
-            if isinstance(section := data.get(first), Mapping) and isinstance(section.get(second), Mapping)
-        ),
+        tiers=tuple(found.tiers),
+        regions=tuple(found.regions),
+        severities=tuple(s.id for s in found.severities),
+        components=tuple(found.components),
+        aliases=tuple((n, t.same_as, t.agreements_before) for n, t in found.tiers.items() if t.same_as),
+        features=frozenset(features),
     )
 
 
-def _parse_contract(contract_id: str, fields: Table) -> Contract:
-    """One [contracts.<id>] table, checked against its policy's outline."""
-    fields.only(CONTRACT_KEYS)
-    outlines = policy_outlines()
-    policy = fields.choice("policy", tuple(outlines), "a policy")
-    outline = outlines[policy]
-    tier = region = None
-    agreement = fields.calendar_date("agreement_date")
-    tier_written = None
-    if outline.tiers:
-        named = fields.choice("tier", outline.tiers, f"a tier of {policy}")
-        tier, tier_written = _tier_meant(fields, named, agreement, outline)
-    else:
-        fields.absent("tier", f"{policy} has no tiers")
-    if outline.regions:
-        region = fields.choice("region", outline.regions, f"a support region of {policy}")
-    else:
-        fields.absent("region", f"{policy} has no support regions")
-    components = fields.subset("components", outline.components, f"components of {policy}") or outline.components
-    pagerduty = _parse_pagerduty(fields.table("pagerduty"), policy, outline.severities)
-    service_ids = pagerduty.service_ids
+def _entry_problems(entry: ContractEntry, outlines: Mapping[str, PolicyOutline]) -> Iterator[Problem]:
+    """What a contract entry must agree on with its policy, and its fields with each other (paths relative)."""
+    if entry.policy not in outlines:
+        yield Problem("policy", f"{shown(entry.policy)} is not a policy", ", ".join(outlines))
+        return
+    policy, outline = entry.policy, outlines[entry.policy]
+    yield from _named(entry.tier, "tier", outline.tiers, f"a tier of {policy}", f"{policy} has no tiers")
+    yield from _named(entry.region, "region", outline.regions, f"a support region of {policy}",
+                      f"{policy} has no support regions")  # fmt: skip
+    for alias, meant, before in outline.aliases:
+        agreement = entry.agreement_date
+        if entry.tier == alias and agreement is not None and before is not None and agreement >= before:
+            others = ", ".join(t for t in outline.tiers if t not in {a for a, _, _ in outline.aliases})
+            yield Problem("tier", f"{shown(alias)} means {meant} only in agreements dated before "
+                          f"{before.isoformat()}, and agreement_date is {agreement.isoformat()}", others)  # fmt: skip
+    yield from _subset(entry.components, "components", outline.components, f"components of {policy}")
+    severities = {s.lower(): s for s in outline.severities}
+    pagerduty = entry.pagerduty or PagerDutyEntry()
+    for priority, severity in pagerduty.priorities.items():
+        if severity.lower() not in severities:
+            yield Problem(f"pagerduty.priorities.{priority}", f"{shown(severity)} is not a severity of {policy}",
+                          ", ".join(outline.severities))  # fmt: skip
+    default = pagerduty.default_severity
+    if default is not None and default.lower() not in severities:
+        yield Problem("pagerduty.default_severity", f"{shown(default)} is not a severity of {policy}",
+                      ", ".join(outline.severities))  # fmt: skip
+    yield from _repeats(pagerduty.service_ids, "pagerduty.service_ids")
+    yield from _repeats(entry.record_downtime, "record_downtime")
+    yield from _repeats(entry.resolve, "resolve")
+    outages = entry.outages or OutagesEntry()
+    yield from _subset(outages.severities, "outages.severities", outline.severities, f"severities of {policy}")
+    for service in outages.services:
+        if service not in pagerduty.service_ids:
+            yield Problem(f"outages.services.{service}", f"{shown(service)} is not one of this contract's "
+                          "pagerduty.service_ids", ", ".join(pagerduty.service_ids) or "none configured")  # fmt: skip
+    yield from _dates(entry, outline, policy)
+
+
+def _named(value: str | None, key: str, known: tuple[str, ...], kind: str, none: str) -> Iterator[Problem]:
+    if not known and value is not None:
+        yield Problem(key, f"{shown(value)} is not allowed here ({none})", f"no {key} field")
+    elif known and value is None:
+        yield Problem(key, "is required", ", ".join(known))
+    elif known and value not in known:
+        yield Problem(key, f"{shown(value)} is not {kind}", ", ".join(known))
+
+
+def _subset(values: tuple[str, ...] | None, key: str, allowed: tuple[str, ...], kind: str) -> Iterator[Problem]:
+    if values is not None and (not values or not set(values) <= set(allowed)):
+        yield Problem(key, f"{shown(list(values))} is not a non-empty list of {kind}", ", ".join(allowed))
+    elif values is not None:
+        yield from _repeats(values, key)
+
+
+def _repeats(values: tuple[str, ...], key: str) -> Iterator[Problem]:
+    if len(set(values)) != len(values):
+        yield Problem(key, f"{shown(list(values))} repeats an entry", "each entry once")
+
+
+def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterator[Problem]:
+    agreement, renewal = entry.agreement_date, entry.renewal_date
+    if renewal is not None and agreement is not None and renewal <= agreement:
+        yield Problem("renewal_date", f"{renewal.isoformat()} is not after agreement_date {agreement.isoformat()}",
+                      "a date after the agreement_date")  # fmt: skip
+    if entry.activation_date is not None and "activation" not in outline.features:
+        yield Problem("activation_date", f"{entry.activation_date.isoformat()} is not allowed here ({policy} does "
+                      "not measure availability from it)", "no activation_date field")  # fmt: skip
+    if entry.prepaid is not None and "refund" not in outline.features:
+        yield Problem("prepaid", f"a table is not allowed here ({policy} refunds no prepaid fees on termination)",
+                      "no prepaid field")  # fmt: skip
+    elif entry.prepaid is not None and entry.prepaid.through < entry.prepaid.first:
+        first, last = entry.prepaid.first.isoformat(), entry.prepaid.through.isoformat()
+        yield Problem("prepaid.through", f"{last} is before from ({first})", "a date on or after from")
+    reminders = entry.reminders
+    if reminders is not None and reminders.warning_percent <= reminders.heads_up_percent:
+        least = reminders.heads_up_percent + 1
+        problem = f"{reminders.warning_percent} is not a whole number from {least} to 99"
+        yield Problem(
+            "reminders.warning_percent", problem, f"a whole number from {least} to 99 (above heads_up_percent)"
+        )
+
+
+def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) -> Contract:
+    """A checked entry as the engine and the front ends use it: tier names resolved, defaults filled in."""
+    tier, written = entry.tier, None
+    for alias, meant, _ in outline.aliases:
+        if entry.tier == alias:
+            tier, written = meant, alias
+    severities = {s.lower(): s for s in outline.severities}
+    pagerduty, outages = entry.pagerduty or PagerDutyEntry(), entry.outages or OutagesEntry()
+    reminders, holidays, prepaid = entry.reminders, entry.holidays, entry.prepaid
     return Contract(
         id=contract_id,
-        name=fields.opt_text("name") or contract_id,
-        policy=policy,
+        name=entry.name or contract_id,
+        policy=entry.policy,
         tier=tier,
-        region=region,
-        fee=fields.money("fee", _FEE),
-        currency=fields.matching("currency", _CURRENCY, "an ISO 4217 code such as USD or EUR"),
-        perspective=fields.choice("perspective", PERSPECTIVES, "a perspective"),
-        slack_channel=fields.matching("slack_channel", _CHANNEL_ID, "a Slack channel id such as C0123456789"),
-        components=components,
-        escalation_group=fields.opt_matching(
-            "escalation_group", _GROUP_ID, "a Slack user group id such as S0123456789"
+        region=entry.region,
+        fee=Decimal(entry.fee),
+        currency=entry.currency,
+        perspective=entry.perspective,
+        slack_channel=entry.slack_channel,
+        components=entry.components or outline.components,
+        escalation_group=entry.escalation_group,
+        record_downtime=frozenset(entry.record_downtime),
+        resolve=frozenset(entry.resolve),
+        pagerduty=PagerDutyMapping(
+            pagerduty.service_ids,
+            MappingProxyType({p: severities[s.lower()] for p, s in pagerduty.priorities.items()}),
+            severities[pagerduty.default_severity.lower()] if pagerduty.default_severity else None,
         ),
-        record_downtime=frozenset(fields.ids("record_downtime", _USER_OR_GROUP_ID, _SLACK_IDS)),
-        resolve=frozenset(fields.ids("resolve", _USER_OR_GROUP_ID, _SLACK_IDS)),
-        pagerduty=pagerduty,
-        holidays=_parse_holidays(fields.table("holidays")),
-        reminders=_parse_reminders(fields.table("reminders")),
-        outages=_parse_outages(fields.table("outages"), policy, outline.severities, service_ids),
-        tier_written=tier_written,
-        agreement_date=agreement,
-        renewal_date=_renewal(fields, agreement),
-        activation_date=_needing(fields, outline, "activation", f"{policy} does not measure availability from it"),
-        prepaid=_parse_prepaid(fields, outline, policy),
-        digest=_parse_digest(fields.table("digest")),
+        holidays=HolidayOverride(holidays.country, holidays.subdiv) if holidays else None,
+        reminders=Thresholds(
+            reminders.heads_up_percent / 100,
+            reminders.warning_percent / 100,
+            reminders.warning_minutes_before * _MINUTE,
+            reminders.update_minutes_before * _MINUTE,
+        )
+        if reminders
+        else Thresholds(),
+        outages=OutageRule(
+            frozenset(outages.severities) if outages.severities is not None else None,
+            MappingProxyType(dict(outages.priorities)),
+            MappingProxyType(dict(outages.services)),
+        ),
+        tier_written=written,
+        agreement_date=entry.agreement_date,
+        renewal_date=entry.renewal_date,
+        activation_date=entry.activation_date,
+        prepaid=Prepaid(Decimal(prepaid.fees), prepaid.first, prepaid.through) if prepaid else None,
+        digest=DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
     )
-
-
-def _tier_meant(fields: Table, tier: str, agreement: date | None, outline: PolicyOutline) -> tuple[str, str | None]:
-    """(the tier the contract's tier name means, that name when it is another name for it): another name holds
-    only in agreements dated before its date, so a later agreement_date refuses it."""
-    for name, meant, before in outline.aliases:
-        if name != tier:
-            continue
-        if agreement is not None and before is not None and agreement >= before:
-            others = ", ".join(t for t in outline.tiers if t not in {a for a, _, _ in outline.aliases})
-            problem = (
-                f"{name!r} means {meant} only in agreements dated before {before.isoformat()}, and agreement_date "
-                f"is {agreement.isoformat()}"
-            )
-            raise fields.fail("tier", problem, others)
-        return meant, name
-    return tier, None
-
-
-def _renewal(fields: Table, agreement: date | None) -> date | None:
-    """The optional renewal_date, which must come after the agreement_date when both are given."""
-    renewal = fields.calendar_date("renewal_date")
-    if renewal is not None and agreement is not None and renewal <= agreement:
-        problem = f"{renewal.isoformat()} is not after agreement_date {agreement.isoformat()}"
-        raise fields.fail("renewal_date", problem, "a date after the agreement_date")
-    return renewal
-
-
-def _needing(fields: Table, outline: PolicyOutline, feature: str, why: str) -> date | None:
-    """An optional `<feature>_date` field, allowed only where the policy has the section that uses it."""
-    key = f"{feature}_date"
-    if feature not in outline.features:
-        fields.absent(key, why)
-        return None
-    return fields.calendar_date(key)
-
-
-def _parse_prepaid(fields: Table, outline: PolicyOutline, policy: str) -> Prepaid | None:
-    """The optional [contracts.<id>.prepaid] table: fees paid ahead and the days they pay for (both included),
-    for a policy that refunds them on termination."""
-    if "refund" not in outline.features:
-        fields.absent("prepaid", f"{policy} refunds no prepaid fees on termination")
-        return None
-    table = fields.table("prepaid")
-    if table is None:
-        return None
-    table.only(PREPAID_KEYS)
-    fees = table.money("fees", _FEE)
-    first, last = table.calendar_date("from"), table.calendar_date("through")
-    accepted = "a date written as 2026-01-01 (no quotes)"
-    if first is None or last is None:
-        raise table.fail("from" if first is None else "through", "is required", accepted)
-    if last < first:
-        problem = f"{last.isoformat()} is before from ({first.isoformat()})"
-        raise table.fail("through", problem, "a date on or after from")
-    return Prepaid(fees, first, last)
-
-
-def _parse_pagerduty(fields: Table | None, policy: str, severities: tuple[str, ...]) -> PagerDutyMapping:
-    """The optional [contracts.<id>.pagerduty] table; priorities map onto the policy's severities."""
-    if fields is None:
-        return PagerDutyMapping()
-    fields.only(PAGERDUTY_KEYS)
-    service_ids = fields.ids("service_ids", _PAGERDUTY_ID, "PagerDuty service ids such as PF9KMXH")
-    accepted = ", ".join(severities)
-    by_name = {s.lower(): s for s in severities}
-    priorities: dict[str, str] = {}
-    table = fields.table("priorities")
-    if table is not None:
-        for priority, severity in table.data.items():
-            if not isinstance(severity, str) or severity.lower() not in by_name:
-                raise table.fail(priority, f"{severity!r} is not a severity of {policy}", accepted)
-            priorities[priority] = by_name[severity.lower()]
-    default = fields.opt_text("default_severity")
-    if default is not None and default.lower() not in by_name:
-        raise fields.fail("default_severity", f"{default!r} is not a severity of {policy}", accepted)
-    default = by_name[default.lower()] if default else None
-    return PagerDutyMapping(tuple(service_ids), MappingProxyType(priorities), default or None)
-
-
-def _parse_outages(
-    fields: Table | None, policy: str, severities: tuple[str, ...], service_ids: tuple[str, ...]
-) -> OutageRule:
-    """The optional [contracts.<id>.outages] table: which severities, PagerDuty priorities and services are
-    outages here (true) or tickets (false)."""
-    if fields is None:
-        return OutageRule()
-    fields.only(OUTAGE_KEYS)
-    chosen = fields.subset("severities", severities, f"severities of {policy}") if fields.has("severities") else None
-    return OutageRule(
-        frozenset(chosen) if chosen is not None else None,
-        _flags(fields.table("priorities"), None, "PagerDuty priority names"),
-        _flags(fields.table("services"), service_ids, "this contract's pagerduty.service_ids"),
-    )
-
-
-def _flags(table: Table | None, keys: tuple[str, ...] | None, kind: str) -> Mapping[str, bool]:
-    """A `{ name = true | false }` table; with `keys`, each name must be one of them."""
-    found: dict[str, bool] = {}
-    for key in table.data if table is not None else ():
-        assert table is not None
-        if keys is not None and key not in keys:
-            raise table.fail(key, f"{key!r} is not one of {kind}", ", ".join(keys) or "none configured")
-        found[key] = table.flag(key, False)
-    return MappingProxyType(found)
-
-
-def _parse_holidays(fields: Table | None) -> HolidayOverride | None:
-    """The override's form only; whether `holidays` knows it is `check_holiday_overrides`' job (it is heavy)."""
-    if fields is None:
-        return None
-    fields.only(HOLIDAY_KEYS)
-    country = fields.matching("country", _COUNTRY, "an ISO 3166-1 alpha-2 country code such as US")
-    return HolidayOverride(country, fields.opt_text("subdiv"))
-
-
-def _parse_reminders(fields: Table | None) -> Thresholds:
-    """Optional reminder thresholds; each field left out keeps its default (50%, 75% or 15 min, 10 min)."""
-    default = Thresholds()
-    if fields is None:
-        return default
-    fields.only(REMINDER_KEYS)
-    minutes = timedelta(minutes=1)
-    heads_up = fields.whole("heads_up_percent", round(default.heads_up_fraction * 100), minimum=1, maximum=99)
-    warning = fields.whole("warning_percent", round(default.warning_fraction * 100), minimum=heads_up + 1, maximum=99)
-    warning_before = fields.whole("warning_minutes_before", default.warning_before // minutes, maximum=1440)
-    update_before = fields.whole("update_minutes_before", default.update_before // minutes, minimum=1, maximum=1440)
-    return Thresholds(heads_up / 100, warning / 100, warning_before * minutes, update_before * minutes)
-
-
-def _parse_digest(fields: Table | None) -> DailyDigest | None:
-    """The optional [contracts.<id>.digest] table: the local time of the daily digest ("09:00"); absent: none."""
-    if fields is None:
-        return None
-    fields.only(DIGEST_KEYS)
-    at = fields.matching("at", _LOCAL_TIME, 'a 24-hour local time written as "09:00"')
-    return DailyDigest(time.fromisoformat(at))

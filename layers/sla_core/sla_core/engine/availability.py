@@ -8,10 +8,12 @@ measured against the windows and allowance, and excluded causes, each instant on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from sla_core.engine.availability_notes import measurement_notes
 from sla_core.engine.classification import UnknownNotice, tally
@@ -22,6 +24,7 @@ from sla_core.engine.periods import Period
 from sla_core.engine.recording import apply_minimum
 from sla_core.engine.rounding import minutes
 from sla_core.engine.terms import AvailabilityTerms, MeasuredOver
+from sla_core.engine.zones import Zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +165,7 @@ def _whole_zone(
     assert maintenance is not None
 
     def in_zone(name: str) -> AvailabilityTerms:
-        return replace(terms, maintenance=replace(maintenance, zones=(name,)))
+        return replace(terms, maintenance=replace(maintenance, zones=(Zone(name),)))
 
     if window_zone is not None:
         if window_zone not in maintenance.zones:

@@ -1,13 +1,13 @@
 """Contract clauses: the quoted text behind a rule and, where it is ambiguous, the reading the engine chose and
 the other reading, in words and (where it can be) as policy data, so results can be computed under both."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from sla_core.engine.toml_fields import Table
+import msgspec
+
+from sla_core.engine.toml_decode import doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +55,57 @@ class Reading(dict[str, str]):
         self.assumption = assumption
 
 
-def parse_clause(table: Table) -> Clause:
-    """Read `reading` + `other_reading` (both or neither), the other reading as data (`other_values`,
-    `other_without`, only with a reading) and the required `quote` of a policy table."""
-    chosen, other = table.opt_text("reading"), table.opt_text("other_reading")
-    if (chosen is None) != (other is None):
-        raise table.fail("other_reading" if chosen else "reading", "reading and other_reading go together")
-    values = table.table("other_values")
-    without = tuple(table.texts("other_without"))
-    if (values is not None or without) and chosen is None:
-        key = "other_values" if values is not None else "other_without"
-        raise table.fail(key, "expresses the other reading, so it needs reading and other_reading")
-    for key in without:
-        if key in ("quote", "reading", "other_reading", "other_values", "other_without"):
-            raise table.fail("other_without", f"{key!r} is not a field the other reading can leave out")
-    return Clause(
-        table.text("quote"),
-        chosen or "",
-        other or "",
-        table.trail,
-        dict(values.data) if values is not None else {},
-        without,
-    )
+class Clauses(msgspec.Struct, kw_only=True, frozen=True):
+    """The fields every clause table has: the contract's words (`quote`) and, where they are ambiguous, the reading
+    taken (customer-favourable), the other one, and the other as data (this table's fields under it: values and
+    fields it leaves out). `_path` is the table's place in the file (set by the decoder)."""
+
+    quote: Annotated[
+        str,
+        doc(
+            "The contract's words this table encodes (section numbers help).",
+            'quote = "§4: respond to Customer within one (1) business day."',
+        ),
+    ]
+    reading: Annotated[
+        str | None,
+        doc(
+            "Where the text is ambiguous: the reading the engine takes, the one most favourable to the customer "
+            "(contra proferentem), unless a defined term of the contract settles it. Goes with other_reading.",
+            'reading = "Exactly 98% falls in neither row, so it earns the higher 10%."',
+            default="none (the text is clear)",
+        ),
+    ] = None
+    other_reading: Annotated[
+        str | None,
+        doc(
+            "The reading rejected; every figure resting on this table says so and, where other_values or other_without "
+            "state it as data, gives its figures under it too.",
+            'other_reading = "Exactly 98% earns 7%."',
+        ),
+    ] = None
+    other_values: Annotated[
+        dict[str, Any],
+        doc(
+            "The other reading as data: this table's fields as they would be under it (needs reading).",
+            'other_values = { below = "98" }',
+            default="none",
+            accepted="an inline table of this table's fields",
+        ),
+    ] = {}
+    other_without: Annotated[
+        tuple[str, ...],
+        doc(
+            "The other reading as data: this table's fields it leaves out (needs reading).",
+            'other_without = ["at_or_below"]',
+            default="none",
+        ),
+    ] = ()
+    _path: tuple[str | int, ...] = ()
+
+    @property
+    def clause(self) -> Clause:
+        """The table's clause: its quote and readings, where it is in the file."""
+        return Clause(
+            self.quote, self.reading or "", self.other_reading or "", self._path, self.other_values, self.other_without
+        )

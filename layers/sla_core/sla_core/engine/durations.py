@@ -18,12 +18,11 @@ class Unit(Enum):
     WEEKS = "weeks"
 
 
-_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|hours?|hrs?|business\s+days?|weeks?)\s*$", re.I)
+# A whole number and the unit in full: abbreviations and fractions ("4 hrs", "1.5 hours") are refused, not guessed.
+_PATTERN = re.compile(r"^\s*(\d+)\s*(minutes?|hours?|business\s+days?|weeks?)\s*$", re.I)
 _UNITS = {
-    "min": Unit.MINUTES,
     "minute": Unit.MINUTES,
     "hour": Unit.HOURS,
-    "hr": Unit.HOURS,
     "business day": Unit.BUSINESS_DAYS,
     "week": Unit.WEEKS,
 }
@@ -36,6 +35,7 @@ class Duration:
 
     amount: float
     unit: Unit
+    ACCEPTED = f"a duration: {ACCEPTED} (of the calendar's open time)"
 
     def __str__(self) -> str:
         amount = int(self.amount) if self.amount == int(self.amount) else self.amount

@@ -24,19 +24,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sla_core.engine.clauses import Clause
+from sla_core.engine.clauses import Clause, Reading
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import Deadline, compute_deadline, find_target
 from sla_core.engine.errors import PolicyError, SlaError
+from sla_core.engine.example_cases import NONE
+from sla_core.engine.example_cases import Example as Case
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import deadline_result
+from sla_core.engine.other_readings import credit_figures, deadline_result, other_credit
 from sla_core.engine.policy import Policy
-from sla_core.engine.toml_fields import Table
+from sla_core.engine.policy_rules import DECODER
+from sla_core.engine.toml_decode import Problem, shown, trail_path
 
-INSTANT = "a date and time with an offset, e.g. 2026-11-20T18:30:00-05:00 (no quotes)"
-NONE = "none"
-INTERVAL_KEYS = ("start", "end", "cause", "announced", "posted")
 INTERVAL_LISTS = {"downtime": Kind.UNPLANNED, "maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 # Expected period figures: the example's key → the `credit` JSON field it is compared with, and how.
 DECIMAL_FIGURES = {
@@ -48,6 +48,13 @@ DECIMAL_FIGURES = {
     "credit_percent": "credit_percent",
 }
 INSTANT_FIGURES = ("claim_deadline", "termination_until")
+# Expected figures under the other reading of one clause: the example's key → the `if_other` figure.
+OTHER_FIGURES = {
+    "other_availability": "availability_percent",
+    "other_target_met": "target_met",
+    "other_credit": "credit_amount",
+    "other_claim_deadline": "claim_deadline",
+}
 
 
 def same_instant(a: datetime, b: datetime) -> bool:
@@ -55,35 +62,12 @@ def same_instant(a: datetime, b: datetime) -> bool:
     return to_micros(a) == to_micros(b)
 
 
-def _aware(value: Any) -> datetime:
-    """A TOML offset date-time (tomllib gives it an offset; a local one has none)."""
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise PolicyError(f"{value!r} is not a date and time with an offset; accepted: {INSTANT}")
-    return value
-
-
-def _instant_or_none(value: Any) -> datetime | None:
-    """An expected instant, or the string "none" when the result must have none."""
-    if value == NONE:
-        return None
-    try:
-        return _aware(value)
-    except PolicyError:
-        raise PolicyError(f"{value!r} is neither an instant nor 'none'; accepted: {INSTANT}, or \"none\"") from None
-
-
-def _month_texts(value: Any) -> list[str]:
-    """A list of 'YYYY-MM' strings (checked by the engine when it reads them)."""
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PolicyError(f'{value!r} is not a list of months; accepted: a list such as ["2026-02", "2026-03"]')
-    return list(value)
-
-
 @dataclass(frozen=True, slots=True)
 class DeadlineExample:
     """A hand-worked due instant: what is computed and what must come out."""
 
-    table: Table
+    case: Case
+    source: str
     name: str
     severity: str
     opened: datetime
@@ -124,27 +108,28 @@ class DeadlineExample:
         """`other_due` / `other_holidays_due` against the due instant under that clause's other reading."""
         clause = self._clause(policy, key)
         if clause is None or not clause.has_reading:
-            return [str(self.table.fail(key, "the clause it names has no reading to take the other side of"))]
+            return [str(_fail(self, key, "the clause it names has no reading to take the other side of"))]
         result = deadline_result(
             policy, self.severity, self.opened, self.metric, self.tier, self.region, agreement_date=self.agreement_date
         )
         entry = next((r for r in result["readings"] if r["chosen"] == clause.chosen), None)
         if entry is None:
-            return [str(self.table.fail(key, "this deadline does not rest on that clause's reading"))]
+            return [str(_fail(self, key, "this deadline does not rest on that clause's reading"))]
         if entry["if_other"] is None:
-            return [str(self.table.fail(key, entry["if_other_note"]))]
+            return [str(_fail(self, key, entry["if_other_note"]))]
         found = datetime.fromisoformat(entry["if_other"]["due_at"])
         return [] if same_instant(found, expected) else [self._differs(key, expected, found)]
 
     def _differs(self, key: str, expected: datetime, found: datetime) -> str:
-        return str(self.table.fail(key, f"expected {expected.isoformat()}, the engine computes {found.isoformat()}"))
+        return str(_fail(self, key, f"expected {expected.isoformat()}, the engine computes {found.isoformat()}"))
 
 
 @dataclass(frozen=True, slots=True)
 class PeriodExample:
     """A hand-worked month or quarter: the intervals and inputs, and the figures that must come out."""
 
-    table: Table
+    case: Case
+    source: str
     name: str
     period: str
     inputs: dict[str, Any]
@@ -162,12 +147,36 @@ class PeriodExample:
         found["claim_deadline"] = result.get("claim_deadline")
         right = result.get("termination_right") or {}
         found["termination_until"] = right.get("until") if right.get("exists") else None  # a right that lasts
-        return [
+        wrong = [
             self._differs(key, want, found[key]) for key, want in self.expected.items() if not _same(want, found[key])
+        ]
+        return wrong + self._other_problems(policy)
+
+    def _other_problems(self, policy: Policy) -> list[str]:
+        """The figures stated under the other reading of one clause (`other_of`, or the only one stated as data)
+        against the engine's `if_other` figures for it."""
+        expected = {key: getattr(self.case, key) for key in OTHER_FIGURES if getattr(self.case, key) is not None}
+        if not expected:
+            return []
+        estimate = self.compute(policy)
+        readings = [r for r in estimate.readings if isinstance(r, Reading) and r.clause and r.clause.other_is_data]
+        named = {trail_path(r.clause.path): r for r in readings if r.clause}
+        key = self.case.other_of or (next(iter(named)) if len(named) == 1 else None)
+        if key not in named:
+            problem = f"{shown(self.case.other_of)} is not a clause of this result whose other reading is data"
+            return [str(_fail(self, "other_of", f"{problem}; accepted: {', '.join(named) or 'none'}"))]
+        other = other_credit(estimate, named[key], policy, self.period, self.inputs)
+        assert other is not None
+        figures = credit_figures(other.as_dict())
+        expected = {k: None if v == NONE else v for k, v in expected.items()}
+        return [
+            self._differs(k, want, figures[OTHER_FIGURES[k]])
+            for k, want in expected.items()
+            if not _same(want, figures[OTHER_FIGURES[k]])
         ]
 
     def _differs(self, key: str, expected: Any, found: Any) -> str:
-        return str(self.table.fail(key, f"expected {_shown(expected)}, the engine computes {_shown(found)}"))
+        return str(_fail(self, key, f"expected {_shown(expected)}, the engine computes {_shown(found)}"))
 
 
 def _same(expected: Any, found: Any) -> bool:
@@ -192,105 +201,80 @@ def _shown(value: Any) -> str:
 Example = DeadlineExample | PeriodExample
 
 
-def _deadline(table: Table, name: str) -> DeadlineExample:
-    found = DeadlineExample(
-        table=table,
-        name=name,
-        severity=table.text("severity"),
-        opened=table.parsed("opened", _aware),  # type: ignore[arg-type]
-        due=table.parsed("due", _aware),  # type: ignore[arg-type]
-        metric=table.text("metric", "initial_response"),
-        tier=table.opt_text("tier"),
-        region=table.opt_text("region"),
-        agreement_date=table.calendar_date("agreement_date"),
-        other_due=table.parsed("other_due", _aware, required=False),
-        other_holidays_due=table.parsed("other_holidays_due", _aware, required=False),
+def _fail(example: DeadlineExample | PeriodExample, key: str | None, problem: str) -> PolicyError:
+    """The error for a problem at `key` of an example (the example itself for None)."""
+    return PolicyError(
+        Problem(trail_path((*example.case._path, *([key] if key else []))), problem).line(example.source)
     )
-    table.close()
-    return found
 
 
-def _interval(table: Table, kind: Kind) -> Downtime:
-    """One `{ start, end, cause }` of a period example; maintenance also takes `announced` and `posted`."""
-    maintenance = kind is not Kind.UNPLANNED
-    table.only(INTERVAL_KEYS if maintenance else INTERVAL_KEYS[:3])
-    start, end = table.parsed("start", _aware), table.parsed("end", _aware)
-    assert start is not None and end is not None
-    announced = table.parsed("announced", _aware, required=False) if maintenance else None
-    posted = table.flag("posted", False) if maintenance else False
+def _interval(case: Case, source: str, key: str, kind: Kind, index: int) -> Downtime:
+    """One `{ start, end, cause, ... }` of a period example."""
+    iv = getattr(case, key)[index]
     try:
-        return downtime(start, end, kind, table.opt_text("cause"), announced=announced, posted_window=posted)
+        announced, posted = getattr(iv, "announced", None), getattr(iv, "posted", False)
+        return downtime(iv.start, iv.end, kind, iv.cause, announced=announced, posted_window=posted)
     except SlaError as exc:
-        raise table.fail(None, str(exc)) from None
+        where = trail_path((*case._path, key, index))
+        raise PolicyError(Problem(where, str(exc)).line(source)) from None
 
 
-def _inputs(table: Table) -> dict[str, Any]:
-    """The `estimate_credit` keyword inputs a period example gives."""
-    intervals = [_interval(t, kind) for key, kind in INTERVAL_LISTS.items() for t in table.tables(key)]
-    return {
-        "fee": table.decimal("fee", required=False),
-        "intervals": intervals,
-        "tier": table.opt_text("tier"),
-        "region": table.opt_text("region"),
-        "component": table.opt_text("component"),
-        "missed_responses": table.whole("missed_responses"),
-        "post_mortem": table.parsed("post_mortem", _aware, required=False),
-        "failed_months": table.parsed("failed_months", _month_texts, required=False) or [],
-        "activation": table.calendar_date("activation"),
-    }
+def _example(case: Case, source: str) -> Example:
+    """The deadline or period example a case of the file states (its fields checked by `policy_rules`)."""
+    if case.opened is not None:
+        assert case.severity is not None and case.due is not None
+        return DeadlineExample(
+            case, source, case.name, case.severity, case.opened, case.due, case.metric, case.tier, case.region,
+            case.agreement_date, case.other_due, case.other_holidays_due,
+        )  # fmt: skip
+    assert case.period is not None
+    intervals = [
+        _interval(case, source, key, kind, i)
+        for key, kind in INTERVAL_LISTS.items()
+        for i in range(len(getattr(case, key)))
+    ]
+    inputs = {
+        "fee": case.fee, "intervals": intervals, "tier": case.tier, "region": case.region,
+        "component": case.component, "missed_responses": case.missed_responses, "post_mortem": case.post_mortem,
+        "failed_months": list(case.failed_months), "activation": case.activation,
+    }  # fmt: skip
+    expected = {key: getattr(case, key) for key in [*DECIMAL_FIGURES, "target_met", *INSTANT_FIGURES]}
+    expected = {key: None if value == NONE else value for key, value in expected.items() if value is not None}
+    return PeriodExample(case, source, case.name, case.period, inputs, expected)
 
 
-def _expected(table: Table) -> dict[str, Any]:
-    """The figures a period example expects (at least one); every figure field is read, given or not."""
-    expected: dict[str, Any] = {}
-    for key in DECIMAL_FIGURES:
-        amount = table.decimal(key, required=False)
-        if amount is not None:
-            expected[key] = amount
-    met = table.flag("target_met", False)
-    if table.has("target_met"):
-        expected["target_met"] = met
-    for key in INSTANT_FIGURES:
-        instant = table.parsed(key, _instant_or_none, required=False)
-        if table.has(key):
-            expected[key] = instant
-    if not expected:
-        accepted = ", ".join([*DECIMAL_FIGURES, "target_met", *INSTANT_FIGURES])
-        raise table.fail(None, "expects no figure: give at least one", accepted)
-    return expected
-
-
-def _period(table: Table, name: str) -> PeriodExample:
-    found = PeriodExample(table, name, table.text("period"), _inputs(table), _expected(table))
-    table.close()
-    return found
+def _cases(policy: Policy) -> tuple[list[Example], list[str]]:
+    """The policy's `[[examples]]` that read, and the problems of those that do not (one line each)."""
+    examples: list[Example] = []
+    problems: list[str] = []
+    for i, data in enumerate(policy.examples):
+        case, found = DECODER.decode(data, Case, ("examples", i))
+        problems += [problem.line(policy.source) for problem in found]
+        if case is not None:
+            try:
+                examples.append(_example(case, policy.source))
+            except PolicyError as exc:
+                problems.append(str(exc))
+    return examples, problems
 
 
 def parse_examples(policy: Policy) -> list[Example]:
-    """The policy's `[[examples]]`, validated (errors name the file, the example and the field)."""
-    top = Table(policy.data, "", policy.source)
-    examples: list[Example] = []
-    for table in top.tables("examples"):
-        name = table.text("name")
-        if table.has("opened") == table.has("period"):
-            raise table.fail(None, "give either opened (a deadline) or period (a month or quarter)", "one of them")
-        examples.append(_deadline(table, name) if table.has("opened") else _period(table, name))
+    """The policy's `[[examples]]`; a PolicyError names the file, the example and the field of every problem."""
+    examples, problems = _cases(policy)
+    if problems:
+        raise PolicyError("\n".join(problems))
     return examples
 
 
 def example_problems(policy: Policy) -> list[str]:
-    """Every problem of the policy's examples, one line each: a field that does not parse (then the others are
-    not run) or a figure the engine computes differently."""
-    try:
-        examples = parse_examples(policy)
-    except PolicyError as exc:
-        return [str(exc)]
-    problems: list[str] = []
+    """Every problem of the policy's examples, one line each: a field that does not read (that example is not
+    run) or a figure the engine computes differently."""
+    examples, problems = _cases(policy)
     for example in examples:
         try:
             problems += example.problems(policy)
         except SlaError as exc:
-            problems.append(str(example.table.fail(None, f"cannot be computed: {exc}")))
+            problems.append(str(_fail(example, None, f"cannot be computed: {exc}")))
     return problems
 
 

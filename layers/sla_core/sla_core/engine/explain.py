@@ -5,14 +5,16 @@ exclusions, credit, claims and rights, and every reading with its other reading.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from sla_core.engine.after_hours import rate_text
-from sla_core.engine.clauses import Clause
+from sla_core.engine.clauses import Clause, Clauses
 from sla_core.engine.clock_words import number, target_words
+from sla_core.engine.example_cases import Example
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy import UNNAMED_HOLIDAYS, Policy, Severity, Tier
 from sla_core.engine.terms import (
@@ -25,6 +27,7 @@ from sla_core.engine.terms import (
     Recording,
     TerminationTerms,
 )
+from sla_core.engine.toml_decode import struct_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,8 @@ def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
 
 def _calendars(policy: Policy, region: str | None) -> Section:
     """Every calendar of the policy, as it runs for the region."""
-    return Section("Calendars", tuple(_calendar_line(policy, cid, region) for cid in policy.calendars))
+    lines = tuple(_calendar_line(policy, cid, region) for cid in policy.calendars)
+    return Section("Calendars", lines or ("None: the policy has no response targets (availability only).",))
 
 
 def _zone_lines(policy: Policy, region: str | None) -> Section:
@@ -129,8 +133,9 @@ def _severities(policy: Policy, tier: str | None, region: str | None) -> Section
         f"Pause {p.id} ({p.name}): stops the {', '.join(map(metric_words, p.metrics))} clocks."
         for p in policy.pauses.values()
     ]
-    lines.append(_boundary_line(policy))
-    return Section("Severities and targets", tuple(lines))
+    if not lines:
+        return Section("Severities and targets", ("None: nothing is due but availability and credits.",))
+    return Section("Severities and targets", (*lines, _boundary_line(policy)))
 
 
 def _boundary_line(policy: Policy) -> str:
@@ -296,14 +301,20 @@ def _rights(policy: Policy) -> Section:
     return Section("Rights and duties", tuple(lines or ["No termination right, paid support or dated duty."]))
 
 
+_QUALIFYING = ("notice", "refund", "counts_from")
+
+
 def _clauses(node: Any) -> Iterator[Clause]:
-    """Every clause in a policy's parsed rules (its dataclasses, lists and mappings), in file order."""
-    if isinstance(node, Clause):
-        yield node
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            if f.name not in ("data", "_calendars"):
-                yield from _clauses(getattr(node, f.name))
+    """Every clause in a policy's rules (its tables, lists and mappings; not its examples): a table's own after
+    those of the tables in it, except the ones that qualify it (notice, refund, counts_from)."""
+    if isinstance(node, msgspec.Struct) and not isinstance(node, Example):
+        fields = list(struct_fields(node))
+        for _, value in [(k, v) for k, v in fields if k not in _QUALIFYING]:
+            yield from _clauses(value)
+        if isinstance(node, Clauses):
+            yield node.clause
+        for _, value in [(k, v) for k, v in fields if k in _QUALIFYING]:
+            yield from _clauses(value)
     elif isinstance(node, dict):
         for value in node.values():
             yield from _clauses(value)

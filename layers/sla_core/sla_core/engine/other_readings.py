@@ -23,8 +23,8 @@ from sla_core.engine.deadlines import Deadline, compute_deadline
 from sla_core.engine.errors import PolicyError, SlaError, UnusableInput
 from sla_core.engine.instants import require_aware
 from sla_core.engine.policy import Policy, Tier
-from sla_core.engine.policy_parse import parse_policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.engine.policy_rules import parse_policy
 
 CREDIT_FIGURES = ("availability_percent", "target_met", "credit_amount", "claim_deadline", "termination_right")
 DEADLINE_FIGURES = ("due_at", "after_hours_charge")

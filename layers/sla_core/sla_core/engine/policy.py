@@ -1,36 +1,41 @@
-"""Contract policies as data: zone, holidays, calendars, regions, tiers and per severity the targets.
+"""Contract policies as the policy file writes them: zone, holidays, calendars, regions, tiers, per severity the
+targets, pauses, the commercial terms (`terms`) and hand-worked examples (`example_cases`), with the lookups the
+engine makes (case-insensitive, errors list what is valid).
 
-A policy names its zone and holidays (per region where the contract has regions), its calendars
-(weekly windows), tiers, and per severity the targets: metric, duration and the calendar the clock
-runs on. Tier tables: `[tiers.<id>] name, quote`; `sla = false` for a tier without an SLA (the plain answer
-instead of deadlines); `same_as = "<tier>"` for another name of a tier, with `agreements_before = 2026-03-03`
-when it holds only in agreements dated before that day. A target may list several clocks (`any_of`),
-optionally conditioned on when the ticket arrived; the earliest applicable due instant wins (the
-customer-favourable combination). Pauses: `[pauses.<id>] name, quote, applies_to = ["resolution"]` are the
-reasons the contract lets those metrics' clocks stop (`/sla pause`); none of the five seeds has one.
-Files are read by `policy_parse`; the shipped ones are listed and loaded by `policy_registry`. A file's
-`[[examples]]` are hand-worked cases beside the rules (`examples`), never read by them. Every table and field is
-in `policy_schema` (docs/policy-language.md).
+Each class is one table of the policy language (msgspec Structs): `policy_rules` reads a file into them with
+`toml_decode` and checks the rules between fields; docs/policy-language.md and docs/policy.schema.json are
+generated from them (`python -m tools.policy_reference`). The shipped files are listed and loaded by
+`policy_registry`.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from sla_core.engine.business_calendar import BusinessCalendar
-from sla_core.engine.clauses import Clause
+from sla_core.engine.clauses import Clauses
 from sla_core.engine.durations import Duration
 from sla_core.engine.errors import PolicyError, UnusableChoice
+from sla_core.engine.example_cases import Example
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.engine.terms import CommercialTerms
-from sla_core.engine.windows import Window
+from sla_core.engine.terms import (
+    AfterHoursTerms,
+    AvailabilityTerms,
+    ClaimTerms,
+    CommercialTerms,
+    CreditTerms,
+    Duty,
+    TerminationTerms,
+)
+from sla_core.engine.toml_decode import doc
+from sla_core.engine.windows import Windows
+from sla_core.engine.zones import Zone
 
 METRICS = ("initial_response", "update", "resolution", "workaround", "escalation_response")
-
-
 UNNAMED_HOLIDAYS = (
     "The contract names no holiday list, so no public holiday closes its clock (the reading that favours the "
     "customer: no deadline later, no business hour fewer); the vendor's home-country holidays are "
@@ -39,54 +44,163 @@ UNNAMED_HOLIDAYS = (
     "them: `dates` in the policy's [holidays], or a `holidays` override (country, subdiv) for the contract in "
     "contracts.toml."
 )
+Metric = Literal["initial_response", "update", "resolution", "workaround", "escalation_response"]
+Id = Annotated[str, msgspec.Meta(
+    pattern="^[a-z0-9][a-z0-9-]*$", extra={"accepted": "lower-case letters, digits and dashes, e.g. 'business-hours'"}
+)]  # fmt: skip
+_CALENDAR = "a calendar id of this policy"
+OpenedIn = Annotated[str | None, doc(
+    "This clock applies only to tickets opened while that calendar is open.", 'opened_in = "primary"',
+    default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
+OpenedOutside = Annotated[str | None, doc(
+    "This clock applies only to tickets opened while that calendar is closed.", 'opened_outside = "primary"',
+    default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Holidays:
-    """The public holidays a policy or region uses, with the clause (and any reading) behind the choice."""
+class Holidays(Clauses, kw_only=True, frozen=True):
+    """`[holidays]`: the public holidays of the policy's (or a region's) calendars (left out: none), with the
+    clause (and any reading) behind the choice."""
 
-    spec: HolidaySpec
-    clause: Clause
-    unnamed: bool = False  # the contract says "holidays" without naming them (see UNNAMED_HOLIDAYS)
+    country: Annotated[
+        Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] | None,
+        doc(
+            "Whose public holidays close the calendars that use holidays.",
+            'country = "US"',
+            default="none (no public holidays)",
+            accepted="an ISO 3166-1 alpha-2 code the holidays package knows",
+        ),
+    ] = None
+    subdiv: Annotated[
+        str | None,
+        doc(
+            "A state, canton or province whose holidays close the calendar as well (the union with the country's).",
+            'subdiv = "VA"',
+            default="none (nationwide holidays only)",
+            accepted="a subdivision of that country",
+        ),
+    ] = None
+    dates: Annotated[tuple[date, ...], doc("Further days the contract names as closed.", "dates = [2026-12-24]")] = ()
+    unnamed: Annotated[
+        bool,
+        doc(
+            "The contract says 'holidays' without naming them. The rule: no `country` (no public holiday closes the "
+            "clock, the customer-favourable reading), the home country's set as the other reading in `other_values` "
+            "(its figure is shown beside every deadline it moves; a state 'as well' is a union); `check` and "
+            "`/sla contracts` say how to list the vendor's published closures (`dates`, or a contract's override).",
+            "unnamed = true",
+        ),
+    ] = False
+
+    @property
+    def spec(self) -> HolidaySpec:
+        return HolidaySpec(self.country, self.subdiv, self.dates)
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarSpec:
-    """A calendar as written in the policy; zone and holidays come from the region unless set here."""
-
-    id: str
-    name: str
-    windows: tuple[Window, ...]
-    zone: str | None
-    use_holidays: bool
-    extra_holidays: tuple[Any, ...]
-    business_day: Duration | None
-    clause: Clause
+NO_HOLIDAYS = Holidays(quote="")
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
-    """A support region: its zone and public holidays."""
+class CalendarSpec(Clauses, kw_only=True, frozen=True):
+    """`[calendars.<id>]`: a weekly calendar the clocks run on; `<id>` is how targets name it. Zone and holidays
+    come from the region unless set here."""
 
-    id: str
-    name: str
-    zone: str
-    holidays: Holidays
-    quote: str
+    name: Annotated[
+        str,
+        doc(
+            "The calendar in words; the text before ' (' is its short name.",
+            'name = "Primary Hours (09:00–21:00 Eastern every day, excluding holidays)"',
+        ),
+    ]
+    windows: Annotated[
+        Windows, doc("When the calendar is open, in the zone's wall time.", 'windows = ["Mon-Fri 09:00-19:00"]')
+    ]
+    zone: Annotated[
+        Zone | None,
+        doc(
+            "A zone of its own (e.g. PST all year).",
+            'timezone = "Etc/GMT+8"',
+            default="the region's or the policy's zone",
+        ),
+    ] = msgspec.field(default=None, name="timezone")
+    use_holidays: Annotated[bool, doc("Whether the policy's (or region's) holidays close it.", "holidays = false")] = (
+        msgspec.field(default=True, name="holidays")
+    )
+    extra_holidays: Annotated[
+        tuple[date, ...], doc("Further closed days of this calendar only.", "extra_holidays = [2026-12-31]")
+    ] = ()
+    business_day: Annotated[
+        Duration | None,
+        doc(
+            "How long one business day of this calendar is, where open days differ in length.",
+            'business_day = "8 hours"',
+            default="the length of its open days (which must then all be equal)",
+        ),
+    ] = None
+    _key: str = ""
+
+    @property
+    def id(self) -> str:
+        return self._key
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
-    """A support tier (e.g. SonarSource Core / Standard / Enterprise); `sla` False for a tier the contract
-    gives no SLA (Base Support); `same_as` for another name of a tier (Premium Support = Enterprise), in
-    agreements dated before `agreements_before` when the contract limits it so."""
+class Region(msgspec.Struct, kw_only=True, frozen=True):
+    """`[regions.<id>]`: a support region with its own zone and holidays (a contract picks one)."""
 
-    id: str
-    name: str
-    quote: str
-    sla: bool = True
-    same_as: str | None = None
-    agreements_before: date | None = None
+    name: Annotated[str, doc("The region's name.", 'name = "EMEA"')]
+    zone: Annotated[
+        Zone, doc("The region's zone: its calendars, periods and deadlines.", 'timezone = "Europe/Zurich"')
+    ] = msgspec.field(name="timezone")
+    holidays: Holidays = NO_HOLIDAYS
+    quote: Annotated[
+        str,
+        doc(
+            "The contract's words about the region.",
+            'quote = "in the local time zone of the SonarSource support region"',
+        ),
+    ]
+    _key: str = ""
+
+    @property
+    def id(self) -> str:
+        return self._key
+
+
+class Tier(msgspec.Struct, kw_only=True, frozen=True):
+    """`[tiers.<id>]`: a support tier (e.g. SonarSource Core / Standard / Enterprise); targets name the tiers they
+    hold for. `sla = false` for a tier the contract gives no SLA (Base Support); `same_as` for another name of a
+    tier (Premium Support = Enterprise), in agreements dated before `agreements_before` when the contract limits
+    it so."""
+
+    name: Annotated[str, doc("The tier's name.", 'name = "Enterprise Tier"')]
+    quote: Annotated[str, doc("The contract's words about the tier.", 'quote = "Enterprise Tier | 24/7"')]
+    sla: Annotated[
+        bool,
+        doc(
+            "false for a tier the contract gives no SLA: its tickets get the plain answer instead of deadlines.",
+            "sla = false",
+        ),
+    ] = True
+    same_as: Annotated[
+        str | None,
+        doc(
+            "This name is another name for that tier.",
+            'same_as = "enterprise"',
+            default="none",
+            accepted="a tier id with an SLA",
+        ),
+    ] = None
+    agreements_before: Annotated[
+        date | None,
+        doc(
+            "The other name holds only in agreements dated before this day (needs same_as).",
+            "agreements_before = 2026-03-03",
+            default="none (always)",
+        ),
+    ] = None
+    _key: str = ""
+
+    @property
+    def id(self) -> str:
+        return self._key
 
     def no_sla_answer(self) -> str:
         """The plain answer for a tier without an SLA: its name and the clause that says so."""
@@ -103,94 +217,242 @@ class TierChoice:
     condition: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TargetClock:
-    """One way a target's clock can run: a duration on a calendar, optionally only for some arrivals."""
+class TargetClock(msgspec.Struct, kw_only=True, frozen=True):
+    """`any_of = [{ ... }]`: one way a target's clock can run: a duration on a calendar, optionally only for some
+    arrivals."""
 
-    duration: Duration
-    calendar: str
-    opened_in: str | None = None
-    opened_outside: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A severity's commitment for one metric; `recurring` targets (update cadences) restart on each update."""
-
-    metric: str
-    clocks: tuple[TargetClock, ...]
-    tiers: tuple[str, ...]
-    recurring: bool
-    clause: Clause
+    duration: Annotated[
+        Duration,
+        doc(
+            "How long the target gives, counted in the open time of `calendar`; business days and weeks are the "
+            "calendar's business day and week.",
+            'duration = "4 hours"',
+        ),
+    ]
+    calendar: Annotated[str, doc("The calendar the clock runs on.", 'calendar = "business-hours"', accepted=_CALENDAR)]
+    opened_in: OpenedIn = None
+    opened_outside: OpenedOutside = None
 
 
-@dataclass(frozen=True, slots=True)
-class Severity:
-    """A severity or priority level and its targets; `outage`: the seed defines it as unavailability of the
-    service, so a resolved incident of it is recorded as downtime (a contract or the card may say otherwise)."""
+class Target(Clauses, kw_only=True, frozen=True):
+    """`[[severities.targets]]`: one commitment of the severity: one clock (duration and calendar), or any_of
+    several, the earliest applicable due instant winning (the customer-favourable combination); `recurring`
+    targets (update cadences) restart on each update."""
 
-    id: str
-    name: str
-    quote: str
+    metric: Annotated[Metric, doc("What is due.", 'metric = "initial_response"')]
+    duration: Annotated[
+        Duration | None,
+        doc(
+            "How long the target gives, counted in the open time of `calendar`; business days and weeks are the "
+            "calendar's business day and week.",
+            'duration = "4 hours"',
+            default="required (unless any_of)",
+        ),
+    ] = None
+    calendar: Annotated[
+        str | None,
+        doc(
+            "The calendar the clock runs on.",
+            'calendar = "business-hours"',
+            default="required (unless any_of)",
+            accepted=_CALENDAR,
+        ),
+    ] = None
+    opened_in: OpenedIn = None
+    opened_outside: OpenedOutside = None
+    any_of: Annotated[
+        tuple[TargetClock, ...],
+        doc(
+            "Several clocks instead of one; the earliest applicable due instant is the deadline.",
+            'any_of = [{ duration = "1 business day", calendar = "business-hours" }, '
+            '{ duration = "24 hours", calendar = "always" }]',
+            default="none",
+        ),
+    ] = ()
+    tiers: Annotated[
+        tuple[str, ...],
+        doc(
+            "The tiers this target holds for.",
+            'tiers = ["core"]',
+            default="[] (every tier)",
+            accepted="a list of tier ids with an SLA",
+        ),
+    ] = ()
+    recurring: Annotated[
+        bool, doc("An update cadence: the clock starts again after each update.", "recurring = true")
+    ] = False
+
+    @property
+    def clocks(self) -> tuple[TargetClock, ...]:
+        if self.any_of or self.duration is None or self.calendar is None:
+            return self.any_of
+        return (TargetClock(duration=self.duration, calendar=self.calendar, opened_in=self.opened_in,
+                            opened_outside=self.opened_outside),)  # fmt: skip
+
+
+class Severity(msgspec.Struct, kw_only=True, frozen=True):
+    """`[[severities]]`: a severity or priority level and its targets (each `[[severities.targets]]` after it);
+    `outage`: it is unavailability of the service, so a resolved incident of it is recorded as downtime (a
+    contract or the card may say otherwise)."""
+
+    id: Annotated[
+        str,
+        doc(
+            "The severity's id (unique regardless of case); PagerDuty priorities map to it in contracts.toml.",
+            'id = "P1"',
+        ),
+    ]
+    name: Annotated[str, doc("Its name.", 'name = "Priority 1 – Critical"')]
+    outage: Annotated[
+        bool,
+        doc(
+            "It is unavailability of the service, so a resolved incident of it is recorded as downtime (a contract or "
+            "the card may say otherwise).",
+            "outage = true",
+        ),
+    ] = False
+    quote: Annotated[
+        str, doc("The contract's definition of it.", 'quote = "Service unavailability; Confirmed security breaches"')
+    ]
     targets: tuple[Target, ...]
-    outage: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """A reason the contract lets clocks stop (`[pauses.<id>]`: "waiting for customer"), and which metrics'
-    clocks it stops (`applies_to`); paused open time does not count toward those targets."""
+class Pause(Clauses, kw_only=True, frozen=True):
+    """`[pauses.<id>]`: a reason the contract lets clocks stop (`/sla pause <id>`), e.g. waiting for the
+    customer, and which metrics' clocks it stops; paused open time does not count toward those targets."""
 
-    id: str
-    name: str
-    metrics: tuple[str, ...]
-    clause: Clause
+    name: Annotated[str, doc("The reason in words.", 'name = "Waiting for customer"')]
+    metrics: Annotated[tuple[Metric, ...], doc("The metrics whose clocks it stops.", 'applies_to = ["resolution"]')] = (
+        msgspec.field(name="applies_to")
+    )
+    _key: str = ""
+
+    @property
+    def id(self) -> str:
+        return self._key
 
 
-@dataclass(frozen=True, slots=True)
-class Boundary:
-    """Whether work done exactly at the due instant meets the target: "within 1 hour" (met, the default) or
-    "< 30 minute" (missed), for the metrics named (none named: every metric)."""
+class Boundary(Clauses, kw_only=True, frozen=True):
+    """`[boundary]`: whether work done exactly at the due instant meets a target, as the contract words it: "within
+    1 hour" (met, the default) or "< 30 minute" (missed), for the metrics named (none named: every metric)."""
 
-    met_at_due: bool
-    metrics: tuple[str, ...]
-    quote: str
+    at_due: Annotated[
+        Literal["met", "missed"],
+        doc(
+            '\'met\' where the contract says "within", \'missed\' where it says "less than" ("< 30 minute").',
+            'at_due = "missed"',
+        ),
+    ]
+    metrics: Annotated[
+        tuple[Metric, ...],
+        doc(
+            "The metrics the boundary is for; the others are met at the due instant.",
+            'metrics = ["initial_response"]',
+            default="[] (every metric)",
+        ),
+    ] = ()
+
+    @property
+    def met_at_due(self) -> bool:
+        return self.at_due == "met"
 
     def applies(self, metric: str) -> bool:
         return not self.metrics or metric in self.metrics
 
 
-@dataclass(frozen=True, slots=True)
-class Effective:
-    """The terms apply to agreements (orders) signed on or after `since`; an earlier one is on other terms."""
+class Effective(Clauses, kw_only=True, frozen=True):
+    """`[effective]`: the agreements these terms apply to (left out: every agreement): those (orders) signed on
+    or after `since`; a contract whose agreement_date is earlier is refused: other terms apply to it."""
 
-    since: date
-    quote: str
+    since: Annotated[
+        date, doc("Agreements (orders) signed on or after this date are on these terms.", "since = 2023-08-05")
+    ]
 
 
-@dataclass(slots=True)
-class Policy:
-    """One contract, loaded from its policy file."""
+class Policy(msgspec.Struct, kw_only=True, dict=True):
+    """A policy file: one contract, who it is with and where its dates are read; loaded by `policy_rules`."""
 
-    id: str
-    vendor: str
-    title: str
-    seed: str
-    zone: str
-    holidays: Holidays
-    calendars: dict[str, CalendarSpec]
-    regions: dict[str, Region]
-    tiers: dict[str, Tier]
-    severities: dict[str, Severity]
-    components: tuple[str, ...]
-    terms: CommercialTerms
-    source: str
-    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file as read, for other readings
-    pauses: dict[str, Pause] = field(default_factory=dict)
-    timezone_basis: str = ""  # why this zone, where the contract names none (said with every figure it bounds)
-    effective: Effective | None = None  # the agreements these terms apply to, from a date
-    boundary: Boundary | None = None  # whether a response exactly at the due instant is met (default: yes)
-    _calendars: dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar] = field(default_factory=dict)
+    id: Annotated[
+        Id, doc("The policy id, the file's name without .toml; contracts.toml names it in `policy`.", 'id = "resonate"')
+    ]
+    vendor: Annotated[str, doc("Who provides the service.", 'vendor = "Resonate"')]
+    title: Annotated[str, doc("The contract's title.", 'title = "Resonate Service Level Agreement"')]
+    seed: Annotated[
+        str,
+        doc(
+            "Ours: which seed contract a shipped policy encodes; a deployment's policy leaves it out.",
+            'seed = "004_6368f21f98886a6b.txt"',
+            default="none",
+        ),
+    ] = ""
+    zone: Annotated[
+        Zone,
+        doc(
+            "The zone the contract's calendars, periods and deadlines are counted in (a region or a calendar may set "
+            "its own).",
+            'timezone = "America/New_York"',
+        ),
+    ] = msgspec.field(name="timezone")
+    holidays: Holidays = NO_HOLIDAYS
+    calendars: dict[Id, CalendarSpec] = {}
+    regions: dict[Id, Region] = {}
+    tiers: dict[Id, Tier] = {}
+    severity_list: tuple[Severity, ...] = msgspec.field(default=(), name="severities")
+    components: Annotated[
+        tuple[str, ...],
+        doc(
+            "What availability is measured for, each on its own (server types, say); a contract picks some.",
+            'components = ["web", "mail", "hypervisor"]',
+        ),
+    ] = ("platform",)
+    availability: AvailabilityTerms | None = None
+    credit: CreditTerms | None = None
+    claims: ClaimTerms | None = None
+    termination: TerminationTerms | None = None
+    after_hours: AfterHoursTerms | None = None
+    duties: tuple[Duty, ...] = ()
+    pauses: dict[Id, Pause] = {}
+    timezone_basis: Annotated[
+        str,
+        doc(
+            "Why `timezone` is this zone where the contract names none; said by `explain` and with every availability "
+            "figure (month boundaries depend on it).",
+            'timezone_basis = "The contract names no zone: Arizona time, the vendor\'s home."',
+            default="none",
+        ),
+    ] = ""
+    effective: Effective | None = None
+    boundary: Boundary | None = None
+    examples: Annotated[
+        tuple[dict[str, Any], ...],
+        doc("Hand-worked cases beside the rules, never read by them (`examples`, `check`): see PolicyFile.", ""),
+    ] = ()
+    _source: str = ""
+    _data: dict[str, Any] = {}
+
+    @property
+    def source(self) -> str:
+        """The file as errors name it."""
+        return self._source
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The file as read, for other readings."""
+        return self._data
+
+    @cached_property
+    def severities(self) -> dict[str, Severity]:
+        return {severity.id: severity for severity in self.severity_list}
+
+    @cached_property
+    def terms(self) -> CommercialTerms:
+        return CommercialTerms(
+            self.availability, self.credit, self.claims, self.termination, self.after_hours, self.duties
+        )
+
+    @cached_property
+    def _calendars(self) -> dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar]:
+        return {}
 
     # -- lookups (case-insensitive, errors list what is valid) --------------------------------------
 
@@ -354,3 +616,11 @@ def _pick(policy_id: str, what: str, value: str | None, known: dict[str, Any]) -
         if key.lower() == value.strip().lower():
             return key
     raise PolicyError(f"unknown {what} {value!r} for policy {policy_id}; valid: {valid}")
+
+
+class PolicyFile(Policy, kw_only=True, dict=True):
+    """The top level of a policy file: who it is with and where its dates are read. (The model of the file as
+    written, `[[examples]]` included; a Policy keeps its examples as read, so a wrong example never stops a policy
+    from loading: `check` and the tests run them.)"""
+
+    examples: tuple[Example, ...] = ()  # type: ignore[assignment]

@@ -1,9 +1,9 @@
-"""`python -m sla_core check` for policy files: each file parsed as the functions load it, its id against every
+"""`python -m sla_core check` for policy files: each file read as the functions load it, its id against every
 other policy's, and its `[[examples]]` run; one `Finding` per problem, `file:line: field.path: problem; accepted:
-...`, the line wherever `toml_lines` can place the field.
+...`, the line wherever `toml_lines` can place the field, sorted by line.
 
-A file that does not parse reports its first problem (the parser stops there) and runs no example; a file that
-parses reports every example whose figures differ.
+A file with problems reports every one of them (`policy_rules`) and runs no example; a file that reads reports
+every example whose figures differ.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from sla_core.engine.errors import SlaError
 from sla_core.engine.examples import example_problems, parse_examples
 from sla_core.engine.policy import UNNAMED_HOLIDAYS, Policy
-from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_rules import policy_problems
 from sla_core.engine.toml_lines import field_lines, line_of
 
 _FIELD_PATH = re.compile(r"^(?:\(top level\)|[A-Za-z0-9_<>-]+(?:\[\d+\])*(?:\.[A-Za-z0-9_<>-]+(?:\[\d+\])*)*)$")
@@ -31,6 +31,11 @@ class Finding:
     file: str
     line: int | None
     message: str
+
+    @property
+    def warning(self) -> bool:
+        """Suspicious but computable: shown, not counted as a problem."""
+        return ": warning: " in self.message
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
@@ -61,16 +66,14 @@ class Checked:
     notes: tuple[str, ...] = ()  # what a reader should know though nothing is wrong (an unnamed holiday set)
 
 
-def _load(file: str, text: str) -> Policy | Finding:
-    """The parsed policy, or its first problem."""
+def _load(file: str, text: str) -> tuple[Policy | None, list[Finding]]:
+    """The parsed policy (None when it has problems) and every problem or warning it has."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return finding(file, f"{file}: not valid TOML: {exc}", text)
-    try:
-        return parse_policy(data, file)
-    except SlaError as exc:
-        return finding(file, str(exc), text)
+        return None, [finding(file, f"{file}: not valid TOML: {exc}", text)]
+    policy, problems = policy_problems(data, file)
+    return policy, [finding(file, problem.line(file), text) for problem in problems]
 
 
 def _taken(path: Path, file: str, text: str, known: dict[str, Path]) -> Finding | None:
@@ -98,13 +101,13 @@ def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Che
         file, text = str(path), path.read_text(encoding="utf-8")
         taken = _taken(path, file, text, owners)
         owners.setdefault(path.stem, path)
-        loaded = _load(file, text)
+        loaded, found = _load(file, text)
         findings += [taken] if taken is not None else []
         ids_taken = ids_taken or taken is not None
-        if isinstance(loaded, Finding):
-            findings.append(loaded)
+        findings += sorted(found, key=lambda f: f.line or 0)
+        if loaded is None:
             continue
-        findings += [finding(file, problem, text) for problem in example_problems(loaded)]
+        findings += sorted((finding(file, p, text) for p in example_problems(loaded)), key=lambda f: f.line or 0)
         policies += 1
         examples += _example_count(loaded)
         if loaded.holidays.unnamed:

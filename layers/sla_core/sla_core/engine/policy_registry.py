@@ -10,7 +10,7 @@ from pathlib import Path
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_files import SHIPPED_DIR, policy_dirs, policy_paths
-from sla_core.engine.policy_parse import parse_policy
+from sla_core.engine.policy_rules import parse_policy
 
 POLICY_DIR = SHIPPED_DIR
 

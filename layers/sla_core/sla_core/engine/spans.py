@@ -26,6 +26,7 @@ class Span:
 
     amount: int
     unit: Literal["minute", "hour", "day"]
+    ACCEPTED = SPAN_ACCEPTED
 
     def __str__(self) -> str:
         return f"{self.amount} {self.unit}{'' if self.amount == 1 else 's'}"

@@ -1,82 +1,24 @@
-"""Commercial terms of a policy: availability, exclusions, credits, claims, termination rights (and the refund
-they bring), paid after-hours support and the customer's dated duties, as data.
+"""Commercial terms of a policy as the policy file writes them: availability, exclusions, credits, claims,
+termination rights (and the refund they bring), paid after-hours support and the customer's dated duties.
 
-Policy TOML schema, read by `terms_parse` (every section is optional; every table takes `quote`, and where the
-text is ambiguous `reading` + `other_reading`: the customer-favourable reading and the one it rejected; the
-other reading as data, where the policy can state it, in `other_values = { field = value, ... }` (this table's
-fields under the other reading) and `other_without = ["field", ...]` (fields it leaves out), from which
-`other_readings` computes every result's figures under the other reading — see `clauses`; this works in the
-severity, calendar and holiday tables of `policy_parse` too):
-
-    [availability]              target_percent = "99.9"; measured_over = "month" | "month_less_excluded"
-    [availability.excluded_causes]  <cause> = "quote"      (causes: see CAUSES)
-    [availability.maintenance]  windows = ["Thu 21:00-03:00"]; windows_are = "allowed" | "forbidden";
-                                allowance = "2 hours"      (per month, taken in time order);
-                                window_zones = ["America/New_York", "Etc/GMT+5"]  (the windows' wall time
-                                under each reading of a zone label; maintenance is permitted only where every
-                                zone permits it: the customer-favourable combination. Default: policy zone)
-    [availability.maintenance.notice]  minimum = "72 hours"    (announced at least this long before it starts;
-                                shorter notice makes the maintenance count as downtime; left out: any
-                                announcement before the start will do); posted_windows = true (maintenance
-                                marked as in the provider's posted maintenance windows needs no notice);
-                                emergency_exempt = true (emergency maintenance counted as maintenance needs none)
-    [availability.emergency]    treat_as = "excluded" | "unplanned" | "maintenance"
-    [availability.recording]    minimum_outage = "5 minutes"; probe_interval = "1 minute"; probe_failures = 2;
-                                minimum_applies_to = "outage" (merged, unsplit) | "interval" (each on its own)
-    [credit]                    mechanism = "per_minute" | "proportional" | "tiered_percent" | "missed_responses"
-                                | "none"; currency = "USD"; fee = "what the fee is"; period = "month" | "quarter";
-                                fiscal_year_start_month = 1; when = "target_missed" | "always";
-                                credited = "all" | "beyond_target"; multiplier = "25" (time credits only:
-                                the credited time's share of the fee times this, as in "25 times the amount
-                                paid for the Outage time"; default "1")
-    [credit.divisor]            lengths = ["month", "30 days"]   (time credits divide by the shortest; "month"
-                                or "quarter", as [credit] period says, is the period's real length)
-    [credit.scope]              tiers = [...]; components = [...]   (who earns credit; default everyone)
-    [[credit.bands]]            below = "99.5" | at_or_below = "98"; percent = "7"   (highest band applies)
-    [credit.cap]                percent = "10" (of the fee) | service = "30 days" (that much paid service: the
-                                fee times the span over the period's real length); exactly one of them
-    [credit.credited_causes.<cause>]  longer_than = "10 minutes"   (excluded from availability, still credited)
-    [credit.missed_responses]   more_than = 4; percent = "25"
-    [claims]                    deadline = "72 hours" | "30 days";
-                                counted_from = "outage_end" | "outage_start" | "period_end";
-                                post_mortem = true (with outage_end: or from a later post-mortem);
-                                submit_to = "..."; contents = [...]
-    [claims.eligibility]        conditions = [...]
-    [termination]               failures_more_than = 2; window_months = 6; exercise_within = "10 days";
-                                window = "calendar_months" (any window_months consecutive calendar months) |
-                                "rolling" (any span of window_months months of dates, which reaches into
-                                window_months + 1 calendar months)
-    [termination.refund]        effective_day = "refunded" | "kept"  (prepaid fees are refunded pro rata by
-                                calendar day of the prepaid period from the effective date of termination,
-                                that day included or not; the contract gives the fees and their period)
-    [availability.counts_from]  date = "activation"  (nothing is measured before the contract's activation
-                                date: a month that starts before it counts from 00:00 on it, in the zone)
-    [after_hours]               outside = "<calendar id>"; rate = "100"; currency = "USD"; per = "1 hour";
-                                minimum = "1 hour"  (paid support for tickets opened while that calendar is
-                                closed, holidays included: rate per `per`, at least `minimum`)
-    [after_hours.billing]       increment = "1 minute"  (time beyond the minimum is billed in these steps,
-                                each started step in full)
-    [after_hours.waiver]        when = "the issue is caused by the provider"; severities = ["..."] (severities
-                                whose charge is shown as waived)
-    [[duties]]                  id = "downgrade-request"; name = "..."; before = "renewal" (a contract date:
-                                see DUTY_DATES; due by 00:00 on it in the contract's zone); how = "in writing";
-                                conditions = [...]; tiers = ["enterprise"] (only contracts of these tiers);
-                                remind_days = [7, 1] (default 30, 7 and 1 days before)
-                                (a dated duty, or a dated promise to check, reminded ahead of time)
-
-Spans ("5 minutes", "30 days") are described in `spans`.
+Each class is one table of the policy language (msgspec Structs: `toml_decode` reads them, docs/policy-language.md
+and docs/policy.schema.json are generated from them); every clause table takes the `Clauses` fields (quote, and
+where the text is ambiguous the reading taken, the other one, and the other as data: see `clauses`). Rules
+between fields are in `policy_rules`. Spans ("5 minutes", "30 days") are described in `spans`.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Literal
 
-from sla_core.engine.clauses import Clause
+import msgspec
+
+from sla_core.engine.clauses import Clause, Clauses
 from sla_core.engine.spans import Span
-from sla_core.engine.windows import Window
+from sla_core.engine.toml_decode import doc
+from sla_core.engine.windows import Windows
+from sla_core.engine.zones import Zone
 
 # The dates a duty can fall due before: a contract date (contracts.toml: <name>_date), or `quarter_end`, the end of
 # the current (fiscal) quarter, a date that recurs (the day after the quarter's last day, as for every `before`).
@@ -98,6 +40,10 @@ PERIOD_UNITS = ("month", "quarter")  # what a credit period is; a divisor names 
 TIME_MECHANISMS = ("per_minute", "proportional")
 AVAILABILITY_MECHANISMS = ("per_minute", "proportional", "tiered_percent")
 
+Cause = Literal[
+    "customer", "customer-equipment", "third-party", "force-majeure", "ddos", "network", "internet",
+    "security-threat", "beta",
+]  # fmt: skip
 MeasuredOver = Literal["month", "month_less_excluded"]
 WindowsAre = Literal["allowed", "forbidden"]
 TreatAs = Literal["excluded", "unplanned", "maintenance"]
@@ -109,16 +55,32 @@ CountedFrom = Literal["outage_end", "outage_start", "period_end"]
 MinimumAppliesTo = Literal["outage", "interval"]
 TerminationWindow = Literal["calendar_months", "rolling"]
 EffectiveDay = Literal["refunded", "kept"]
+Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$", extra={"accepted": "an ISO 4217 code such as 'USD'"})]
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """How far ahead maintenance must be announced to be excluded, and what needs no notice."""
+class Percent(Decimal):
+    """A percent written as a decimal string, from "0" to "100"."""
 
-    minimum: Span | None
-    posted_windows: bool
-    emergency_exempt: bool
-    clause: Clause
+    ACCEPTED = 'a percent in quotes, from "0" to "100"'
+
+
+class Notice(Clauses, kw_only=True, frozen=True):
+    """`[availability.maintenance.notice]`: how far ahead maintenance must be announced to be excluded."""
+
+    minimum: Annotated[
+        Span | None,
+        doc(
+            "The shortest notice; shorter notice makes the maintenance downtime.",
+            'minimum = "72 hours"',
+            default="none (any announcement before the start)",
+        ),
+    ] = None
+    posted_windows: Annotated[
+        bool, doc("Maintenance in the provider's posted windows needs no notice.", "posted_windows = true")
+    ] = False
+    emergency_exempt: Annotated[
+        bool, doc("Emergency maintenance counted as maintenance needs none.", "emergency_exempt = true")
+    ] = False
 
     @property
     def required(self) -> str:
@@ -129,106 +91,217 @@ class Notice:
         return f"{hours:g} h"
 
 
-@dataclass(frozen=True, slots=True)
-class Maintenance:
-    """Scheduled maintenance: where it may happen (allowed or forbidden weekly windows), how much a month, and
-    the notice it needs."""
+class Maintenance(Clauses, kw_only=True, frozen=True):
+    """`[availability.maintenance]`: scheduled maintenance: where it may happen, how much, with what notice."""
 
-    windows: tuple[Window, ...]
-    windows_text: tuple[str, ...]
-    windows_are: WindowsAre
-    allowance: Span | None
-    clause: Clause
+    windows: Annotated[
+        Windows,
+        doc(
+            "Weekly windows maintenance is allowed in (or forbidden in).",
+            'windows = ["Thu 21:00-03:00", "Sun 21:00-03:00"]',
+            default="none",
+        ),
+    ] = Windows()
+    given_windows_are: Annotated[
+        WindowsAre | None,
+        doc(
+            "Whether maintenance outside the windows (allowed) or inside them (forbidden) counts as downtime.",
+            'windows_are = "allowed"',
+            default="required with windows",
+        ),
+    ] = msgspec.field(default=None, name="windows_are")
+    allowance: Annotated[
+        Span | None,
+        doc(
+            "How much maintenance a month is excluded, taken in time order; beyond it maintenance counts as downtime "
+            "(not with a quarterly credit period: refused).",
+            'allowance = "2 hours"',
+            default="none (no limit)",
+        ),
+    ] = None
+    zones: Annotated[
+        tuple[Zone, ...],
+        doc(
+            "The zones the windows are read in, one per reading of a zone label; maintenance is excluded only where "
+            "every zone allows it.",
+            'window_zones = ["America/New_York", "Etc/GMT+5"]',
+            default="the policy's zone",
+            accepted="a list of IANA zones",
+        ),
+    ] = msgspec.field(default=(), name="window_zones")
     notice: Notice | None = None
-    zones: tuple[str, ...] = ()
+
+    @property
+    def windows_are(self) -> WindowsAre:
+        return self.given_windows_are or "allowed"
+
+    @property
+    def windows_text(self) -> tuple[str, ...]:
+        return self.windows.texts
 
 
-@dataclass(frozen=True, slots=True)
-class Emergency:
-    """How emergency maintenance counts: excluded, as unplanned downtime, or as scheduled maintenance."""
+class Emergency(Clauses, kw_only=True, frozen=True):
+    """`[availability.emergency]`: how emergency maintenance counts."""
 
-    treat_as: TreatAs
-    clause: Clause
-
-
-@dataclass(frozen=True, slots=True)
-class Recording:
-    """What monitoring records: a minimum outage length and the probe rule (failures in a row; the interval is
-    how often the provider probes, for display: a probe series is read as consecutive tests)."""
-
-    minimum_outage: Span | None
-    probe_interval: Span | None
-    probe_failures: int
-    clause: Clause
-    minimum_applies_to: MinimumAppliesTo = "outage"
+    treat_as: Annotated[
+        TreatAs,
+        doc(
+            "Left out of availability, downtime like any outage, or scheduled maintenance (windows, allowance).",
+            'treat_as = "unplanned"',
+        ),
+    ]
 
 
-@dataclass(frozen=True, slots=True)
-class CountsFrom:
-    """Availability is measured only from a contract date on (Sonar: 'Available ... (following Activation)')."""
+class Recording(Clauses, kw_only=True, frozen=True):
+    """`[availability.recording]`: what monitoring records as downtime (the interval is how often the provider
+    probes, for display: a probe series is read as consecutive tests)."""
 
-    date: str
-    clause: Clause
+    minimum_outage: Annotated[
+        Span | None, doc("Shorter outages are not recorded.", 'minimum_outage = "5 minutes"', default="none")
+    ] = None
+    probe_interval: Annotated[
+        Span | None, doc("How often the provider probes (for display).", 'probe_interval = "1 minute"', default="none")
+    ] = None
+    probe_failures: Annotated[
+        int, msgspec.Meta(ge=1), doc("Failed probes in a row that make downtime.", "probe_failures = 2")
+    ] = 2
+    minimum_applies_to: Annotated[
+        MinimumAppliesTo,
+        doc(
+            "The minimum applies to a whole outage (touching intervals merged) or to each interval on its own.",
+            'minimum_applies_to = "outage"',
+        ),
+    ] = "outage"
 
 
-@dataclass(frozen=True, slots=True)
-class AvailabilityTerms:
-    """The monthly availability commitment and what is excluded from it."""
+class CountsFrom(Clauses, kw_only=True, frozen=True):
+    """`[availability.counts_from]`: nothing is measured before a contract date (Sonar: 'Available ... (following
+    Activation)')."""
 
-    target_percent: Decimal
-    measured_over: MeasuredOver
-    excluded_causes: tuple[tuple[str, str], ...]
-    maintenance: Maintenance | None
-    emergency: Emergency | None
-    recording: Recording | None
-    clause: Clause
+    date: Annotated[
+        Literal["activation"],
+        doc(
+            "The contract date availability counts from (contracts.toml activation_date; the CLI --activation).",
+            'date = "activation"',
+        ),
+    ]
+
+
+class AvailabilityTerms(Clauses, kw_only=True, frozen=True):
+    """`[availability]`: the availability commitment: a target per credit period (a month, or a quarter when
+    [credit] period says so)."""
+
+    target_percent: Annotated[Percent, doc("The availability promised (above 0).", 'target_percent = "99.9"')]
+    measured_over: Annotated[
+        MeasuredOver,
+        doc(
+            "What availability divides by: the whole period's real minutes (a month, or the quarter), or that less the "
+            "excluded minutes ('scheduled availability').",
+            'measured_over = "month_less_excluded"',
+        ),
+    ] = "month"
+    causes: Annotated[
+        dict[Cause, str],
+        doc(
+            "Causes whose downtime is left out of availability, each with the clause that excludes it.",
+            '[availability.excluded_causes]\ncustomer = "caused by Customer"',
+            default="none",
+            accepted="a table: cause = the quote that excludes it",
+        ),
+    ] = msgspec.field(default={}, name="excluded_causes")
+    maintenance: Maintenance | None = None
+    emergency: Emergency | None = None
+    recording: Recording | None = None
     counts_from: CountsFrom | None = None
 
     @property
+    def excluded_causes(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.causes.items())
+
+    @property
     def excluded(self) -> frozenset[str]:
-        return frozenset(cause for cause, _ in self.excluded_causes)
+        return frozenset(self.causes)
 
 
-@dataclass(frozen=True, slots=True)
-class Divisor:
-    """What a time-based credit divides by: the shortest of the period's real length (`month`: the credit
-    period's own length, a month or a quarter) and fixed spans."""
+class Divisor(Clauses, kw_only=True, frozen=True):
+    """`[credit.divisor]`: what a time credit divides the credited time by: the shortest of the period's real
+    length (`month`: the credit period's own length, a month or a quarter) and fixed spans."""
 
-    month: bool
-    spans: tuple[Span, ...]
-    clause: Clause
+    lengths: Annotated[
+        tuple[str, ...],
+        doc(
+            "The lengths; the shortest is used.",
+            'lengths = ["month", "30 days"]',
+            accepted='"month" or "quarter" (as period says: the period\'s real length) and spans',
+        ),
+    ]
+
+    @property
+    def month(self) -> bool:
+        return any(length in PERIOD_UNITS for length in self.lengths)
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        from sla_core.engine.spans import parse_contract_span  # noqa: PLC0415 - checked at load (policy_rules)
+
+        return tuple(parse_contract_span(length) for length in self.lengths if length not in PERIOD_UNITS)
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which tiers and components earn credit (empty: all)."""
+class Scope(Clauses, kw_only=True, frozen=True):
+    """`[credit.scope]`: who earns credit (left out: every tier and component)."""
 
-    tiers: tuple[str, ...]
-    components: tuple[str, ...]
-    clause: Clause
+    tiers: Annotated[
+        tuple[str, ...], doc("The tiers that earn credit.", 'tiers = ["standard", "enterprise"]', default="[] (all)")
+    ] = ()
+    components: Annotated[
+        tuple[str, ...], doc("The components that earn credit.", 'components = ["web"]', default="[] (all)")
+    ] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
-    """A tiered credit row: `percent` of the fee when availability is below (or at or below) `limit`."""
+class Band(Clauses, kw_only=True, frozen=True):
+    """`[[credit.bands]]`: a row of a tiered credit: `percent` of the fee when availability is below (or at or
+    below) a limit; the highest applicable band's percent is given."""
 
-    limit: Decimal
-    inclusive: bool
-    percent: Decimal
-    clause: Clause
+    below: Annotated[
+        Percent | None,
+        doc("The band applies when availability is below this.", 'below = "99.5"', default="give below or at_or_below"),
+    ] = None
+    at_or_below: Annotated[
+        Percent | None,
+        doc("The band applies at or below this.", 'at_or_below = "98"', default="give below or at_or_below"),
+    ] = None
+    percent: Annotated[Percent, doc("The credit, as a percent of the fee.", 'percent = "7"')]
+
+    @property
+    def limit(self) -> Decimal:
+        found = self.below if self.below is not None else self.at_or_below
+        assert found is not None
+        return found
+
+    @property
+    def inclusive(self) -> bool:
+        return self.at_or_below is not None
 
     def describe(self) -> str:
         return f"availability {'<=' if self.inclusive else '<'} {self.limit}% -> {self.percent}%"
 
 
-@dataclass(frozen=True, slots=True)
-class Cap:
-    """The most a period's credit may be: a percent of the fee, or the fee of a span of paid service (`service`,
-    "limited to 30 days of paid service per quarter": the fee × the span / the period's real length)."""
+class Cap(Clauses, kw_only=True, frozen=True):
+    """`[credit.cap]`: the most a period's credit may be: a percent of the fee, or the fee of a span of paid
+    service ("limited to 30 days of paid service per quarter": the fee × the span / the period's real length)."""
 
-    percent: Decimal | None
-    clause: Clause
-    service: Span | None = None
+    percent: Annotated[
+        Percent | None, doc("A percent of the fee.", 'percent = "10"', default="give percent or service")
+    ] = None
+    service: Annotated[
+        Span | None,
+        doc(
+            "That much paid service: the fee × the span / the period's real length (\"limited to 30 days of paid "
+            'service per quarter").',
+            'service = "30 days"',
+            default="give percent or service",
+        ),
+    ] = None
 
     def limit(self, fee: Decimal, period_micros: int) -> Fraction:
         """The cap as an exact amount of the fee for a period `period_micros` long."""
@@ -242,78 +315,170 @@ class Cap:
         return f"{self.percent}% of the fee" if self.percent is not None else f"{self.service} of paid service"
 
 
-@dataclass(frozen=True, slots=True)
-class CreditedCause:
-    """A cause excluded from availability that still earns credit, optionally only above a length."""
+class CreditedCause(Clauses, kw_only=True, frozen=True):
+    """`[credit.credited_causes.<cause>]`: a cause excluded from availability that still earns a time credit,
+    optionally only above a length."""
 
-    cause: str
-    longer_than: Span | None
-    clause: Clause
+    longer_than: Annotated[
+        Span | None,
+        doc(
+            "Only outages of this cause longer than this earn credit.",
+            'longer_than = "10 minutes"',
+            default="none (any length)",
+        ),
+    ] = None
+    _key: str = ""
 
-
-@dataclass(frozen=True, slots=True)
-class MissedResponses:
-    """Credit when more than `more_than` tickets in a period missed their initial response."""
-
-    more_than: int
-    percent: Decimal
-    clause: Clause
-
-
-@dataclass(frozen=True, slots=True)
-class CreditTerms:
-    """How a service credit is computed, from what fee, in which currency, over which period."""
-
-    mechanism: Mechanism
-    currency: str
-    fee: str
-    period: PeriodUnit
-    fiscal_year_start_month: int
-    when: When
-    credited: Credited
-    divisor: Divisor | None
-    scope: Scope | None
-    bands: tuple[Band, ...]
-    cap: Cap | None
-    credited_causes: tuple[CreditedCause, ...]
-    missed_responses: MissedResponses | None
-    clause: Clause
-    multiplier: Decimal = Decimal(1)  # time credits: the credited time's share of the fee, times this
+    @property
+    def cause(self) -> str:
+        return self._key
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimTerms:
-    """How and by when a credit must be claimed, what the claim contains, and who is eligible."""
+class MissedResponses(Clauses, kw_only=True, frozen=True):
+    """`[credit.missed_responses]`: a credit when more than `more_than` tickets of a period missed their first
+    response."""
 
-    deadline: Span | None
-    counted_from: CountedFrom
-    post_mortem: bool
-    submit_to: str | None
-    contents: tuple[str, ...]
-    eligibility: tuple[str, ...]
-    eligibility_clause: Clause | None
-    clause: Clause
+    more_than: Annotated[int, doc("More missed tickets than this earn the credit.", "more_than = 4")]
+    percent: Annotated[Percent, doc("The credit, as a percent of the fee.", 'percent = "25"')]
 
 
-@dataclass(frozen=True, slots=True)
-class RefundTerms:
-    """Prepaid fees refunded on termination, pro rata by calendar day from the effective date (that day
-    refunded, or kept as a paid day)."""
+class CreditTerms(Clauses, kw_only=True, frozen=True):
+    """`[credit]`: how a service credit is computed, over which period, from which fee."""
 
-    effective_day: EffectiveDay
-    clause: Clause
+    mechanism: Annotated[
+        Mechanism,
+        doc(
+            "per_minute and proportional: credited time / divisor × fee; tiered_percent: a band's percent of the fee; "
+            "missed_responses: a percent when too many tickets missed their first response; none: the target is "
+            "reported, no money.",
+            'mechanism = "proportional"',
+        ),
+    ]
+    currency: Annotated[Currency, doc("The credit's currency (a contract may set its own).", 'currency = "EUR"')] = (
+        "USD"
+    )
+    fee: Annotated[
+        str, doc("What the fee a credit is computed from is, in words.", 'fee = "the monthly cost of the service"')
+    ] = "the fee for the period"
+    period: Annotated[
+        PeriodUnit,
+        doc(
+            "The period availability and credit are measured over: calendar months or calendar quarters (of the "
+            "fiscal year, see fiscal_year_start_month).",
+            'period = "quarter"',
+        ),
+    ] = "month"
+    fiscal_year_start_month: Annotated[
+        int,
+        msgspec.Meta(ge=1, le=12),
+        doc("The month the fiscal year (and so Q1) starts in.", "fiscal_year_start_month = 2"),
+    ] = 1
+    when: Annotated[
+        When,
+        doc("Time credits: only in a period that misses the target, or for every counted minute.", 'when = "always"'),
+    ] = "target_missed"
+    credited: Annotated[
+        Credited,
+        doc(
+            "Time credits: every counted minute, or only those beyond what the target allows.",
+            'credited = "beyond_target"',
+        ),
+    ] = "all"
+    multiplier: Annotated[
+        Decimal,
+        doc(
+            "Time credits only: the credited time's share of the fee times this (\"25 times the amount paid for the "
+            'Outage time"); above 0.',
+            'multiplier = "25"',
+        ),
+    ] = Decimal(1)
+    divisor: Divisor | None = None
+    scope: Scope | None = None
+    bands: tuple[Band, ...] = ()
+    cap: Cap | None = None
+    causes: Annotated[
+        dict[Cause, CreditedCause],
+        doc(
+            "Causes excluded from availability that still earn a time credit.",
+            '[credit.credited_causes.network]\nlonger_than = "10 minutes"',
+            default="none",
+            accepted="a table per cause",
+        ),
+    ] = msgspec.field(default={}, name="credited_causes")
+    missed_responses: MissedResponses | None = None
+
+    @property
+    def credited_causes(self) -> tuple[CreditedCause, ...]:
+        return tuple(self.causes.values())
 
 
-@dataclass(frozen=True, slots=True)
-class TerminationTerms:
-    """A right to terminate after more than `failures_more_than` failed months within `window_months` (consecutive
-    calendar months, or a rolling span of that many months of dates)."""
+class Eligibility(Clauses, kw_only=True, frozen=True):
+    """`[claims.eligibility]`: conditions for any credit."""
 
-    failures_more_than: int
-    window_months: int
-    exercise_within: Span
-    clause: Clause
-    window: TerminationWindow = "calendar_months"
+    conditions: Annotated[
+        tuple[str, ...], doc("The conditions, in words.", 'conditions = ["All outstanding invoices are paid."]')
+    ]
+
+
+class ClaimTerms(Clauses, kw_only=True, frozen=True):
+    """`[claims]`: how and by when a credit must be claimed, what the claim contains, and who is eligible."""
+
+    deadline: Annotated[
+        Span | None,
+        doc("How long the customer has to claim.", 'deadline = "30 days"', default="none (no deadline stated)"),
+    ] = None
+    counted_from: Annotated[
+        CountedFrom,
+        doc("What the deadline runs from (days are calendar days in the zone).", 'counted_from = "period_end"'),
+    ] = "outage_end"
+    post_mortem: Annotated[
+        bool, doc("With outage_end: or from a later post-mortem about the outage.", "post_mortem = true")
+    ] = False
+    submit_to: Annotated[
+        str | None,
+        doc("Where the claim goes.", 'submit_to = "a support ticket at support.example.com"', default="none"),
+    ] = None
+    contents: Annotated[
+        tuple[str, ...], doc("What the claim must contain.", 'contents = ["service name", "outage time"]')
+    ] = ()
+    eligible: Eligibility | None = msgspec.field(default=None, name="eligibility")
+
+    @property
+    def eligibility(self) -> tuple[str, ...]:
+        return self.eligible.conditions if self.eligible is not None else ()
+
+    @property
+    def eligibility_clause(self) -> Clause | None:
+        return self.eligible.clause if self.eligible is not None else None
+
+
+class RefundTerms(Clauses, kw_only=True, frozen=True):
+    """`[termination.refund]`: prepaid fees refunded on termination, pro rata by calendar day from the effective
+    date (that day refunded, or kept as a paid day)."""
+
+    effective_day: Annotated[
+        EffectiveDay,
+        doc("Whether the effective date of termination is refunded or still a paid day.", 'effective_day = "refunded"'),
+    ]
+
+
+class TerminationTerms(Clauses, kw_only=True, frozen=True):
+    """`[termination]`: a right to terminate after more than `failures_more_than` failed months within
+    `window_months` (consecutive calendar months, or a rolling span of that many months of dates); monthly credit
+    periods only."""
+
+    failures_more_than: Annotated[int, doc("More failed months than this give the right.", "failures_more_than = 2")]
+    window_months: Annotated[int, msgspec.Meta(ge=1), doc("Within how many months.", "window_months = 6")]
+    exercise_within: Annotated[
+        Span, doc("How long after the last failed month ends the right lasts.", 'exercise_within = "10 days"')
+    ]
+    window: Annotated[
+        TerminationWindow,
+        doc(
+            "Any window_months consecutive calendar months, or any span of that many months of dates.",
+            'window = "rolling"',
+        ),
+    ] = "calendar_months"
     refund: RefundTerms | None = None
 
     @property
@@ -323,50 +488,82 @@ class TerminationTerms:
         return self.window_months + (1 if self.window == "rolling" else 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Billing:
-    """How after-hours time beyond the minimum is billed: each started `increment` in full."""
+class Billing(Clauses, kw_only=True, frozen=True):
+    """`[after_hours.billing]`: how after-hours time beyond the minimum is billed: each started `increment` in
+    full."""
 
-    increment: Span
-    clause: Clause
-
-
-@dataclass(frozen=True, slots=True)
-class Waiver:
-    """When the after-hours charge is waived, and the severities whose charge is shown as waived."""
-
-    when: str
-    severities: tuple[str, ...]
-    clause: Clause
+    increment: Annotated[Span, doc("Each started increment is billed in full.", 'increment = "1 minute"')]
 
 
-@dataclass(frozen=True, slots=True)
-class AfterHoursTerms:
-    """Paid support for tickets opened while the `outside` calendar is closed: `rate` per `per`, at least
-    `minimum`, billed in `billing` steps beyond it, waived as `waiver` says."""
+class Waiver(Clauses, kw_only=True, frozen=True):
+    """`[after_hours.waiver]`: when the after-hours charge is waived, and the severities whose charge is shown as
+    waived."""
 
-    outside: str
-    rate: Decimal
-    currency: str
-    per: Span
-    minimum: Span
-    billing: Billing | None
-    waiver: Waiver | None
-    clause: Clause
+    when: Annotated[str, doc("The condition, in words.", 'when = "the issue is caused by the vendor"')]
+    severities: Annotated[
+        tuple[str, ...], doc("Severities whose charge is shown as waived.", 'severities = ["production-down"]')
+    ] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Duty:
-    """Something the customer must do before a contract date (e.g. request a downgrade before renewal)."""
+class AfterHoursTerms(Clauses, kw_only=True, frozen=True):
+    """`[after_hours]`: paid support for tickets opened while the `outside` calendar is closed: `rate` per `per`,
+    at least `minimum`, billed in `billing` steps beyond it, waived as `waiver` says."""
 
-    id: str
-    name: str
-    before: str
-    how: str | None
-    conditions: tuple[str, ...]
-    clause: Clause
-    tiers: tuple[str, ...] = ()  # only contracts of these tiers have it (none named: every contract)
-    remind_days: tuple[int, ...] = ()  # days before the date to remind (none named: duties.REMINDERS, 30, 7, 1)
+    outside: Annotated[
+        str,
+        doc(
+            "Tickets opened while this calendar is closed (holidays included) get paid after-hours help.",
+            'outside = "business-hours"',
+            accepted="a calendar id",
+        ),
+    ]
+    rate: Annotated[Decimal, doc("The rate per `per` (not negative).", 'rate = "100"')]
+    currency: Annotated[Currency, doc("The rate's currency.", 'currency = "USD"')]
+    per: Annotated[Span, doc("What the rate is for.", 'per = "1 hour"')]
+    minimum: Annotated[Span, doc("The least that is charged.", 'minimum = "1 hour"', default="none")] = Span(
+        0, "minute"
+    )
+    billing: Billing | None = None
+    waiver: Waiver | None = None
+
+
+class Duty(Clauses, kw_only=True, frozen=True):
+    """`[[duties]]`: something the customer must do (or check) before a date (e.g. request a downgrade before
+    renewal); reminded ahead of time."""
+
+    id: Annotated[str, doc("The duty's id (unique).", 'id = "downgrade-request"')]
+    name: Annotated[str, doc("The duty in words.", 'name = "Request a Support Tier downgrade"')]
+    before: Annotated[
+        Literal["renewal", "quarter_end"],
+        doc(
+            "The date it is due before (00:00 on it, in the contract's zone): contracts.toml renewal_date, or "
+            "quarter_end, the end of each (fiscal) quarter.",
+            'before = "renewal"',
+        ),
+    ]
+    how: Annotated[str | None, doc("How it must be done.", 'how = "in writing"', default="none")] = None
+    conditions: Annotated[
+        tuple[str, ...],
+        doc("Conditions that go with it.", 'conditions = ["A downgrade takes effect only at renewal."]'),
+    ] = ()
+    tiers: Annotated[
+        tuple[str, ...],
+        doc("Only contracts of these tiers have it.", 'tiers = ["enterprise"]', default="[] (every tier)"),
+    ] = ()
+    days: Annotated[
+        tuple[Annotated[int, msgspec.Meta(ge=1, le=90)], ...],
+        doc(
+            "How many days before the date each reminder goes out (at local midnight), each day once.",
+            "remind_days = [7, 1]",
+            default="[30, 7, 1]",
+            accepted="a list of whole days from 1 to 90",
+        ),
+    ] = msgspec.field(default=(), name="remind_days")
+
+    @property
+    def remind_days(self) -> tuple[int, ...]:
+        """The days before the date to remind, latest reminder last (none named: duties.REMINDERS, 30, 7, 1)."""
+        return tuple(sorted(self.days, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

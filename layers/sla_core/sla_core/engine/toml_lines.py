@@ -1,5 +1,5 @@
 """Where a field is in a TOML file: the line of each field path (`severities[0].targets[1].any_of[0].duration`,
-as `toml_fields` names fields in its errors), for `check`'s `file:line:` (tomllib gives no positions).
+as `toml_decode` names fields in its problems), for `check`'s `file:line:` (tomllib gives no positions).
 
 A small scanner of the TOML the policies and the contracts file are written in: table headers (arrays of
 tables counted), keys (bare, quoted or dotted) and values, inline tables and arrays element by element, strings
@@ -177,8 +177,8 @@ _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
 def line_of(lines: dict[str, int], path: str) -> int | None:
-    """The line of `path`, else of its longest known prefix (the top of the file for ""); None when not even its
-    first part is known."""
+    """The line of `path`, else of its longest known prefix, else the top of the file (a key left out is placed at
+    the line of its table)."""
     if not path:
         return lines.get("")
     steps = [match.group(0) for match in _STEP.finditer(path)]
@@ -186,4 +186,4 @@ def line_of(lines: dict[str, int], path: str) -> int | None:
         prefix = "".join(steps[:size]).lstrip(".")
         if prefix in lines:
             return lines[prefix]
-    return None
+    return lines.get("")  # a top-level key left out: the top of the file

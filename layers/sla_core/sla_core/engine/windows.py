@@ -48,11 +48,39 @@ def parse_window(text: str) -> list[Window]:
     return [Window(day, start, end) for day in _days(match.group(1), text)]
 
 
-def parse_window_list(value: Any, example: str) -> tuple[tuple[Window, ...], tuple[str, ...]]:
-    """A policy's list of window texts: the windows and the texts as written; `example` shows the form."""
+class Windows(tuple[Window, ...]):
+    """A policy's weekly windows, parsed, with their texts as written (`texts`)."""
+
+    ACCEPTED = f"a non-empty list of weekly windows such as {ACCEPTED}"
+    texts: tuple[str, ...]
+
+    def __new__(cls, windows: tuple[Window, ...] = (), texts: tuple[str, ...] = ()) -> Windows:
+        found = super().__new__(cls, windows)
+        found.texts = texts
+        return found
+
+
+def parse_windows(value: Any) -> Windows:
+    """A policy's list of window texts (`ACCEPTED`), parsed; an empty window (it ends when it starts) and windows
+    that overlap are named as such, never merged silently."""
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise PolicyError(f"must be a non-empty list of windows such as {example!r}")
-    return tuple(w for text in value for w in parse_window(text)), tuple(value)
+        raise PolicyError(f"must be a non-empty list of windows; accepted: {Windows.ACCEPTED}")
+    spans: list[tuple[int, int, str]] = []  # minutes of the week, from Monday 00:00
+    for text in value:
+        for w in parse_window(text):
+            if w.end - w.start == MINUTES_PER_DAY and w.start:
+                raise PolicyError(f"{text!r} is empty: it ends at the time it starts; accepted: {ACCEPTED}")
+            spans.append((w.weekday * MINUTES_PER_DAY + w.start, w.weekday * MINUTES_PER_DAY + w.end, text))
+    spans.sort()
+    week = 7 * MINUTES_PER_DAY
+    for (_, end, text), (later, _, other) in zip(
+        spans, [*spans[1:], (spans[0][0] + week, 0, spans[0][2])], strict=True
+    ):
+        if later < end:
+            day = DAYS[(later // MINUTES_PER_DAY) % 7].capitalize()
+            pair = f"{text!r} and {other!r}" if text != other else f"{text!r} (its days)"
+            raise PolicyError(f"{pair} overlap on {day}; accepted: windows that do not overlap")
+    return Windows(tuple(w for text in value for w in parse_window(text)), tuple(value))
 
 
 def daily_segments(windows: list[Window]) -> tuple[tuple[tuple[int, int], ...], ...]:

@@ -1,0 +1,319 @@
+"""Parsed TOML into msgspec Structs, every problem at once: the Structs' fields and types are the language, this
+walks them (`msgspec.inspect`) and reports each problem as `field.path: problem; accepted: ...`.
+
+Unknown keys are named (with "did you mean" when close), missing keys at their table's path, values as written
+in TOML (never a Python repr). Leaf types that are not TOML's own (spans, durations, windows, zones) are parsed by
+the functions in `leaves`; each Struct's own cross-field rules (`rules`) run once its fields decoded. A Struct's
+fields whose names start with `_` are not the file's: `_path` gets the table's place (keys and indices), `_key`
+its name in a `[a.<name>]` table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+import msgspec
+import msgspec.inspect as mi
+
+from sla_core.engine.errors import SlaError
+
+INSTANT = "a date and time with an offset, e.g. 2026-11-20T18:30:00-05:00 (no quotes)"
+DATE = "a date written as 2026-03-03 (no quotes)"
+_BAD = object()
+
+
+class Problem(NamedTuple):
+    """One problem: where (a dotted field path, '' for the top), what, and what is accepted when known."""
+
+    path: str
+    problem: str
+    accepted: str | None = None
+    warning: bool = False  # suspicious but computable: `check` shows it, nothing is refused
+
+    def line(self, source: str) -> str:
+        """`<file>: <field path>: <problem>; accepted: <what>` (`warning: <problem>` for a warning)."""
+        tail = f"; accepted: {self.accepted}" if self.accepted else ""
+        return f"{source}: {self.path or '(top level)'}: {'warning: ' if self.warning else ''}{self.problem}{tail}"
+
+
+def join(path: str, key: str | int) -> str:
+    """`a.b` + `c` → `a.b.c`; + 0 → `a.b[0]`."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def trail_path(trail: Iterable[str | int]) -> str:
+    """The dotted path of a trail of keys and indices."""
+    path = ""
+    for step in trail:
+        path = join(path, step)
+    return path
+
+
+def shown(value: Any) -> str:
+    """A value as TOML writes it: strings quoted, dates and instants bare, lists and tables inline."""
+    if isinstance(value, str):
+        return repr(value) if '"' in value or "'" not in value else f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + " }" if value else "{}"
+    return str(value)
+
+
+Leaf = Callable[[Any], Any]
+Rule = Callable[[Any], Iterable[Problem]]
+
+
+class Decoder:
+    """Decodes into Structs with `leaves` (custom type → parser raising SlaError) and per-Struct `rules` (the
+    problems of a decoded Struct, paths relative to it)."""
+
+    def __init__(self, leaves: Mapping[type, Leaf], rules: Mapping[type, Rule] | None = None) -> None:
+        self.leaves, self.rules = leaves, rules or {}
+
+    def decode(
+        self, data: Any, cls: type[Any], trail: tuple[str | int, ...] = (), *, strict: bool = True
+    ) -> tuple[Any, list[Problem]]:
+        """The Struct (None when anything failed) and every problem found; `trail`: where `data` is in its file;
+        `strict`: unknown keys are problems."""
+        problems: list[Problem] = []
+        found = self._value(data, struct_info(cls), trail_path(trail), trail, problems, None, strict)
+        return (None if found is _BAD else found), problems
+
+    def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
+        """One value of an inspected type at `path` (None when it does not read), and its problems."""
+        problems: list[Problem] = []
+        found = self._value(value, kind, path, (), problems, None, True)
+        return (None if found is _BAD else found), problems
+
+    def _value(
+        self, value: Any, kind: Any, path: str, trail: tuple[str | int, ...], out: list[Problem], key: Any, strict: bool
+    ) -> Any:
+        written = kind  # with its metadata, for what a leaf accepts
+        if isinstance(kind, mi.Metadata):
+            kind = kind.type
+        if isinstance(kind, mi.UnionType):  # T | None: TOML has no null, so a value given is a T
+            kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
+        if isinstance(kind, mi.StructType):
+            return self._struct(value, kind, path, trail, out, key, strict)
+        if isinstance(kind, mi.ListType | mi.VarTupleType):
+            if not isinstance(value, list):
+                out.append(Problem(path, f"{shown(value)} is not a list", f"a list of {describe(kind.item_type)}"))
+                return _BAD
+            items = [
+                self._value(v, kind.item_type, join(path, i), (*trail, i), out, None, strict)
+                for i, v in enumerate(value)
+            ]
+            return _BAD if _BAD in items else tuple(items)
+        if isinstance(kind, mi.DictType):
+            if not isinstance(value, Mapping):
+                out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table"))
+                return _BAD
+            found = {}
+            for name, item in value.items():
+                if self._leaf(name, kind.key_type, join(path, name), out) is _BAD:
+                    continue
+                found[name] = self._value(item, kind.value_type, join(path, name), (*trail, name), out, name, strict)
+            return _BAD if _BAD in found.values() or len(found) < len(value) else found
+        return self._leaf(value, written, path, out)
+
+    def _struct(
+        self, value: Any, kind: mi.StructType, path: str, trail: tuple[str | int, ...], out: list[Problem], key: Any,
+        strict: bool,
+    ) -> Any:  # fmt: skip
+        if not isinstance(value, Mapping):
+            out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table" if path else "a table"))
+            return _BAD
+        fields = [f for f in kind.fields if not f.name.startswith("_")]
+        names = [f.encode_name for f in fields]
+        unknown = [k for k in value if k not in names] if strict else []
+        guessed = set()
+        for name in unknown:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+            guess = f" (did you mean {close[0]}?)" if close else ""
+            guessed.update(close)
+            out.append(Problem(join(path, name), f"unknown field{guess}", ", ".join(names)))
+        kwargs: dict[str, Any] = {}
+        for field in fields:
+            if field.encode_name in value:
+                kwargs[field.name] = self._value(
+                    value[field.encode_name], field.type, join(path, field.encode_name),
+                    (*trail, field.encode_name), out, None, strict,
+                )  # fmt: skip
+            elif field.required:
+                if field.encode_name not in guessed:
+                    out.append(Problem(join(path, field.encode_name), "is required", describe(field.type)))
+                kwargs[field.name] = _BAD
+        if _BAD in kwargs.values():  # unknown keys are problems, but the table is still read so its rules run
+            return _BAD
+        own = {f.name for f in kind.fields}
+        if "_path" in own:
+            kwargs["_path"] = trail
+        if "_key" in own:
+            kwargs["_key"] = key
+        try:
+            built = kind.cls(**kwargs)
+        except SlaError as exc:
+            out.append(Problem(path, str(exc)))
+            return _BAD
+        rule = next((self.rules[cls] for cls in kind.cls.__mro__ if cls in self.rules), None)
+        problems = [p._replace(path=join(path, p.path) if p.path else path) for p in rule(built)] if rule else []
+        out.extend(problems)
+        return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
+
+    def _leaf(self, value: Any, kind: Any, path: str, out: list[Problem]) -> Any:
+        written, what = kind, None
+        while isinstance(kind, mi.Metadata | mi.UnionType):  # Annotated[T | None, ...], Annotated[T, ...] | None
+            if isinstance(kind, mi.Metadata):
+                what, kind = what or (kind.extra or {}).get("what"), kind.type
+            else:
+                kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
+        try:
+            return _leaf(value, kind, self.leaves)
+        except SlaError as exc:
+            problem, _, accepted = str(exc).partition("; accepted: ")
+            out.append(Problem(path, problem, accepted or None))
+        except _Wrong as exc:
+            out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", describe(written)))
+        return _BAD
+
+
+class _Wrong(Exception):
+    """A value of the wrong kind (the argument says which kind was expected)."""
+
+
+def _leaf(value: Any, kind: Any, leaves: Mapping[type, Leaf]) -> Any:
+    """A scalar of `kind`, or _Wrong / SlaError."""
+    if isinstance(kind, mi.CustomType | mi.DataclassType):  # the language's own leaf types (spans, zones, ...)
+        return leaves[kind.cls](value)
+    if isinstance(kind, mi.AnyType):
+        return value
+    if isinstance(kind, mi.StrType):
+        if not isinstance(value, str) or not value.strip():
+            raise _Wrong("a non-empty string")
+        if kind.pattern is not None and not re.search(kind.pattern, value):
+            raise _Wrong("valid")
+        return value
+    if isinstance(kind, mi.LiteralType):
+        if value not in kind.values:
+            raise SlaError(f"must be one of {', '.join(map(str, kind.values))}, not {shown(value)}")
+        return value
+    if isinstance(kind, mi.BoolType):
+        if not isinstance(value, bool):
+            raise _Wrong("true or false")
+        return value
+    if isinstance(kind, mi.IntType):
+        low, high = kind.ge if kind.ge is not None else 0, kind.le
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+            raise _Wrong("a whole number " + (f"from {low} to {high}" if high is not None else f"of at least {low}"))
+        return value
+    if isinstance(kind, mi.DecimalType):
+        return decimal(value)
+    if isinstance(kind, mi.DateTimeType):
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            raise _Wrong("a date and time with an offset")
+        return value
+    if isinstance(kind, mi.DateType):
+        if type(value) is not date:
+            raise _Wrong("a date")
+        return value
+    raise TypeError(f"no decoder for {kind}")  # a Struct field of a type this module does not know: a bug
+
+
+def decimal(value: Any) -> Decimal:
+    """A finite decimal written as a string (or a TOML integer); floats are refused, they are inexact."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise InvalidOperation
+        number = Decimal(value)
+        if not number.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise _Wrong("a decimal number written as a string") from None
+    return number
+
+
+def describe(kind: Any) -> str:
+    """What a field of `kind` accepts, in words."""
+    if isinstance(kind, mi.Metadata):
+        accepted = (kind.extra or {}).get("accepted")
+        return str(accepted) if accepted else describe(kind.type)
+    if isinstance(kind, mi.UnionType):
+        return describe(next(t for t in kind.types if not isinstance(t, mi.NoneType)))
+    if isinstance(kind, mi.LiteralType):
+        return ", ".join(str(v) for v in kind.values)
+    if isinstance(kind, mi.StructType):
+        return "a table"
+    if isinstance(kind, mi.ListType | mi.VarTupleType):
+        item = kind.item_type.type if isinstance(kind.item_type, mi.Metadata) else kind.item_type
+        plural = {mi.StrType: "strings", mi.DateType: "dates written as 2026-03-03 (no quotes)"}.get(type(item))
+        return f"a list of {plural or describe(kind.item_type)}"
+    if isinstance(kind, mi.DictType):
+        return "a table of named entries"
+    if isinstance(kind, mi.CustomType | mi.DataclassType):
+        return str(getattr(kind.cls, "ACCEPTED", kind.cls.__name__))
+    words: dict[type, str] = {
+        mi.StrType: "a non-empty string in quotes",
+        mi.BoolType: "true or false (no quotes)",
+        mi.DecimalType: "a decimal number in quotes, e.g. '99.9'",
+        mi.DateTimeType: INSTANT,
+        mi.DateType: DATE,
+    }
+    if isinstance(kind, mi.IntType):
+        low, high = kind.ge if kind.ge is not None else 0, kind.le
+        return "a whole number " + (f"from {low} to {high}" if high is not None else f"of at least {low}")
+    return words.get(type(kind), "a value")
+
+
+def struct_info(cls: type[Any]) -> mi.StructType:
+    """The inspected type of a Struct (inspecting is slow: once per class, every Struct inside it remembered)."""
+    found = _INFO.get(cls)
+    if found is not None:
+        return found
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    stack: list[Any] = [info]
+    while stack:
+        kind = stack.pop()
+        if isinstance(kind, mi.StructType) and kind.cls not in _INFO:
+            _INFO[kind.cls] = kind
+            stack += [f.type for f in kind.fields]
+        elif isinstance(kind, mi.Metadata):
+            stack.append(kind.type)
+        elif isinstance(kind, mi.UnionType):
+            stack += list(kind.types)
+        elif isinstance(kind, mi.ListType | mi.VarTupleType):
+            stack.append(kind.item_type)
+        elif isinstance(kind, mi.DictType):
+            stack += [kind.key_type, kind.value_type]
+    return _INFO[cls]
+
+
+_INFO: dict[type, mi.StructType] = {}
+
+
+def struct_fields(node: msgspec.Struct) -> Iterable[tuple[str, Any]]:
+    """A Struct's file fields (not `_` ones) as (name in the file, value)."""
+    for field in msgspec.structs.fields(node):
+        if not field.name.startswith("_"):
+            yield field.encode_name, getattr(node, field.name)
+
+
+def doc(meaning: str, example: str, *, default: str | None = None, accepted: str | None = None) -> msgspec.Meta:
+    """A field's reference: what it means, a TOML example line, and where the type or default alone would not
+    say it, what is accepted and what leaving it out means."""
+    extra = (
+        {"example": example} | ({"default": default} if default else {}) | ({"accepted": accepted} if accepted else {})
+    )
+    return msgspec.Meta(description=meaning, extra=extra)

@@ -1,0 +1,23 @@
+"""IANA time zone names as a policy or the contracts file writes them, checked by loading them."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sla_core.engine.errors import PolicyError
+
+
+class Zone(str):
+    """An IANA time zone name ('America/New_York') that `zoneinfo` knows."""
+
+    ACCEPTED = "a zone name such as 'America/New_York'"
+
+
+def parse_zone(value: Any) -> Zone:
+    """The zone named by `value`, checked by loading it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PolicyError(f"{value!r} is not an IANA time zone; accepted: {Zone.ACCEPTED}") from None
+    return Zone(value)
