@@ -20,6 +20,7 @@ credit 90/44,640 x 2,400.00 = 4.8387... -> 4.84 USD.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -299,3 +300,31 @@ def test_a_dry_run_counts_the_missed_responses_a_run_would_record(batch_storage:
     (figures,) = dry["contracts"]["sonarqube-support"]["periods"]
     assert (figures["period"], figures["missed_responses"]) == ("2026-Q4", 1)
     assert real["contracts"]["sonarqube-support"]["periods"] == dry["contracts"]["sonarqube-support"]["periods"]
+
+
+def test_history_older_than_the_look_back_is_recorded_and_a_contradicting_one_skipped_whole(
+    batch_storage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SLAOPS_RECORD_FROM", raising=False)  # the functions' 92-day look-back, as deployed
+    # May 2026 is more than the functions' 92-day look-back before NOW (6 Dec): the run accepts history from its
+    # --since. PBFBAD1's acknowledgement (14:00Z) lies before its trigger (15:00Z): the record refuses it, whole.
+    history = [
+        Incident("PBFMAY1", "PSONAR1", "2026-05-12T14:00:00Z", "May outage", "P1",
+                 [Entry("RBFMAY1T", "trigger", "2026-05-12T14:00:00Z"),
+                  Entry("RBFMAY1R", "resolve", "2026-05-12T14:30:00Z")]),
+        Incident("PBFBAD1", "PSONAR1", "2026-05-13T15:00:00Z", "Clock skew", "P3",
+                 [Entry("RBFBAD1A", "acknowledge", "2026-05-13T14:00:00Z"),
+                  Entry("RBFBAD1T", "trigger", "2026-05-13T15:00:00Z"),
+                  Entry("RBFBAD1R", "resolve", "2026-05-13T16:00:00Z")]),
+    ]  # fmt: skip
+    with pagerduty_rest(Stub(history)) as stub:
+        client = rest_client(TOKEN, stub.url, backoff_seconds=0.01)
+        may = {"since": date(2026, 5, 1), "until": date(2026, 6, 1)}
+        result = backfill_cli.run(CONTRACTS, [SONAR], **may, dry_run=False, now=NOW, client=client)
+    assert (result["recorded"], result["skipped"]) == (1, {"refused by the record": 1})
+    (skipped,) = result["skipped_incidents"]
+    assert skipped["incident"] == "pd-PBFBAD1" and "before the incident opened" in skipped["why"], skipped
+    assert stored()["incidents"] == {"pd-PBFMAY1"}
+    # May 2026 in New York: 31 x 1,440 = 44,640 minutes; 30 min down: 30/44,640 x 2,400.00 = 1.6129 -> 1.61 USD.
+    assert result["contracts"]["sonar-billing"]["periods"][0]["credit_amount"] == "1.61"
+    assert os.environ.get("SLAOPS_RECORD_FROM") is None  # the run's own first day is not left behind

@@ -24,6 +24,7 @@ from sla_core.app import reports, sweep
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, load_contracts
+from sla_core.config.time_budget import TimeBudget
 from sla_core.engine.errors import UnusableInput
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.report_messages import SlackMessages
@@ -105,3 +106,22 @@ def test_a_report_that_cannot_be_built_is_logged_once_and_costs_no_later_tick(
     skipped = [r for r in caplog.records if r.getMessage() == "scheduled post cannot be built: skipped"]
     assert len(skipped) == 1
     assert post_queue.get_post("report#github-enterprise#2026-Q2") is None
+
+
+def test_claims_leave_the_tick_time_to_post_what_is_owed(table: str, slack: SlackStub) -> None:
+    record_two_hours()
+    now = datetime(2026, 7, 1, 0, 5, tzinfo=PT)
+    owed = post_queue.Draft("owed#1", "reminder", "C0OTHER0001", "owed since last tick", now - timedelta(minutes=1))
+    assert post_queue.create_post(owed, now=now)
+
+    def tick_with(seconds: float) -> list[dict[str, object]]:
+        before = len(slack.delivered)
+        budget = TimeBudget.lasting(seconds)
+        Sweep(CONFIG, SlackDelivery(poster(slack)), SlackMessages(), FixedClock(now), budget=budget).run()
+        return slack.delivered[before:]
+
+    # 20 s left: less than the DELIVERY_KEEP (20 s) + RESERVE (5 s) claims leave free, so nothing is claimed and
+    # the owed post goes out; with 50 s (the Timeout) the report is claimed and posted too.
+    assert [m["channel"] for m in tick_with(20)] == ["C0OTHER0001"]
+    assert post_queue.get_post("report#github-enterprise#2026-Q2") is None
+    assert [m["channel"] for m in tick_with(50)] == [GITHUB.slack_channel]

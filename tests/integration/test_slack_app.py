@@ -369,8 +369,9 @@ def test_contracts_lists_each_contract_with_its_targets(fresh: Side) -> None:
         assert f"(`{contract_id}`)" in reply
     assert "(`github-enterprise`): GitHub, policy `github-enterprise-cloud`" in reply  # config/policies' own
     assert (
-        "`production-down`: first response 1 h of Sonar standard support hours; next update 1 h of Sonar standard "
-        "support hours, again after each update"
+        # The hourly update runs on the clock, day and night (issue 21's reading; standard hours are the other).
+        "`production-down`: first response 1 h of Sonar standard support hours; next update 1 h, again after each "
+        "update"
     ) in reply
     assert "availability target 99.99%" in reply
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -60,12 +61,43 @@ def run(
     channel, and return the JSON summary. PagerDuty refusals raise HistoryUnavailable before anything is written
     (the incident list and the first incident's log entries are read first). `client`: a REST client other than
     the settings' one (tests)."""
+    now = now or datetime.now(UTC)
+    with _record_from(since):
+        return _run(contracts, selected, since, until, dry_run, now, client or pagerduty_client())
+
+
+@contextmanager
+def _record_from(since: date) -> Iterator[None]:
+    """For the run, the record accepts history from `since` (SLAOPS_RECORD_FROM; the functions' look-back is
+    92 days), unless it is set to an earlier day already; the contracts' own first days still hold."""
+    fixed = settings.record_from()
+    before = os.environ.get(settings.RECORD_FROM_ENV)
+    if fixed is None or fixed > since:
+        os.environ[settings.RECORD_FROM_ENV] = since.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(settings.RECORD_FROM_ENV, None)
+        else:
+            os.environ[settings.RECORD_FROM_ENV] = before
+
+
+def _run(
+    contracts: ContractsConfig,
+    selected: Sequence[Contract],
+    since: date,
+    until: date | None,
+    dry_run: bool,
+    now: datetime,
+    client: RestApiV2Client,
+) -> dict[str, Any]:
+    """`run` with the record's first day set."""
     from sla_core.slack.backfill_messages import backfill_summary  # noqa: PLC0415 - Slack only when it runs
     from sla_core.slack.delivery import SlackDelivery  # noqa: PLC0415
     from sla_core.slack.incident_posting import SlackIncidentChannel  # noqa: PLC0415
 
-    now = now or datetime.now(UTC)
-    history = RestHistory(client or pagerduty_client(), contracts)
+    history = RestHistory(client, contracts)
     slack = None if dry_run else _slack()
     backfill = Backfill(
         selected, since, until, now, SOURCE, dry_run=dry_run, channel=SlackIncidentChannel(slack) if slack else None

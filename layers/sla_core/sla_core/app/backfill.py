@@ -29,8 +29,9 @@ from sla_core.app.contract_credit import (
     missed_initial_responses,
     recorded_downtime,
 )
+from sla_core.app.event_bounds import ImplausibleInstant, check_event, check_order
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import UNMAPPED, counts_as_outage, deadlines_of, record_event, terms_for
+from sla_core.app.incident_service import counts_as_outage, deadlines_of, record_event, terms_for
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contracts import Contract
@@ -38,7 +39,7 @@ from sla_core.engine.errors import SlaError
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, parse_period
 from sla_core.engine.policy_registry import load_policy
-from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, fold
+from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply, fold
 from sla_core.incidents.tracking import track
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
@@ -47,6 +48,7 @@ from sla_core.storage.repository import state_of
 NO_CONTRACT = "no contract"
 OUTSIDE = "outside the period"
 UNUSABLE = "unusable"
+IMPLAUSIBLE = "refused by the record"
 SUMMARY_FIELDS = (
     "period", "component", "availability_percent", "target_percent", "target_met", "downtime_minutes",
     "missed_responses", "credit_amount", "currency", "claim_deadline", "termination_right",
@@ -151,6 +153,11 @@ class Backfill:
         start, end = self.window(contract)
         if not start <= incident.opened_at < end:
             return Outcome(incident.incident_id, "skipped", OUTSIDE, contract.id)
+        newest_first = sorted(incident.events, key=lambda h: (h.event.occurred_at, h.event.event_id), reverse=True)
+        try:
+            _check_history([h.event for h in newest_first], contract, self.now)
+        except ImplausibleInstant as error:
+            return Outcome(incident.incident_id, "skipped", f"{IMPLAUSIBLE}: {error}", contract.id)
         if self.dry_run:
             return self._look(incident, contract)
         done = self._already(incident, contract)
@@ -158,7 +165,7 @@ class Backfill:
             return done
         appended, created = False, False
         item: IncidentItem | None = None
-        for historic in sorted(incident.events, key=lambda h: (h.event.occurred_at, h.event.event_id), reverse=True):
+        for historic in newest_first:
             result = record_event(
                 incident_id=incident.incident_id,
                 event=historic.event,
@@ -321,7 +328,7 @@ def _transient(incident: HistoricIncident, contract: Contract, state: IncidentSt
     """An unsaved incident item for the dry run's outage rule (severity, service and component are what it reads)."""
     item = repository.new_incident(
         incident_id=incident.incident_id,
-        contract_id=contract.id if contract else UNMAPPED,
+        contract_id=contract.id,
         component=contract.components[0],
         severity=state.severity or "unknown",
         source="backfill",
@@ -331,6 +338,17 @@ def _transient(incident: HistoricIncident, contract: Contract, state: IncidentSt
     )
     item.service_id = incident.service_id
     return item
+
+
+def _check_history(events: Sequence[IncidentEvent], contract: Contract, now: datetime) -> None:
+    """The checks `record_event` makes of each event, made of the whole history first (in the order it will be
+    recorded), so an incident whose history the record refuses is skipped whole, not half written."""
+    state = IncidentState()
+    for event in events:
+        check_event(event, contract, now)
+        after = apply(state, event)
+        check_order(state, event, after, strict_status=False)
+        state = after
 
 
 def _mark_backfilled(item: IncidentItem, now: datetime) -> None:

@@ -60,6 +60,7 @@ MAX_BACKOFF = timedelta(minutes=30)
 STAGE_PURPOSE = "reminder"
 LOOKUP_MARGIN = timedelta(minutes=10)  # scheduled time vs Slack's clock, when looking a lost post up
 RESERVE = 5.0  # seconds of the time budget kept free: no new claim or post is started within them
+DELIVERY_KEEP = 20.0  # seconds of the budget claims leave to posting: a backlog of claims never starves delivery
 MAX_WAIT = 2.0  # seconds the tick may wait for a post's turn; a longer hold (a 429) leaves it to the next tick
 
 
@@ -153,6 +154,11 @@ class Sweep:
         """Whether new work (after `wait` seconds) may start: more than `RESERVE` of the budget would be left."""
         return self.budget.allows(wait, keep=RESERVE)
 
+    def claim_time_left(self) -> bool:
+        """Whether a new claim may start: claims (reminder stages, reports) stop with `DELIVERY_KEEP` beyond
+        `RESERVE` left, so a month start's reports are claimed over several ticks while the first go out."""
+        return self.budget.allows(DELIVERY_KEEP, keep=RESERVE)
+
     def run(self) -> SweepResult:
         """Claim what is due, then deliver every due pending post."""
         now = self.clock.now()
@@ -164,7 +170,7 @@ class Sweep:
         result.due = len(due)
         result.items_read += len(due)
         for incident in due:
-            if not self.time_left():  # the rest stay in the due index for the next tick
+            if not self.claim_time_left():  # the rest stay in the due index for the next tick
                 result.out_of_time = True
                 break
             try:
@@ -172,7 +178,7 @@ class Sweep:
             except Exception:  # one bad incident must not hold up everyone else's reminders
                 logger.exception("reminder claim failed", extra={"incident_id": incident.incident_id})
                 result.errors.append(incident.incident_id)
-        if self.with_reports and self.time_left():
+        if self.with_reports and self.claim_time_left():
             self._claim_reports(now, result)
             result.reports += claim_duty_reminders(self.contracts, now, self.messages)
         self.deliver(now, result)
@@ -222,7 +228,7 @@ class Sweep:
     def _claim_reports(self, now: datetime, result: SweepResult) -> None:
         """Each contract's report on the 1st of its month, and its daily digest once its local time has come."""
         for contract in self.contracts.contracts.values():
-            if not self.time_left():  # claimed once: the ones not reached are claimed next tick
+            if not self.claim_time_left():  # claimed once: the ones not reached are claimed next tick
                 result.out_of_time = True
                 return
             for job in jobs_due(contract, now):

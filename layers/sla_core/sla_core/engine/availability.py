@@ -103,8 +103,11 @@ def measure(
     kept, dropped = (list(intervals), []) if recorded else apply_minimum(intervals, minimum, per_interval=per_interval)
     causes = terms.excluded if excluded is None else excluded
     zone_reading: Reading | None = None
-    if terms.maintenance is not None and len(terms.maintenance.zones) > 1:
+    declared = any(iv.kind is not Kind.UNPLANNED for iv in kept)  # without maintenance the windows' zone is moot
+    if terms.maintenance is not None and len(terms.maintenance.zones) > 1 and (declared or window_zone is not None):
         terms, window_zone, zone_reading = _whole_zone(terms, kept, period, zone, causes, unknown_notice, window_zone)
+    elif terms.maintenance is not None and len(terms.maintenance.zones) > 1:
+        terms = replace(terms, maintenance=replace(terms.maintenance, zones=terms.maintenance.zones[:1]))
     found = tally(kept, period, terms, zone, causes, unknown_notice)
     readings = list(terms.clause.readings())
     kinds = {iv.kind for iv in intervals}

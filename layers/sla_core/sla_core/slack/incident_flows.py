@@ -18,6 +18,7 @@ from sla_core.app.contract_credit import (
 )
 from sla_core.app.corrections import corrected, periods_touched
 from sla_core.app.digest import OpenIncident, open_incidents_counted
+from sla_core.app.event_bounds import check_instant
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.skipping import each_kept, not_shown
@@ -93,6 +94,7 @@ class IncidentFlows(FlowBase):
         severity = policy.severity(words[1]).id
         title = " ".join(words[2:])
         opened = self.when(phrase, inv, contract)
+        check_instant(opened, "The triggered time", contract, inv.now)  # a refused open costs no rate
         too_many = over_open_limit(inv)
         if too_many is not None:
             return Reply(too_many)
