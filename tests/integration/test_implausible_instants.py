@@ -40,13 +40,15 @@ Snapshot = tuple[list[dict[str, Any]], dict[str, Any]]
 
 @pytest.fixture
 def snapshot(dynamodb_local: DynamoDBLocal, table: str) -> Callable[[], Snapshot]:
-    """Every item of the table (sorted by key) but the markers by which a repeated Slack request is known, and
-    March 2026's figures of sonar-billing, as they stand now."""
+    """Every item of the table (sorted by key) but the request guards (the markers by which a repeated Slack
+    request is known, and the `/sla open` rate counters), and March 2026's figures of sonar-billing, as they
+    stand now."""
 
     def take() -> Snapshot:
         client = dynamodb_local.client()
         pages = client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
-        found = [item for page in pages for item in page["Items"] if not item["pk"]["S"].startswith("DELIVERY#slack#")]
+        guards = ("DELIVERY#slack#", "RATE#")
+        found = [item for page in pages for item in page["Items"] if not item["pk"]["S"].startswith(guards)]
         items = sorted(found, key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
         return items, period_figures(SONAR, "2026-03", NOW)
 
