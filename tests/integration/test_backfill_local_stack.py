@@ -119,10 +119,11 @@ def test_a_backfilled_month_gives_the_webhook_figures_and_again_or_a_late_webhoo
     (summary,) = [e for e in summaries if e["channel"] == "C0SONARBIL1"]
     assert "availability 99.7983%" in summary["text"] and "estimated credit 4.84 USD" in summary["text"]
 
-    # Again, then PagerDuty's late copy of the outage's resolve: nothing recorded, nothing posted but the summary.
+    # Again, then PagerDuty's late webhook for the outage's resolve, with its own event id (not the log entry's) and
+    # milliseconds in the same second: nothing recorded, nothing posted but the summary.
     again = backfill(stack, stub)
     assert (again["recorded"], again["already_recorded"]) == (0, 3)
-    body = replay("incident.resolved", incident="PE2EOUT", at="2026-10-13T15:30:00Z", event_id="RE2EOUTR")
+    body = replay("incident.resolved", incident="PE2EOUT", at="2026-10-13T15:30:00.816Z", agent="Alice Admin")
     status, text = post(f"{stack.api}/pagerduty/webhook", body, pagerduty_headers(body, PAGERDUTY_SECRET))
     assert (status, json.loads(text)) == (202, {"accepted": True})
     answer = ask_sla(stack, "credit sonar-billing 2026-10", "t-backfill-2")

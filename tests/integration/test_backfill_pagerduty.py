@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from functions.pagerduty import app as pagerduty_app
+from local_stack.lambdas import FakeLambdaContext
 from sla_core import backfill_cli
 from sla_core.app.contract_credit import estimate_for_contract
 from sla_core.config import settings
@@ -37,9 +39,12 @@ from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.storage import repository
 from sla_core.storage.models import DowntimeItem, IncidentItem
+from tests.conftest import PAGERDUTY_SECRET
+from tests.support.api_gateway import post_event
 from tests.support.cli import run as cli_run
 from tests.support.pagerduty_payloads import replay
 from tests.support.pagerduty_rest import TOKEN, Entry, Incident, Stub, cert_file, pagerduty_rest
+from tests.support.signing import pagerduty_headers
 
 pytestmark = pytest.mark.integration
 
@@ -180,6 +185,73 @@ def test_a_late_webhook_for_a_backfilled_incident_records_and_posts_nothing(stub
     channel = SlackIncidentChannel(SlackPoster.from_settings())
     outcome = handle_delivery(body, webhook_id="w1", contracts=CONTRACTS, channel=channel, now=NOW)
     assert outcome.status == "duplicate"
+    assert stored() == written and outbox()[before:] == []
+
+
+def deliver(body: bytes) -> dict[str, Any]:
+    """POST /pagerduty/webhook through the real handler, signed as PagerDuty signs (HMAC-SHA256 of the raw body)."""
+    headers = {
+        "content-type": "application/json",
+        "x-webhook-id": "wh-late",
+        **pagerduty_headers(body, PAGERDUTY_SECRET),
+    }
+    event = post_event("/pagerduty/webhook", body, headers, source_ip="192.0.2.1")
+    response: dict[str, Any] = pagerduty_app.handler(event, FakeLambdaContext("slaops-pagerduty", 512, 5))
+    assert (response["statusCode"], json.loads(response["body"])) == (202, {"accepted": True})
+    return response
+
+
+def test_a_late_webhook_with_its_own_id_and_milliseconds_repeats_the_backfill_and_records_nothing(stub: Stub) -> None:
+    """PBFOUT1's log entries (whole seconds, ids RBFOUT1*): trigger 14:00:00Z (no agent), acknowledge 14:05:00Z and
+    resolve 15:30:00Z by Alice Admin. PagerDuty's webhooks for the same changes carry their own `event.id` (the
+    fixtures' ULIDs) and milliseconds in the same second: duplicates, so the 90 minutes down stay 14:00 -> 15:30."""
+    backfill(stub)
+    written, before = stored(), len(outbox())
+    incident = repository.get_incident("pd-PBFOUT1")
+    assert incident is not None and incident.backfilled_at is not None
+    late = [
+        replay("incident.resolved", incident="PBFOUT1", at="2026-10-13T15:30:00.816Z", agent="Alice Admin"),
+        replay("incident.acknowledged", incident="PBFOUT1", at="2026-10-13T14:05:00.394Z", agent="Alice Admin"),
+        replay("incident.triggered", incident="PBFOUT1", at="2026-10-13T14:00:00.781Z", priority="P1"),  # PIG 208
+    ]
+    assert {json.loads(body)["event"]["id"] for body in late}.isdisjoint({e for _, e in written["events"]})
+    for body in late:
+        deliver(body)
+    after = repository.get_incident("pd-PBFOUT1")
+    assert after is not None and after.serialize() == incident.serialize()  # same version, instants, clocks
+    assert stored() == written and outbox()[before:] == []
+    assert ("pd-PBFOUT1@2026-10-13T15:30:00+00:00", datetime(2026, 10, 13, 14, 0, tzinfo=UTC),
+            datetime(2026, 10, 13, 15, 30, tzinfo=UTC)) in written["downtime"]  # fmt: skip
+
+    # A second later, another kind in the same second, or another agent: a change of its own, recorded.
+    own = {
+        "01LATEACK1": replay("incident.acknowledged", incident="PBFOUT1", at="2026-10-13T14:05:01.394Z",
+                             event_id="01LATEACK1", agent="Alice Admin"),
+        "01LATENOTE": replay("incident.annotated", incident="PBFOUT1", at="2026-10-13T15:30:00.500Z",
+                             event_id="01LATENOTE"),
+        "01OTHERACK": replay("incident.acknowledged", incident="PBFOUT1", at="2026-10-13T14:05:00.394Z",
+                             event_id="01OTHERACK", agent="PIG 208"),
+    }  # fmt: skip
+    for body in own.values():
+        deliver(body)
+    events = stored()["events"]
+    assert events - written["events"] == {("pd-PBFOUT1", event_id) for event_id in own}
+    recorded = repository.get_incident("pd-PBFOUT1")
+    assert recorded is not None and recorded.acknowledged_at == datetime(2026, 10, 13, 14, 5, tzinfo=UTC)
+    assert stored()["downtime"] == written["downtime"]
+
+
+def test_a_repeat_of_the_backfill_posts_nothing_on_an_incident_reopened_since(stub: Stub) -> None:
+    """A reopen after the backfill is news (its card is posted); a late copy of the backfilled acknowledge still is
+    not: no thread reply for it, no timeline entry."""
+    backfill(stub)
+    reopen = json.loads(replay("incident.resolved", incident="PBFOUT1", at="2026-10-14T13:00:00.250Z"))
+    reopen["event"]["event_type"] = "incident.reopened"
+    deliver(json.dumps(reopen).encode())
+    reopened = repository.get_incident("pd-PBFOUT1")
+    assert reopened is not None and reopened.status == "triggered" and reopened.slack_ts is not None
+    written, before = stored(), len(outbox())
+    deliver(replay("incident.acknowledged", incident="PBFOUT1", at="2026-10-13T14:05:00.394Z", agent="Alice Admin"))
     assert stored() == written and outbox()[before:] == []
 
 

@@ -1,5 +1,5 @@
 """PagerDuty's real V3 fixtures (../shared/fixtures/pagerduty, copied to fixtures/pagerduty), optionally with
-their incident, service, time, event id, priority or data fields changed before they are signed."""
+their incident, service, time, event id, priority, agent or data fields changed before they are signed."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ def replay(
     at: str | None = None,
     event_id: str | None = None,
     priority: str | None = None,
+    agent: str | None = None,
     **data: Any,
 ) -> bytes:
-    """A real fixture, optionally with its incident id, service, time, event id, priority or data fields changed."""
+    """A real fixture, optionally with its incident id, service, time, event id, priority, agent (the acting user's
+    name) or data fields changed."""
     payload = copy.deepcopy(fixture(name))
     event = payload["event"]
     target = event["data"]["incident"] if "incident" in event["data"] else event["data"]
@@ -41,5 +43,7 @@ def replay(
         event["id"] = event_id
     if priority is not None:
         target["priority"] = {"id": f"PRIO{priority}", "type": "priority_reference", "summary": priority}
+    if agent is not None:
+        event["agent"] = {**(event.get("agent") or {"type": "user_reference"}), "summary": agent}
     event["data"].update(data)
     return json.dumps(payload).encode()

@@ -9,7 +9,8 @@ Both ways in (PagerDuty webhooks and Slack commands or buttons) go through `reco
    into the order-independent state of `incident_state` and recomputing deadlines and the next due
    reminder, so concurrent writers never lose each other's events. The fold is idempotent, so a
    redelivery after a crash between the steps still completes the incident, and a plain duplicate
-   writes nothing;
+   writes nothing; on an incident a backfill recorded, an event that repeats one of its history under another
+   id (`history_repeats`: a webhook's id and millisecond instant for a REST log entry) is a duplicate too;
 3. when the incident becomes resolved, is an outage (`counts_as_outage`: the latest `classified` event, else
    the contract's [outages] rule, else the policy's severity) and its component counts toward availability,
    its downtime interval (opened → resolved) is recorded whole, with the incident's cause; a ticket records
@@ -28,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from sla_core.app.event_bounds import check_event, check_order
+from sla_core.app.history_repeats import repeats_history
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
@@ -59,6 +61,7 @@ class RecordResult:
     deadlines: list[TrackedDeadline]
     downtime_recorded: bool = False
     outage_resolved: bool = False  # the incident stands resolved as an outage its contract counts
+    repeated: bool = False  # repeats, under another id, a change its backfill recorded: nothing written or owed
 
     @property
     def resolve_posts_owed(self) -> bool:
@@ -229,6 +232,10 @@ def record_event(
         existing = existing or repository.get_incident(incident_id)
         if existing is not None:  # checked on the copy read, before the timeline is written
             check_order(state_of(existing), event, apply(state_of(existing), event), strict_status=strict)
+            if repeats_history(existing, event, details or {}):  # a read only for a backfilled incident
+                found_state = state_of(existing)
+                found_deadlines = deadlines_of_terms(existing, terms)
+                return RecordResult(existing, False, False, False, found_state, found_deadlines, repeated=True)
         appended = append()
         try:
             item = repository.save_incident_with(existing, incident_id, change)

@@ -104,8 +104,8 @@ def _show(
 ) -> None:
     """Post the card if the incident has none; otherwise update it and reply in its thread once per event."""
     item = result.incident
-    if item.slack_ts is None and item.backfilled_at is not None and item.status == RESOLVED:
-        return  # an incident the backfill read closed from history: it is not replayed into the channel
+    if result.repeated or (item.slack_ts is None and item.backfilled_at is not None and item.status == RESOLVED):
+        return  # a change its backfill recorded, or an incident the backfill read closed: not replayed in Slack
     contract = contracts.contracts.get(item.contract_id)
     posted = False
     if item.slack_ts is None:
