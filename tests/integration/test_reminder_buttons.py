@@ -61,7 +61,8 @@ def billing(fresh: Side, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Side
         ROOT / "config" / "contracts.toml"
     ).read_text() + "\n[contracts.sonar-billing.reminders]\nheads_up_percent = 25\n"
     config = parse_contracts(tomllib.loads(text))
-    monkeypatch.setattr(fresh.function.module, "contracts", config)
+    slack_flows, repository_module, _ = fresh.function.module._work()  # the lazy listeners' modules and contracts
+    monkeypatch.setattr(fresh.function.module, "_work", lambda: (slack_flows, repository_module, config))
     yield fresh, config
 
 
