@@ -241,6 +241,33 @@ def test_a_late_webhook_with_its_own_id_and_milliseconds_repeats_the_backfill_an
     assert stored()["downtime"] == written["downtime"]
 
 
+def test_history_the_webhooks_recorded_first_is_not_recorded_again_nor_a_late_webhook_of_an_open_one(
+    stub: Stub,
+) -> None:
+    """PBFOUT1's webhooks arrive before the backfill (their own ids, milliseconds in the same seconds as its log
+    entries): the backfill then adds none of its trigger, acknowledge or resolve; PBFOPEN, still open when the
+    backfill read it (acknowledged 14:20:00Z), gets its card, and a late webhook of that acknowledge adds nothing."""
+    for body in (
+        replay("incident.triggered", incident="PBFOUT1", at="2026-10-13T14:00:00.781Z", priority="P1"),
+        replay("incident.acknowledged", incident="PBFOUT1", at="2026-10-13T14:05:00.394Z", agent="Alice Admin"),
+        replay("incident.resolved", incident="PBFOUT1", at="2026-10-13T15:30:00.816Z", agent="Alice Admin"),
+    ):
+        deliver(body)
+    webhooks = {e for i, e in stored()["events"] if i == "pd-PBFOUT1"}
+    backfill(stub)
+    kinds = [e.event_type for e in repository.timeline("pd-PBFOUT1")]
+    # Only the note (no webhook carried it) is added; the 90 minutes down are recorded once.
+    assert {e for i, e in stored()["events"] if i == "pd-PBFOUT1"} - webhooks == {"RBFOUT1N"}, kinds
+    assert sorted(kinds) == ["acknowledged", "resolved", "triggered", "update"]  # a note is an update
+    assert len([d for d in stored()["downtime"] if "PBFOUT1" in d[0]]) == 1
+
+    opened = repository.get_incident("pd-PBFOPEN")
+    assert opened is not None and opened.slack_ts is not None and opened.backfilled_at is not None
+    written, before = stored(), len(outbox())
+    deliver(replay("incident.acknowledged", incident="PBFOPEN", at="2026-10-30T14:20:00.250Z", agent="Alice Admin"))
+    assert stored() == written and outbox()[before:] == []
+
+
 def test_a_repeat_of_the_backfill_posts_nothing_on_an_incident_reopened_since(stub: Stub) -> None:
     """A reopen after the backfill is news (its card is posted); a late copy of the backfilled acknowledge still is
     not: no thread reply for it, no timeline entry."""

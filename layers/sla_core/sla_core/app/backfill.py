@@ -185,7 +185,9 @@ class Backfill:
         if item.status == RESOLVED:
             _mark_backfilled(item, self.now)
             return Outcome(incident.incident_id, status, None, contract.id)
-        return Outcome(incident.incident_id, status, None, contract.id, True, self._card(item, contract, created))
+        shown = self._card(item, contract, created)
+        _mark_backfilled(repository.get_incident(item.incident_id) or item, self.now)  # its card ts, then the mark
+        return Outcome(incident.incident_id, status, None, contract.id, True, shown)
 
     def _already(self, incident: HistoricIncident, contract: Contract) -> Outcome | None:
         """One read instead of a write attempt per event when a run (or the webhooks) recorded this history
@@ -352,8 +354,9 @@ def _check_history(events: Sequence[IncidentEvent], contract: Contract, now: dat
 
 
 def _mark_backfilled(item: IncidentItem, now: datetime) -> None:
-    """Mark a closed incident without a card as read from history (the webhook path then posts no card for it)."""
-    if item.slack_ts is not None or item.backfilled_at is not None:
+    """Mark an incident as read from history: a closed one without a card then gets none from the webhook path,
+    and a late webhook repeating one of its backfilled events is a duplicate (app/history_repeats.py)."""
+    if item.backfilled_at is not None:
         return
 
     def change(found: IncidentItem) -> None:

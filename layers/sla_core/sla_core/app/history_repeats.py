@@ -2,9 +2,11 @@
 
 A backfill records PagerDuty's REST log entries (ids like `Q02JTSNZWHSEKV`, instants to whole seconds); the V3
 webhook for the same change carries its own `event.id` and a millisecond instant. So, for an incident marked
-`backfilled_at` only (the common path pays nothing), an event repeats the history when one timeline entry of the
-same second has its kind, the same source type and agent where both have one, a different id, and exactly one of
-the two came from the backfill (two webhooks in one second stay two events). Such an event is a duplicate.
+`backfilled_at` (closed or open when a backfill read it) and for the backfill's own events (history read after
+the webhooks recorded it), and only then (the webhook's common path pays nothing), an event repeats the history
+when one timeline entry of the same second has its kind, the same source type and agent where both have one, a
+different id, and exactly one of the two came from the backfill (two webhooks in one second stay two events).
+Such an event is a duplicate.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ SOURCE_TYPE_DETAIL = "pagerduty_event_type"
 def repeats_history(item: IncidentItem, event: IncidentEvent, details: dict[str, Any]) -> bool:
     """Whether `event` (with the timeline `details` it would be written with) repeats a change already recorded
     on the backfilled incident `item`; False at once, without a read, for an incident never backfilled."""
-    if item.backfilled_at is None:
-        return False
     backfill = bool(details.get(BACKFILL_DETAIL))
+    if item.backfilled_at is None and not backfill:
+        return False
     source_type = details.get(SOURCE_TYPE_DETAIL)
     for entry in repository.timeline_in_second(item.incident_id, event.occurred_at):
         known = entry.details or {}

@@ -179,7 +179,7 @@ class IncidentItem(TableItem, discriminator="incident"):
     fold_state = JSONAttribute(default=dict)
     open_contract = nullable(UnicodeAttribute(null=True))
     terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
-    backfilled_at = nullable(InstantAttribute(null=True))  # read closed from history: no card (app/backfill.py)
+    backfilled_at = nullable(InstantAttribute(null=True))  # read from history by a backfill (app/backfill.py)
     version = VersionAttribute()
 
     due_index = DueIndex()
