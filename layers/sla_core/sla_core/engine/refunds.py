@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_core.engine.errors import InputError
 from sla_core.engine.rounding import round_half_up
-from sla_core.engine.terms import RefundTerms
+
+if TYPE_CHECKING:  # the type only: the contracts file's ack-path reader needs Prepaid, not the policy model
+    from sla_core.engine.terms import RefundTerms
 
 
 @dataclass(frozen=True, slots=True)
