@@ -40,6 +40,7 @@ from sla_core.pagerduty.webhook_flow import handle_delivery
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.slack.request_guard import raw_body
+from sla_core.storage import models
 
 logger = Logger()
 tracer = Tracer()
@@ -49,6 +50,7 @@ clock = SystemClock()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
 check_holiday_overrides(contracts)  # and an unknown holiday country or subdivision
+models.connect()  # DynamoDB clients made in the init phase, outside the 5 s Timeout
 
 
 @cache

@@ -226,3 +226,17 @@ def test_each_invocation_gets_a_context_counting_down_from_its_timeout() -> None
     for answer in (first, second):
         assert 2_900 <= answer["before"] <= 3_000
         assert answer["after"] <= answer["before"] - 50
+
+
+def test_connect_builds_every_models_client_without_a_request() -> None:
+    """`models.connect()` at a cold start leaves every model with its client, so concurrent first deliveries
+    do not each build one; no request is sent (the endpoint here answers nothing)."""
+    models.configure(host=f"http://127.0.0.1:{free_port()}")
+    try:
+        assert all(model._connection is None for model in models.MODELS)
+        models.connect()
+        clients = [model._get_connection().connection._client for model in models.MODELS]
+        assert all(client is not None for client in clients)
+        assert len({id(client) for client in clients}) == len(models.MODELS)  # one per model, as PynamoDB keeps them
+    finally:
+        models.configure()
