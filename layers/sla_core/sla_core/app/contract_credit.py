@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sla_core.app.incident_service import terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
+from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
@@ -58,31 +59,35 @@ def kind_of(reason: str | None) -> Kind:
         return Kind.UNPLANNED
 
 
-def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
+def recorded_downtime(
+    contract: Contract, component: str, period: Period, now: datetime, skips: Skips | None = None
+) -> list[Downtime]:
     """The component's stored intervals overlapping the period with their kind, cause, notice and incident, cut at `now`
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
-    marked not an outage) left out."""
+    marked not an outage) left out. With `skips` (a report), an interval that cannot be read is logged, counted
+    and left out instead of failing the whole figure."""
     intervals: list[Downtime] = []
     for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
         if item.withdrawn_at is not None:
             continue
-        kind = kind_of(item.reason)
-        end = min(item.ended_at or now, now)
-        if end > item.started_at:
-            declared = kind is not Kind.UNPLANNED
-            announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
-            intervals.append(
-                downtime(
-                    item.started_at,
-                    end,
-                    kind,
-                    item.cause,
-                    component,
-                    announced=announced,
-                    posted_window=posted,
-                    incident=item.incident_id,
+        with skipping(skips, "downtime interval", item.downtime_id):
+            kind = kind_of(item.reason)
+            end = min(item.ended_at or now, now)
+            if end > item.started_at:
+                declared = kind is not Kind.UNPLANNED
+                announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
+                intervals.append(
+                    downtime(
+                        item.started_at,
+                        end,
+                        kind,
+                        item.cause,
+                        component,
+                        announced=announced,
+                        posted_window=posted,
+                        incident=item.incident_id,
+                    )
                 )
-            )
     return intervals
 
 
@@ -99,22 +104,27 @@ class MissedResponse:
     on_reading: bool = False
 
 
-def missed_initial_responses(contract: Contract, period: Period, now: datetime) -> list[MissedResponse]:
+def missed_initial_responses(
+    contract: Contract, period: Period, now: datetime, skips: Skips | None = None
+) -> list[MissedResponse]:
     """Incidents opened in the period whose initial response was missed as of `now` (contract-index query),
-    each saying whether the miss depends on a reading."""
+    each saying whether the miss depends on a reading; with `skips`, an incident that cannot be read is logged,
+    counted and left out."""
     terms = terms_for(contract)
     at_due = terms.load().met_at_due(INITIAL_RESPONSE) if terms is not None else True
     missed: list[MissedResponse] = []
     for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
         if item.opened_at >= period.end_at:
             continue
-        for deadline in item.deadlines or []:
-            if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
-                continue
-            done = deadline.met_at
-            if late(deadline.due_at, done, now, at_due):
-                on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
-                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading))
+        with skipping(skips, "incident", item.incident_id):
+            for deadline in item.deadlines or []:
+                if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
+                    continue
+                done = deadline.met_at
+                if late(deadline.due_at, done, now, at_due):
+                    on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
+                    miss = MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading)
+                    missed.append(miss)
     return missed
 
 
