@@ -8,7 +8,7 @@ of the contract's incidents opened in the period whose first response was, or is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -29,7 +29,7 @@ from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
+from sla_core.storage.models import DowntimeItem, IncidentItem
 
 INITIAL_RESPONSE = "initial_response"
 
@@ -66,9 +66,20 @@ def recorded_downtime(
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
     marked not an outage) left out. With `skips` (a report), an interval that cannot be read is logged, counted
     and left out instead of failing the whole figure."""
+    items = repository.downtime_between(contract.id, component, period.start_at, period.end_at)
+    return downtime_of(items, component, period, now, skips)
+
+
+def downtime_of(
+    items: Iterable[DowntimeItem], component: str, period: Period, now: datetime, skips: Skips | None = None
+) -> list[Downtime]:
+    """`recorded_downtime` of intervals already read (e.g. every contract's month in one query): those of the
+    period, as the engine takes them."""
     intervals: list[Downtime] = []
-    for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
-        if item.withdrawn_at is not None:
+    for item in items:
+        if item.withdrawn_at is not None or item.started_at >= period.end_at:
+            continue
+        if item.ended_at is not None and item.ended_at <= period.start_at:
             continue
         with skipping(skips, "downtime interval", item.downtime_id):
             kind = kind_of(item.reason)

@@ -8,10 +8,11 @@ report) all of them. A policy without an availability target has neither figure,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sla_core.app.contract_credit import contract_zone, recorded_downtime
+from sla_core.app.contract_credit import contract_zone, downtime_of, recorded_downtime
 from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import Measurement, measure
@@ -21,6 +22,7 @@ from sla_core.engine.instants import require_aware, to_micros
 from sla_core.engine.intervals import Downtime
 from sla_core.engine.periods import Period, month_of
 from sla_core.engine.policy_registry import load_policy
+from sla_core.storage.models import DowntimeItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,15 @@ class ComponentGlance:
 
 
 def month_glance(
-    contract: Contract, now: datetime, period: Period | None = None, skips: Skips | None = None
+    contract: Contract,
+    now: datetime,
+    period: Period | None = None,
+    skips: Skips | None = None,
+    read: Mapping[str, Sequence[DowntimeItem]] | None = None,
 ) -> list[ComponentGlance]:
     """Each component's downtime budget and daily availability for `period` (default: the month containing
-    `now` in the contract's zone), from the downtime stored up to `now` (`skips`: see `recorded_downtime`)."""
+    `now` in the contract's zone), from the downtime stored up to `now` (`skips`: see `recorded_downtime`), or
+    from the intervals already `read` per component."""
     require_aware(now, "now")
     policy = load_policy(contract.policy)
     zone = contract_zone(contract)
@@ -53,7 +60,10 @@ def month_glance(
     credit = policy.terms.credit
     glances = []
     for component in contract.components:
-        intervals = tuple(recorded_downtime(contract, component, month, now, skips))
+        if read is None:
+            intervals = tuple(recorded_downtime(contract, component, month, now, skips))
+        else:
+            intervals = tuple(downtime_of(read.get(component, ()), component, month, now, skips))
         m = measure(terms, intervals, month, zone)
         days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
         budget = downtime_budget(terms, credit, m)

@@ -21,6 +21,8 @@ from sla_core.app.digest import OpenIncident, open_incidents_counted
 from sla_core.app.event_bounds import check_instant
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.app.month_glance import ComponentGlance, month_glance
+from sla_core.app.months_so_far import MonthsSoFar, months_so_far
+from sla_core.app.open_soonest import open_soonest
 from sla_core.app.skipping import each_kept, not_shown
 from sla_core.config import settings
 from sla_core.config.contracts import Contract
@@ -50,7 +52,7 @@ from sla_core.slack.reminder_flows import ReminderButtons
 from sla_core.slack.report_messages import claim_reminder_text
 from sla_core.slack.text import context, date_token, escape, local_time, section
 from sla_core.slack.time_phrases import split_at
-from sla_core.slack.views import home_view, incident_lines, update_modal
+from sla_core.slack.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
 from sla_core.storage import rate_limits, repository
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.repository import state_of
@@ -76,6 +78,7 @@ def over_open_limit(inv: Invocation) -> str | None:
 
 
 STATUS_LISTED = 40  # open items listed one section each in `/sla status`; the rest are counted
+MONTHS_SHOWN = 20  # contracts whose month App Home and `/sla status all` show (most downtime first); the rest counted
 
 
 def dated_lines(incident: OpenIncident, *, now: datetime, zone: tzinfo) -> tuple[datetime, str]:
@@ -184,23 +187,37 @@ class IncidentFlows(FlowBase):
         self._need(words, 1, "resolve")
         return self._record(words[0], "resolved", inv, phrase)
 
-    def open_items(self, contracts: Sequence[Contract], now: datetime) -> tuple[list[tuple[datetime, str]], int]:
-        """Each open incident of the contracts as (next due, rendered lines), soonest first, and how many could
-        not be computed or rendered (each logged and left out; the others are still shown)."""
-        found: list[tuple[datetime, str]] = []
+    def open_items(
+        self, contracts: Sequence[Contract], now: datetime, *, across: int | None = None
+    ) -> tuple[list[tuple[datetime, str]], int, int]:
+        """Open incidents of the contracts as (next due, rendered lines), soonest first, how many are open (those
+        that can be shown), and how many could not be computed or rendered (each logged and left out; the others
+        are still shown). `across`: the views across contracts list at most that many, read through the
+        open-due index (the rest are counted, not read); otherwise every open incident of each contract."""
+        if across is not None:
+            found = open_soonest({c.id: c for c in contracts}, across)
+            listed, unrendered = each_kept(
+                found.incidents,
+                lambda i: dated_lines(i, now=now, zone=contract_zone(self.contracts.contracts[i.item.contract_id])),
+                what="open incident",
+                key=lambda i: i.item.incident_id,
+            )
+            skipped = found.skipped + unrendered
+            return sorted(listed, key=lambda pair: pair[0]), found.total - skipped, skipped
+        rendered: list[tuple[datetime, str]] = []
         skipped = 0
         for contract in contracts:
             zone = contract_zone(contract)
             incidents, failed = open_incidents_counted(contract)
-            rendered, unrendered = each_kept(
+            kept, unrendered = each_kept(
                 incidents,
                 partial(dated_lines, now=now, zone=zone),
                 what="open incident",
                 key=lambda i: i.item.incident_id,
             )
-            found.extend(rendered)
+            rendered.extend(kept)
             skipped += failed + unrendered
-        return sorted(found, key=lambda pair: pair[0]), skipped
+        return sorted(rendered, key=lambda pair: pair[0]), len(rendered), skipped
 
     def status(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         """What is open in this channel's contracts (or all), soonest due first (at most `STATUS_LISTED`, the
@@ -210,24 +227,30 @@ class IncidentFlows(FlowBase):
         contracts = [c for c in self.contracts.contracts.values() if everywhere or c.slack_channel == inv.channel_id]
         if not contracts:
             return Reply("No contract reports to this channel. `/sla status all` shows every open item.")
-        items, skipped = self.open_items(contracts, inv.now)
+        items, total, skipped = self.open_items(contracts, inv.now, across=STATUS_LISTED if everywhere else None)
         where = "across all contracts" if everywhere else "in this channel"
-        budgets, unbudgeted = each_kept(
-            contracts,
-            lambda c: [line for g in month_glance(c, inv.now) for line in contract_glance_lines(c, g)],
-            what="contract month",
-            key=lambda c: c.id,
-        )
+        if everywhere:  # every contract's downtime read once, the months with most downtime computed
+            months = months_so_far(contracts, inv.now, MONTHS_SHOWN)
+            budgets = [[line for g in m.glances for line in contract_glance_lines(m.contract, g)] for m in months.shown]
+            budgets.append([hidden_months(months)] if months.hidden_down or months.hidden_quiet else [])
+            unbudgeted = months.skipped
+        else:
+            budgets, unbudgeted = each_kept(
+                contracts,
+                lambda c: [line for g in month_glance(c, inv.now) for line in contract_glance_lines(c, g)],
+                what="contract month",
+                key=lambda c: c.id,
+            )
         budget_block = section("\n".join(["*Downtime budget this month*", *(line for b in budgets for line in b)]))
         unshown = [context(not_shown(skipped + unbudgeted))] if skipped + unbudgeted else []
-        if not items:
+        if not total:
             text = f"Nothing open {where} ({', '.join(f'`{c.id}`' for c in contracts)})."
             return Reply(text, blocks=[section(text), budget_block, *unshown])
         listed = items[:STATUS_LISTED]
-        more = len(items) - len(listed)
+        more = total - len(listed)
         cut = f", the {len(listed)} due soonest below ({more} more not listed)" if more else ""
-        blocks = [section(f"*{len(items)} open {where}*{cut}"), *(section(text) for _, text in listed)]
-        return Reply(f"{len(items)} open {where}", blocks=[*blocks, budget_block, *unshown])
+        blocks = [section(f"*{total} open {where}*{cut}"), *(section(text) for _, text in listed)]
+        return Reply(f"{total} open {where}", blocks=[*blocks, budget_block, *unshown])
 
     def show(self, args: tuple[str, ...], inv: Invocation) -> Reply:
         self._need(args, 1, "show")
@@ -407,12 +430,12 @@ class IncidentFlows(FlowBase):
     def publish_home(self, user_id: str, now: datetime) -> None:
         """views.publish: open items across contracts, and each contract's month so far per component."""
         contracts = list(self.contracts.contracts.values())
-        found, skipped = self.open_items(contracts, now)
-        months, unmeasured = each_kept(
-            contracts, lambda contract: month_so_far(contract, now), what="contract month", key=lambda c: c.id
-        )
-        month = [block for blocks in months for block in blocks]
-        view = home_view([text for _, text in found], month, now, UTC, skipped=skipped + unmeasured)
+        found, total, skipped = self.open_items(contracts, now, across=HOME_OPEN_LISTED)
+        months = months_so_far(contracts, now, MONTHS_SHOWN)
+        month = [block for m in months.shown for block in month_so_far(m.contract, m.glances, now)]
+        if months.hidden_down or months.hidden_quiet:
+            month.append(context(hidden_months(months)))
+        view = home_view([text for _, text in found], month, now, UTC, skipped=skipped + months.skipped, total=total)
         self.slack.poster.publish_home(user_id, view)
 
 
@@ -422,13 +445,21 @@ def contract_glance_lines(contract: Contract, glance: ComponentGlance, *, sparkl
     return [f"`{contract.id}` {first}", *rest]
 
 
-def month_so_far(contract: Contract, now: datetime) -> list[dict[str, Any]]:
+def hidden_months(months: MonthsSoFar) -> str:
+    """The contracts whose month a view leaves out, counted: how many had downtime this month."""
+    hidden = months.hidden_down + months.hidden_quiet
+    noun = "contract" if hidden == 1 else "contracts"
+    down = f"{months.hidden_down} with downtime this month" if months.hidden_down else "none with downtime this month"
+    return f"{hidden} more {noun} not shown ({down}): `/sla credit <contract>` gives one's month."
+
+
+def month_so_far(contract: Contract, glances: Sequence[ComponentGlance], now: datetime) -> list[dict[str, Any]]:
     """A contract's month on App Home, per component: availability to date against the target, then the budget
     left and one block per day so far with the worst day (or why the policy has neither)."""
     zone = contract_zone(contract)
     terms = load_policy(contract.policy).terms.availability
     blocks = []
-    for glance in month_glance(contract, now):
+    for glance in glances:
         if terms is not None:
             month = _month_to_date(glance.period, now)
             m = measure(terms, glance.downtime, month, zone)  # the glance's downtime: read once per request

@@ -95,20 +95,28 @@ def update_modal(incident_id: str, title: str) -> dict[str, Any]:
 
 
 def home_view(
-    open_sections: Sequence[str], month_blocks: Sequence[Block], now: datetime, zone: tzinfo, *, skipped: int = 0
+    open_sections: Sequence[str],
+    month_blocks: Sequence[Block],
+    now: datetime,
+    zone: tzinfo,
+    *,
+    skipped: int = 0,
+    total: int | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: open items across contracts (what is due next; at most `HOME_OPEN_LISTED`, the rest
-    counted), then each contract's month so far (`month_blocks`: availability to date, the downtime budget and
-    the day-by-day sparkline). `skipped` items could not be computed (logged): the tab says how many."""
-    title = f"Open items ({len(open_sections)})" if open_sections else "Open items"
+    counted: `total` open in all, default as many as listed), then each contract's month so far (`month_blocks`:
+    availability to date, the downtime budget and the day-by-day sparkline). `skipped` items could not be
+    computed (logged): the tab says how many."""
+    total = len(open_sections) if total is None else total
+    title = f"Open items ({total})" if total else "Open items"
     blocks: Blocks = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
     blocks.extend(section(text) for text in open_sections[:HOME_OPEN_LISTED])
-    if len(open_sections) > HOME_OPEN_LISTED:
-        more = len(open_sections) - HOME_OPEN_LISTED
+    if total > HOME_OPEN_LISTED:
+        more = total - HOME_OPEN_LISTED
         blocks.append(
             context(f"{more} more open, due later: `/sla status all` counts them, `/sla show <id>` shows one.")
         )
-    if not open_sections:
+    if not total:
         blocks.append(section("Nothing open. :white_check_mark:"))
     if skipped:
         blocks.append(context(not_shown(skipped)))

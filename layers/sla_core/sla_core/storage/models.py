@@ -40,6 +40,7 @@ one bound, not one per request. DynamoDB answers in milliseconds: a second of si
 from __future__ import annotations
 
 import os
+import zlib
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -58,7 +59,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.constants import DATETIME_FORMAT
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from sla_core.config import settings
@@ -70,6 +71,7 @@ DEFAULT_TABLE_NAME = "slaops"
 DUE_INDEX = "due-index"
 CONTRACT_INDEX = "contract-index"
 OPEN_INDEX = "open-index"
+OPEN_DUE_INDEX = "open-due-index"
 
 _T = TypeVar("_T")
 
@@ -123,6 +125,27 @@ class OpenIndex(GlobalSecondaryIndex["IncidentItem"]):
 
     open_contract = UnicodeAttribute(hash_key=True)
     opened_at = InstantAttribute(range_key=True)
+
+
+class OpenDueIndex(GlobalSecondaryIndex["IncidentItem"]):
+    """Open incidents of every contract by their next deadline (`OPEN_END` when none runs), under a few shards
+    (sparse: resolved ones are absent); entries hold only the keys, the contract and the item kind."""
+
+    class Meta:
+        index_name = OPEN_DUE_INDEX
+        projection = IncludeProjection(["contract_id", "kind"])
+
+    open_shard = UnicodeAttribute(hash_key=True)
+    next_deadline_at = InstantAttribute(range_key=True)
+
+
+OPEN_SHARDS = 4
+OPEN_END = datetime(9999, 12, 31, tzinfo=UTC)  # where an entry with no running clock sorts (an open interval too)
+
+
+def shard_of(key: str, prefix: str, shards: int) -> str:
+    """A stable index partition for `key`, spread evenly over `shards`."""
+    return f"{prefix}#{zlib.crc32(key.encode('utf-8')) % shards}"
 
 
 class TableItem(Model):
@@ -180,11 +203,25 @@ class IncidentItem(TableItem, discriminator="incident"):
     open_contract = nullable(UnicodeAttribute(null=True))
     terms_version = nullable(UnicodeAttribute(null=True))  # the contract terms its clocks were computed with
     backfilled_at = nullable(InstantAttribute(null=True))  # read from history by a backfill (app/backfill.py)
+    open_shard = nullable(UnicodeAttribute(null=True))  # `open#<n>` while open: derived on every save
+    next_deadline_at = nullable(InstantAttribute(null=True))  # its soonest clock not met (OPEN_END: none)
     version = VersionAttribute()
 
     due_index = DueIndex()
     contract_index = ContractIndex()
     open_index = OpenIndex()
+    open_due_index = OpenDueIndex()
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        """Every write (put, transaction, batch) goes through here: while open (`open_contract` set), file the
+        incident in the open-due index by its soonest running clock, as stored with it."""
+        if self.open_contract is None:
+            self.open_shard = self.next_deadline_at = None
+        else:
+            running = [d.due_at for d in self.deadlines or [] if d.met_at is None]
+            self.open_shard = shard_of(self.incident_id, "open", OPEN_SHARDS)
+            self.next_deadline_at = min(running, default=OPEN_END)
+        return super().serialize(null_check=null_check)
 
 
 class TimelineEventItem(TableItem, discriminator="event"):
@@ -200,8 +237,24 @@ class TimelineEventItem(TableItem, discriminator="event"):
     details = JSONAttribute(default=dict)
 
 
+class EndedIndex(GlobalSecondaryIndex["DowntimeItem"]):
+    """The due-index seen from downtime: every interval under `down#` shards by its end (open ones at `OPEN_END`),
+    so the intervals of a month across all contracts are one query per shard: those ending after it began."""
+
+    class Meta:
+        index_name = DUE_INDEX
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    next_due_at = InstantAttribute(range_key=True)
+
+
+DOWNTIME_SHARDS = 4
+
+
 class DowntimeItem(TableItem, discriminator="downtime"):
-    """An interval during which a contract's component was down; open while `ended_at` is absent."""
+    """An interval during which a contract's component was down; open while `ended_at` is absent. Every save
+    files it in the due-index under a `down#` shard at its end (`ended_index`), which the sweep never reads."""
 
     downtime_id = UnicodeAttribute()
     contract_id = UnicodeAttribute()
@@ -217,7 +270,17 @@ class DowntimeItem(TableItem, discriminator="downtime"):
     source = UnicodeAttribute()
     withdrawn_at = nullable(InstantAttribute(null=True))  # no longer counted (its incident is not an outage)
     withdrawn_by = nullable(UnicodeAttribute(null=True))
+    due_shard = nullable(UnicodeAttribute(null=True))  # `down#<n>`: derived on every save, see `serialize`
+    next_due_at = nullable(InstantAttribute(null=True))  # its end, or OPEN_END
     version = VersionAttribute()
+
+    ended_index = EndedIndex()
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        """Every write (put, transaction, batch) goes through here: file the interval by its end first."""
+        self.due_shard = shard_of(self.pk, "down", DOWNTIME_SHARDS)
+        self.next_due_at = self.ended_at or OPEN_END
+        return super().serialize(null_check=null_check)
 
 
 class CorrectionItem(TableItem, discriminator="correction"):

@@ -8,7 +8,8 @@ creations and timeline appends are conditional puts, so a repeated webhook deliv
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,9 @@ from pynamodb.exceptions import DoesNotExist
 
 from sla_core.incidents.state import IncidentState
 from sla_core.storage.models import (
+    DOWNTIME_SHARDS,
+    OPEN_END,
+    OPEN_SHARDS,
     CorrectionItem,
     DeliveryItem,
     DeployedTermsItem,
@@ -197,6 +201,27 @@ def due_incidents(until: datetime) -> list[IncidentItem]:
     return sorted(found, key=lambda incident: (incident.next_due_at or until, incident.incident_id))
 
 
+@dataclass(frozen=True, slots=True)
+class OpenSoonest:
+    """The open incidents of the asked contracts due soonest (full items, soonest first) and how many are open."""
+
+    items: list[IncidentItem]
+    total: int
+
+
+def open_soonest(contract_ids: Collection[str], limit: int) -> OpenSoonest:
+    """Across contracts, the `limit` open incidents whose next clock runs out first, and the count of all open
+    ones, from the open-due index's small entries (eventually consistent: for views); then only the listed ones
+    are read whole (one batch read)."""
+    entries: list[IncidentItem] = []
+    for number in range(OPEN_SHARDS):
+        entries.extend(e for e in IncidentItem.open_due_index.query(f"open#{number}") if e.contract_id in contract_ids)
+    entries.sort(key=lambda e: (e.next_deadline_at or OPEN_END, e.pk))
+    keys = [(e.pk, e.sk) for e in entries[:limit]]
+    found = {(i.pk, i.sk): i for i in IncidentItem.batch_get(keys)} if keys else {}
+    return OpenSoonest([found[key] for key in keys if key in found], len(entries))
+
+
 def contract_incidents(contract_id: str, *, opened_since: datetime | None = None) -> list[IncidentItem]:
     """A contract's incidents in opening order, optionally only those opened at or after `opened_since`."""
     condition = IncidentItem.opened_at >= opened_since if opened_since is not None else None
@@ -322,6 +347,16 @@ def downtime_between(contract_id: str, component: str, start: datetime, end: dat
             consistent_read=True,
         )
     )
+
+
+def downtime_ending_after(start: datetime) -> list[DowntimeItem]:
+    """Every contract's intervals that end after `start` or are still open, withdrawn ones included: the downtime
+    of a period from `start` on, across all contracts, in one query per `down#` shard of the due-index (eventually
+    consistent: for views, not for figures that are kept)."""
+    found: list[DowntimeItem] = []
+    for number in range(DOWNTIME_SHARDS):
+        found.extend(DowntimeItem.ended_index.query(f"down#{number}", DowntimeItem.next_due_at > start))
+    return found
 
 
 def incident_downtime(contract_id: str, component: str, incident_id: str, opened_at: datetime) -> list[DowntimeItem]:
