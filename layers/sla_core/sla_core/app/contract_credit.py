@@ -30,6 +30,7 @@ from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
 from sla_core.storage.models import DowntimeItem, IncidentItem
+from sla_core.storage.repository import StoredInterval
 
 INITIAL_RESPONSE = "initial_response"
 
@@ -71,7 +72,11 @@ def recorded_downtime(
 
 
 def downtime_of(
-    items: Iterable[DowntimeItem], component: str, period: Period, now: datetime, skips: Skips | None = None
+    items: Iterable[DowntimeItem | StoredInterval],
+    component: str,
+    period: Period,
+    now: datetime,
+    skips: Skips | None = None,
 ) -> list[Downtime]:
     """`recorded_downtime` of intervals already read (e.g. every contract's month in one query): those of the
     period, as the engine takes them."""

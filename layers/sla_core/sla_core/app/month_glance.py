@@ -23,6 +23,7 @@ from sla_core.engine.intervals import Downtime
 from sla_core.engine.periods import Period, month_of
 from sla_core.engine.policy_registry import load_policy
 from sla_core.storage.models import DowntimeItem
+from sla_core.storage.repository import StoredInterval
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def month_glance(
     now: datetime,
     period: Period | None = None,
     skips: Skips | None = None,
-    read: Mapping[str, Sequence[DowntimeItem]] | None = None,
+    read: Mapping[str, Sequence[DowntimeItem | StoredInterval]] | None = None,
 ) -> list[ComponentGlance]:
     """Each component's downtime budget and daily availability for `period` (default: the month containing
     `now` in the contract's zone), from the downtime stored up to `now` (`skips`: see `recorded_downtime`), or

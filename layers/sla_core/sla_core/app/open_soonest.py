@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sla_core.app.digest import OpenIncident
-from sla_core.app.incident_service import deadlines_of
+from sla_core.app.incident_service import UNMAPPED, deadlines_of
 from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
 from sla_core.storage import repository
@@ -25,8 +25,9 @@ class OpenAcross:
 
 
 def open_soonest(contracts: Mapping[str, Contract], limit: int) -> OpenAcross:
-    """At most `limit` open incidents of `contracts` (by id), those due soonest, and the count of all."""
-    found = repository.open_soonest(contracts.keys(), limit)
+    """At most `limit` open incidents of `contracts` (by id), those due soonest, and the count of all open
+    incidents that a contract maps (one whose contract left the contracts file still counts)."""
+    found = repository.open_soonest(contracts.keys(), limit, uncounted=UNMAPPED)
     incidents, skipped = each_kept(
         found.items,
         lambda item: OpenIncident(item, tuple(deadlines_of(item, contracts[item.contract_id]))),

@@ -11,13 +11,14 @@ import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.exceptions import DoesNotExist
 
 from sla_core.incidents.state import IncidentState
 from sla_core.storage.models import (
     DOWNTIME_SHARDS,
+    DUE_INDEX,
     OPEN_END,
     OPEN_SHARDS,
     CorrectionItem,
@@ -25,6 +26,7 @@ from sla_core.storage.models import (
     DeployedTermsItem,
     DowntimeItem,
     IncidentItem,
+    InstantAttribute,
     ReportedItem,
     TableItem,
     TermsItem,
@@ -209,17 +211,30 @@ class OpenSoonest:
     total: int
 
 
-def open_soonest(contract_ids: Collection[str], limit: int) -> OpenSoonest:
-    """Across contracts, the `limit` open incidents whose next clock runs out first, and the count of all open
-    ones, from the open-due index's small entries (eventually consistent: for views); then only the listed ones
-    are read whole (one batch read)."""
-    entries: list[IncidentItem] = []
-    for number in range(OPEN_SHARDS):
-        entries.extend(e for e in IncidentItem.open_due_index.query(f"open#{number}") if e.contract_id in contract_ids)
-    entries.sort(key=lambda e: (e.next_deadline_at or OPEN_END, e.pk))
-    keys = [(e.pk, e.sk) for e in entries[:limit]]
+def open_soonest(contract_ids: Collection[str], limit: int, *, uncounted: str) -> OpenSoonest:
+    """Across contracts, the `limit` open incidents of `contract_ids` whose next clock runs out first (read from
+    the open-due index's small entries in order, as far as needed, then read whole in one batch), and how many
+    incidents are open, counted by the index without reading them (every contract but `uncounted`, the
+    incidents no contract maps). Eventually consistent: for views."""
+    counted = IncidentItem.contract_id != uncounted
+    total = sum(IncidentItem.open_due_index.count(shard, filter_condition=counted) for shard in open_shards())
+    soonest: list[tuple[str, str, str]] = []
+    for shard in open_shards():
+        taken = 0
+        for entry in IncidentItem.open_due_index.query(shard, page_size=limit):
+            if entry.contract_id in contract_ids:
+                soonest.append((instant_key(entry.next_deadline_at or OPEN_END), entry.pk, entry.sk))
+                taken += 1
+                if taken == limit:
+                    break
+    keys = [(pk, sk) for _, pk, sk in sorted(soonest)[:limit]]
     found = {(i.pk, i.sk): i for i in IncidentItem.batch_get(keys)} if keys else {}
-    return OpenSoonest([found[key] for key in keys if key in found], len(entries))
+    return OpenSoonest([found[key] for key in keys if key in found], total)
+
+
+def open_shards() -> list[str]:
+    """Every partition of the open-due index."""
+    return [f"open#{number}" for number in range(OPEN_SHARDS)]
 
 
 def contract_incidents(contract_id: str, *, opened_since: datetime | None = None) -> list[IncidentItem]:
@@ -349,13 +364,62 @@ def downtime_between(contract_id: str, component: str, start: datetime, end: dat
     )
 
 
-def downtime_ending_after(start: datetime) -> list[DowntimeItem]:
+@dataclass(frozen=True, slots=True)
+class StoredInterval:
+    """A downtime interval as the views across contracts read it: only the fields its figures use."""
+
+    contract_id: str
+    component: str
+    downtime_id: str
+    started_at: datetime
+    ended_at: datetime | None
+    withdrawn_at: datetime | None
+    reason: str | None
+    cause: str | None
+    announced_at: datetime | None
+    posted_window: bool
+    incident_id: str | None
+
+
+_INTERVAL_FIELDS = list(StoredInterval.__dataclass_fields__)
+_INSTANT = InstantAttribute()
+
+
+def _interval(raw: dict[str, dict[str, Any]]) -> StoredInterval:
+    def text(name: str) -> str | None:
+        value = raw.get(name, {})
+        return value.get("S") if "NULL" not in value else None
+
+    def instant(name: str) -> datetime | None:
+        found = text(name)
+        return cast(datetime, _INSTANT.deserialize(found)) if found else None  # type: ignore[no-untyped-call]
+
+    started = instant("started_at")
+    assert started is not None  # every interval has its start (a key)
+    return StoredInterval(
+        text("contract_id") or "", text("component") or "", text("downtime_id") or "", started, instant("ended_at"),
+        instant("withdrawn_at"), text("reason"), text("cause"), instant("announced_at"),
+        raw.get("posted_window", {}).get("BOOL") is True, text("incident_id"),
+    )  # fmt: skip
+
+
+def downtime_ending_after(start: datetime) -> list[StoredInterval]:
     """Every contract's intervals that end after `start` or are still open, withdrawn ones included: the downtime
-    of a period from `start` on, across all contracts, in one query per `down#` shard of the due-index (eventually
-    consistent: for views, not for figures that are kept)."""
-    found: list[DowntimeItem] = []
+    of a period from `start` on, across all contracts, in one query per `down#` shard of the due-index, reading
+    only the fields the figures use (eventually consistent: for views, not for figures that are kept)."""
+    connection = DowntimeItem._get_connection()
+    found: list[StoredInterval] = []
     for number in range(DOWNTIME_SHARDS):
-        found.extend(DowntimeItem.ended_index.query(f"down#{number}", DowntimeItem.next_due_at > start))
+        after: dict[str, Any] | None = None
+        while True:
+            page = connection.query(
+                f"down#{number}", range_key_condition=DowntimeItem.next_due_at > start, index_name=DUE_INDEX,
+                attributes_to_get=_INTERVAL_FIELDS, exclusive_start_key=after,
+            )  # fmt: skip
+            found.extend(_interval(raw) for raw in page.get("Items", []))
+            after = page.get("LastEvaluatedKey")
+            if not after:
+                break
     return found
 
 
