@@ -20,9 +20,10 @@ import msgspec.inspect as mi
 from sla_core.config.contracts import ContractsFile
 from sla_core.engine.clauses import Clauses
 from sla_core.engine.example_cases import InstantOrNone
+from sla_core.engine.holiday_rules import RULE_ACCEPTED
 from sla_core.engine.policy import PolicyFile
 from sla_core.engine.policy_files import SHIPPED_DIR, policy_files
-from sla_core.engine.spans import SPAN_ACCEPTED
+from sla_core.engine.spans import CLAIM_SPAN_ACCEPTED, SPAN_ACCEPTED
 from sla_core.engine.terms import Percent
 from sla_core.engine.toml_decode import describe, shown
 from sla_core.engine.windows import Windows
@@ -233,7 +234,13 @@ _LEAVES: dict[type, dict[str, Any]] = {
     InstantOrNone: {"anyOf": [{"type": "string", "format": "date-time"}, {"const": "none"}]},
 }
 _DATACLASS_LEAVES = {
+    "HolidayRule": {"type": "string", "description": RULE_ACCEPTED},
     "Span": {"type": "string", "pattern": r"^\s*\d+\s*(minute|hour|day)s?\s*$", "description": SPAN_ACCEPTED},
+    "ClaimSpan": {
+        "type": "string",
+        "pattern": r"(?i)^\s*\d+\s*(minute|hour|day|business\s+day)s?\s*$",
+        "description": CLAIM_SPAN_ACCEPTED,
+    },
     "Duration": {
         "type": "string",
         "pattern": r"(?i)^\s*\d+(\.\d+)?\s*(minutes?|hours?|business\s+days?|weeks?)\s*$",

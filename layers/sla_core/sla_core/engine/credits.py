@@ -23,7 +23,7 @@ from sla_core.engine.credit_mechanisms import CreditContext, mechanism_outcome
 from sla_core.engine.errors import InputError, PolicyError, UnusableInput
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, for_component
-from sla_core.engine.periods import Period, parse_month, parse_period
+from sla_core.engine.periods import Period, parse_month, parse_period, year_start
 from sla_core.engine.policy import Policy
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.rounding import minutes_text, round_half_up
@@ -318,11 +318,15 @@ def estimate_credit(
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
     span = measured_span(measured, activation)
+    year = year_start(measured.start, zone, terms.fiscal_year_start_month)
     m = (
-        measure(availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone)
+        measure(
+            availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone,
+            allowance_from=year,
+        )
         if availability_terms
         else None
-    )
+    )  # fmt: skip
     c = CreditContext(
         policy,
         terms,
@@ -337,9 +341,8 @@ def estimate_credit(
     out = mechanism_outcome(c, missed_responses)
     amount = round_half_up(out.amount)
     source = out.credited or m
-    claim = claim_for(
-        policy.terms.claims, measured, zone, source.outages() if source and amount > 0 else (), post_mortem
-    )
+    outages = source.outages() if source and amount > 0 else ()
+    claim = claim_for(policy.terms.claims, measured, zone, outages, post_mortem, policy.business_day(region))
     termination = _termination(policy, m, measured, failed, zone)
     if termination is not None and policy.terms.termination is not None:
         termination = with_refund(termination, policy.terms.termination, prepaid, terminate_on, c.currency, zone)

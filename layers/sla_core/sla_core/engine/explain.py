@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -45,12 +46,14 @@ def metric_words(metric: str) -> str:
 
 def holiday_words(spec: HolidaySpec) -> str:
     """'US public holidays (subdivision VA) and 2026-12-24', or 'no public holidays'."""
-    if spec.country is None and not spec.extra:
+    if spec.country is None and not spec.extra and not spec.named:
         return "no public holidays"
     parts = []
     if spec.country is not None:
         parts.append(f"{spec.country} public holidays" + (f" (subdivision {spec.subdiv})" if spec.subdiv else ""))
     parts += [day.isoformat() for day in spec.extra]
+    parts += [f"{name} ({when.isoformat() if isinstance(when, date) else f'every year: {when}'})"
+              for name, when in spec.named]  # fmt: skip
     return " and ".join(parts)
 
 

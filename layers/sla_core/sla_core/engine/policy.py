@@ -8,6 +8,7 @@ generated from them (`python -m tools.policy_reference`). The shipped files are 
 `policy_registry`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -21,6 +22,7 @@ from sla_core.engine.clauses import Clauses
 from sla_core.engine.durations import Duration
 from sla_core.engine.errors import PolicyError, UnusableChoice
 from sla_core.engine.example_cases import Example
+from sla_core.engine.holiday_rules import HolidayRule
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
 from sla_core.engine.terms import (
     AfterHoursTerms,
@@ -57,6 +59,32 @@ OpenedOutside = Annotated[str | None, doc(
     default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
 
 
+class NamedHoliday(msgspec.Struct, kw_only=True, frozen=True):
+    """`add = [{ ... }]`: a holiday the contract names on top of the country's set: a yearly rule ("the Friday
+    after Thanksgiving") or one dated day."""
+
+    name: Annotated[str, doc("The holiday's name, as `explain` and the cards show it.", 'name = "Day after '
+                             'Thanksgiving"')]  # fmt: skip
+    rule: Annotated[
+        HolidayRule | None,
+        doc(
+            "The day every year: a day of a month, or the nth weekday of a month, moved by whole days; a year "
+            "without that day (a 5th Monday, 29 February) has no such holiday.",
+            'rule = "4th Thursday of November + 1 day"',
+            default="give rule or date",
+        ),
+    ] = None
+    day: Annotated[
+        date | None, doc("One dated day instead of a rule.", "date = 2026-12-24", default="give rule or date")
+    ] = msgspec.field(default=None, name="date")
+
+    @property
+    def when(self) -> date | HolidayRule:
+        found = self.rule if self.rule is not None else self.day
+        assert found is not None
+        return found
+
+
 class Holidays(Clauses, kw_only=True, frozen=True):
     """`[holidays]`: the public holidays of the policy's (or a region's) calendars (left out: none), with the
     clause (and any reading) behind the choice."""
@@ -80,6 +108,16 @@ class Holidays(Clauses, kw_only=True, frozen=True):
         ),
     ] = None
     dates: Annotated[tuple[date, ...], doc("Further days the contract names as closed.", "dates = [2026-12-24]")] = ()
+    add: Annotated[
+        tuple[NamedHoliday, ...],
+        doc(
+            "Named holidays on top of the country's set (or alone): yearly rules ('the day after Christmas' is "
+            "'December 25 + 1 day') or dated days; closed like the country's.",
+            'add = [{ name = "Day after Thanksgiving", rule = "4th Thursday of November + 1 day" }]',
+            default="none",
+            accepted="a list of { name, rule } or { name, date } tables",
+        ),
+    ] = ()
     unnamed: Annotated[
         bool,
         doc(
@@ -93,7 +131,7 @@ class Holidays(Clauses, kw_only=True, frozen=True):
 
     @property
     def spec(self) -> HolidaySpec:
-        return HolidaySpec(self.country, self.subdiv, self.dates)
+        return HolidaySpec(self.country, self.subdiv, self.dates, tuple((n.name, n.when) for n in self.add))
 
 
 NO_HOLIDAYS = Holidays(quote="")
@@ -541,7 +579,7 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         if spec.use_holidays or spec.extra_holidays:
             base = holiday_spec if spec.use_holidays else HolidaySpec()
             holiday_set = HolidaySet(
-                HolidaySpec(base.country, base.subdiv, tuple(base.extra) + tuple(spec.extra_holidays))
+                HolidaySpec(base.country, base.subdiv, tuple(base.extra) + tuple(spec.extra_holidays), base.named)
             )
         built = BusinessCalendar(
             name=spec.id,
@@ -566,6 +604,13 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         found = self.pauses.get(reason.strip().lower())
         metrics = {target.metric for target in self.targets(severity, self.tier(tier))}
         return found if found is not None and metrics & set(found.metrics) else None
+
+    def business_day(self, region: str | None) -> Callable[[date], bool]:
+        """Which local days a claim deadline in business days counts: Monday to Friday less the holidays of the
+        policy's [holidays] (the region's, under a region), whatever its calendars."""
+        spec = self.regions[region].holidays.spec if region else self.holidays.spec
+        holidays = HolidaySet(spec) if spec != HolidaySpec() else None
+        return lambda day: day.weekday() < 5 and (holidays is None or day not in holidays)
 
     def zone_for(self, region: str | None) -> ZoneInfo:
         """The zone periods and deadlines are counted in: the region's, else the policy's."""
