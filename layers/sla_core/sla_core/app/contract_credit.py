@@ -20,7 +20,7 @@ from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError
-from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.instants import from_micros, require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.other_readings import moved_deadlines
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
@@ -58,12 +58,17 @@ def kind_of(reason: str | None) -> Kind:
         return Kind.UNPLANNED
 
 
-def recorded_downtime(contract: Contract, component: str, period: Period, now: datetime) -> list[Downtime]:
+def recorded_downtime(
+    contract: Contract, component: str, period: Period, now: datetime, policy: Policy | None = None
+) -> list[Downtime]:
     """The component's stored intervals overlapping the period with their kind, cause, notice and incident, cut at `now`
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
-    marked not an outage) left out."""
+    marked not an outage) left out. Under a `policy` with a yearly maintenance allowance, from the start of the
+    period's allowance year: the year's earlier maintenance used part of it."""
+    start = policy.allowance_year(period.start, period.zone) if policy is not None else None
+    since = from_micros(start, period.zone) if start is not None else period.start_at
     intervals: list[Downtime] = []
-    for item in repository.downtime_between(contract.id, component, period.start_at, period.end_at):
+    for item in repository.downtime_between(contract.id, component, since, period.end_at):
         if item.withdrawn_at is not None:
             continue
         kind = kind_of(item.reason)
@@ -171,7 +176,7 @@ def stored_estimates(
     missed, on_reading = missed_counts(misses)
     estimates = []
     for component in contract.components:
-        intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []
+        intervals = recorded_downtime(contract, component, period, now, policy) if policy.terms.availability else []
         estimate = contract_estimate(
             contract, policy, text, component, intervals, missed=missed, missed_on_reading=on_reading
         )
@@ -227,7 +232,7 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
     unit, fiscal = (credit.period, credit.fiscal_year_start_month) if credit is not None else ("month", 1)
     label = current_period_text(unit, zone, require_aware(item.resolved_at or now), fiscal)
     period = parse_period(label, unit, zone, fiscal)
-    intervals = recorded_downtime(contract, item.component, period, now)
+    intervals = recorded_downtime(contract, item.component, period, now, policy)
     try:
         estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
     except SlaError:

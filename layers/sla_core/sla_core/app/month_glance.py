@@ -50,8 +50,8 @@ def month_glance(contract: Contract, now: datetime, period: Period | None = None
     credit = policy.terms.credit
     glances = []
     for component in contract.components:
-        intervals = tuple(recorded_downtime(contract, component, month, now))
-        m = measure(terms, intervals, month, zone)
+        intervals = tuple(recorded_downtime(contract, component, month, now, policy))
+        m = measure(terms, intervals, month, zone, allowance_from=policy.allowance_year(month.start, zone))
         days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
         budget = downtime_budget(terms, credit, m)
         glances.append(ComponentGlance(component, month, m, budget, days, downtime=intervals))

@@ -23,7 +23,7 @@ from sla_core.engine.credit_mechanisms import CreditContext, mechanism_outcome
 from sla_core.engine.errors import InputError, PolicyError, UnusableInput
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, for_component
-from sla_core.engine.periods import Period, parse_month, parse_period, year_start
+from sla_core.engine.periods import Period, parse_month, parse_period
 from sla_core.engine.policy import Policy
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.rounding import minutes_text, round_half_up
@@ -318,7 +318,7 @@ def estimate_credit(
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
     span = measured_span(measured, activation)
-    year = year_start(measured.start, zone, terms.fiscal_year_start_month)
+    year = policy.allowance_year(measured.start, zone)
     m = (
         measure(
             availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone,

@@ -163,7 +163,8 @@ def _maintenance_lines(m: Maintenance) -> list[str]:
             f"Scheduled maintenance is {m.windows_are} in {windows}{zones}; {counts} them it counts as downtime."
         )
     if m.allowance is not None:
-        lines.append(f"Up to {m.allowance} of maintenance a month is excluded, in time order; beyond that it counts.")
+        per = "a month" if m.allowance_per == "month" else "a year (the year's maintenance first come, first served)"
+        lines.append(f"Up to {m.allowance} of maintenance {per} is excluded, in time order; beyond that it counts.")
     notice = m.notice
     if notice is not None:
         least = f"at least {notice.minimum} ahead" if notice.minimum else "before it starts"

@@ -24,6 +24,7 @@ from sla_core.engine.errors import PolicyError, UnusableChoice
 from sla_core.engine.example_cases import Example
 from sla_core.engine.holiday_rules import HolidayRule
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.engine.periods import year_start
 from sla_core.engine.terms import (
     AfterHoursTerms,
     AvailabilityTerms,
@@ -611,6 +612,14 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         spec = self.regions[region].holidays.spec if region else self.holidays.spec
         holidays = HolidaySet(spec) if spec != HolidaySpec() else None
         return lambda day: day.weekday() < 5 and (holidays is None or day not in holidays)
+
+    def allowance_year(self, micros: int, zone: ZoneInfo) -> int | None:
+        """Where the year of a yearly maintenance allowance began (µs) for an instant: local midnight of January 1,
+        or of the 1st of [credit] fiscal_year_start_month; None when the policy has no yearly allowance."""
+        maintenance = self.availability.maintenance if self.availability is not None else None
+        if maintenance is None or maintenance.allowance is None or maintenance.allowance_per != "year":
+            return None
+        return year_start(micros, zone, self.credit.fiscal_year_start_month if self.credit is not None else 1)
 
     def zone_for(self, region: str | None) -> ZoneInfo:
         """The zone periods and deadlines are counted in: the region's, else the policy's."""
