@@ -27,7 +27,7 @@ from sla_core.engine.spans import CLAIM_SPAN_ACCEPTED, SPAN_ACCEPTED
 from sla_core.engine.terms import Percent
 from sla_core.engine.toml_decode import describe, shown
 from sla_core.engine.windows import Windows
-from sla_core.engine.zones import Zone
+from sla_core.engine.zones import CalendarZone, Zone
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "policy-language.md"
@@ -230,6 +230,7 @@ def reference() -> str:
 _LEAVES: dict[type, dict[str, Any]] = {
     Windows: {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": Windows.ACCEPTED},
     Zone: {"type": "string", "description": "An IANA time zone name, e.g. America/New_York."},
+    CalendarZone: {"type": "string", "description": CalendarZone.ACCEPTED},
     Percent: {"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d+)?$"}, {"type": "integer", "minimum": 0}]},
     InstantOrNone: {"anyOf": [{"type": "string", "format": "date-time"}, {"const": "none"}]},
 }

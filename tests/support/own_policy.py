@@ -203,8 +203,8 @@ def write_uptime_policy(directory: Path, policy_id: str = "acme-cloud") -> Path:
 
 
 # A support and uptime SLA with the clauses the language learnt last: named holidays on top of a country's set
-# (rules that hold every year, and a dated day), a yearly maintenance allowance on a quarterly policy, and a
-# claim window in business days.
+# (rules that hold every year, and a dated day), hours in the customer's local time (each contract says which
+# zone), a yearly maintenance allowance on a quarterly policy, and a claim window in business days.
 CLAUSES_POLICY = """id = "{policy_id}"
 vendor = "Acme Ops"
 title = "Acme Ops support and uptime SLA (a test's own policy)"
@@ -235,6 +235,25 @@ metric = "initial_response"
 duration = "4 hours"
 calendar = "business"
 quote = "Priority 1: a first response within 4 business hours."
+
+[calendars.customer-hours]
+name = "Customer business hours (Mon–Fri 08:00–17:00 the customer's local time)"
+windows = ["Mon-Fri 08:00-17:00"]
+timezone = "customer"
+holidays = false
+quote = "Priority 2 tickets are answered within the customer's business hours, 8 a.m. to 5 p.m. customer local \
+time, Monday to Friday."
+
+[[severities]]
+id = "p2"
+name = "Priority 2"
+quote = "A feature is impaired."
+
+[[severities.targets]]
+metric = "initial_response"
+duration = "2 hours"
+calendar = "customer-hours"
+quote = "Priority 2: a first response within 2 hours of the customer's business hours."
 
 [availability]
 target_percent = "99.9"
@@ -284,6 +303,32 @@ name = "P1 over the year-end shutdown"
 severity = "p1"
 opened = 2026-12-30T16:00:00-05:00
 due = 2027-01-04T11:00:00-05:00
+
+# A customer in Berlin: Fri 2026-06-12 16:00 CEST, 1 h to 17:00, then Mon 15 08:00 + 1 h = 09:00 CEST.
+[[examples]]
+name = "P2 for a customer in Berlin"
+severity = "p2"
+opened = 2026-06-12T16:00:00+02:00
+customer_timezone = "Europe/Berlin"
+due = 2026-06-15T09:00:00+02:00
+
+# The same instant (14:00 UTC) for a customer in Los Angeles: Fri 07:00 PDT, before their hours: 08:00 + 2 h = 10:00
+# PDT the same day.
+[[examples]]
+name = "P2 at the same instant for a customer in Los Angeles"
+severity = "p2"
+opened = 2026-06-12T07:00:00-07:00
+customer_timezone = "America/Los_Angeles"
+due = 2026-06-12T10:00:00-07:00
+
+# Berlin's clocks go forward on Sun 2026-03-29 (New York's went three weeks before): Fri 27 16:30 CET, 30 min to
+# 17:00, then Mon 30 08:00 CEST + 1 h 30 = 09:30 CEST (07:30 UTC).
+[[examples]]
+name = "P2 for a customer in Berlin over their spring-forward weekend"
+severity = "p2"
+opened = 2026-03-27T16:30:00+01:00
+customer_timezone = "Europe/Berlin"
+due = 2026-03-30T09:30:00+02:00
 
 # Q1 2026: Jan 1 00:00 EST to Apr 1 00:00 EDT = 90 days x 1,440 = 129,600 - 60 (spring forward, Mar 8)
 # = 129,540 min. 8 h of maintenance (480 min) is the first of the year's 10 h: all excluded, nothing counted:
@@ -374,7 +419,8 @@ claim_deadline = 2027-04-08T00:00:00-04:00
 
 
 def write_clauses_policy(directory: Path, policy_id: str = "acme-ops") -> Path:
-    """The policy with named holidays, a yearly allowance and business-day claims in `directory` (created)."""
+    """The policy with named holidays, customer-local hours, a yearly allowance and business-day claims in
+    `directory` (created)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{policy_id}.toml"
     path.write_text(CLAUSES_POLICY.format(policy_id=policy_id), encoding="utf-8")

@@ -5,20 +5,27 @@ allowance and claim windows in business days."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sla_core.app.incident_service import terms_for
+from sla_core.config.contracts import ContractsError, parse_contracts
 from sla_core.engine.claims import business_days_after
 from sla_core.engine.credits import estimate_credit
+from sla_core.engine.deadlines import compute_deadline
+from sla_core.engine.errors import PolicyError
 from sla_core.engine.examples import find_example
 from sla_core.engine.explain import explain_text
 from sla_core.engine.holiday_rules import RULE_ACCEPTED, parse_holiday_rule
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
 from sla_core.engine.instants import from_micros, to_micros
-from sla_core.engine.policy_registry import load_policy_file
+from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
+from sla_core.engine.policy_registry import load_policy, load_policy_file
 from tests.support.cli import run
 from tests.support.own_policy import write_clauses_policy, write_uptime_policy
 
@@ -67,7 +74,7 @@ def test_a_wrong_figure_under_the_other_reading_is_a_problem(
 
 def test_the_clauses_policy_loads_and_its_examples_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_clauses_policy(tmp_path)
-    assert run(capsys, "check", str(path)) == (0, "ok: 1 policy (8 examples) hold\n", "")
+    assert run(capsys, "check", str(path)) == (0, "ok: 1 policy (11 examples) hold\n", "")
     text = explain_text(load_policy_file(path))
     assert "Day after Thanksgiving (every year: 4th Thursday of November + 1 day)" in text
     assert "Year-end shutdown (2026-12-31)" in text
@@ -158,3 +165,69 @@ NEW_YORK = ZoneInfo("America/New_York")
 def test_business_days_are_whole_local_days(start: datetime, count: int, end: datetime) -> None:
     assert business_days_after(to_micros(start), count, NEW_YORK) == to_micros(end)
     assert from_micros(to_micros(end), NEW_YORK).utcoffset() == end.utcoffset()
+
+
+# -- hours in the customer's local time: each contract names the zone ---------------------------------------------
+
+
+@pytest.fixture
+def acme_ops(tmp_path: Path) -> Iterator[Path]:
+    path = write_clauses_policy(tmp_path / "policies")
+    add_policy_dirs([path.parent])
+    yield path
+    reset_policy_dirs()
+
+
+def contracts_data(policy: str = "acme-ops", **extra: Any) -> dict[str, Any]:
+    entry = {"policy": policy, "fee": "3000.00", "currency": "USD", "perspective": "customer",
+             "slack_channel": "C0ACMEOPS01", **extra}  # fmt: skip
+    return {"default_channel": "C0SLAOPS000", "contracts": {"acme": entry}}
+
+
+def test_a_contracts_customer_timezone_sets_the_customer_calendars_zone(acme_ops: Path) -> None:
+    contract = parse_contracts(contracts_data(customer_timezone="Europe/Berlin")).contracts["acme"]
+    terms = terms_for(contract)
+    assert terms is not None and terms.customer_zone == "Europe/Berlin"
+    opened = datetime.fromisoformat("2026-06-12T14:00:00+00:00")  # Fri 16:00 CEST
+    # Berlin hours: 1 h to 17:00, then Mon 08:00 + 1 h = 09:00 CEST (03:00 in New York, the policy's zone).
+    due = compute_deadline(terms.load(), "p2", opened)
+    assert due.due_at == datetime.fromisoformat("2026-06-15T09:00:00+02:00")
+    assert (due.calendar.zone.key, due.customer_zone) == ("Europe/Berlin", "Europe/Berlin")
+    # The policy's own calendars stay in its zone: p1's business hours are New York's, 10:00 + 4 h = 14:00 EDT.
+    assert compute_deadline(terms.load(), "p1", opened).due_at == datetime.fromisoformat("2026-06-12T14:00:00-04:00")
+
+
+def test_a_customer_calendar_without_a_customer_zone_refuses_to_run(acme_ops: Path) -> None:
+    with pytest.raises(PolicyError, match=r"calendar customer-hours of policy acme-ops keeps the customer's local "
+                       r"time \(timezone = \"customer\"\), and no customer zone was given; accepted: the contract's "
+                       "customer_timezone in contracts.toml"):  # fmt: skip
+        compute_deadline(load_policy("acme-ops"), "p2", datetime.fromisoformat("2026-06-12T14:00:00+00:00"))
+
+
+@pytest.mark.parametrize(
+    ("policy", "extra", "problem"),
+    [
+        ("acme-ops", {}, "contracts.acme.customer_timezone: is required: acme-ops keeps a calendar in the customer's "
+         "local time (timezone = \"customer\"); accepted: an IANA zone such as 'Europe/Berlin'"),
+        ("acme-ops", {"customer_timezone": "Europe/Bxl"}, "contracts.acme.customer_timezone: 'Europe/Bxl' is not an "
+         "IANA time zone; accepted: a zone name such as 'America/New_York'"),
+        ("atheer", {"customer_timezone": "Europe/Berlin"}, "contracts.acme.customer_timezone: 'Europe/Berlin' is not "
+         "allowed here (atheer keeps no calendar in the customer's local time); accepted: no customer_timezone field"),
+    ],
+)  # fmt: skip
+def test_a_missing_unknown_or_unused_customer_timezone_is_named(
+    acme_ops: Path, policy: str, extra: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(ContractsError) as raised:
+        parse_contracts(contracts_data(policy, **extra), source="contracts.toml")
+    assert str(raised.value) == f"contracts.toml: {problem}"
+
+
+def test_a_policy_calendar_zone_is_a_zone_or_customer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_clauses_policy(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace('timezone = "customer"', 'timezone = "client"'), "utf-8")
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 2 and out.split(": ", 1)[1] == (
+        "calendars.customer-hours.timezone: 'client' is not an IANA time zone or \"customer\"; accepted: a zone name "
+        "such as 'America/New_York', or \"customer\" (the zone a contract's customer_timezone gives)\n"
+    )

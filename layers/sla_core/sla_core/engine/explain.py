@@ -29,6 +29,7 @@ from sla_core.engine.terms import (
     TerminationTerms,
 )
 from sla_core.engine.toml_decode import struct_fields
+from sla_core.engine.zones import CUSTOMER
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def _window_texts(policy: Policy, calendar_id: str) -> list[str]:
 
 def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
     """One calendar: its name, windows, zone, what closes it, and its business day."""
-    spec, calendar = policy.calendars[calendar_id], policy.calendar(calendar_id, region)
+    spec, calendar = policy.calendars[calendar_id], policy.shape_calendar(calendar_id, region)
     holidays = policy.regions[region].holidays.spec if region else policy.holidays.spec
     closed = [f"closed on {holiday_words(holidays)}"] if spec.use_holidays and holidays != HolidaySpec() else []
     closed += [f"closed on {day.isoformat()}" for day in spec.extra_holidays]
@@ -73,6 +74,10 @@ def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
     day = [] if calendar.always_open else [f"a business day is {number(minutes / 60)} h"]
     facts = "; ".join((closed or ["no holidays"]) + day)
     zone = spec.zone or policy.zone_for(region).key
+    if zone == CUSTOMER:
+        zone = "the customer's local time (each contract's customer_timezone)"
+    elif policy.customer_zone is not None and policy.customer_zone == spec.zone:
+        zone = f"{zone}, the customer's local time"
     return f"{calendar_id}: {spec.name}. Open {', '.join(_window_texts(policy, calendar_id))} in {zone}; {facts}."
 
 

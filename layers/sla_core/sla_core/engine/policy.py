@@ -36,7 +36,7 @@ from sla_core.engine.terms import (
 )
 from sla_core.engine.toml_decode import doc
 from sla_core.engine.windows import Windows
-from sla_core.engine.zones import Zone
+from sla_core.engine.zones import CUSTOMER, CalendarZone, Zone
 
 METRICS = ("initial_response", "update", "resolution", "workaround", "escalation_response")
 UNNAMED_HOLIDAYS = (
@@ -153,10 +153,13 @@ class CalendarSpec(Clauses, kw_only=True, frozen=True):
         Windows, doc("When the calendar is open, in the zone's wall time.", 'windows = ["Mon-Fri 09:00-19:00"]')
     ]
     zone: Annotated[
-        Zone | None,
+        CalendarZone | None,
         doc(
-            "A zone of its own (e.g. PST all year).",
-            'timezone = "Etc/GMT+8"',
+            'A zone of its own (e.g. PST all year), or "customer": the hours are the customer\'s local time, the '
+            "zone each contract gives in contracts.toml `customer_timezone` (a contract on this policy without it "
+            "is refused at load and by `check`; examples give `customer_timezone`). Only the calendar's hours move: "
+            "periods, claims and availability stay in the policy's zone.",
+            'timezone = "customer"',
             default="the region's or the policy's zone",
         ),
     ] = msgspec.field(default=None, name="timezone")
@@ -468,6 +471,7 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
     ] = ()
     _source: str = ""
     _data: dict[str, Any] = {}
+    _customer_zone: str = ""
 
     @property
     def source(self) -> str:
@@ -488,6 +492,34 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         return CommercialTerms(
             self.availability, self.credit, self.claims, self.termination, self.after_hours, self.duties
         )
+
+    @property
+    def customer_zone(self) -> str | None:
+        """The zone "customer" calendars are read in (`for_customer`), None while unresolved."""
+        return self._customer_zone or None
+
+    @property
+    def needs_customer_zone(self) -> bool:
+        """Whether a calendar keeps the customer's local time, so a contract must name that zone."""
+        return any(spec.zone == CUSTOMER for spec in self.calendars.values())
+
+    def for_customer(self, zone: str | None) -> "Policy":
+        """The policy with its calendars in the customer's local time read in `zone` (a contract's
+        customer_timezone); itself when no calendar is, or no zone is given (such calendars then refuse to run)."""
+        if zone is None or not self.needs_customer_zone:
+            return self
+        found = self._customers.get(zone)
+        if found is None:
+            calendars = {
+                key: msgspec.structs.replace(spec, zone=CalendarZone(zone)) if spec.zone == CUSTOMER else spec
+                for key, spec in self.calendars.items()
+            }
+            found = self._customers[zone] = msgspec.structs.replace(self, calendars=calendars, _customer_zone=zone)
+        return found
+
+    @cached_property
+    def _customers(self) -> dict[str, "Policy"]:
+        return {}
 
     @cached_property
     def _calendars(self) -> dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar]:
@@ -571,6 +603,12 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         if built is not None:
             return built
         spec = self.calendars[calendar_id]
+        if spec.zone == CUSTOMER:
+            raise PolicyError(
+                f"calendar {calendar_id} of policy {self.id} keeps the customer's local time (timezone = "
+                '"customer"), and no customer zone was given; accepted: the contract\'s customer_timezone in '
+                "contracts.toml (an example's customer_timezone, the CLI's --customer-timezone)"
+            )
         zone_name, holiday_spec = self.zone, self.holidays.spec
         if region is not None:
             zone_name, holiday_spec = self.regions[region].zone, self.regions[region].holidays.spec
@@ -592,6 +630,12 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         )
         self._calendars[key] = built
         return built
+
+    def shape_calendar(self, calendar_id: str, region: str | None = None) -> BusinessCalendar:
+        """The calendar for what does not depend on its zone (its business day and week, whether it is always
+        open): one in the customer's local time is read in the policy's zone when no customer zone is known."""
+        unresolved = self.calendars[calendar_id].zone == CUSTOMER
+        return (self.for_customer(self.zone) if unresolved else self).calendar(calendar_id, region)
 
     def causes(self) -> tuple[str, ...]:
         """The causes this policy treats apart from plain downtime: excluded from availability, or credited."""

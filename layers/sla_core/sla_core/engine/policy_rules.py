@@ -38,7 +38,7 @@ from sla_core.engine.terms import (
 )
 from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, struct_info, trail_path
 from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
-from sla_core.engine.zones import Zone, parse_zone
+from sla_core.engine.zones import CalendarZone, Zone, parse_calendar_zone, parse_zone
 
 _CLAUSE_KEYS = ("quote", "reading", "other_reading", "other_values", "other_without")
 
@@ -59,6 +59,7 @@ LEAVES = {
     InstantOrNone: instant_or_none,
     HolidayRule: parse_holiday_rule,
     ClaimSpan: parse_claim_span,
+    CalendarZone: parse_calendar_zone,
 }
 
 
