@@ -45,12 +45,17 @@ quote = "Acme resolves within eight business hours."
 """
 
 
-def write_pausing_policy(directory: Path, policy_id: str = "acme-support") -> Path:
-    """The policy file in `directory` (created); its id is its file name."""
+def write_policy(directory: Path, template: str, policy_id: str) -> Path:
+    """The policy `template` under `policy_id` in `directory` (created), in the file its id names."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{policy_id}.toml"
-    path.write_text(PAUSING_POLICY.format(policy_id=policy_id), encoding="utf-8")
+    path.write_text(template.format(policy_id=policy_id), encoding="utf-8")
     return path
+
+
+def write_pausing_policy(directory: Path, policy_id: str = "acme-support") -> Path:
+    """The policy file in `directory` (created); its id is its file name."""
+    return write_policy(directory, PAUSING_POLICY, policy_id)
 
 
 # A deployment's own hosting contract with a deadline, availability, a credit and a claim window, and its own
@@ -139,10 +144,7 @@ claim_deadline = 2026-06-24T11:30:00+02:00
 
 def write_hosting_policy(directory: Path, policy_id: str = "acme-hosting") -> Path:
     """The hosting policy in `directory` (created), under `policy_id` (its file name)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{policy_id}.toml"
-    path.write_text(HOSTING_POLICY.format(policy_id=policy_id), encoding="utf-8")
-    return path
+    return write_policy(directory, HOSTING_POLICY, policy_id)
 
 
 # An uptime-only SLA, the shape of most cloud SLAs: availability, a credit and a claim window, no response targets
@@ -196,10 +198,7 @@ other_claim_deadline = 2026-07-31T00:00:00Z
 
 def write_uptime_policy(directory: Path, policy_id: str = "acme-cloud") -> Path:
     """The uptime-only policy in `directory` (created), under `policy_id` (its file name)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{policy_id}.toml"
-    path.write_text(UPTIME_POLICY.format(policy_id=policy_id), encoding="utf-8")
-    return path
+    return write_policy(directory, UPTIME_POLICY, policy_id)
 
 
 # A support and uptime SLA with the clauses the language learnt last: named holidays on top of a country's set
@@ -421,7 +420,4 @@ claim_deadline = 2027-04-08T00:00:00-04:00
 def write_clauses_policy(directory: Path, policy_id: str = "acme-ops") -> Path:
     """The policy with named holidays, customer-local hours, a yearly allowance and business-day claims in
     `directory` (created)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{policy_id}.toml"
-    path.write_text(CLAUSES_POLICY.format(policy_id=policy_id), encoding="utf-8")
-    return path
+    return write_policy(directory, CLAUSES_POLICY, policy_id)

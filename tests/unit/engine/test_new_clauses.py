@@ -30,6 +30,16 @@ from tests.support.cli import run
 from tests.support.own_policy import write_clauses_policy, write_uptime_policy
 
 
+def check_changed(capsys: pytest.CaptureFixture[str], path: Path, old: str, new: str) -> str:
+    """`check` of the policy at `path` with `old` replaced by `new`: the problem it reports (it must fail)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 2
+    return out.split(": ", 1)[1]
+
+
 def test_an_uptime_only_policy_loads_and_its_examples_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_uptime_policy(tmp_path)
     assert run(capsys, "check", str(path)) == (0, "ok: 1 policy (1 examples) hold\n", "")
@@ -61,12 +71,7 @@ def test_an_uptime_only_policy_computes_availability_and_credit(tmp_path: Path) 
 def test_a_wrong_figure_under_the_other_reading_is_a_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, problem: str
 ) -> None:
-    path = write_uptime_policy(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    code, out, _ = run(capsys, "check", str(path))
-    assert code == 2 and out.split(": ", 1)[1] == f"{problem}\n"
+    assert check_changed(capsys, write_uptime_policy(tmp_path), old, new) == f"{problem}\n"
 
 
 # -- named holidays, a yearly maintenance allowance, claims in business days -------------------------------------
@@ -139,12 +144,7 @@ def test_holiday_rules_give_each_year_its_day(rule: str, found: list[date | None
 def test_a_wrong_new_clause_is_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, problem: str
 ) -> None:
-    path = write_clauses_policy(tmp_path)
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    code, out, _ = run(capsys, "check", str(path))
-    assert code == 2 and out.split(": ", 1)[1] == f"{problem}\n"
+    assert check_changed(capsys, write_clauses_policy(tmp_path), old, new) == f"{problem}\n"
 
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -225,9 +225,7 @@ def test_a_missing_unknown_or_unused_customer_timezone_is_named(
 
 def test_a_policy_calendar_zone_is_a_zone_or_customer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_clauses_policy(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace('timezone = "customer"', 'timezone = "client"'), "utf-8")
-    code, out, _ = run(capsys, "check", str(path))
-    assert code == 2 and out.split(": ", 1)[1] == (
+    assert check_changed(capsys, path, 'timezone = "customer"', 'timezone = "client"') == (
         "calendars.customer-hours.timezone: 'client' is not an IANA time zone or \"customer\"; accepted: a zone name "
         "such as 'America/New_York', or \"customer\" (the zone a contract's customer_timezone gives)\n"
     )
