@@ -1,5 +1,6 @@
 """The card lease of a new incident (app/incident_cards) on DynamoDB Local: the redelivery of the event whose
-attempt took the lease takes it back once that attempt must be over (issue 20, point 6); copies meanwhile, and
+attempt took the lease takes it back at once when it wrote the event itself (that attempt never reached the
+timeline, so never posted), otherwise once that attempt must be over (issue 20, point 6); copies meanwhile, and
 other events, wait for the card as before. Slack is a recording stand-in of the `IncidentChannel` port."""
 
 from __future__ import annotations
@@ -76,8 +77,13 @@ def leased(holder: str) -> IncidentItem:
     return found
 
 
-def show(item: IncidentItem, channel: Channel, holder: str, now: datetime) -> IncidentItem:
-    return show_card(item, None, [], CHANNEL, channel, owner=False, now=now, holder=holder, sleep=lambda _: None).item
+def show(
+    item: IncidentItem, channel: Channel, holder: str, now: datetime, *, wrote_event: bool = False
+) -> IncidentItem:
+    return show_card(
+        item, None, [], CHANNEL, channel, owner=False, now=now, holder=holder, wrote_event=wrote_event,
+        sleep=lambda _: None,
+    ).item  # fmt: skip
 
 
 def test_the_holders_redelivery_takes_the_lease_back_once_its_first_attempt_is_over(table: str) -> None:
@@ -95,3 +101,35 @@ def test_the_holders_redelivery_takes_the_lease_back_once_its_first_attempt_is_o
     # And once shown, every later delivery finds the card: still one.
     again = show(repository.get_incident("pd-PLEASE1") or item, channel, "EV-1", T0 + timedelta(seconds=7))
     assert again.slack_ts == "1.000" and channel.posted == ["pd-PLEASE1"]
+
+
+class Lookups(Channel):
+    """Counts card lookups: a lease whose holder never wrote its event needs none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+        self.lookups += 1
+        return None
+
+
+def test_the_first_retry_after_a_stall_takes_the_lease_at_once_when_it_writes_the_event_itself(table: str) -> None:
+    """The stalled attempt's creation landed after its answer was lost; it never wrote its event to the timeline,
+    so it never posted. Its redelivery, 1 s later (well within that attempt's 5 s Timeout), wrote the event
+    itself: it takes the lease at once and posts the card, without a lookup."""
+    channel = Lookups()
+    item = leased("EV-1")
+    # A copy of the same event that found the event already written (the attempt got that far) still waits.
+    with pytest.raises(CardPending):
+        show(item, channel, "EV-1", T0 + timedelta(seconds=1))
+    # Another event never takes a lease on the strength of its own timeline entry.
+    with pytest.raises(CardPending):
+        show(item, channel, "EV-2", T0 + timedelta(seconds=1), wrote_event=True)
+    shown = show(
+        repository.get_incident("pd-PLEASE1") or item, channel, "EV-1", T0 + timedelta(seconds=1), wrote_event=True
+    )
+    assert shown.slack_ts == "1.000" and channel.posted == ["pd-PLEASE1"] and channel.lookups == 0
+    stored = repository.get_incident("pd-PLEASE1")
+    assert stored is not None and stored.slack_ts == "1.000" and stored.card_lease_holder == "EV-1"

@@ -148,6 +148,7 @@ def test_a_resolve_or_reclassification_whose_write_fails_leaves_neither_half(
     stored = repository.get_incident("pd-W")
     assert stored is not None and stored.status == "triggered"  # not resolved without its interval
     assert repository.downtime_between("sonar-billing", "platform", *span) == []  # nor an interval without an end
+    assert [e.event_id for e in repository.timeline("pd-W")] == ["w-t"]  # nor a timeline entry of a resolve not made
     # PagerDuty's redelivery of the resolve writes both, whole.
     assert sonar("pd-W", event("w-r", "resolved", 50)) == [True]
     (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
@@ -160,9 +161,37 @@ def test_a_resolve_or_reclassification_whose_write_fails_leaves_neither_half(
             sonar("pd-W", ticket)
     stored = repository.get_incident("pd-W")
     assert stored is not None and stored.outage is True and state_of(stored).outage is None
+    assert "w-c" not in {e.event_id for e in repository.timeline("pd-W")}
     (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
     assert interval.withdrawn_at is None
     assert sonar("pd-W", ticket) == [True]  # the retry withdraws it, with the incident marked a ticket
     (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
     stored = repository.get_incident("pd-W")
     assert stored is not None and stored.outage is False and interval.withdrawn_at == T0 + timedelta(hours=2)
+
+
+def test_a_correction_whose_write_fails_leaves_no_trace_and_its_retry_applies_it_once(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A correction is applied in one transaction or not at all: its timeline entry, the incident and the
+    interval it moves. A P1 outage T0 to T0 + 50 min; the opening corrected to T0 - 10 min (60 minutes down)."""
+
+    def stalled(*args: object, **kwargs: object) -> None:
+        raise TransactWriteError("the table did not answer")
+
+    outage = IncidentEvent("k-t", "triggered", T0, severity="production-down", priority="P1")
+    assert sonar("pd-K", outage, event("k-r", "resolved", 50)) == [False, True]
+    fix = IncidentEvent("k-fix", "corrected", T0 + timedelta(hours=1), "U1", opened_fix=T0 - timedelta(minutes=10))
+    span = (T0 - timedelta(days=1), T0 + timedelta(days=1))
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection, "transact_write_items", stalled)
+        with pytest.raises(TransactWriteError):
+            sonar("pd-K", fix)
+    assert [e.event_id for e in repository.timeline("pd-K")] == ["k-t", "k-r"]
+    (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
+    assert (interval.started_at, interval.ended_at) == (T0, T0 + timedelta(minutes=50))
+    assert sonar("pd-K", fix) == [True]  # applied whole
+    assert sonar("pd-K", fix) == [False]  # and once: the redelivery finds its entry and writes nothing
+    assert [e.event_id for e in repository.timeline("pd-K")] == ["k-t", "k-r", "k-fix"]  # in the order they happened
+    counted = [d for d in repository.downtime_between("sonar-billing", "platform", *span) if d.withdrawn_at is None]
+    assert [(d.started_at, d.ended_at) for d in counted] == [(T0 - timedelta(minutes=10), T0 + timedelta(minutes=50))]

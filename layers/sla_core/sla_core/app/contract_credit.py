@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sla_core.app.incident_service import terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
+from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
@@ -59,35 +60,43 @@ def kind_of(reason: str | None) -> Kind:
 
 
 def recorded_downtime(
-    contract: Contract, component: str, period: Period, now: datetime, policy: Policy | None = None
+    contract: Contract,
+    component: str,
+    period: Period,
+    now: datetime,
+    skips: Skips | None = None,
+    *,
+    policy: Policy | None = None,
 ) -> list[Downtime]:
     """The component's stored intervals overlapping the period with their kind, cause, notice and incident, cut at `now`
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
-    marked not an outage) left out. Under a `policy` with a yearly maintenance allowance, from the start of the
-    period's allowance year: the year's earlier maintenance used part of it."""
+    marked not an outage) left out. With `skips` (a report), an interval that cannot be read is logged, counted
+    and left out instead of failing the whole figure. Under a `policy` with a yearly maintenance allowance, from the
+    start of the period's allowance year: the year's earlier maintenance used part of it."""
     start = policy.allowance_year(period.start, period.zone) if policy is not None else None
     since = from_micros(start, period.zone) if start is not None else period.start_at
     intervals: list[Downtime] = []
     for item in repository.downtime_between(contract.id, component, since, period.end_at):
         if item.withdrawn_at is not None:
             continue
-        kind = kind_of(item.reason)
-        end = min(item.ended_at or now, now)
-        if end > item.started_at:
-            declared = kind is not Kind.UNPLANNED
-            announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
-            intervals.append(
-                downtime(
-                    item.started_at,
-                    end,
-                    kind,
-                    item.cause,
-                    component,
-                    announced=announced,
-                    posted_window=posted,
-                    incident=item.incident_id,
+        with skipping(skips, "downtime interval", item.downtime_id):
+            kind = kind_of(item.reason)
+            end = min(item.ended_at or now, now)
+            if end > item.started_at:
+                declared = kind is not Kind.UNPLANNED
+                announced, posted = (item.announced_at, item.posted_window) if declared else (None, False)
+                intervals.append(
+                    downtime(
+                        item.started_at,
+                        end,
+                        kind,
+                        item.cause,
+                        component,
+                        announced=announced,
+                        posted_window=posted,
+                        incident=item.incident_id,
+                    )
                 )
-            )
     return intervals
 
 
@@ -104,22 +113,27 @@ class MissedResponse:
     on_reading: bool = False
 
 
-def missed_initial_responses(contract: Contract, period: Period, now: datetime) -> list[MissedResponse]:
+def missed_initial_responses(
+    contract: Contract, period: Period, now: datetime, skips: Skips | None = None
+) -> list[MissedResponse]:
     """Incidents opened in the period whose initial response was missed as of `now` (contract-index query),
-    each saying whether the miss depends on a reading."""
+    each saying whether the miss depends on a reading; with `skips`, an incident that cannot be read is logged,
+    counted and left out."""
     terms = terms_for(contract)
     at_due = terms.load().met_at_due(INITIAL_RESPONSE) if terms is not None else True
     missed: list[MissedResponse] = []
     for item in repository.contract_incidents(contract.id, opened_since=period.start_at):
         if item.opened_at >= period.end_at:
             continue
-        for deadline in item.deadlines or []:
-            if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
-                continue
-            done = deadline.met_at
-            if late(deadline.due_at, done, now, at_due):
-                on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
-                missed.append(MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading))
+        with skipping(skips, "incident", item.incident_id):
+            for deadline in item.deadlines or []:
+                if not deadline.name.startswith(f"{INITIAL_RESPONSE}@"):
+                    continue
+                done = deadline.met_at
+                if late(deadline.due_at, done, now, at_due):
+                    on_reading = terms is not None and _met_on_other_reading(terms, item, done, now)
+                    miss = MissedResponse(item.incident_id, item.title, item.opened_at, deadline.due_at, on_reading)
+                    missed.append(miss)
     return missed
 
 
@@ -176,7 +190,9 @@ def stored_estimates(
     missed, on_reading = missed_counts(misses)
     estimates = []
     for component in contract.components:
-        intervals = recorded_downtime(contract, component, period, now, policy) if policy.terms.availability else []
+        intervals = (
+            recorded_downtime(contract, component, period, now, policy=policy) if policy.terms.availability else []
+        )
         estimate = contract_estimate(
             contract, policy, text, component, intervals, missed=missed, missed_on_reading=on_reading
         )
@@ -232,7 +248,7 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
     unit, fiscal = (credit.period, credit.fiscal_year_start_month) if credit is not None else ("month", 1)
     label = current_period_text(unit, zone, require_aware(item.resolved_at or now), fiscal)
     period = parse_period(label, unit, zone, fiscal)
-    intervals = recorded_downtime(contract, item.component, period, now, policy)
+    intervals = recorded_downtime(contract, item.component, period, now, policy=policy)
     try:
         estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
     except SlaError:

@@ -1,11 +1,17 @@
-"""One card per incident, under any concurrency: the delivery that creates the incident owns the card (its
-creation is a conditional put, so there is exactly one) and holds a lease on posting it. Copies that arrive
-meanwhile wait briefly for the card's ts instead of posting their own; a lease that ran out without a ts
-(the owner crashed) is taken over with a versioned save, and the taker first looks the card up by its
-message metadata, so a card Slack accepted before the crash is found, not posted again. A redelivery of the
-event whose delivery holds the lease takes it back as soon as that attempt must be over (the webhook function's
-Timeout has passed since the lease was taken), not when the lease runs out: after a stalled table the first
-retry shows the card. Copies of that event arriving while the attempt may still run wait like any other."""
+"""One card per incident, under any concurrency: the delivery that creates the incident and writes its event to
+the timeline owns the card (creation is a conditional put and so is each timeline entry, so there is exactly
+one) and holds a lease on posting it. Copies that arrive meanwhile wait briefly for the card's ts instead of
+posting their own; a lease that ran out without a ts (the owner crashed) is taken over with a versioned save,
+and the taker first looks the card up by its message metadata, so a card Slack accepted before the crash is
+found, not posted again.
+
+A redelivery of the event whose delivery holds the lease takes it back:
+- at once when the redelivery itself wrote that event's timeline entry: the earlier attempt created the incident
+  (a write that landed after its answer was lost, as in a stalled table) but never got as far as the timeline, so
+  it never posted; this is the first retry after a stall, and it shows the card;
+- otherwise once that attempt must be over (the webhook function's Timeout has passed since the lease was
+  taken), looking the card up first. Copies of that event arriving while the attempt may still run wait like
+  any other."""
 
 from __future__ import annotations
 
@@ -54,19 +60,24 @@ def show_card(
     owner: bool,
     now: datetime,
     holder: str | None = None,
+    wrote_event: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ShownCard:
-    """Make sure the incident has its one card. `owner`: this delivery created the incident; `holder`: the
-    event this delivery carries. A redelivery of the event whose delivery holds the lease, once that attempt
-    must be over (it failed after the lease was saved: a stalled table, a crash), takes the lease back at once
-    instead of waiting for it to run out, and looks the card up before posting it."""
+    """Make sure the incident has its one card. `owner`: this delivery created the incident (and wrote its
+    event); `holder`: the event this delivery carries; `wrote_event`: this delivery wrote that event's timeline
+    entry. A redelivery of the event whose delivery holds the lease takes it back at once when it wrote the
+    event itself (the earlier attempt stopped before the timeline, so before the card), or once that attempt
+    must be over (looking the card up before posting it), instead of waiting for the lease to run out."""
     if item.slack_ts is not None:
         return ShownCard(item, False)
     if owner:
         return ShownCard(_post(item, contract, deadlines, channel, shown), True)
-    # This event's own earlier attempt holds the lease and has surely ended (killed at its Timeout): take it back.
     until, since = item.card_lease_until, now - HOLDER_RUN
-    mine = holder is not None and item.card_lease_holder == holder and until is not None and until - CARD_LEASE <= since
+    held = holder is not None and item.card_lease_holder == holder and until is not None
+    # This event's earlier attempt holds the lease and never posted (it did not write the event), or has surely
+    # ended (killed at its Timeout): take it back.
+    never_posted = held and wrote_event
+    mine = never_posted or (held and until is not None and until - CARD_LEASE <= since)
     for wait in () if mine else (0.0, *WAITS):
         if wait:
             sleep(wait)
@@ -81,7 +92,7 @@ def show_card(
     previous = item.card_lease_until
     if not repository.take_card_lease(item, now + CARD_LEASE, holder):
         raise CardPending(f"the incident {item.incident_id} changed while its card was claimed")
-    if previous is not None:  # the last holder may have posted before it crashed
+    if previous is not None and not never_posted:  # the last holder may have posted before it crashed
         found = shown.find_card(item, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
         if found is not None:
             return ShownCard(shown.adopt_card(item, contract, deadlines, channel, found), False)

@@ -84,14 +84,6 @@ def terms_for(contract: Contract | None) -> Terms | None:
     return Terms(contract.policy, contract.tier, contract.region, holidays, contract.customer_timezone)
 
 
-class _Unchanged(Exception):
-    """A duplicate event that the stored state already includes: nothing to write."""
-
-    def __init__(self, item: IncidentItem) -> None:
-        super().__init__(item.incident_id)
-        self.item = item
-
-
 def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:
     """The incident's clocks under its contract, recomputed from its stored state."""
     return deadlines_of_terms(item, terms_for(contract))
@@ -173,17 +165,16 @@ def record_event(
     check_event(event, contract, recorded_at)
     strict = source in TYPED_SOURCES  # a person typed it: a status change that changes nothing is refused
 
-    def append() -> bool:
-        return repository.append_event(
-            incident_id,
-            event_id=event.event_id,
-            event_type=event.kind,
-            occurred_at=event.occurred_at,
-            recorded_at=recorded_at,
-            source=source,
-            actor=event.actor,
-            details={**(details or {}), **_event_details(event)},
-        )
+    entry = repository.timeline_entry(
+        incident_id,
+        event_id=event.event_id,
+        event_type=event.kind,
+        occurred_at=event.occurred_at,
+        recorded_at=recorded_at,
+        source=source,
+        actor=event.actor,
+        details={**(details or {}), **_event_details(event)},
+    )
 
     terms = terms_for(contract)
     thresholds = thresholds or thresholds_for(contract)
@@ -198,8 +189,6 @@ def record_event(
         current = state_of(item)
         was_resolved, was_classified = _outage_over(current), _counted_as(item, current)
         state = apply(current, event)
-        if state == current and not appended:
-            raise _Unchanged(item)
         check_order(current, event, state, strict_status=strict)
         if title and not item.title:
             item.title = title
@@ -233,7 +222,9 @@ def record_event(
         lease_for_new_card(item, recorded_at, event.event_id)
         tracked = _refresh(item, state, terms, thresholds, contract)
         created = repository.create_incident(item)  # a lone event records no downtime: no trigger and resolve yet
-        appended = created and append()
+        # Written after the creation, so a creation that landed after its attempt gave up (a stalled table) leaves
+        # the event unwritten: its retry writes it and so knows that attempt never posted the card (incident_cards).
+        appended = created and repository.append_entry(entry)
     if not created:
         existing = existing or repository.get_incident(incident_id)
         if existing is not None:  # checked on the copy read, before the timeline is written
@@ -242,13 +233,13 @@ def record_event(
                 found_state = state_of(existing)
                 found_deadlines = deadlines_of_terms(existing, terms)
                 return RecordResult(existing, False, False, False, found_state, found_deadlines, repeated=True)
-        appended = append()
-        try:
-            item = repository.save_incident_with(existing, incident_id, change)
-        except _Unchanged as unchanged:
-            found = unchanged.item
-            counted = _counted_outage(found, state, contract)
-            return RecordResult(found, False, False, False, state, deadlines_of_terms(found, terms), False, counted)
+        # The event's timeline entry, the incident and the downtime it writes: one transaction, so an event is in
+        # the timeline exactly when its change is in the incident. A redelivery finds the entry and writes nothing.
+        item, appended = repository.save_incident_with(existing, incident_id, change, entry=entry)
+        if not appended:
+            state = state_of(item)
+            counted = _counted_outage(item, state, contract)
+            return RecordResult(item, False, False, False, state, deadlines_of_terms(item, terms), False, counted)
     became_resolved = _outage_over(state) and not was_resolved
     counted = _counted_outage(item, state, contract)
     return RecordResult(item, appended, created, became_resolved, state, tracked, bool(written), counted)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sla_core.app.contract_credit import contract_zone, recorded_downtime
+from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.daily_availability import DailyAvailability, daily_availability
@@ -36,9 +37,11 @@ class ComponentGlance:
     downtime: tuple[Downtime, ...] = ()  # the stored intervals it rests on, cut at `now` (not read again)
 
 
-def month_glance(contract: Contract, now: datetime, period: Period | None = None) -> list[ComponentGlance]:
+def month_glance(
+    contract: Contract, now: datetime, period: Period | None = None, skips: Skips | None = None
+) -> list[ComponentGlance]:
     """Each component's downtime budget and daily availability for `period` (default: the month containing
-    `now` in the contract's zone), from the downtime stored up to `now`."""
+    `now` in the contract's zone), from the downtime stored up to `now` (`skips`: see `recorded_downtime`)."""
     require_aware(now, "now")
     policy = load_policy(contract.policy)
     zone = contract_zone(contract)
@@ -50,7 +53,7 @@ def month_glance(contract: Contract, now: datetime, period: Period | None = None
     credit = policy.terms.credit
     glances = []
     for component in contract.components:
-        intervals = tuple(recorded_downtime(contract, component, month, now, policy))
+        intervals = tuple(recorded_downtime(contract, component, month, now, skips, policy=policy))
         m = measure(terms, intervals, month, zone, allowance_from=policy.allowance_year(month.start, zone))
         days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
         budget = downtime_budget(terms, credit, m)

@@ -33,6 +33,7 @@ from sla_core.app.contract_credit import (
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.other_figures import OtherFigure, other_figures
 from sla_core.app.ports import Messages
+from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
@@ -102,7 +103,7 @@ def jobs_due(contract: Contract, now: datetime) -> list[ReportJob]:
 
 
 def failed_months_before(
-    contract: Contract, policy: Policy, period: Period, component: str, now: datetime
+    contract: Contract, policy: Policy, period: Period, component: str, now: datetime, skips: Skips | None = None
 ) -> list[str]:
     """Months before `period` within the termination window whose availability target was missed."""
     terms = policy.terms.termination
@@ -115,7 +116,11 @@ def failed_months_before(
         index = start.year * 12 + start.month - 1 - back
         month = month_period(index // 12, index % 12 + 1, zone)
         estimate = contract_estimate(
-            contract, policy, month.label, component, recorded_downtime(contract, component, month, now)
+            contract,
+            policy,
+            month.label,
+            component,
+            recorded_downtime(contract, component, month, now, skips, policy=policy),
         )
         if estimate.target_met is False:
             failed.append(month.label)
@@ -152,6 +157,7 @@ class Report:
     quarter_estimate: CreditEstimate | None = None
     quarter_others: tuple[OtherFigure, ...] = ()
     glances: tuple[ComponentGlance, ...] = ()
+    skipped: int = 0  # stored items left out of the figures (each logged): a bad one never stops the report
 
     def glance(self, component: str) -> ComponentGlance | None:
         """The month at a glance of one component, if the report has it."""
@@ -216,20 +222,23 @@ def claim_drafts_with(reminders: list[ClaimReminder], words: Callable[[ClaimRemi
 
 def build(job: ReportJob, contract: Contract, now: datetime, messages: Messages) -> list[Draft]:
     """The report's post, then any claim-window reminders it schedules."""
-    report, reminders = _quarterly(job, contract, now) if job.unit == "quarter" else _monthly(job, contract, now)
+    skips = Skips()
+    by = _quarterly if job.unit == "quarter" else _monthly
+    report, reminders = by(job, contract, now, skips)
     seen = job.quarter if report.components and job.quarter is not None else job.period  # the credit's period
-    report = replace(report, glances=tuple(month_glance(contract, now, seen)))
+    glances = tuple(month_glance(contract, now, seen, skips))
+    report = replace(report, glances=glances, skipped=skips.count)
     text, blocks = messages.report(report)
     post = Draft(job.post_id, REPORT_PURPOSE, contract.slack_channel, text, now, blocks=blocks, contract_id=contract.id)
     return [post, *claim_drafts(reminders, messages)]
 
 
-def _monthly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report, list[ClaimReminder]]:
-    return _by_component(job, contract, job.period, now)
+def _monthly(job: ReportJob, contract: Contract, now: datetime, skips: Skips) -> tuple[Report, list[ClaimReminder]]:
+    return _by_component(job, contract, job.period, now, skips)
 
 
 def _by_component(
-    job: ReportJob, contract: Contract, period: Period, now: datetime
+    job: ReportJob, contract: Contract, period: Period, now: datetime, skips: Skips
 ) -> tuple[Report, list[ClaimReminder]]:
     """Each component's availability and credit over `period` (a month, or the quarter of a quarterly
     credit counted on downtime) from its recorded downtime, and the claim reminders the credits owe."""
@@ -237,22 +246,22 @@ def _by_component(
     components: list[ComponentMonth] = []
     reminders: list[ClaimReminder] = []
     for component in contract.components:
-        intervals = recorded_downtime(contract, component, period, now)
-        failed = failed_months_before(contract, policy, period, component, now) if job.unit == "month" else []
+        intervals = recorded_downtime(contract, component, period, now, skips, policy=policy)
+        failed = failed_months_before(contract, policy, period, component, now, skips) if job.unit == "month" else []
         estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
         components.append(ComponentMonth(component, estimate, other_figures(estimate, intervals, failed)))
         reminders += claim_reminders(contract, estimate, now)
     return Report(job, contract, policy.vendor, components=tuple(components)), reminders
 
 
-def _quarterly(job: ReportJob, contract: Contract, now: datetime) -> tuple[Report, list[ClaimReminder]]:
+def _quarterly(job: ReportJob, contract: Contract, now: datetime, skips: Skips) -> tuple[Report, list[ClaimReminder]]:
     policy = load_policy(contract.policy)
     assert job.quarter is not None
     quarter = job.quarter
     credit = policy.terms.credit
     if credit is not None and credit.mechanism != "missed_responses":
-        return _by_component(job, contract, quarter, now)  # jobs_due owes these at quarter end only
-    missed = missed_initial_responses(contract, quarter, now)
+        return _by_component(job, contract, quarter, now, skips)  # jobs_due owes these at quarter end only
+    missed = missed_initial_responses(contract, quarter, now, skips)
     rule = credit.missed_responses if credit else None
     limit = rule.more_than if rule is not None else 0
     report = Report(job, contract, policy.vendor, missed=tuple(missed), missed_limit=limit)

@@ -111,8 +111,9 @@ def _show(
     if item.slack_ts is None:
         channel = contract.slack_channel if contract is not None else contracts.default_channel
         card = show_card(
-            item, contract, result.deadlines, channel, shown, owner=result.created, now=now, holder=parsed.event_id
-        )
+            item, contract, result.deadlines, channel, shown,
+            owner=result.created and result.appended, now=now, holder=parsed.event_id, wrote_event=result.appended,
+        )  # fmt: skip
         item, posted = card.item, card.posted
     if result.resolve_posts_owed and contract is not None:
         # Queued in the card's thread before any other Slack call; a failure before this (the card's post) is

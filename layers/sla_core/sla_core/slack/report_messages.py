@@ -15,6 +15,7 @@ from sla_core.app.duties import DutyNotice
 from sla_core.app.other_figures import OtherFigure
 from sla_core.app.ports import Blocks
 from sla_core.app.reports import MAX_LISTED, ClaimReminder, Report, claim_drafts, claim_reminders
+from sla_core.app.skipping import not_included
 from sla_core.app.terms_replay import TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
@@ -51,6 +52,8 @@ class SlackMessages:
     def report(self, report: Report) -> tuple[str, Blocks]:
         on_tickets = report.job.unit == "quarter" and not report.components
         parts = [quarterly_lines(report)] if on_tickets else monthly_parts(report)
+        if report.skipped:
+            parts = [*parts, [f"_{not_included(report.skipped)}_"]]
         return "\n".join(line for part in parts for line in part), [section("\n".join(part)) for part in parts]
 
     def digest(self, digest: Digest) -> tuple[str, Blocks]:

@@ -143,7 +143,7 @@ def save_incident(
         change(item)
         return ()
 
-    return save_incident_with(read, incident_id, alone, attempts=attempts)
+    return save_incident_with(read, incident_id, alone, attempts=attempts)[0]
 
 
 def save_incident_with(
@@ -152,10 +152,13 @@ def save_incident_with(
     change: Callable[[IncidentItem], Sequence[TableItem]],
     *,
     attempts: int = CONFLICT_ATTEMPTS,
-) -> IncidentItem:
-    """`save_incident` where the change also writes other items (its downtime): all in one transaction."""
+    entry: TimelineEventItem | None = None,
+) -> tuple[IncidentItem, bool]:
+    """`save_incident` where the change also writes other items (its downtime) and the timeline `entry` of the
+    event it records: all in one transaction. False (nothing written, the incident as stored) when that entry
+    exists already: the event was recorded, with its change, before."""
     try:
-        return save_changed_with(read, lambda: get_incident(incident_id), change, attempts=attempts)
+        return save_changed_with(read, lambda: get_incident(incident_id), change, attempts=attempts, fresh=entry)
     except VersionConflictError:
         raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated") from None
     except LookupError:
@@ -200,7 +203,7 @@ def contract_incidents(contract_id: str, *, opened_since: datetime | None = None
     return list(IncidentItem.contract_index.query(contract_id, condition))
 
 
-def append_event(
+def timeline_entry(
     incident_id: str,
     *,
     event_id: str,
@@ -210,9 +213,9 @@ def append_event(
     source: str,
     actor: str | None = None,
     details: dict[str, Any] | None = None,
-) -> bool:
-    """Append to the incident's timeline; False when this event id was recorded already (a redelivery)."""
-    event = TimelineEventItem(
+) -> TimelineEventItem:
+    """An unsaved entry of the incident's timeline, keyed by its instant and event id (written only if new)."""
+    return TimelineEventItem(
         incident_pk(incident_id),
         f"{EVENT_PREFIX}{instant_key(occurred_at)}#{event_id}",
         incident_id=incident_id,
@@ -224,7 +227,16 @@ def append_event(
         actor=actor,
         details=details or {},
     )
-    return saved(event, TimelineEventItem.pk.does_not_exist())
+
+
+def append_entry(entry: TimelineEventItem) -> bool:
+    """Append to the incident's timeline; False when this event id was recorded already (a redelivery)."""
+    return saved(entry, TimelineEventItem.pk.does_not_exist())
+
+
+def append_event(incident_id: str, **fields: Any) -> bool:
+    """`append_entry` of a `timeline_entry` built from `fields`."""
+    return append_entry(timeline_entry(incident_id, **fields))
 
 
 def timeline(incident_id: str) -> list[TimelineEventItem]:
