@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sla_core.app.contract_credit import contract_estimate
 from sla_core.app.incident_service import terms_for
 from sla_core.config.contracts import ContractsError, parse_contracts
 from sla_core.engine.claims import business_days_after
@@ -229,3 +230,16 @@ def test_a_policy_calendar_zone_is_a_zone_or_customer(tmp_path: Path, capsys: py
         "calendars.customer-hours.timezone: 'client' is not an IANA time zone or \"customer\"; accepted: a zone name "
         "such as 'America/New_York', or \"customer\" (the zone a contract's customer_timezone gives)\n"
     )
+
+
+def test_a_contracts_holiday_override_closes_the_claim_windows_business_days(acme_ops: Path) -> None:
+    policy = load_policy("acme-ops")
+    # From Wed 1 Jul 2026 00:00 EDT: under the policy's US holidays Fri 3 (Independence Day observed) is closed:
+    # Jul 1, 2, 6, 7, 8 → Jul 9 00:00. Under a German override Jul 3 is a business day: 1, 2, 3, 6, 7 → Jul 8.
+    found = {}
+    for override in (None, {"country": "DE"}):
+        extra: dict[str, Any] = {"customer_timezone": "Europe/Berlin"} | ({"holidays": override} if override else {})
+        contract = parse_contracts(contracts_data("acme-ops", **extra)).contracts["acme"]
+        estimate = contract_estimate(contract, policy, "2026-Q2", "platform", [])
+        found[bool(override)] = estimate.as_dict()["claim_deadline"]
+    assert found == {False: "2026-07-09T00:00:00-04:00", True: "2026-07-08T00:00:00-04:00"}

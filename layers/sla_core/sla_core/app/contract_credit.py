@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.incident_service import holiday_override, terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
@@ -226,6 +226,7 @@ def contract_estimate(
         failed_months=failed_months,
         activation=contract.activation_date,
         prepaid=contract.prepaid,
+        holidays=holiday_override(contract),
     )
 
 

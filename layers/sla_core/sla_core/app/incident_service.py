@@ -80,8 +80,14 @@ def terms_for(contract: Contract | None) -> Terms | None:
     """The SLA terms a contract's clocks run on (None for incidents no contract maps)."""
     if contract is None:
         return None
-    holidays = HolidaySpec(contract.holidays.country, contract.holidays.subdiv) if contract.holidays else None
-    return Terms(contract.policy, contract.tier, contract.region, holidays, contract.customer_timezone)
+    return Terms(
+        contract.policy, contract.tier, contract.region, holiday_override(contract), contract.customer_timezone
+    )
+
+
+def holiday_override(contract: Contract) -> HolidaySpec | None:
+    """The public holidays the contract uses instead of its policy's, if it names any (contracts.toml)."""
+    return HolidaySpec(contract.holidays.country, contract.holidays.subdiv) if contract.holidays else None
 
 
 def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:

@@ -650,12 +650,13 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         metrics = {target.metric for target in self.targets(severity, self.tier(tier))}
         return found if found is not None and metrics & set(found.metrics) else None
 
-    def business_day(self, region: str | None) -> Callable[[date], bool]:
+    def business_day(self, region: str | None, holidays: HolidaySpec | None = None) -> Callable[[date], bool]:
         """Which local days a claim deadline in business days counts: Monday to Friday less the holidays of the
-        policy's [holidays] (the region's, under a region), whatever its calendars."""
-        spec = self.regions[region].holidays.spec if region else self.holidays.spec
-        holidays = HolidaySet(spec) if spec != HolidaySpec() else None
-        return lambda day: day.weekday() < 5 and (holidays is None or day not in holidays)
+        policy's [holidays] (the region's, under a region; a contract's override instead, as for its calendars),
+        whatever its calendars."""
+        spec = holidays or (self.regions[region].holidays.spec if region else self.holidays.spec)
+        closed = HolidaySet(spec) if spec != HolidaySpec() else None
+        return lambda day: day.weekday() < 5 and (closed is None or day not in closed)
 
     def allowance_year(self, micros: int, zone: ZoneInfo) -> int | None:
         """Where the year of a yearly maintenance allowance began (µs) for an instant: local midnight of January 1,
