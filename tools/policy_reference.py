@@ -50,8 +50,8 @@ file against `docs/policy.schema.json` when its first line is `#:schema <path to
 close), a missing key at the line of its table. Decimals (percents, amounts) are written as strings (`"99.9"`):
 floats are inexact. Durations (`duration`) count a calendar's open time and may be business days or weeks;
 spans (`allowance`, `deadline`, ...) are whole minutes, hours or days, days being calendar days where a deadline
-is counted (a claim `deadline` may be business days too). A clause the language cannot compute is stated as a reading whose other reading is text only
-(`explain` and every result show it), never computed wrongly.
+is counted (a claim `deadline` may be business days too). A clause the language cannot compute is stated as a
+reading whose other reading is text only (`explain` and every result show it), never computed wrongly.
 
 This file and the JSON Schemas are generated from the language's model (the msgspec Structs in
 `engine/policy.py`, `engine/terms.py`, `engine/example_cases.py`) by `python -m tools.policy_reference`; a test

@@ -441,8 +441,8 @@ class ClaimTerms(Clauses, kw_only=True, frozen=True):
         doc(
             "How long the customer has to claim. Days are calendar days in the policy's zone (the same clock time "
             "that many days later); hours and minutes are elapsed time. Business days are Monday to Friday in the "
-            "policy's zone (a region's, under a region) less the holidays of its [holidays] (the region's; a contract's "
-            "holiday override in contracts.toml instead, as for its calendars), whatever "
+            "policy's zone (a region's, under a region) less the holidays of its [holidays] (the region's; a "
+            "contract's holiday override in contracts.toml instead, as for its calendars), whatever "
             "calendars the policy has (calendars say when support answers, not which days count); they are whole "
             "days from the first local midnight at or after the start, and the deadline is the end (the next local "
             "midnight) of the last of them.",
