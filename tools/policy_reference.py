@@ -20,13 +20,14 @@ import msgspec.inspect as mi
 from sla_core.config.contracts import ContractsFile
 from sla_core.engine.clauses import Clauses
 from sla_core.engine.example_cases import InstantOrNone
+from sla_core.engine.holiday_rules import RULE_ACCEPTED
 from sla_core.engine.policy import PolicyFile
 from sla_core.engine.policy_files import SHIPPED_DIR, policy_files
-from sla_core.engine.spans import SPAN_ACCEPTED
+from sla_core.engine.spans import CLAIM_SPAN_ACCEPTED, SPAN_ACCEPTED
 from sla_core.engine.terms import Percent
 from sla_core.engine.toml_decode import describe, shown
 from sla_core.engine.windows import Windows
-from sla_core.engine.zones import Zone
+from sla_core.engine.zones import CalendarZone, Zone
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "policy-language.md"
@@ -49,8 +50,8 @@ file against `docs/policy.schema.json` when its first line is `#:schema <path to
 close), a missing key at the line of its table. Decimals (percents, amounts) are written as strings (`"99.9"`):
 floats are inexact. Durations (`duration`) count a calendar's open time and may be business days or weeks;
 spans (`allowance`, `deadline`, ...) are whole minutes, hours or days, days being calendar days where a deadline
-is counted. A clause the language cannot compute is stated as a reading whose other reading is text only
-(`explain` and every result show it), never computed wrongly.
+is counted (a claim `deadline` may be business days too). A clause the language cannot compute is stated as a
+reading whose other reading is text only (`explain` and every result show it), never computed wrongly.
 
 This file and the JSON Schemas are generated from the language's model (the msgspec Structs in
 `engine/policy.py`, `engine/terms.py`, `engine/example_cases.py`) by `python -m tools.policy_reference`; a test
@@ -229,11 +230,18 @@ def reference() -> str:
 _LEAVES: dict[type, dict[str, Any]] = {
     Windows: {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": Windows.ACCEPTED},
     Zone: {"type": "string", "description": "An IANA time zone name, e.g. America/New_York."},
+    CalendarZone: {"type": "string", "description": CalendarZone.ACCEPTED},
     Percent: {"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d+)?$"}, {"type": "integer", "minimum": 0}]},
     InstantOrNone: {"anyOf": [{"type": "string", "format": "date-time"}, {"const": "none"}]},
 }
 _DATACLASS_LEAVES = {
+    "HolidayRule": {"type": "string", "description": RULE_ACCEPTED},
     "Span": {"type": "string", "pattern": r"^\s*\d+\s*(minute|hour|day)s?\s*$", "description": SPAN_ACCEPTED},
+    "ClaimSpan": {
+        "type": "string",
+        "pattern": r"(?i)^\s*\d+\s*(minute|hour|day|business\s+day)s?\s*$",
+        "description": CLAIM_SPAN_ACCEPTED,
+    },
     "Duration": {
         "type": "string",
         "pattern": r"(?i)^\s*\d+(\.\d+)?\s*(minutes?|hours?|business\s+days?|weeks?)\s*$",

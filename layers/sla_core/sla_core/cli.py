@@ -23,6 +23,7 @@ from sla_core.engine.policy_registry import all_policies, load_policy
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.spans import parse_contract_span
 from sla_core.engine.terms import CAUSES
+from sla_core.engine.zones import parse_zone
 from sla_core.policy_cli import HANDLERS as POLICY_HANDLERS
 from sla_core.policy_cli import Outcome, add_policy_commands, policy_dirs_of
 
@@ -173,7 +174,8 @@ def _policies(_: argparse.Namespace) -> Any:
 
 def _deadline(args: argparse.Namespace) -> Any:
     """`deadline`: when the target falls due for a ticket opened at --opened."""
-    policy = load_policy(args.policy)
+    zone = parse_zone(args.customer_timezone) if args.customer_timezone is not None else None
+    policy = load_policy(args.policy).for_customer(zone)
     opened = parse_instant(args.opened, "--opened")
     return deadline_result(
         policy,
@@ -362,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     deadline.add_argument("--opened", required=True, help="ISO 8601 with offset, e.g. 2026-03-09T10:15:00-04:00")
     deadline.add_argument("--metric", default="initial_response")
     deadline.add_argument("--agreement-date", help=AGREEMENT_HELP)
+    deadline.add_argument(
+        "--customer-timezone", help="the customer's zone, for calendars in the customer's local time (Europe/Berlin)"
+    )
     deadline.add_argument(
         "--after-hours-time", help="how long after-hours help took, e.g. '90 minutes': the charge is estimated"
     )

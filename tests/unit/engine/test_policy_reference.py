@@ -16,7 +16,12 @@ import pytest
 from sla_core.engine.policy import PolicyFile
 from sla_core.engine.policy_files import SHIPPED_DIR, policy_files
 from tests.conftest import ROOT
-from tests.support.own_policy import write_hosting_policy, write_pausing_policy
+from tests.support.own_policy import (
+    write_clauses_policy,
+    write_hosting_policy,
+    write_pausing_policy,
+    write_uptime_policy,
+)
 from tools.policy_reference import CONTRACTS_SCHEMA, POLICY_SCHEMA, REFERENCE, outputs, tables
 
 
@@ -69,6 +74,7 @@ def test_the_reference_documents_every_table_and_field_of_the_model() -> None:
 def example_policies(directory: Path) -> list[Path]:
     """Every policy a deployment could ship: the five seeds, config/policies/ and the tests' own."""
     own = [write_hosting_policy(directory / "hosting"), write_pausing_policy(directory / "pausing")]
+    own += [write_uptime_policy(directory / "uptime"), write_clauses_policy(directory / "clauses")]
     return [*policy_files(SHIPPED_DIR), *policy_files(ROOT / "config" / "policies"), *own]
 
 

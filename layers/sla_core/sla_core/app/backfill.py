@@ -271,7 +271,7 @@ class Backfill:
             for component in contract.components:
                 intervals: list[Downtime] = []
                 if policy.terms.availability is not None:
-                    intervals = recorded_downtime(contract, component, period, self.now)
+                    intervals = recorded_downtime(contract, component, period, self.now, policy=policy)
                     intervals += [d for d in self._pending.get(contract.id, []) if d.component == component]
                 failed = failed_months_before(contract, policy, period, component, self.now)
                 try:

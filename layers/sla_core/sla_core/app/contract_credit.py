@@ -14,14 +14,14 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.incident_service import holiday_override, terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError
-from sla_core.engine.instants import require_aware, to_micros
+from sla_core.engine.instants import from_micros, require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.other_readings import moved_deadlines
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
@@ -61,14 +61,23 @@ def kind_of(reason: str | None) -> Kind:
 
 
 def recorded_downtime(
-    contract: Contract, component: str, period: Period, now: datetime, skips: Skips | None = None
+    contract: Contract,
+    component: str,
+    period: Period,
+    now: datetime,
+    skips: Skips | None = None,
+    *,
+    policy: Policy | None = None,
 ) -> list[Downtime]:
     """The component's stored intervals overlapping the period with their kind, cause, notice and incident, cut at `now`
     (open ones, and maintenance declared ahead: what has happened so far); withdrawn ones (their incident was
     marked not an outage) left out. With `skips` (a report), an interval that cannot be read is logged, counted
-    and left out instead of failing the whole figure."""
-    items = repository.downtime_between(contract.id, component, period.start_at, period.end_at)
-    return downtime_of(items, component, period, now, skips)
+    and left out instead of failing the whole figure. Under a `policy` with a yearly maintenance allowance, from the
+    start of the period's allowance year: the year's earlier maintenance used part of it."""
+    start = policy.allowance_year(period.start, period.zone) if policy is not None else None
+    since = from_micros(start, period.zone) if start is not None else period.start_at
+    items = repository.downtime_between(contract.id, component, since, period.end_at)
+    return downtime_of(items, component, period, now, skips, since=since)
 
 
 def downtime_of(
@@ -77,14 +86,17 @@ def downtime_of(
     period: Period,
     now: datetime,
     skips: Skips | None = None,
+    *,
+    since: datetime | None = None,
 ) -> list[Downtime]:
     """`recorded_downtime` of intervals already read (e.g. every contract's month in one query): those of the
-    period, as the engine takes them."""
+    period (from `since`, default its start), as the engine takes them."""
+    since = since or period.start_at
     intervals: list[Downtime] = []
     for item in items:
         if item.withdrawn_at is not None or item.started_at >= period.end_at:
             continue
-        if item.ended_at is not None and item.ended_at <= period.start_at:
+        if item.ended_at is not None and item.ended_at <= since:
             continue
         with skipping(skips, "downtime interval", item.downtime_id):
             kind = kind_of(item.reason)
@@ -197,7 +209,9 @@ def stored_estimates(
     missed, on_reading = missed_counts(misses)
     estimates = []
     for component in contract.components:
-        intervals = recorded_downtime(contract, component, period, now) if policy.terms.availability else []
+        intervals = (
+            recorded_downtime(contract, component, period, now, policy=policy) if policy.terms.availability else []
+        )
         estimate = contract_estimate(
             contract, policy, text, component, intervals, missed=missed, missed_on_reading=on_reading
         )
@@ -231,6 +245,7 @@ def contract_estimate(
         failed_months=failed_months,
         activation=contract.activation_date,
         prepaid=contract.prepaid,
+        holidays=holiday_override(contract),
     )
 
 
@@ -253,7 +268,7 @@ def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> Mont
     unit, fiscal = (credit.period, credit.fiscal_year_start_month) if credit is not None else ("month", 1)
     label = current_period_text(unit, zone, require_aware(item.resolved_at or now), fiscal)
     period = parse_period(label, unit, zone, fiscal)
-    intervals = recorded_downtime(contract, item.component, period, now)
+    intervals = recorded_downtime(contract, item.component, period, now, policy=policy)
     try:
         estimate = contract_estimate(contract, policy, period.label, item.component, intervals)
     except SlaError:

@@ -61,11 +61,12 @@ def month_glance(
     credit = policy.terms.credit
     glances = []
     for component in contract.components:
-        if read is None:
-            intervals = tuple(recorded_downtime(contract, component, month, now, skips))
+        year_from = policy.allowance_year(month.start, zone)
+        if read is None or year_from is not None:  # a yearly allowance needs the year's earlier maintenance too
+            intervals = tuple(recorded_downtime(contract, component, month, now, skips, policy=policy))
         else:
             intervals = tuple(downtime_of(read.get(component, ()), component, month, now, skips))
-        m = measure(terms, intervals, month, zone)
+        m = measure(terms, intervals, month, zone, allowance_from=year_from)
         days = daily_availability(terms, m, zone, credit=credit, until=to_micros(now))
         budget = downtime_budget(terms, credit, m)
         glances.append(ComponentGlance(component, month, m, budget, days, downtime=intervals))

@@ -50,6 +50,7 @@ def estimate_inputs(
         "activation": estimate.activation,
         "prepaid": estimate.prepaid,
         "terminate_on": estimate.terminate_on,
+        "holidays": estimate.holidays,
     }
 
 

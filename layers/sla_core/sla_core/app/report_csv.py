@@ -24,6 +24,7 @@ from typing import Any
 from sla_core.app.other_figures import OtherFigure, StoredEstimate
 from sla_core.engine.classification import (
     BEYOND_ALLOWANCE,
+    BEYOND_YEARLY,
     EMERGENCY_COUNTED,
     LATE_NOTICE,
     OUT_OF_WINDOWS,
@@ -58,7 +59,7 @@ COLUMNS = (
 )
 # The classification's reasons whose time counts as downtime; every other reason's time is excluded.
 COUNTED_REASONS = frozenset(
-    {UNPLANNED, EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE, LATE_NOTICE, OUT_OF_WINDOWS, BEYOND_ALLOWANCE}
+    {UNPLANNED, EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE, LATE_NOTICE, OUT_OF_WINDOWS, BEYOND_ALLOWANCE, BEYOND_YEARLY}
 )
 Row = dict[str, str]
 
@@ -127,6 +128,7 @@ def outage_lines(estimate: CreditEstimate) -> tuple[OutageLine, ...]:
         zone=estimate.zone,
         excluded=terms.excluded,
         unknown_notice=m.unknown_notice,
+        allowance_used=m.allowance_used,
     )
     # Only a monthly allowance ties an outage's figures to the outages before it; without one each outage is
     # classified on its own (linear, not quadratic, in the number of outages).

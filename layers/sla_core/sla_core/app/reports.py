@@ -116,7 +116,11 @@ def failed_months_before(
         index = start.year * 12 + start.month - 1 - back
         month = month_period(index // 12, index % 12 + 1, zone)
         estimate = contract_estimate(
-            contract, policy, month.label, component, recorded_downtime(contract, component, month, now, skips)
+            contract,
+            policy,
+            month.label,
+            component,
+            recorded_downtime(contract, component, month, now, skips, policy=policy),
         )
         if estimate.target_met is False:
             failed.append(month.label)
@@ -242,7 +246,7 @@ def _by_component(
     components: list[ComponentMonth] = []
     reminders: list[ClaimReminder] = []
     for component in contract.components:
-        intervals = recorded_downtime(contract, component, period, now, skips)
+        intervals = recorded_downtime(contract, component, period, now, skips, policy=policy)
         failed = failed_months_before(contract, policy, period, component, now, skips) if job.unit == "month" else []
         estimate = contract_estimate(contract, policy, period.label, component, intervals, failed_months=failed)
         components.append(ComponentMonth(component, estimate, other_figures(estimate, intervals, failed)))

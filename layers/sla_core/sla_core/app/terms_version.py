@@ -35,10 +35,15 @@ def terms_version(contract: Contract) -> str:
     """16 hex digits that change whenever the policy file or anything in the contract's entry changes (the same
     in every process: sets and mappings are written sorted, so hash randomisation cannot move it)."""
     digest = hashlib.sha256(policy_text(contract.policy).encode("utf-8"))
-    digest.update(json.dumps(canonical(contract), sort_keys=True).encode("utf-8"))
+    entry = canonical(contract)
+    for name in _LATER:  # fields added since versions were first stored: left out while unset, so they stay equal
+        if entry.get(name) is None:
+            entry.pop(name, None)
+    digest.update(json.dumps(entry, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
+_LATER = ("customer_timezone",)
 _deployed: list[tuple[ContractsConfig, str]] = []
 
 

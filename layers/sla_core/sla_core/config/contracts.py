@@ -25,6 +25,7 @@ from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.policy_files import policy_paths
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.toml_decode import Decoder, Problem, doc, shown
+from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
 PERSPECTIVES = ("customer", "provider")
@@ -226,6 +227,15 @@ class ContractEntry(msgspec.Struct, kw_only=True, frozen=True):
     ] = None
     prepaid: PrepaidEntry | None = None
     digest: DigestEntry | None = None
+    customer_timezone: Annotated[
+        Zone | None,
+        doc(
+            "The customer's zone: the hours of a policy's calendars written in the customer's local time "
+            '(timezone = "customer") are read in it. Required by such a policy, refused by any other.',
+            'customer_timezone = "Europe/Berlin"',
+            default="none",
+        ),
+    ] = None
 
 
 class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
@@ -249,7 +259,7 @@ class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
     ]
 
 
-DECODER = Decoder({})
+DECODER = Decoder({Zone: parse_zone})
 
 
 class ContractsError(SlaError):
@@ -334,6 +344,7 @@ class Contract:
     activation_date: date | None = None
     prepaid: Prepaid | None = None
     digest: DailyDigest | None = None  # None: no daily digest (the default)
+    customer_timezone: str | None = None  # the zone of "customer local time" calendars
 
     @property
     def dates(self) -> dict[str, date | None]:
@@ -465,7 +476,7 @@ def check_holiday_overrides(config: ContractsConfig) -> None:
 class PolicyOutline(NamedTuple):
     """The names a contract may use from its policy: tiers, regions, severities and components; the tier names
     that are another name for a tier (`aliases`: name, tier, agreements dated before); and which sections the
-    contract's optional facts need (`features`: activation, refund)."""
+    contract's optional facts need (`features`: activation, refund, customer_timezone)."""
 
     tiers: tuple[str, ...]
     regions: tuple[str, ...]
@@ -492,6 +503,10 @@ class _Termination(msgspec.Struct):
     refund: dict[str, Any] | None = None
 
 
+class _Calendar(msgspec.Struct):
+    timezone: str | None = None
+
+
 class _Outline(msgspec.Struct):
     """What a contract needs of a policy file, read with the policy model's names (unknown keys ignored)."""
 
@@ -501,6 +516,7 @@ class _Outline(msgspec.Struct):
     components: tuple[str, ...] = ("platform",)
     availability: _Availability | None = None
     termination: _Termination | None = None
+    calendars: dict[str, _Calendar] = {}
 
 
 def policy_outlines() -> dict[str, PolicyOutline]:
@@ -525,6 +541,7 @@ def outline(text: str) -> PolicyOutline:
         found = _Outline()
     features = {"activation"} if found.availability and found.availability.counts_from is not None else set()
     features |= {"refund"} if found.termination and found.termination.refund is not None else set()
+    features |= {"customer_timezone"} if any(c.timezone == CUSTOMER for c in found.calendars.values()) else set()
     return PolicyOutline(
         tiers=tuple(found.tiers),
         regions=tuple(found.regions),
@@ -602,6 +619,13 @@ def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterato
     if entry.activation_date is not None and "activation" not in outline.features:
         yield Problem("activation_date", f"{entry.activation_date.isoformat()} is not allowed here ({policy} does "
                       "not measure availability from it)", "no activation_date field")  # fmt: skip
+    customer = "customer_timezone" in outline.features
+    if entry.customer_timezone is None and customer:
+        yield Problem("customer_timezone", f"is required: {policy} keeps a calendar in the customer's local time "
+                      '(timezone = "customer")', "an IANA zone such as 'Europe/Berlin'")  # fmt: skip
+    elif entry.customer_timezone is not None and not customer:
+        yield Problem("customer_timezone", f"{shown(entry.customer_timezone)} is not allowed here ({policy} keeps no "
+                      "calendar in the customer's local time)", "no customer_timezone field")  # fmt: skip
     if entry.prepaid is not None and "refund" not in outline.features:
         yield Problem("prepaid", f"a table is not allowed here ({policy} refunds no prepaid fees on termination)",
                       "no prepaid field")  # fmt: skip
@@ -665,4 +689,5 @@ def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) ->
         activation_date=entry.activation_date,
         prepaid=Prepaid(Decimal(prepaid.fees), prepaid.first, prepaid.through) if prepaid else None,
         digest=DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
+        customer_timezone=entry.customer_timezone,
     )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from msgspec.structs import replace
 
 from sla_core.engine.availability_notes import measurement_notes
-from sla_core.engine.classification import UnknownNotice, tally
+from sla_core.engine.classification import WITHIN_YEARLY, UnknownNotice, tally
 from sla_core.engine.clauses import Reading
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.intervals import Downtime, Kind, Outage, outages
@@ -43,6 +43,7 @@ class Measurement:
     counted_at: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     unknown_notice: UnknownNotice = "in_time"
     window_zone: str | None = None  # the zone the maintenance windows were read in, where the policy names several
+    allowance_used: int = 0  # µs of a yearly maintenance allowance used earlier in its year
 
     def outages(self) -> tuple[Outage, ...]:
         """The whole outages (merged, unsplit) with counted time in this period: what a claim is about."""
@@ -95,12 +96,16 @@ def measure(
     recorded: bool = False,
     unknown_notice: UnknownNotice = "in_time",
     window_zone: str | None = None,
+    allowance_from: int | None = None,
+    allowance_used: int = 0,
 ) -> Measurement:
     """Availability over `period`: monitoring rules (skipped when the intervals are already `recorded`),
     exclusions and merging; `excluded` overrides the policy's excluded causes. Maintenance without an
     announcement time is taken as announced in time (`unknown_notice` 'late': as announced too late).
     Maintenance windows read in several zones (`window_zones`) are read whole in one zone for the period:
-    `window_zone`, or else the one that counts the most downtime (the customer-favourable reading this period)."""
+    `window_zone`, or else the one that counts the most downtime (the customer-favourable reading this period).
+    A yearly maintenance allowance is what the intervals from `allowance_from` (the start of its year) to the
+    period's start left of it (None: `allowance_used` µs of it were used earlier, as a first measurement found)."""
     minimum = terms.recording.minimum_outage.micros if terms.recording and terms.recording.minimum_outage else None
     per_interval = terms.recording is not None and terms.recording.minimum_applies_to == "interval"
     kept, dropped = (list(intervals), []) if recorded else apply_minimum(intervals, minimum, per_interval=per_interval)
@@ -111,7 +116,12 @@ def measure(
         terms, window_zone, zone_reading = _whole_zone(terms, kept, period, zone, causes, unknown_notice, window_zone)
     elif terms.maintenance is not None and len(terms.maintenance.zones) > 1:
         terms = replace(terms, maintenance=replace(terms.maintenance, zones=terms.maintenance.zones[:1]))
-    found = tally(kept, period, terms, zone, causes, unknown_notice)
+    used = allowance_used
+    if allowance_from is not None and allowance_from < period.start and _yearly(terms):
+        before = tally(kept, _year_before(period, allowance_from), terms, zone, causes, unknown_notice)
+        used = dict(before.reasons).get(WITHIN_YEARLY, 0)
+        kept = [iv for iv in kept if iv.end > period.start]  # earlier ones only used the allowance
+    found = tally(kept, period, terms, zone, causes, unknown_notice, used)
     readings = list(terms.clause.readings())
     kinds = {iv.kind for iv in intervals}
     if terms.recording and intervals:
@@ -140,13 +150,24 @@ def measure(
         counted=found.counted,
         excluded=found.excluded,
         reasons=found.reasons,
-        notes=tuple(measurement_notes(terms, zone, found, dropped, period, kept)),
+        notes=tuple(measurement_notes(terms, zone, found, dropped, period, kept, used)),
         readings=tuple(readings),
         recorded=tuple(kept),
         counted_at=found.counted_at,
         unknown_notice=unknown_notice,
         window_zone=window_zone,
+        allowance_used=used,
     )
+
+
+def _yearly(terms: AvailabilityTerms) -> bool:
+    maintenance = terms.maintenance
+    return maintenance is not None and maintenance.allowance is not None and maintenance.allowance_per == "year"
+
+
+def _year_before(period: Period, start: int) -> Period:
+    """The time of `period`'s allowance year before it: from `start` (the year's start) to the period's start."""
+    return Period(f"{period.label} (its year before it)", period.unit, period.zone, start, period.start)
 
 
 def _whole_zone(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sla_core.engine.classification import (
     BEYOND_ALLOWANCE,
+    BEYOND_YEARLY,
     EMERGENCY_COUNTED,
     IN_WINDOWS,
     LATE_NOTICE,
@@ -15,6 +16,7 @@ from sla_core.engine.classification import (
     UNEXCLUDED_MAINTENANCE,
     UNPLANNED,
     WITHIN_ALLOWANCE,
+    WITHIN_YEARLY,
     Tally,
 )
 from sla_core.engine.instants import iso
@@ -64,9 +66,11 @@ def measurement_notes(
     dropped: list[tuple[int, int]],
     period: Period,
     intervals: Sequence[Downtime] = (),
+    allowance_used: int = 0,
 ) -> list[str]:
-    """One sentence per rule that changed the figures: dropped outages, edges, maintenance, notice, exclusions;
-    and, for a contract that measures by probes, the basis: incident time, not the provider's probe series."""
+    """One sentence per rule that changed the figures: dropped outages, edges, maintenance, notice, exclusions
+    (and how much of a yearly allowance the year's earlier maintenance used); and, for a contract that measures by
+    probes, the basis: incident time, not the provider's probe series."""
     notes: list[str] = []
     recording = terms.recording
     if recording and recording.probe_interval and (found.counted or found.excluded or dropped):
@@ -103,16 +107,21 @@ def measurement_notes(
         if maintenance.windows_are == "forbidden":
             permitted, refused = f"outside the forbidden {windows}", f"inside the forbidden {windows}"
     allowance = f" of {maintenance.allowance}" if maintenance and maintenance.allowance else ""
+    if allowance_used:
+        notes.append(f"{minutes_text(allowance_used)} minutes of the yearly allowance{allowance} were used by "
+                     f"maintenance earlier in the year, before {period.label}")  # fmt: skip
     for reason, amount in found.reasons:
         text = f"{minutes_text(amount)} minutes"
         if reason == OUT_OF_WINDOWS:
             notes.append(f"{text} of scheduled maintenance fell {refused} and count as downtime")
-        elif reason == BEYOND_ALLOWANCE:
-            notes.append(f"{text} of maintenance went beyond the monthly allowance{allowance} and count as downtime")
+        elif reason in (BEYOND_ALLOWANCE, BEYOND_YEARLY):
+            per = "yearly" if reason == BEYOND_YEARLY else "monthly"
+            notes.append(f"{text} of maintenance went beyond the {per} allowance{allowance} and count as downtime")
         elif reason == IN_WINDOWS:
             notes.append(f"{text} excluded: scheduled maintenance {permitted}")
-        elif reason == WITHIN_ALLOWANCE:
-            notes.append(f"{text} excluded: maintenance within the monthly allowance{allowance}")
+        elif reason in (WITHIN_ALLOWANCE, WITHIN_YEARLY):
+            per = "yearly" if reason == WITHIN_YEARLY else "monthly"
+            notes.append(f"{text} excluded: maintenance within the {per} allowance{allowance}")
         elif reason in (EMERGENCY_COUNTED, UNEXCLUDED_MAINTENANCE):
             notes.append(f"{text} of {reason}")
         elif reason == LATE_NOTICE:

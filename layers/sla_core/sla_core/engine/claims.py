@@ -3,22 +3,54 @@ right to terminate after repeated SLA failures (with the refund of prepaid fees 
 
 Deadlines are instants in the policy's (or region's) zone. A deadline in days counts local calendar days
 from local midnight ("30 days after the quarter" ends at local midnight even across a DST change); hours are
-elapsed time ("72 hours from the incident").
+elapsed time ("72 hours from the incident"); business days are whole local days that `business_day` accepts
+("within 5 business days of the end of the month" ends at the midnight after the fifth).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sla_core.engine.errors import PolicyError
 from sla_core.engine.instants import from_micros, iso, require_aware, to_micros
 from sla_core.engine.intervals import Outage
 from sla_core.engine.periods import Period, month_period
 from sla_core.engine.refunds import Prepaid, Refund, refund
+from sla_core.engine.spans import ClaimSpan
 from sla_core.engine.terms import ClaimTerms, TerminationTerms
+
+BusinessDay = Callable[[date], bool]
+_SEARCH_DAYS = 3_660  # ten years: a business-day test that accepts no day in that long is a broken policy
+
+
+def _weekdays(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def business_days_after(micros: int, count: int, zone: ZoneInfo, business_day: BusinessDay = _weekdays) -> int:
+    """The end (next local midnight) of the `count`th business day among the whole local days from the first
+    local midnight at or after the instant: a day already begun is not counted (the customer-favourable
+    reading of "within 5 business days of" an instant)."""
+    local = from_micros(micros, zone)
+    day = local.date() if local.time() == time(0) else local.date() + timedelta(days=1)
+    for _ in range(_SEARCH_DAYS):
+        if business_day(day):
+            count -= 1
+            if count == 0:
+                return to_micros(datetime.combine(day + timedelta(days=1), time(0), zone))
+        day += timedelta(days=1)
+    raise PolicyError(f"no {count} business days within ten years of {local.isoformat()}")
+
+
+def after(span: ClaimSpan, micros: int, zone: ZoneInfo, business_day: BusinessDay = _weekdays) -> int:
+    """The instant a claim period `span` after `micros` ends."""
+    if span.span is not None:
+        return span.span.after(micros, zone)
+    return business_days_after(micros, span.business_days, zone, business_day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +80,17 @@ class Claim:
         }
 
 
-def outage_deadline(terms: ClaimTerms, outage: Outage, post_mortem: int | None, zone: ZoneInfo) -> int:
+def outage_deadline(
+    terms: ClaimTerms, outage: Outage, post_mortem: int | None, zone: ZoneInfo, business_day: BusinessDay = _weekdays
+) -> int:
     """Deadline for one outage: the span after its end (or start), or after a later post-mortem about it."""
     assert terms.deadline is not None
     if terms.counted_from == "outage_start":
-        return terms.deadline.after(outage.start, zone)
+        return after(terms.deadline, outage.start, zone, business_day)
     base = outage.end
     if terms.post_mortem and post_mortem is not None and post_mortem >= outage.start:
         base = max(base, post_mortem)
-    return terms.deadline.after(base, zone)
+    return after(terms.deadline, base, zone, business_day)
 
 
 def claim_for(
@@ -65,9 +99,11 @@ def claim_for(
     zone: ZoneInfo,
     outages: Sequence[Outage],
     post_mortem: datetime | None = None,
+    business_day: BusinessDay = _weekdays,
 ) -> Claim:
     """The claim window for `period`: after the period ends, or after each credited outage (the earliest
-    outage deadline is the one to meet: claiming by then loses nothing)."""
+    outage deadline is the one to meet: claiming by then loses nothing); `business_day` says which local days
+    a deadline in business days counts."""
     if terms is None:
         return Claim(None, (), "The policy states no claim procedure, so no claim deadline.", None, (), (), ())
     readings = terms.clause.readings()
@@ -80,13 +116,13 @@ def claim_for(
     if terms.deadline is None:
         return claim(None, (), "The contract states no claim deadline.")
     if terms.counted_from == "period_end":
-        deadline = terms.deadline.after(period.end, zone)
+        deadline = after(terms.deadline, period.end, zone, business_day)
         basis = f"{terms.deadline} after {period.label} ends ({iso(period.end, zone)}): {iso(deadline, zone)}."
         return claim(deadline, (), basis)
     if not outages:
         return claim(None, (), f"No credited outage in {period.label}, so there is nothing to claim.")
     pm = to_micros(require_aware(post_mortem, "post-mortem")) if post_mortem is not None else None
-    per_outage = tuple((o, outage_deadline(terms, o, pm, zone)) for o in outages)
+    per_outage = tuple((o, outage_deadline(terms, o, pm, zone, business_day)) for o in outages)
     first = min(per_outage, key=lambda pair: pair[1])
     later = (
         " or its post-mortem, if later and given" if terms.post_mortem and terms.counted_from == "outage_end" else ""

@@ -5,7 +5,8 @@ never counted twice. Declared maintenance (scheduled or emergency, without a cau
 unplanned downtime that overlaps it is that maintenance's downtime, judged by the maintenance rules (windows,
 allowance, notice), not counted as unplanned. Otherwise the customer-favourable class wins at every instant:
 counted downtime over maintenance over excluded time. Maintenance is measured against the policy's weekly
-windows with a BusinessCalendar (exact, DST-safe); a monthly allowance is used in time order.
+windows with a BusinessCalendar (exact, DST-safe); an allowance (a month's, or what is left of a year's) is used in
+time order.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ EMERGENCY_EXCLUDED = "emergency maintenance"
 UNEXCLUDED_MAINTENANCE = "scheduled maintenance (the policy excludes none)"
 BEYOND_ALLOWANCE = "maintenance beyond the monthly allowance"
 WITHIN_ALLOWANCE = "maintenance within the monthly allowance"
+BEYOND_YEARLY = "maintenance beyond the yearly allowance"
+WITHIN_YEARLY = "maintenance within the yearly allowance"
 IN_WINDOWS = "maintenance in the permitted windows"
 OUT_OF_WINDOWS = "maintenance out of the permitted windows"
 MAINTENANCE_EXCLUDED = "scheduled maintenance"
@@ -105,12 +108,14 @@ def tally(
     zone: ZoneInfo,
     excluded: frozenset[str],
     unknown_notice: UnknownNotice = "in_time",
+    allowance_used: int = 0,
 ) -> Tally:
     """Classify the intervals clipped to `period`; each instant counts once: counted > maintenance > excluded.
 
     Unplanned downtime inside declared maintenance (`absorbed`) is left to that maintenance. Counted time is
     the union of counted intervals; maintenance is what remains of the maintenance union, split by the
-    windows and the allowance in time order; excluded time is what remains after both."""
+    windows and the allowance (less `allowance_used` µs of it, used earlier in its year) in time order; excluded
+    time is what remains after both."""
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
     categories: dict[tuple[Kind, str | None, NoticeStatus], tuple[int, str]] = {}
     late: list[tuple[int, int, int | None]] = []
@@ -148,7 +153,7 @@ def tally(
         counted_spans += [(s, e, e - s) for s, e in own]
         covered = merge_spans(covered + own)
     maintenance = subtract(merge_spans(groups.get((MAINTENANCE, ""), [])), covered)
-    for name, amount, is_counted, start in _maintenance_parts(maintenance, terms, zone):
+    for name, amount, is_counted, start in _maintenance_parts(maintenance, terms, zone, allowance_used):
         totals[name] = totals.get(name, 0) + amount
         if is_counted:
             counted_spans.append((start, start, amount))
@@ -176,7 +181,7 @@ def permitted_in_every_zone(calendars: Sequence[BusinessCalendar], start: int, e
 
 
 def _maintenance_parts(
-    spans: Sequence[tuple[int, int]], terms: AvailabilityTerms, zone: ZoneInfo
+    spans: Sequence[tuple[int, int]], terms: AvailabilityTerms, zone: ZoneInfo, used: int
 ) -> Iterable[tuple[str, int, bool, int]]:
     """Per maintenance span in time order: (reason, µs, counted?, span start) for the windows and allowance."""
     maintenance = terms.maintenance
@@ -186,7 +191,10 @@ def _maintenance_parts(
     calendars = [window_calendar(maintenance.windows, z) for z in zones] if maintenance.windows else []
     calendar = calendars[0] if calendars else None
     allowed = maintenance.windows_are == "allowed"
-    remaining = maintenance.allowance.micros if maintenance.allowance else None
+    remaining = max(0, maintenance.allowance.micros - used) if maintenance.allowance else None
+    within, beyond = (
+        (WITHIN_YEARLY, BEYOND_YEARLY) if maintenance.allowance_per == "year" else (WITHIN_ALLOWANCE, BEYOND_ALLOWANCE)
+    )
     for start, end in spans:
         span = end - start
         if len(calendars) > 1:
@@ -200,7 +208,7 @@ def _maintenance_parts(
         else:
             take = min(ok, remaining)
             remaining -= take
-            parts += [(WITHIN_ALLOWANCE, take, False), (BEYOND_ALLOWANCE, ok - take, True)]
+            parts += [(within, take, False), (beyond, ok - take, True)]
         for name, amount, is_counted in parts:
             if amount:
                 yield name, amount, is_counted, start

@@ -28,7 +28,7 @@ def short_name(policy: Policy, calendar_id: str) -> str:
 
 
 def _calendar(policy: Policy, calendar_id: str, region: str | None) -> BusinessCalendar:
-    return policy.calendar(calendar_id, region)
+    return policy.shape_calendar(calendar_id, region)
 
 
 def duration_words(duration: Duration, calendar: BusinessCalendar) -> str:

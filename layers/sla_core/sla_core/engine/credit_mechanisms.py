@@ -151,6 +151,7 @@ def _time_based(c: CreditContext, m: Measurement) -> Outcome:
             recorded=True,
             unknown_notice=m.unknown_notice,
             window_zone=m.window_zone,
+            allowance_used=m.allowance_used,
         )
         if promoted
         else m

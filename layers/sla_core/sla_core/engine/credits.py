@@ -21,6 +21,7 @@ from sla_core.engine.classification import UnknownNotice
 from sla_core.engine.clauses import Reading
 from sla_core.engine.credit_mechanisms import CreditContext, mechanism_outcome
 from sla_core.engine.errors import InputError, PolicyError, UnusableInput
+from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, for_component
 from sla_core.engine.periods import Period, parse_month, parse_period
@@ -59,6 +60,7 @@ class CreditEstimate:
     activation: date | None = None  # the contract facts it was computed from, to compute it again
     prepaid: Prepaid | None = None
     terminate_on: date | None = None
+    holidays: HolidaySpec | None = None  # a contract's holiday override: the business days of its claim window
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `python -m sla_core credit`."""
@@ -292,6 +294,7 @@ def estimate_credit(
     prepaid: Prepaid | None = None,
     terminate_on: date | None = None,
     window_zone: str | None = None,
+    holidays: HolidaySpec | None = None,
 ) -> CreditEstimate:
     """The credit for `period` under `policy`, with availability, claim window and readings; bad input raises
     an SlaError naming what is accepted. Maintenance without an announcement time is taken as announced in
@@ -301,7 +304,8 @@ def estimate_credit(
     a policy that measures availability from it; `prepaid` the fees paid ahead, whose refund a termination
     right brings (termination taken to take effect on `terminate_on`, else on the right's last day).
     `window_zone` reads maintenance windows written for several zones in that one (else: per period, the zone
-    that counts the most downtime)."""
+    that counts the most downtime). `holidays`, a contract's holiday override, closes the business days of a
+    claim window in business days instead of the policy's [holidays]."""
     terms = policy.terms.credit
     if terms is None:
         raise PolicyError(f"policy {policy.id} states no service credit terms")
@@ -318,11 +322,15 @@ def estimate_credit(
     availability_terms = policy.terms.availability
     own = for_component(intervals, component)
     span = measured_span(measured, activation)
+    year = policy.allowance_year(measured.start, zone)
     m = (
-        measure(availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone)
+        measure(
+            availability_terms, own, span, zone, unknown_notice=unknown_notice, window_zone=window_zone,
+            allowance_from=year,
+        )
         if availability_terms
         else None
-    )
+    )  # fmt: skip
     c = CreditContext(
         policy,
         terms,
@@ -337,9 +345,9 @@ def estimate_credit(
     out = mechanism_outcome(c, missed_responses)
     amount = round_half_up(out.amount)
     source = out.credited or m
-    claim = claim_for(
-        policy.terms.claims, measured, zone, source.outages() if source and amount > 0 else (), post_mortem
-    )
+    outages = source.outages() if source and amount > 0 else ()
+    business_day = policy.business_day(region, holidays)
+    claim = claim_for(policy.terms.claims, measured, zone, outages, post_mortem, business_day)
     termination = _termination(policy, m, measured, failed, zone)
     if termination is not None and policy.terms.termination is not None:
         termination = with_refund(termination, policy.terms.termination, prepaid, terminate_on, c.currency, zone)
@@ -386,4 +394,5 @@ def estimate_credit(
         activation=activation,
         prepaid=prepaid,
         terminate_on=terminate_on,
+        holidays=holidays,
     )

@@ -124,7 +124,7 @@ def daily_availability(
     for day, start, stop in local_days(period.start, end, zone):
         prefix = measure(
             terms, m.recorded, replace(period, end=stop), zone,
-            excluded=excluded, recorded=True, unknown_notice=m.unknown_notice,
+            excluded=excluded, recorded=True, unknown_notice=m.unknown_notice, allowance_used=m.allowance_used,
         )  # fmt: skip
         days.append(Day(day, start, stop, prefix.counted - counted, prefix.excluded - excluded_so_far, m.measured_over))
         counted, excluded_so_far = prefix.counted, prefix.excluded

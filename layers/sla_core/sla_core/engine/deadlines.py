@@ -33,6 +33,7 @@ class Deadline:
     alternatives: tuple[tuple[TargetClock, datetime], ...]
     holidays: HolidaySpec | None = None  # the holiday override it was computed with, to compute it again
     met_at_due: bool = True  # the policy's boundary: "within" (done at the due instant is met) or "less than"
+    customer_zone: str | None = None  # the zone of "customer local time" calendars it was computed with
 
     @property
     def target(self) -> str:
@@ -150,4 +151,5 @@ def compute_deadline(
         alternatives=tuple((c, d.astimezone(shown)) for c, d, _ in candidates) if len(candidates) > 1 else (),
         holidays=holidays,
         met_at_due=policy.met_at_due(target.metric),
+        customer_zone=policy.customer_zone,
     )

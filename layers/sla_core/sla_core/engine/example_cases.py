@@ -9,6 +9,7 @@ import msgspec
 
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.toml_decode import INSTANT, doc, shown
+from sla_core.engine.zones import Zone
 
 Metric = Literal["initial_response", "update", "resolution", "workaround", "escalation_response"]
 NONE = "none"
@@ -101,6 +102,15 @@ class Example(msgspec.Struct, kw_only=True, frozen=True):
         doc(
             "The due instant under the other reading of the holidays (the region's, for a region).",
             "other_holidays_due = 2026-10-13T13:00:00-07:00",
+            default="none",
+        ),
+    ] = None
+    customer_timezone: Annotated[
+        Zone | None,
+        doc(
+            "The customer's zone, for a policy whose calendars keep the customer's local time (a contract's "
+            "customer_timezone).",
+            'customer_timezone = "Europe/Berlin"',
             default="none",
         ),
     ] = None

@@ -78,13 +78,16 @@ class DeadlineExample:
     agreement_date: date | None
     other_due: datetime | None
     other_holidays_due: datetime | None = None
+    customer_timezone: str | None = None
 
     def compute(self, policy: Policy) -> Deadline:
         """The deadline the engine computes for this example."""
+        policy = policy.for_customer(self.customer_timezone)
         return compute_deadline(policy, self.severity, self.opened, self.metric, self.tier, self.region)
 
     def problems(self, policy: Policy) -> list[str]:
         """Where the engine's figures differ from the hand-worked ones (one line each)."""
+        policy = policy.for_customer(self.customer_timezone)
         policy.tier_choice(self.tier, self.agreement_date)  # a tier name the agreement does not allow fails
         found = self.compute(policy).due_at
         wrong = [] if same_instant(found, self.due) else [self._differs("due", self.due, found)]
@@ -225,7 +228,7 @@ def _example(case: Case, source: str) -> Example:
         assert case.severity is not None and case.due is not None
         return DeadlineExample(
             case, source, case.name, case.severity, case.opened, case.due, case.metric, case.tier, case.region,
-            case.agreement_date, case.other_due, case.other_holidays_due,
+            case.agreement_date, case.other_due, case.other_holidays_due, case.customer_timezone,
         )  # fmt: skip
     assert case.period is not None
     intervals = [

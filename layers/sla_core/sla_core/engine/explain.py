@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -28,6 +29,7 @@ from sla_core.engine.terms import (
     TerminationTerms,
 )
 from sla_core.engine.toml_decode import struct_fields
+from sla_core.engine.zones import CUSTOMER
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,14 @@ def metric_words(metric: str) -> str:
 
 def holiday_words(spec: HolidaySpec) -> str:
     """'US public holidays (subdivision VA) and 2026-12-24', or 'no public holidays'."""
-    if spec.country is None and not spec.extra:
+    if spec.country is None and not spec.extra and not spec.named:
         return "no public holidays"
     parts = []
     if spec.country is not None:
         parts.append(f"{spec.country} public holidays" + (f" (subdivision {spec.subdiv})" if spec.subdiv else ""))
     parts += [day.isoformat() for day in spec.extra]
+    parts += [f"{name} ({when.isoformat() if isinstance(when, date) else f'every year: {when}'})"
+              for name, when in spec.named]  # fmt: skip
     return " and ".join(parts)
 
 
@@ -62,7 +66,7 @@ def _window_texts(policy: Policy, calendar_id: str) -> list[str]:
 
 def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
     """One calendar: its name, windows, zone, what closes it, and its business day."""
-    spec, calendar = policy.calendars[calendar_id], policy.calendar(calendar_id, region)
+    spec, calendar = policy.calendars[calendar_id], policy.shape_calendar(calendar_id, region)
     holidays = policy.regions[region].holidays.spec if region else policy.holidays.spec
     closed = [f"closed on {holiday_words(holidays)}"] if spec.use_holidays and holidays != HolidaySpec() else []
     closed += [f"closed on {day.isoformat()}" for day in spec.extra_holidays]
@@ -70,6 +74,10 @@ def _calendar_line(policy: Policy, calendar_id: str, region: str | None) -> str:
     day = [] if calendar.always_open else [f"a business day is {number(minutes / 60)} h"]
     facts = "; ".join((closed or ["no holidays"]) + day)
     zone = spec.zone or policy.zone_for(region).key
+    if zone == CUSTOMER:
+        zone = "the customer's local time (each contract's customer_timezone)"
+    elif policy.customer_zone is not None and policy.customer_zone == spec.zone:
+        zone = f"{zone}, the customer's local time"
     return f"{calendar_id}: {spec.name}. Open {', '.join(_window_texts(policy, calendar_id))} in {zone}; {facts}."
 
 
@@ -160,7 +168,8 @@ def _maintenance_lines(m: Maintenance) -> list[str]:
             f"Scheduled maintenance is {m.windows_are} in {windows}{zones}; {counts} them it counts as downtime."
         )
     if m.allowance is not None:
-        lines.append(f"Up to {m.allowance} of maintenance a month is excluded, in time order; beyond that it counts.")
+        per = "a month" if m.allowance_per == "month" else "a year (the year's maintenance first come, first served)"
+        lines.append(f"Up to {m.allowance} of maintenance {per} is excluded, in time order; beyond that it counts.")
     notice = m.notice
     if notice is not None:
         least = f"at least {notice.minimum} ahead" if notice.minimum else "before it starts"

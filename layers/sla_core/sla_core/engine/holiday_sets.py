@@ -1,4 +1,5 @@
-"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates.
+"""Public holidays from the `holidays` package (by country and subdivision) plus explicit dates and named
+additions (a dated day, or a rule that holds every year: `holiday_rules`).
 
 The package's `holidays.countries` imports all of its ~250 country modules (about 0.8 s of a cold start) as soon
 as one country is asked for; `_package` puts a light `holidays.countries` in its place that imports only the
@@ -17,17 +18,19 @@ from types import ModuleType
 from typing import Any
 
 from sla_core.engine.errors import PolicyError
+from sla_core.engine.holiday_rules import HolidayRule
 
 
 @dataclass(frozen=True, slots=True)
 class HolidaySpec:
     """Which holidays close a calendar: a country (ISO 3166 alpha-2), an optional subdivision whose holidays
     close it as well (the union of the country's and the subdivision's, never fewer days than the country's
-    alone), extra dates."""
+    alone), extra dates, and named additions: (name, a date or a yearly rule)."""
 
     country: str | None = None
     subdiv: str | None = None
     extra: tuple[date, ...] = ()
+    named: tuple[tuple[str, date | HolidayRule], ...] = ()
 
     def validate(self, where: str) -> None:
         """Fail with the field named when the country or subdivision is not known to `holidays`."""
@@ -74,16 +77,23 @@ class HolidaySet:
         self._dates.update(self.spec.extra)
 
     def __contains__(self, day: date) -> bool:
-        if self.spec.country and day.year not in self._years:
+        if (self.spec.country or self.spec.named) and day.year not in self._years:
             self._years.add(day.year)
-            self._dates.update(_country_and_subdiv(self.spec, day.year))
+            self._dates.update(self._year(day.year))
         return day in self._dates
 
     def names(self, year: int) -> dict[date, str]:
         """The holidays of a year with their names, for display and tests."""
         found: dict[date, str] = {d: "contract holiday" for d in self.spec.extra if d.year == year}
-        if self.spec.country:
-            found.update(_country_and_subdiv(self.spec, year))
+        found.update(self._year(year))
+        return found
+
+    def _year(self, year: int) -> dict[date, str]:
+        """A year's country (and subdivision) holidays and named additions, by date (a named day wins the name)."""
+        found = _country_and_subdiv(self.spec, year) if self.spec.country else {}
+        for name, when in self.spec.named:  # a rule moved across New Year ("December 31 + 1 day") lands in `year`
+            days = [when] if isinstance(when, date) else [when.on(y) for y in (year - 1, year, year + 1)]
+            found.update({day: name for day in days if day is not None and day.year == year})
         return found
 
 

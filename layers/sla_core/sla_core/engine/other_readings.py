@@ -53,7 +53,7 @@ def variant(policy: Policy, clause: Clause) -> Policy:
     for name in (*clause.other_without, *_READING_KEYS):
         node.pop(name, None)
     try:
-        built = parse_policy(data, policy.source)
+        built = parse_policy(data, policy.source).for_customer(policy.customer_zone)
     except PolicyError as exc:
         raise PolicyError(
             f"the other reading of {'.'.join(map(str, clause.path))} is not a valid policy: {exc}"
@@ -226,7 +226,7 @@ def moved_deadlines(deadline: Deadline, policy: Policy | None = None) -> list[tu
     """The deadline computed again under each of its readings' other sides stated as data, where that moves the
     due instant: (clause, the other deadline) pairs (cached per policy, clause and deadline inputs; an other
     side that rejects the input moves nothing)."""
-    source = policy if policy is not None else load_policy(deadline.policy)
+    source = policy if policy is not None else load_policy(deadline.policy).for_customer(deadline.customer_zone)
     moved: list[tuple[Clause, Deadline]] = []
     for clause in deadline.readings:
         if not clause.other_is_data:

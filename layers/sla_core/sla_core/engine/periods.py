@@ -74,6 +74,13 @@ def quarter_of(micros: int, zone: ZoneInfo, fiscal_start_month: int = 1) -> Peri
     return quarter_period(fiscal_year, quarter, zone, fiscal_start_month)
 
 
+def year_start(micros: int, zone: ZoneInfo, fiscal_start_month: int = 1) -> int:
+    """Local midnight of the 1st of `fiscal_start_month` (January: the calendar year) that begins the year
+    containing an instant, in `zone`."""
+    local = from_micros(micros, zone)
+    return _midnight(local.year if local.month >= fiscal_start_month else local.year - 1, fiscal_start_month, zone)
+
+
 def month_of(micros: int, zone: ZoneInfo) -> Period:
     """The calendar month containing an instant, in `zone`."""
     local = from_micros(micros, zone)

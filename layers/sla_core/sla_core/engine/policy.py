@@ -8,6 +8,7 @@ generated from them (`python -m tools.policy_reference`). The shipped files are 
 `policy_registry`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -21,7 +22,9 @@ from sla_core.engine.clauses import Clauses
 from sla_core.engine.durations import Duration
 from sla_core.engine.errors import PolicyError, UnusableChoice
 from sla_core.engine.example_cases import Example
+from sla_core.engine.holiday_rules import HolidayRule
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
+from sla_core.engine.periods import year_start
 from sla_core.engine.terms import (
     AfterHoursTerms,
     AvailabilityTerms,
@@ -33,7 +36,7 @@ from sla_core.engine.terms import (
 )
 from sla_core.engine.toml_decode import doc
 from sla_core.engine.windows import Windows
-from sla_core.engine.zones import Zone
+from sla_core.engine.zones import CUSTOMER, CalendarZone, Zone
 
 METRICS = ("initial_response", "update", "resolution", "workaround", "escalation_response")
 UNNAMED_HOLIDAYS = (
@@ -55,6 +58,32 @@ OpenedIn = Annotated[str | None, doc(
 OpenedOutside = Annotated[str | None, doc(
     "This clock applies only to tickets opened while that calendar is closed.", 'opened_outside = "primary"',
     default="none (any time)", accepted=_CALENDAR)]  # fmt: skip
+
+
+class NamedHoliday(msgspec.Struct, kw_only=True, frozen=True):
+    """`add = [{ ... }]`: a holiday the contract names on top of the country's set: a yearly rule ("the Friday
+    after Thanksgiving") or one dated day."""
+
+    name: Annotated[str, doc("The holiday's name, as `explain` and the cards show it.", 'name = "Day after '
+                             'Thanksgiving"')]  # fmt: skip
+    rule: Annotated[
+        HolidayRule | None,
+        doc(
+            "The day every year: a day of a month, or the nth weekday of a month, moved by whole days; a year "
+            "without that day (a 5th Monday, 29 February) has no such holiday.",
+            'rule = "4th Thursday of November + 1 day"',
+            default="give rule or date",
+        ),
+    ] = None
+    day: Annotated[
+        date | None, doc("One dated day instead of a rule.", "date = 2026-12-24", default="give rule or date")
+    ] = msgspec.field(default=None, name="date")
+
+    @property
+    def when(self) -> date | HolidayRule:
+        found = self.rule if self.rule is not None else self.day
+        assert found is not None
+        return found
 
 
 class Holidays(Clauses, kw_only=True, frozen=True):
@@ -80,6 +109,16 @@ class Holidays(Clauses, kw_only=True, frozen=True):
         ),
     ] = None
     dates: Annotated[tuple[date, ...], doc("Further days the contract names as closed.", "dates = [2026-12-24]")] = ()
+    add: Annotated[
+        tuple[NamedHoliday, ...],
+        doc(
+            "Named holidays on top of the country's set (or alone): yearly rules ('the day after Christmas' is "
+            "'December 25 + 1 day') or dated days; closed like the country's.",
+            'add = [{ name = "Day after Thanksgiving", rule = "4th Thursday of November + 1 day" }]',
+            default="none",
+            accepted="a list of { name, rule } or { name, date } tables",
+        ),
+    ] = ()
     unnamed: Annotated[
         bool,
         doc(
@@ -93,7 +132,7 @@ class Holidays(Clauses, kw_only=True, frozen=True):
 
     @property
     def spec(self) -> HolidaySpec:
-        return HolidaySpec(self.country, self.subdiv, self.dates)
+        return HolidaySpec(self.country, self.subdiv, self.dates, tuple((n.name, n.when) for n in self.add))
 
 
 NO_HOLIDAYS = Holidays(quote="")
@@ -114,10 +153,13 @@ class CalendarSpec(Clauses, kw_only=True, frozen=True):
         Windows, doc("When the calendar is open, in the zone's wall time.", 'windows = ["Mon-Fri 09:00-19:00"]')
     ]
     zone: Annotated[
-        Zone | None,
+        CalendarZone | None,
         doc(
-            "A zone of its own (e.g. PST all year).",
-            'timezone = "Etc/GMT+8"',
+            'A zone of its own (e.g. PST all year), or "customer": the hours are the customer\'s local time, the '
+            "zone each contract gives in contracts.toml `customer_timezone` (a contract on this policy without it "
+            "is refused at load and by `check`; examples give `customer_timezone`). Only the calendar's hours move: "
+            "periods, claims and availability stay in the policy's zone.",
+            'timezone = "customer"',
             default="the region's or the policy's zone",
         ),
     ] = msgspec.field(default=None, name="timezone")
@@ -429,6 +471,7 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
     ] = ()
     _source: str = ""
     _data: dict[str, Any] = {}
+    _customer_zone: str = ""
 
     @property
     def source(self) -> str:
@@ -449,6 +492,34 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         return CommercialTerms(
             self.availability, self.credit, self.claims, self.termination, self.after_hours, self.duties
         )
+
+    @property
+    def customer_zone(self) -> str | None:
+        """The zone "customer" calendars are read in (`for_customer`), None while unresolved."""
+        return self._customer_zone or None
+
+    @property
+    def needs_customer_zone(self) -> bool:
+        """Whether a calendar keeps the customer's local time, so a contract must name that zone."""
+        return any(spec.zone == CUSTOMER for spec in self.calendars.values())
+
+    def for_customer(self, zone: str | None) -> "Policy":
+        """The policy with its calendars in the customer's local time read in `zone` (a contract's
+        customer_timezone); itself when no calendar is, or no zone is given (such calendars then refuse to run)."""
+        if zone is None or not self.needs_customer_zone:
+            return self
+        found = self._customers.get(zone)
+        if found is None:
+            calendars = {
+                key: msgspec.structs.replace(spec, zone=CalendarZone(zone)) if spec.zone == CUSTOMER else spec
+                for key, spec in self.calendars.items()
+            }
+            found = self._customers[zone] = msgspec.structs.replace(self, calendars=calendars, _customer_zone=zone)
+        return found
+
+    @cached_property
+    def _customers(self) -> dict[str, "Policy"]:
+        return {}
 
     @cached_property
     def _calendars(self) -> dict[tuple[str, str | None, HolidaySpec | None], BusinessCalendar]:
@@ -532,6 +603,12 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         if built is not None:
             return built
         spec = self.calendars[calendar_id]
+        if spec.zone == CUSTOMER:
+            raise PolicyError(
+                f"calendar {calendar_id} of policy {self.id} keeps the customer's local time (timezone = "
+                '"customer"), and no customer zone was given; accepted: the contract\'s customer_timezone in '
+                "contracts.toml (an example's customer_timezone, the CLI's --customer-timezone)"
+            )
         zone_name, holiday_spec = self.zone, self.holidays.spec
         if region is not None:
             zone_name, holiday_spec = self.regions[region].zone, self.regions[region].holidays.spec
@@ -541,7 +618,7 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         if spec.use_holidays or spec.extra_holidays:
             base = holiday_spec if spec.use_holidays else HolidaySpec()
             holiday_set = HolidaySet(
-                HolidaySpec(base.country, base.subdiv, tuple(base.extra) + tuple(spec.extra_holidays))
+                HolidaySpec(base.country, base.subdiv, tuple(base.extra) + tuple(spec.extra_holidays), base.named)
             )
         built = BusinessCalendar(
             name=spec.id,
@@ -553,6 +630,12 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         )
         self._calendars[key] = built
         return built
+
+    def shape_calendar(self, calendar_id: str, region: str | None = None) -> BusinessCalendar:
+        """The calendar for what does not depend on its zone (its business day and week, whether it is always
+        open): one in the customer's local time is read in the policy's zone when no customer zone is known."""
+        unresolved = self.calendars[calendar_id].zone == CUSTOMER
+        return (self.for_customer(self.zone) if unresolved else self).calendar(calendar_id, region)
 
     def causes(self) -> tuple[str, ...]:
         """The causes this policy treats apart from plain downtime: excluded from availability, or credited."""
@@ -566,6 +649,22 @@ class Policy(msgspec.Struct, kw_only=True, dict=True):
         found = self.pauses.get(reason.strip().lower())
         metrics = {target.metric for target in self.targets(severity, self.tier(tier))}
         return found if found is not None and metrics & set(found.metrics) else None
+
+    def business_day(self, region: str | None, holidays: HolidaySpec | None = None) -> Callable[[date], bool]:
+        """Which local days a claim deadline in business days counts: Monday to Friday less the holidays of the
+        policy's [holidays] (the region's, under a region; a contract's override instead, as for its calendars),
+        whatever its calendars."""
+        spec = holidays or (self.regions[region].holidays.spec if region else self.holidays.spec)
+        closed = HolidaySet(spec) if spec != HolidaySpec() else None
+        return lambda day: day.weekday() < 5 and (closed is None or day not in closed)
+
+    def allowance_year(self, micros: int, zone: ZoneInfo) -> int | None:
+        """Where the year of a yearly maintenance allowance began (µs) for an instant: local midnight of January 1,
+        or of the 1st of [credit] fiscal_year_start_month; None when the policy has no yearly allowance."""
+        maintenance = self.availability.maintenance if self.availability is not None else None
+        if maintenance is None or maintenance.allowance is None or maintenance.allowance_per != "year":
+            return None
+        return year_start(micros, zone, self.credit.fiscal_year_start_month if self.credit is not None else 1)
 
     def zone_for(self, region: str | None) -> ZoneInfo:
         """The zone periods and deadlines are counted in: the region's, else the policy's."""

@@ -19,9 +19,10 @@ from sla_core.engine.clauses import Clauses
 from sla_core.engine.durations import Duration, parse_duration
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.example_cases import Example, InstantOrNone, instant_or_none
+from sla_core.engine.holiday_rules import HolidayRule, parse_holiday_rule
 from sla_core.engine.holiday_sets import holiday_problem
-from sla_core.engine.policy import CalendarSpec, Holidays, Pause, Policy, Target, Tier
-from sla_core.engine.spans import Span, parse_contract_span
+from sla_core.engine.policy import CalendarSpec, Holidays, NamedHoliday, Pause, Policy, Target, Tier
+from sla_core.engine.spans import ClaimSpan, Span, parse_claim_span, parse_contract_span
 from sla_core.engine.terms import (
     AVAILABILITY_MECHANISMS,
     PERIOD_UNITS,
@@ -37,7 +38,7 @@ from sla_core.engine.terms import (
 )
 from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, struct_info, trail_path
 from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
-from sla_core.engine.zones import Zone, parse_zone
+from sla_core.engine.zones import CalendarZone, Zone, parse_calendar_zone, parse_zone
 
 _CLAUSE_KEYS = ("quote", "reading", "other_reading", "other_values", "other_without")
 
@@ -56,6 +57,9 @@ LEAVES = {
     Zone: parse_zone,
     Percent: _percent,
     InstantOrNone: instant_or_none,
+    HolidayRule: parse_holiday_rule,
+    ClaimSpan: parse_claim_span,
+    CalendarZone: parse_calendar_zone,
 }
 
 
@@ -111,6 +115,11 @@ def _holidays(table: Holidays) -> Iterator[Problem]:
         yield Problem(*found)
 
 
+def _named_holiday(table: NamedHoliday) -> Iterator[Problem]:
+    if (table.rule is None) == (table.day is None):
+        yield Problem("rule", "give exactly one of rule (every year) or date (one day)", HolidayRule.ACCEPTED)
+
+
 def _calendar(table: CalendarSpec) -> Iterator[Problem]:
     if table.business_day is None:
         try:
@@ -156,6 +165,8 @@ def _maintenance(table: Maintenance) -> Iterator[Problem]:
         yield Problem("windows_are", "windows and windows_are (allowed or forbidden) go together")
     if table.zones and not table.windows:
         yield Problem("window_zones", "needs windows: it names the zones the windows are read in")
+    if table.allowance is None and table.allowance_per != "month":
+        yield Problem("allowance_per", "says what the allowance is for, so it needs allowance")
 
 
 def _availability(table: AvailabilityTerms) -> Iterator[Problem]:
@@ -240,7 +251,8 @@ def _example(table: Example) -> Iterator[Problem]:
 _FIGURES = ("availability", "downtime_minutes", "excluded_minutes", "credited_minutes", "credit", "credit_percent",
             "target_met", "claim_deadline", "termination_until")  # fmt: skip
 RULES: dict[type, Rule] = {
-    Clauses: _clause, Holidays: _holidays, CalendarSpec: _calendar, Target: _target, Tier: _tier, Pause: _pause,
+    Clauses: _clause, Holidays: _holidays, NamedHoliday: _named_holiday, CalendarSpec: _calendar, Target: _target,
+    Tier: _tier, Pause: _pause,
     Maintenance: _maintenance, AvailabilityTerms: _availability, Divisor: _divisor, Band: _band, Cap: _cap,
     CreditTerms: _credit, AfterHoursTerms: _after_hours, Example: _example,
 }  # fmt: skip
@@ -334,12 +346,12 @@ def _terms_names(policy: Policy) -> Iterator[Problem]:
 def _quarterly_limits(policy: Policy) -> Iterator[Problem]:
     """What a quarterly credit period cannot compute, refused by name rather than given a wrong figure."""
     maintenance = policy.availability.maintenance if policy.availability is not None else None
-    if maintenance is not None and maintenance.allowance is not None:
+    if maintenance is not None and maintenance.allowance is not None and maintenance.allowance_per == "month":
         yield Problem(
             "availability.maintenance.allowance",
             "is an allowance per month, but [credit] period is a quarter: a monthly allowance within a quarter is "
             "not supported",
-            'no allowance, or period = "month"',
+            'allowance_per = "year", no allowance, or period = "month"',
         )
     if policy.termination is not None:
         yield Problem(

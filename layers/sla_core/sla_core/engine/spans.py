@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.instants import from_micros, to_micros
+from sla_core.engine.toml_decode import shown
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(minute|hour|day)s?\s*$", re.I)
 _MICROS = {"minute": 60_000_000, "hour": 3_600_000_000, "day": 86_400_000_000}
@@ -42,6 +43,38 @@ class Span:
             return micros + self.micros
         local = from_micros(micros, zone)
         return to_micros((local + timedelta(days=self.amount)).replace(tzinfo=zone))
+
+
+_BUSINESS_DAYS = re.compile(r"^\s*(\d+)\s*business\s+days?\s*$", re.I)
+CLAIM_SPAN_ACCEPTED = f"{SPAN_ACCEPTED}, or whole business days, e.g. '5 business days'"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSpan:
+    """How long a claim may be made: a span (`span`), or whole business days (`business_days`, counted by
+    `claims.business_days_after`)."""
+
+    span: Span | None
+    business_days: int = 0
+    ACCEPTED = CLAIM_SPAN_ACCEPTED
+
+    def __str__(self) -> str:
+        if self.span is not None:
+            return str(self.span)
+        return f"{self.business_days} business day{'' if self.business_days == 1 else 's'}"
+
+
+def parse_claim_span(text: Any) -> ClaimSpan:
+    """Parse a claim period: a span ('30 days') or business days ('5 business days'), positive."""
+    match = _BUSINESS_DAYS.match(text) if isinstance(text, str) else None
+    if match is None:
+        try:
+            return ClaimSpan(parse_contract_span(text))
+        except PolicyError:
+            raise PolicyError(f"{shown(text)} is not a claim period; accepted: {CLAIM_SPAN_ACCEPTED}") from None
+    if int(match.group(1)) <= 0:
+        raise PolicyError(f"{shown(text)}: a claim period must be positive; accepted: {CLAIM_SPAN_ACCEPTED}")
+    return ClaimSpan(None, int(match.group(1)))
 
 
 def parse_contract_span(text: Any) -> Span:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from sla_core.engine.clauses import Clause, Clauses
-from sla_core.engine.spans import Span
+from sla_core.engine.spans import ClaimSpan, Span
 from sla_core.engine.toml_decode import doc
 from sla_core.engine.windows import Windows
 from sla_core.engine.zones import Zone
@@ -47,6 +47,7 @@ Cause = Literal[
 MeasuredOver = Literal["month", "month_less_excluded"]
 WindowsAre = Literal["allowed", "forbidden"]
 TreatAs = Literal["excluded", "unplanned", "maintenance"]
+AllowancePer = Literal["month", "year"]
 Mechanism = Literal["per_minute", "proportional", "tiered_percent", "missed_responses", "none"]
 PeriodUnit = Literal["month", "quarter"]
 When = Literal["target_missed", "always"]
@@ -113,12 +114,24 @@ class Maintenance(Clauses, kw_only=True, frozen=True):
     allowance: Annotated[
         Span | None,
         doc(
-            "How much maintenance a month is excluded, taken in time order; beyond it maintenance counts as downtime "
-            "(not with a quarterly credit period: refused).",
+            "How much maintenance is excluded per `allowance_per`, taken in time order; beyond it maintenance counts "
+            "as downtime.",
             'allowance = "2 hours"',
             default="none (no limit)",
         ),
     ] = None
+    allowance_per: Annotated[
+        AllowancePer,
+        doc(
+            "What the allowance is for: each calendar month (not with a quarterly credit period: refused), or each "
+            "year. A yearly allowance is used first come, first served: the year's maintenance in time order from "
+            "its start (local midnight of January 1 in the policy's zone, or of the 1st of [credit] "
+            "fiscal_year_start_month), whichever period it falls in; so a period's figures depend on the "
+            "maintenance recorded earlier in its year (`check` examples list it in their intervals too), and on "
+            "nothing later.",
+            'allowance_per = "year"',
+        ),
+    ] = "month"
     zones: Annotated[
         tuple[Zone, ...],
         doc(
@@ -424,12 +437,22 @@ class ClaimTerms(Clauses, kw_only=True, frozen=True):
     """`[claims]`: how and by when a credit must be claimed, what the claim contains, and who is eligible."""
 
     deadline: Annotated[
-        Span | None,
-        doc("How long the customer has to claim.", 'deadline = "30 days"', default="none (no deadline stated)"),
+        ClaimSpan | None,
+        doc(
+            "How long the customer has to claim. Days are calendar days in the policy's zone (the same clock time "
+            "that many days later); hours and minutes are elapsed time. Business days are Monday to Friday in the "
+            "policy's zone (a region's, under a region) less the holidays of its [holidays] (the region's; a "
+            "contract's holiday override in contracts.toml instead, as for its calendars), whatever "
+            "calendars the policy has (calendars say when support answers, not which days count); they are whole "
+            "days from the first local midnight at or after the start, and the deadline is the end (the next local "
+            "midnight) of the last of them.",
+            'deadline = "5 business days"',
+            default="none (no deadline stated)",
+        ),
     ] = None
     counted_from: Annotated[
         CountedFrom,
-        doc("What the deadline runs from (days are calendar days in the zone).", 'counted_from = "period_end"'),
+        doc("What the deadline runs from.", 'counted_from = "period_end"'),
     ] = "outage_end"
     post_mortem: Annotated[
         bool, doc("With outage_end: or from a later post-mortem about the outage.", "post_mortem = true")

@@ -21,3 +21,25 @@ def parse_zone(value: Any) -> Zone:
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         raise PolicyError(f"{value!r} is not an IANA time zone; accepted: {Zone.ACCEPTED}") from None
     return Zone(value)
+
+
+CUSTOMER = "customer"
+
+
+class CalendarZone(str):
+    """A calendar's zone: an IANA zone name, or "customer": the customer's local time, which each contract names
+    (contracts.toml `customer_timezone`)."""
+
+    ACCEPTED = "a zone name such as 'America/New_York', or \"customer\" (the zone a contract's customer_timezone gives)"
+
+
+def parse_calendar_zone(value: Any) -> CalendarZone:
+    """A calendar's zone: "customer", or an IANA zone checked by loading it."""
+    if value == CUSTOMER:
+        return CalendarZone(value)
+    try:
+        return CalendarZone(parse_zone(value))
+    except PolicyError:
+        raise PolicyError(
+            f'{value!r} is not an IANA time zone or "customer"; accepted: {CalendarZone.ACCEPTED}'
+        ) from None

@@ -20,15 +20,18 @@ from sla_core.incidents.state import IncidentState
 
 @dataclass(frozen=True, slots=True)
 class Terms:
-    """What the SLA clocks of one contract need: policy, tier, region and any holiday override."""
+    """What the SLA clocks of one contract need: policy, tier, region, any holiday override, and the zone of the
+    customer's local time (for a policy whose calendars keep it)."""
 
     policy: str
     tier: str | None = None
     region: str | None = None
     holidays: HolidaySpec | None = None
+    customer_zone: str | None = None
 
     def load(self) -> Policy:
-        return load_policy(self.policy)
+        """The policy, its calendars in the customer's local time read in `customer_zone`."""
+        return load_policy(self.policy).for_customer(self.customer_zone)
 
 
 @dataclass(frozen=True, slots=True)

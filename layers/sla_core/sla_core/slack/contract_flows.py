@@ -6,7 +6,7 @@ from sla_core.app.contract_credit import (
     contract_zone,
     stored_estimates,
 )
-from sla_core.app.incident_service import terms_for
+from sla_core.app.incident_service import contract_policy, terms_for
 from sla_core.app.month_glance import month_glance
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.instants import to_micros
@@ -28,7 +28,7 @@ class ContractFlows(FlowBase):
         words, phrase = split_at(args)
         self._need(words, 2, "deadline")
         contract = self.contract(words[0])
-        policy = load_policy(contract.policy)
+        policy = contract_policy(contract)
         severity = policy.severity(words[1])
         zone_in = self.zone_for(inv, contract)
         opened = parse_time(phrase, zone=zone_in, now=inv.now) if phrase is not None else inv.now  # future is fine
@@ -75,5 +75,5 @@ class ContractFlows(FlowBase):
             text, blocks = explanation(load_policy(name), None)
         else:
             contract = found or self.contract(name)  # an unknown name lists the tracked contracts
-            text, blocks = explanation(load_policy(contract.policy), contract)
+            text, blocks = explanation(contract_policy(contract), contract)
         return Reply(text, blocks=blocks)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.incident_service import contract_policy, terms_for
 from sla_core.config.contracts import Contract
 from sla_core.engine.after_hours import after_hours
 from sla_core.engine.errors import SlaError
@@ -21,7 +21,7 @@ def after_hours_text(contract: Contract, severity: str, opened_at: datetime) -> 
     terms = terms_for(contract)
     try:
         found = after_hours(
-            load_policy(contract.policy), severity, opened_at, contract.region, terms.holidays if terms else None
+            contract_policy(contract), severity, opened_at, contract.region, terms.holidays if terms else None
         )
     except SlaError:  # a severity the policy does not know (the card shows it as it came)
         return None

@@ -457,12 +457,14 @@ def month_so_far(contract: Contract, glances: Sequence[ComponentGlance], now: da
     """A contract's month on App Home, per component: availability to date against the target, then the budget
     left and one block per day so far with the worst day (or why the policy has neither)."""
     zone = contract_zone(contract)
-    terms = load_policy(contract.policy).terms.availability
+    policy = load_policy(contract.policy)
+    terms = policy.terms.availability
     blocks = []
     for glance in glances:
         if terms is not None:
             month = _month_to_date(glance.period, now)
-            m = measure(terms, glance.downtime, month, zone)  # the glance's downtime: read once per request
+            year = policy.allowance_year(month.start, zone)
+            m = measure(terms, glance.downtime, month, zone, allowance_from=year)  # the glance's downtime, read once
             mark = ":white_check_mark:" if m.met else ":warning:"
             blocks.append(
                 section(
