@@ -293,6 +293,26 @@ def test_the_workspace_budget_spaces_all_posts(table: str, stub: SlackStub) -> N
     assert result.posted == 30 and fake.waits == [0.5] * 29
 
 
+def test_reports_are_built_while_the_channels_wait_their_turn(table: str, stub: SlackStub) -> None:
+    """A month start behind a backlog: the reports are built in the seconds the backlog's channel waits between
+    its posts (nothing else is due then), and go out in the same tick, in their own channels."""
+    reports._claimed.clear()
+    now = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)  # the 1st in every contract's zone
+    for n in range(20):
+        owe(f"a-{n:03d}", "CA", now - timedelta(minutes=5) + timedelta(seconds=n))  # older than the reports
+    owed = {job.post_id for c in CONFIG.contracts.values() for job in reports.jobs_due(c, now)}
+    fake = FakeTime()
+    result = sweep(stub, now, config=CONFIG, fake=fake, seconds=50)
+    posted = [str((c.args.get("metadata") or {}).get("event_payload", {}).get("post_id", "")) for c in
+              stub.of("chat.postMessage")]  # fmt: skip
+    assert owed and owed <= set(posted)  # every report of the month start, in this tick
+    # The oldest post went out before any report was built (building waits for a pause in posting), and the
+    # reports went out while CA waited between its posts: all of them before CA's fourth.
+    assert posted[0] == "a-000" and max(posted.index(post_id) for post_id in owed) < posted.index("a-003")
+    assert result.posted == len(owed) + 20 and max(fake.waits) <= 1.0
+    reports._claimed.clear()
+
+
 # -- 5. reminders no longer owed ------------------------------------------------------------------------------
 
 

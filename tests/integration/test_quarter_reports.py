@@ -120,10 +120,11 @@ def test_claims_leave_the_tick_time_to_post_what_is_owed(table: str, slack: Slac
         Sweep(CONFIG, SlackDelivery(poster(slack)), SlackMessages(), FixedClock(now), budget=budget).run()
         return slack.delivered[before:]
 
-    # 20 s left: less than the DELIVERY_KEEP (20 s) + RESERVE (5 s) claims leave free, so nothing is claimed and
-    # the owed post goes out; with 50 s (the Timeout) the report is claimed and posted too.
-    assert [m["channel"] for m in tick_with(20)] == ["C0OTHER0001"]
+    # With 6 s left, only just over the RESERVE (5 s): the owed post's turn has come, so it goes out before any
+    # report is built, and the report is not started.
+    assert [m["channel"] for m in tick_with(6)] == ["C0OTHER0001"]
     assert post_queue.get_post("report#github-enterprise#2026-Q2") is None
+    # With 50 s (the Timeout): built once no channel has a turn, and posted in the same tick.
     assert [m["channel"] for m in tick_with(50)] == [GITHUB.slack_channel]
 
 

@@ -79,6 +79,14 @@ class PostSchedule:
         start = max(best[0], self._next_any)
         return Turn(best[2], max(0.0, start - at))
 
+    def add(self, post: PostItem) -> None:
+        """A post created during the tick (a report built while the channels waited their turn) joins its
+        channel's queue in due order."""
+        queue = self._queues.setdefault(post.channel, deque())
+        queue.append(post)
+        if len(queue) > 1 and due_order(queue[-2]) > due_order(post):
+            self._queues[post.channel] = deque(sorted(queue, key=due_order))
+
     def took(self, post: PostItem, at: float) -> None:
         """`post` was sent to Slack at `at` (whatever the answer): its channel's and the workspace's turns move on."""
         self._pop(post)

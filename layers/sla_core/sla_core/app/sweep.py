@@ -8,10 +8,8 @@ One tick at `now` (the tick's scheduled time):
    stages on the incident, which moves it to its next due instant;
 0. first notices a contract whose terms a deployment changed (app/terms_replay: one small read per tick,
    each contract's terms only after a deployment), recomputes its open clocks and says what changed, once;
-2. on the 1st of a month in a contract's zone, claims that contract's report (and the claim-window
-   reminders it schedules) the same way, any day the reminder of a dated customer duty that is due
-   (`duties`: a downgrade request before renewal), and the contract's daily digest from its local time on
-   (`digest`: keyed by the local date, so once a day even across missed ticks, and never a day late);
+2. any day claims the reminder of a dated customer duty that is due (`duties`: a downgrade request before
+   renewal);
 3. reads the pending posts that are due (the same sparse index, `post#` shards) and sends them in the order of
    `PostSchedule` (by due time, round-robin across channels, within the per-channel and workspace rates,
    each thread in order): leases each (versioned conditional write), posts it and confirms it with the Slack
@@ -20,6 +18,11 @@ One tick at `now` (the tick's scheduled time):
    that may have reached Slack (answer lost or late, 5xx) is deferred `uncertain` and looked up by its
    metadata before the next attempt; anything else backs off and holds back the later posts of its thread
    only. A reminder whose incident was resolved, or whose clock is paused or met, is cancelled instead.
+   Whenever no channel's turn has come yet (the pacing below), it claims instead of waiting: on the 1st of a
+   month in a contract's zone that contract's report (and the claim-window reminders it schedules), and the
+   contract's daily digest from its local time on (`digest`: keyed by the local date, so once a day even across
+   missed ticks, and never a day late); what that creates and is due joins the queue. So a month start's
+   reports are built in the seconds posting would otherwise wait, not before it.
 The tick stops taking new work (claims and posts) when `RESERVE` of its time budget is left (Lambda's
 remaining time), leaving the rest queued for the next tick: no call is cut off at the Timeout. It never sleeps
 on a rate limit: it waits only for a channel's or the workspace's next turn (at most `MAX_WAIT`).
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -60,8 +63,9 @@ MAX_BACKOFF = timedelta(minutes=30)
 STAGE_PURPOSE = "reminder"
 LOOKUP_MARGIN = timedelta(minutes=10)  # scheduled time vs Slack's clock, when looking a lost post up
 RESERVE = 5.0  # seconds of the time budget kept free: no new claim or post is started within them
-DELIVERY_KEEP = 20.0  # seconds of the budget claims leave to posting: a backlog of claims never starves delivery
+DELIVERY_KEEP = 20.0  # seconds of the budget reminder claims leave to posting: a backlog never starves delivery
 MAX_WAIT = 2.0  # seconds the tick may wait for a post's turn; a longer hold (a 429) leaves it to the next tick
+CLAIM_S = 2.0  # seconds beyond RESERVE a report claim needs to start (building one reads and writes a few items)
 
 
 @dataclass(slots=True)
@@ -155,8 +159,9 @@ class Sweep:
         return self.budget.allows(wait, keep=RESERVE)
 
     def claim_time_left(self) -> bool:
-        """Whether a new claim may start: claims (reminder stages, reports) stop with `DELIVERY_KEEP` beyond
-        `RESERVE` left, so a month start's reports are claimed over several ticks while the first go out."""
+        """Whether a new claim of reminder stages may start: they stop with `DELIVERY_KEEP` beyond `RESERVE` left,
+        so a backlog of due incidents is claimed over several ticks while the first go out (reports are claimed
+        in the waits between posts instead: `deliver`)."""
         return self.budget.allows(DELIVERY_KEEP, keep=RESERVE)
 
     def run(self) -> SweepResult:
@@ -179,9 +184,8 @@ class Sweep:
                 logger.exception("reminder claim failed", extra={"incident_id": incident.incident_id})
                 result.errors.append(incident.incident_id)
         if self.with_reports and self.claim_time_left():
-            self._claim_reports(now, result)
             result.reports += claim_duty_reminders(self.contracts, now, self.messages)
-        self.deliver(now, result)
+        self.deliver(now, result, self._report_claims(now, result) if self.with_reports else None)
         return result
 
     # -- claiming --------------------------------------------------------------------------------
@@ -225,58 +229,81 @@ class Sweep:
             contract_id=incident.contract_id,
         )
 
-    def _claim_reports(self, now: datetime, result: SweepResult) -> None:
-        """Each contract's report on the 1st of its month, and its daily digest once its local time has come."""
+    def _report_claims(self, now: datetime, result: SweepResult) -> Iterator[list[PostItem]]:
+        """Each contract's report on the 1st of its month, and its daily digest once its local time has come:
+        one claim per step (the posts it created), taken while the channels wait for their turn (`deliver`), so
+        a month start's reports are built during the pacing they would otherwise sleep through."""
         for contract in self.contracts.contracts.values():
-            if not self.claim_time_left():  # claimed once: the ones not reached are claimed next tick
-                result.out_of_time = True
-                return
             for job in jobs_due(contract, now):
-                self._claim_once(job.post_id, partial(self._report, job, contract, now), result)
+                yield self._claim_once(job.post_id, partial(self._report, job, contract, now), result)
             digest_id = digest_post_id(contract, now)
             if digest_id is not None:
-                self._claim_once(digest_id, partial(digest_drafts, digest_id, contract, now, self.messages), result)
+                yield self._claim_once(
+                    digest_id, partial(digest_drafts, digest_id, contract, now, self.messages), result
+                )
 
     def _report(self, job: ReportJob, contract: Contract, now: datetime) -> list[post_queue.Draft]:
         """A report's posts, with the figures it gives kept for `/sla recompute` (never rewritten silently)."""
         remember_reported(job, contract, now)
         return build(job, contract, now, self.messages)
 
-    def _claim_once(self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult) -> None:
+    def _claim_once(
+        self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult
+    ) -> list[PostItem]:
         """Create the posts `drafts` builds unless `post_id`'s post exists (built only then: building reads); the
         post itself last, so once it exists so do the others (a report's claim reminders). A failure is retried
         next tick and holds nothing else up; one the terms or the record decide (an SlaError: retrying cannot
-        fix it) is logged once and skipped by this process's later ticks."""
+        fix it) is logged once and skipped by this process's later ticks. Returns the posts it created."""
+        created: list[PostItem] = []
         if already_claimed(post_id):
-            return
+            return created
         result.items_read += 1
         try:
             if post_queue.get_post(post_id) is None:
                 for draft in sorted(drafts(), key=lambda d: d.post_id == post_id):
-                    if post_queue.create_post(draft, now=result.scheduled_time):
+                    post = post_queue.created_post(draft, now=result.scheduled_time)
+                    if post is not None:
                         result.reports += 1
+                        created.append(post)
         except SlaError as error:
             logger.error("scheduled post cannot be built: skipped", extra={"post_id": post_id, "error": str(error)})
             result.errors.append(post_id)
             remember_claimed(post_id)
-            return
+            return created
         except Exception:
             logger.exception("scheduled post failed", extra={"post_id": post_id})
             result.errors.append(post_id)
-            return
+            return created
         remember_claimed(post_id)
+        return created
 
     # -- delivering ------------------------------------------------------------------------------
 
-    def deliver(self, now: datetime, result: SweepResult) -> None:
-        """Send the due pending posts in `PostSchedule`'s order until none is left or the time is up."""
+    def deliver(self, now: datetime, result: SweepResult, backlog: Iterator[list[PostItem]] | None = None) -> None:
+        """Send the due pending posts in `PostSchedule`'s order until none is left or the time is up; whenever no
+        channel's turn has come yet, take the next claim of `backlog` (a report to build) instead of waiting, and
+        queue the posts it created that are due."""
         query = post_queue.due_posts(now)
         result.items_read += query.items_read
         schedule = PostSchedule(query.posts, self.rates, now=now)
         owed = OwedReminders(self.contracts, now)
         done: set[str] = set()  # posted, failed or cancelled: no longer pending
+        pending = list(query.posts)
+        claiming = backlog is not None
         while True:
             turn = schedule.next(self.pacer.monotonic())
+            if claiming and (turn.post is None or turn.wait_s > 0):
+                if not self.time_left(CLAIM_S):  # the rest are claimed next tick; what is queued still goes
+                    result.out_of_time, claiming = True, False
+                    continue
+                step = next(backlog, None) if backlog is not None else None
+                if step is None:
+                    claiming = False
+                for post in step or ():
+                    if post.send_at <= now:
+                        schedule.add(post)
+                        pending.append(post)
+                continue
             if turn.post is None:
                 break
             if turn.wait_s > MAX_WAIT or not self.time_left(turn.wait_s):
@@ -300,7 +327,7 @@ class Sweep:
                 done.add(post.post_id)
         result.items_read += owed.items_read
         # How late the oldest due post still pending after this tick is (the OldestPendingPostAge metric).
-        waiting = [(now - post.send_at).total_seconds() for post in query.posts if post.post_id not in done]
+        waiting = [(now - post.send_at).total_seconds() for post in pending if post.post_id not in done]
         result.oldest_pending_age_s = max([0.0, *waiting])
 
     def _post(

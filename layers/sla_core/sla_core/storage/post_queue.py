@@ -65,6 +65,11 @@ class Draft:
 
 def create_post(draft: Draft, *, now: datetime) -> bool:
     """Claim a post: True when this call created it, False when it exists already (claimed before)."""
+    return created_post(draft, now=now) is not None
+
+
+def created_post(draft: Draft, *, now: datetime) -> PostItem | None:
+    """`create_post`, giving the pending post this call created (None: it existed already)."""
     thread_key = thread_key_of(draft.channel, draft.thread_ts)
     item = PostItem(
         post_pk(draft.post_id),
@@ -85,7 +90,7 @@ def create_post(draft: Draft, *, now: datetime) -> bool:
         due_shard=pending_shard_for(thread_key),
         next_due_at=draft.send_at,
     )
-    return saved(item, PostItem.pk.does_not_exist())
+    return item if saved(item, PostItem.pk.does_not_exist()) else None
 
 
 def get_post(post_id: str) -> PostItem | None:
