@@ -239,13 +239,24 @@ def record_event(
                 found_state = state_of(existing)
                 found_deadlines = deadlines_of_terms(existing, terms)
                 return RecordResult(existing, False, False, False, found_state, found_deadlines, repeated=True)
-        # The event's timeline entry, the incident and the downtime it writes: one transaction, so an event is in
-        # the timeline exactly when its change is in the incident. A redelivery finds the entry and writes nothing.
-        item, appended = repository.save_incident_with(existing, incident_id, change, entry=entry)
-        if not appended:
-            state = state_of(item)
-            counted = _counted_outage(item, state, contract)
-            return RecordResult(item, False, False, False, state, deadlines_of_terms(item, terms), False, counted)
+        if existing is not None and apply(state_of(existing), event) == state_of(existing):
+            # Nothing to change (a redelivery, most likely): the entry alone, and a redelivery stops there.
+            if not repository.append_entry(entry):
+                stored = state_of(existing)
+                found = deadlines_of_terms(existing, terms)
+                return RecordResult(
+                    existing, False, False, False, stored, found, False, _counted_outage(existing, stored, contract)
+                )
+            item, appended = repository.save_incident_with(existing, incident_id, change)
+        else:
+            # The event's timeline entry, the incident and the downtime it writes: one transaction, so an event
+            # that changes the incident is in the timeline exactly when its change is. A redelivery writes nothing.
+            item, appended = repository.save_incident_with(existing, incident_id, change, entry=entry)
+        if not appended:  # a redelivery: its change, computed again, is the stored one (the fold is idempotent)
+            stored = state_of(item)
+            found = tracked if stored == state else deadlines_of_terms(item, terms)
+            counted = _counted_outage(item, stored, contract)
+            return RecordResult(item, False, False, False, stored, found, False, counted)
     became_resolved = _outage_over(state) and not was_resolved
     counted = _counted_outage(item, state, contract)
     return RecordResult(item, appended, created, became_resolved, state, tracked, bool(written), counted)
