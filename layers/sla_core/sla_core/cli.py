@@ -1,4 +1,5 @@
-"""Command line: `python -m sla_core policies | deadline | credit | report | duties | check | explain | backfill` —
+"""Command line: `python -m sla_core policies | deadline | credit | report | duties | check | explain | backfill |
+reindex` —
 JSON on stdout (`report`: CSV; `check`, `explain`: text, see `policy_cli`), one-line errors, exit 2; every
 subcommand takes `--policy-dir DIR`."""
 
@@ -320,6 +321,16 @@ def _add_backfill(commands: Any) -> None:
     pagerduty.add_argument("--dry-run", action="store_true", help="read and compute, write and post nothing")
 
 
+def _reindex(args: argparse.Namespace) -> Any:
+    """`reindex`: after an upgrade, file what an earlier release wrote in the indexes App Home and status all read."""
+    from sla_core import backfill_cli  # noqa: PLC0415 - storage only for the commands that write
+    from sla_core.storage import repository  # noqa: PLC0415
+
+    backfill_cli.configure_storage()
+    incidents, intervals = repository.reindex()
+    return {"open_incidents_filed": incidents, "downtime_intervals_filed": intervals}
+
+
 def _backfill(args: argparse.Namespace) -> Any:
     """`backfill pagerduty`: PagerDuty history into storage, then the run's JSON summary."""
     from sla_core import backfill_cli  # noqa: PLC0415 - PagerDuty's client and storage only for this command
@@ -382,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     duties.add_argument("--tier", help="only the duties of this tier (e.g. enterprise: the quarterly report)")
     duties.add_argument("--now", help="the instant the recurring dates (the quarter's end) are taken from")
     _add_backfill(commands)
+    commands.add_parser(
+        "reindex",
+        help="after an upgrade: file open incidents and downtime written by an earlier release in the indexes App "
+        "Home and `/sla status all` read (one scan of the table; storage as `backfill` finds it)",
+    )
     add_policy_commands(commands)  # check, explain, and --policy-dir on every subcommand
     return parser
 
@@ -393,6 +409,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "report": _report,
     "duties": _duties,
     "backfill": _backfill,
+    "reindex": _reindex,
     **POLICY_HANDLERS,
 }
 
