@@ -233,33 +233,36 @@ def record_event(
         appended = created and repository.append_entry(entry)
     if not created:
         existing = existing or repository.get_incident(incident_id)
+        unchanged = False
         if existing is not None:  # checked on the copy read, before the timeline is written
-            check_order(state_of(existing), event, apply(state_of(existing), event), strict_status=strict)
+            stored = state_of(existing)
+            after = apply(stored, event)
+            check_order(stored, event, after, strict_status=strict)
             if repeats_history(existing, event, details or {}):  # a read only for a backfilled incident
-                found_state = state_of(existing)
-                found_deadlines = deadlines_of_terms(existing, terms)
-                return RecordResult(existing, False, False, False, found_state, found_deadlines, repeated=True)
-        if existing is not None and apply(state_of(existing), event) == state_of(existing):
+                return RecordResult(
+                    existing, False, False, False, stored, deadlines_of_terms(existing, terms), repeated=True
+                )
+            unchanged = after == stored
+        if existing is not None and unchanged:
             # Nothing to change (a redelivery, most likely): the entry alone, and a redelivery stops there.
             if not repository.append_entry(entry):
-                stored = state_of(existing)
-                found = deadlines_of_terms(existing, terms)
-                return RecordResult(
-                    existing, False, False, False, stored, found, False, _counted_outage(existing, stored, contract)
-                )
+                return _redelivered(existing, deadlines_of_terms(existing, terms), contract)
             item, appended = repository.save_incident_with(existing, incident_id, change)
         else:
             # The event's timeline entry, the incident and the downtime it writes: one transaction, so an event
             # that changes the incident is in the timeline exactly when its change is. A redelivery writes nothing.
             item, appended = repository.save_incident_with(existing, incident_id, change, entry=entry)
         if not appended:  # a redelivery: its change, computed again, is the stored one (the fold is idempotent)
-            stored = state_of(item)
-            found = tracked if stored == state else deadlines_of_terms(item, terms)
-            counted = _counted_outage(item, stored, contract)
-            return RecordResult(item, False, False, False, stored, found, False, counted)
+            return _redelivered(item, tracked if state_of(item) == state else deadlines_of_terms(item, terms), contract)
     became_resolved = _outage_over(state) and not was_resolved
     counted = _counted_outage(item, state, contract)
     return RecordResult(item, appended, created, became_resolved, state, tracked, bool(written), counted)
+
+
+def _redelivered(item: IncidentItem, deadlines: list[TrackedDeadline], contract: Contract | None) -> RecordResult:
+    """The result for an event recorded before: nothing appended, the incident as stored."""
+    state = state_of(item)
+    return RecordResult(item, False, False, False, state, deadlines, False, _counted_outage(item, state, contract))
 
 
 def _counted_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:

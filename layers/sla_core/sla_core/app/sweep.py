@@ -289,14 +289,14 @@ class Sweep:
         owed = OwedReminders(self.contracts, now)
         done: set[str] = set()  # posted, failed or cancelled: no longer pending
         pending = list(query.posts)
-        claiming = backlog is not None
+        claims, claiming = backlog or iter(()), backlog is not None
         while True:
             turn = schedule.next(self.pacer.monotonic())
             if claiming and (turn.post is None or turn.wait_s > 0):
                 if not self.time_left(CLAIM_S):  # the rest are claimed next tick; what is queued still goes
                     result.out_of_time, claiming = True, False
                     continue
-                step = next(backlog, None) if backlog is not None else None
+                step = next(claims, None)
                 if step is None:
                     claiming = False
                 for post in step or ():
