@@ -27,7 +27,7 @@ from sla_core.config.contracts import ContractsConfig, load_contracts
 from sla_core.config.time_budget import TimeBudget
 from sla_core.engine.errors import UnusableInput
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
 from tests.integration.test_reminder_sweep import SlackStub, poster, slack
 

@@ -19,11 +19,11 @@ from sla_core.engine.intervals import downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.slack.client import Outbox, SlackPoster
-from sla_core.slack.contract_notes import after_hours_text, deadline_notes
-from sla_core.slack.duty_messages import duty_reminder_text
 from sla_core.slack.flows import Flows, Invocation, SlackApi
-from sla_core.slack.incident_card import card
-from sla_core.slack.report_messages import monthly_lines
+from sla_core.slack.render.duties import duty_reminder_text
+from sla_core.slack.render.incident_card import card
+from sla_core.slack.render.reports import monthly_lines
+from sla_core.slack.render.terms_notes import after_hours_text, deadline_notes
 from sla_core.storage import repository
 from tests.conftest import ROOT
 

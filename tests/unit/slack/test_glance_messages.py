@@ -28,9 +28,9 @@ from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, track
-from sla_core.slack.credit_messages import credit_text
-from sla_core.slack.digest_messages import MAX_OPEN, digest_message
-from sla_core.slack.report_messages import SlackMessages, quarterly_lines
+from sla_core.slack.render.credit import credit_text
+from sla_core.slack.render.digest import MAX_OPEN, digest_message
+from sla_core.slack.render.reports import SlackMessages, quarterly_lines
 from sla_core.storage import repository
 from tests.support.block_kit import problems
 

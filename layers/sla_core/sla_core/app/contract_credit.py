@@ -14,16 +14,16 @@ from datetime import UTC, datetime, tzinfo
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from sla_core.app.alternate_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.incident_service import holiday_override, terms_for
-from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
+from sla_core.engine.alternate_readings import moved_deadlines
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.instants import from_micros, require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import moved_deadlines
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sla_core.app.alternate_figures import OtherFigure, other_figures
 from sla_core.app.contract_credit import (
     MissedResponse,
     contract_estimate,
@@ -31,7 +32,6 @@ from sla_core.app.contract_credit import (
     recorded_downtime,
 )
 from sla_core.app.month_glance import ComponentGlance, month_glance
-from sla_core.app.other_figures import OtherFigure, other_figures
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract

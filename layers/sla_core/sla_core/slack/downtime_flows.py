@@ -19,10 +19,10 @@ from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.correction_messages import correction_text
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
-from sla_core.slack.report_messages import claim_reminder_text
-from sla_core.slack.text import date_token, duration_text
+from sla_core.slack.render.corrections import correction_text
+from sla_core.slack.render.reports import claim_reminder_text
+from sla_core.slack.render.text import date_token, duration_text
 from sla_core.slack.time_phrases import parse_span, parse_time
 from sla_core.storage import repository
 

@@ -34,10 +34,11 @@ from sla_core.engine.periods import Period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack import incident_posting
-from sla_core.slack.correction_messages import correction_text, history_line
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
-from sla_core.slack.glance_text import glance_lines
-from sla_core.slack.incident_card import (
+from sla_core.slack.reminder_flows import ReminderButtons
+from sla_core.slack.render.corrections import correction_text, history_line
+from sla_core.slack.render.glance import glance_lines
+from sla_core.slack.render.incident_card import (
     CAUSE_ACTION,
     NO_CAUSE,
     OUTAGE_OFF_ACTION,
@@ -47,12 +48,11 @@ from sla_core.slack.incident_card import (
     corrected_text,
     event_reply,
 )
-from sla_core.slack.reminder_actions import REMINDER_ACTIONS
-from sla_core.slack.reminder_flows import ReminderButtons
-from sla_core.slack.report_messages import claim_reminder_text
-from sla_core.slack.text import context, date_token, escape, local_time, section
+from sla_core.slack.render.reminder_buttons import REMINDER_ACTIONS
+from sla_core.slack.render.reports import claim_reminder_text
+from sla_core.slack.render.text import context, date_token, escape, local_time, section
+from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
 from sla_core.slack.time_phrases import split_at
-from sla_core.slack.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
 from sla_core.storage import rate_limits, repository
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.repository import state_of

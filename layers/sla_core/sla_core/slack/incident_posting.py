@@ -19,8 +19,8 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import POST_FAILURES, refused
-from sla_core.slack.incident_card import card, event_reply, resolve_summary
-from sla_core.slack.report_messages import claim_reminder_drafts
+from sla_core.slack.render.incident_card import card, event_reply, resolve_summary
+from sla_core.slack.render.reports import claim_reminder_drafts
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.post_queue import Draft

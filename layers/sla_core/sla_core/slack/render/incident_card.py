@@ -19,8 +19,7 @@ from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.contract_notes import incident_notes
-from sla_core.slack.other_words import (
+from sla_core.slack.render.alternate_words import (
     amount_text,
     flipped_outcome,
     moved_due,
@@ -29,7 +28,8 @@ from sla_core.slack.other_words import (
     other_claim,
     verdict,
 )
-from sla_core.slack.text import (
+from sla_core.slack.render.terms_notes import incident_notes
+from sla_core.slack.render.text import (
     BUTTON_TEXT,
     BUTTON_VALUE,
     FIELD_TEXT,
