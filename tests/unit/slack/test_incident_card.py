@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.contract_terms import terms_for
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track

@@ -7,16 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.incidents.reminder_stages import Stage
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 
 if TYPE_CHECKING:
-    from sla_core.app.digest import Digest
-    from sla_core.app.duties import DutyNotice
-    from sla_core.app.reports import ClaimReminder, Report
-    from sla_core.app.terms_replay import TermsChange
     from sla_core.storage.models import IncidentItem
 
 Blocks = list[dict[str, Any]]

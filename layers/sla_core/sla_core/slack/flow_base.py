@@ -14,9 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import (
-    display_zone,
-)
+from sla_core.app.contract_terms import display_zone
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
 from sla_core.slack.client import SlackPoster

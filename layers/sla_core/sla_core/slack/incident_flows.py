@@ -12,16 +12,14 @@ from math import ceil
 from typing import Any
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import (
-    contract_zone,
-    display_zone,
-)
+from sla_core.app.contract_terms import contract_zone, display_zone
 from sla_core.app.corrections import corrected, periods_touched
-from sla_core.app.digest import OpenIncident, open_incidents_counted
+from sla_core.app.digest import open_incidents_counted
 from sla_core.app.event_bounds import check_instant
 from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.months_so_far import MonthsSoFar, months_so_far
+from sla_core.app.notices import OpenIncident
 from sla_core.app.open_soonest import open_soonest
 from sla_core.app.skipping import each_kept, not_shown
 from sla_core.config import settings
