@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import (
     INITIAL_RESPONSE,
     contract_estimate,
@@ -31,7 +32,7 @@ from sla_core.app.contract_credit import (
 from sla_core.app.contract_terms import contract_zone, terms_for
 from sla_core.app.event_bounds import ImplausibleInstant, check_event, check_order
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import counts_as_outage, deadlines_of, record_event
+from sla_core.app.incident_service import counts_as_outage, record_event
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contracts import Contract

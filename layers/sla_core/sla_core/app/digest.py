@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import contract_zone
-from sla_core.app.incident_service import deadlines_of
 from sla_core.app.month_glance import month_glance
 from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Messages

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of_terms
 from sla_core.app.contract_terms import terms_for
 from sla_core.app.event_bounds import check_event, check_order
 from sla_core.app.history_repeats import repeats_history
@@ -74,15 +75,6 @@ class RecordResult:
 def contract_policy(contract: Contract) -> Policy:
     """The contract's policy, its calendars in the customer's local time read in the contract's customer_timezone."""
     return load_policy(contract.policy).for_customer(contract.customer_timezone)
-
-
-def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:
-    """The incident's clocks under its contract, recomputed from its stored state."""
-    return deadlines_of_terms(item, terms_for(contract))
-
-
-def deadlines_of_terms(item: IncidentItem, terms: Terms | None) -> list[TrackedDeadline]:
-    return track(terms, state_of(item)) if terms is not None else []
 
 
 def counts_as_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:

@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.digest import digest_drafts, digest_post_id
 from sla_core.app.duties import claim_duty_reminders
-from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
+from sla_core.app.incident_service import mark_reminders_sent, thresholds_for
 from sla_core.app.notices import ReportJob
 from sla_core.app.ports import PERMANENT, RATE_LIMITED, Messages, Poster, PostRefused
 from sla_core.app.post_schedule import PostSchedule, Rates

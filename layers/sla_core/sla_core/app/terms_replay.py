@@ -19,10 +19,11 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import current_period_text
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import period_figures
-from sla_core.app.incident_service import deadlines_of, refresh_clocks
+from sla_core.app.incident_service import refresh_clocks
 from sla_core.app.notices import ClockChange, Figures, TermsChange
 from sla_core.app.ports import Messages
 from sla_core.app.terms_version import deployed_version, money_entry, policy_text, terms_version

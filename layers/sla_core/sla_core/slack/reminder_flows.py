@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import display_zone
-from sla_core.app.incident_service import deadlines_of, record_event, thresholds_for
+from sla_core.app.incident_service import record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
