@@ -69,3 +69,30 @@ class TimelineEntry:
     source: str
     actor: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDowntime:
+    """An interval during which a contract's component was down; open while `ended_at` is None. A view across
+    contracts reads only the fields its figures use (`recorded_by`, `source`, `withdrawn_by` and `version` empty)."""
+
+    contract_id: str
+    component: str
+    downtime_id: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    withdrawn_at: datetime | None = None  # no longer counted (its incident is not an outage)
+    reason: str | None = None  # the availability Kind (`incident`: unplanned)
+    cause: str | None = None  # a policy cause id (customer, force-majeure, ddos, ...)
+    announced_at: datetime | None = None  # maintenance: when it was announced
+    posted_window: bool = False  # maintenance: in the provider's posted windows
+    incident_id: str | None = None
+    recorded_by: str = ""
+    source: str = ""
+    withdrawn_by: str | None = None
+    version: int | None = None  # as read (None: never saved)
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        """What identifies it within its contract's component: its start and id."""
+        return self.started_at, self.downtime_id
