@@ -96,3 +96,49 @@ class StoredDowntime:
     def key(self) -> tuple[datetime, str]:
         """What identifies it within its contract's component: its start and id."""
         return self.started_at, self.downtime_id
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message to owe: where it goes, what it says, and when it is meant to go out."""
+
+    post_id: str
+    purpose: str
+    channel: str
+    text: str
+    send_at: datetime
+    blocks: list[dict[str, Any]] | None = None
+    thread_ts: str | None = None
+    broadcast: bool = False
+    incident_id: str | None = None
+    contract_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message owed exactly once: pending until confirmed with its Slack ts, failed (refused for good, also as
+    plain text) or cancelled; the attempts, lease and last error of its delivery."""
+
+    post_id: str
+    purpose: str
+    state: str
+    channel: str
+    thread_key: str  # a thread's posts (or a channel's top level) keep their order
+    text: str
+    created_at: datetime
+    send_at: datetime
+    thread_ts: str | None = None
+    broadcast: bool = False
+    blocks: tuple[dict[str, Any], ...] = ()
+    incident_id: str | None = None
+    contract_id: str | None = None
+    retry_at: datetime | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    uncertain: bool = False  # an attempt may have reached Slack: look it up before posting
+    plain: bool = False  # refused for good once: its one retry goes as plain text
+    posted_ts: str | None = None
+    posted_at: datetime | None = None
+    expires_at: datetime | None = None  # kept until then once it left the queue
+    version: int | None = None  # as read (None: never saved)
