@@ -142,3 +142,42 @@ class Post:
     posted_at: datetime | None = None
     expires_at: datetime | None = None  # kept until then once it left the queue
     version: int | None = None  # as read (None: never saved)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCorrection:
+    """A change of a contract's figures for one period by a correction of the record: who, when, why, and the
+    figures before and after, per component. Written once."""
+
+    correction_id: str
+    contract_id: str
+    period: str
+    recorded_at: datetime
+    what: str
+    actor: str | None = None
+    incident_id: str | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A period's figures as its report gave them, per component (what `/sla recompute` compares against)."""
+
+    contract_id: str
+    period: str
+    reported_at: datetime
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenTerms:
+    """The contract terms the stored figures were last computed with: their version (a content hash), the policy
+    text and the contracts.toml entry's money fields."""
+
+    contract_id: str
+    terms_version: str
+    policy_text: str
+    entry: dict[str, Any]
+    seen_at: datetime
+    version: int | None = None  # as read (None: never saved)

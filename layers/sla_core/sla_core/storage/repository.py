@@ -15,7 +15,15 @@ from typing import Any, cast
 
 from pynamodb.exceptions import DoesNotExist
 
-from sla_core.incidents.records import Incident, StoredDeadline, StoredDowntime, TimelineEntry
+from sla_core.incidents.records import (
+    Incident,
+    RecordedCorrection,
+    Reported,
+    SeenTerms,
+    StoredDeadline,
+    StoredDowntime,
+    TimelineEntry,
+)
 from sla_core.incidents.state import OPEN_STATUSES, RESOLVED
 from sla_core.storage.models import (
     DOWNTIME_SHARDS,
@@ -519,10 +527,24 @@ def record_correction(
     return saved(item, CorrectionItem.pk.does_not_exist())
 
 
-def corrections(contract_id: str, period: str | None = None) -> list[CorrectionItem]:
+def corrections(contract_id: str, period: str | None = None) -> list[RecordedCorrection]:
     """A contract's corrections, by period and then in the order they were recorded (one period's, if given)."""
     condition = CorrectionItem.sk.startswith(f"{period}#") if period else None
-    return list(CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True))
+    query = CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True)
+    return [
+        RecordedCorrection(
+            i.correction_id,
+            i.contract_id,
+            i.period,
+            i.recorded_at,
+            i.what,
+            i.actor,
+            i.incident_id,
+            dict(i.before or {}),
+            dict(i.after or {}),
+        )
+        for i in query
+    ]
 
 
 def record_reported(contract_id: str, period: str, figures: dict[str, Any], at: datetime) -> bool:
@@ -533,28 +555,36 @@ def record_reported(contract_id: str, period: str, figures: dict[str, Any], at: 
     return saved(item, ReportedItem.pk.does_not_exist())
 
 
-def reported(contract_id: str, period: str) -> ReportedItem | None:
+def reported(contract_id: str, period: str) -> Reported | None:
     """A period's figures as reported, or None (not reported yet, or before reports kept their figures)."""
     try:
-        return ReportedItem.get(f"REPORTED#{contract_id}", period, consistent_read=True)
+        item = ReportedItem.get(f"REPORTED#{contract_id}", period, consistent_read=True)
     except DoesNotExist:
         return None
+    return Reported(item.contract_id, item.period, item.reported_at, dict(item.figures or {}))
 
 
-def terms_seen(contract_id: str) -> TermsItem | None:
+def terms_seen(contract_id: str) -> SeenTerms | None:
     """The contract terms the sweep last saw, or None before the first look."""
     try:
-        return TermsItem.get(f"TERMS#{contract_id}", "TERMS", consistent_read=True)
+        item = TermsItem.get(f"TERMS#{contract_id}", "TERMS", consistent_read=True)
     except DoesNotExist:
         return None
+    entry = dict(item.entry or {})
+    return SeenTerms(item.contract_id, item.terms_version, item.policy_text, entry, item.seen_at, item.version)
 
 
 def see_terms(
-    seen: TermsItem | None, contract_id: str, version: str, policy_text: str, entry: dict[str, Any], now: datetime
+    seen: SeenTerms | None, contract_id: str, version: str, policy_text: str, entry: dict[str, Any], now: datetime
 ) -> bool:
-    """Record the terms now in force; False when another sweep recorded a change first (it reports it)."""
-    item = seen or TermsItem(f"TERMS#{contract_id}", "TERMS", contract_id=contract_id)
-    item.terms_version, item.policy_text, item.entry, item.seen_at = version, policy_text, entry, now
+    """Record the terms now in force (under the version `seen` was read at); False when another sweep recorded a
+    change first (it reports it)."""
+    item = TermsItem(
+        f"TERMS#{contract_id}", "TERMS", contract_id=contract_id, terms_version=version, policy_text=policy_text,
+        entry=entry, seen_at=now,
+    )  # fmt: skip
+    if seen is not None and seen.version is not None:
+        item.version = seen.version
     return saved(item, TermsItem.pk.does_not_exist() if seen is None else None)
 
 
