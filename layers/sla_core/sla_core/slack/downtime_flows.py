@@ -15,6 +15,7 @@ from sla_core.app import authorization
 from sla_core.app.contract_credit import current_period_text, estimate_for_contract
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import corrected, periods_touched
+from sla_core.app.downtime_records import record_downtime
 from sla_core.app.event_bounds import check_instant
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
@@ -25,7 +26,6 @@ from sla_core.slack.render.corrections import correction_text
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import date_token, duration_text
 from sla_core.slack.time_phrases import parse_span, parse_time
-from sla_core.storage import repository
 
 DOWNTIME_KINDS = {"maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 POSTED, EMERGENCY = "posted", "emergency"
@@ -140,23 +140,12 @@ class DowntimeFlows(FlowBase):
         contract = recorded.contract
 
         def write() -> int:
-            written = 0
-            for component in recorded.components:
-                interval = repository.new_downtime(
-                    downtime_id=recorded.downtime_id,
-                    contract_id=contract.id,
-                    component=component,
-                    started_at=recorded.start,
-                    ended_at=recorded.end,
-                    recorded_by=inv.user_id,
-                    source=SOURCE,
-                    reason=recorded.kind.value,
-                    cause=recorded.cause,
-                    announced_at=recorded.announced,
-                    posted_window=recorded.posted_window,
-                )
-                written += repository.record_interval(interval) is not None  # start and end in one put
-            return written
+            return record_downtime(
+                downtime_id=recorded.downtime_id, contract_id=contract.id, components=recorded.components,
+                start=recorded.start, end=recorded.end, recorded_by=inv.user_id, source=SOURCE,
+                reason=recorded.kind.value, cause=recorded.cause, announced_at=recorded.announced,
+                posted_window=recorded.posted_window,
+            )  # fmt: skip
 
         written, _ = corrected(
             contract,
