@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from sla_core.config.contracts import ContractsFile
+from sla_core.config.contracts_file import ContractsFile
 from sla_core.engine.clauses import Clauses
 from sla_core.engine.example_cases import InstantOrNone
 from sla_core.engine.holiday_rules import RULE_ACCEPTED

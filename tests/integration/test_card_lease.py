@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sla_core.app.incident_service import holiday_override, terms_for
 from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.skipping import Skips, skipping
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError

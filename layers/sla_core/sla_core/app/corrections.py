@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sla_core.app.contract_credit import contract_zone, estimate_for_contract
 from sla_core.app.reports import ClaimReminder, claim_drafts_with, claim_reminders
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.errors import SlaError
 from sla_core.engine.instants import to_micros

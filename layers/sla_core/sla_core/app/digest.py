@@ -19,7 +19,7 @@ from sla_core.app.incident_service import deadlines_of
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import each_kept
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from sla_core.config import settings
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import STATUS_OF, IncidentEvent, IncidentState

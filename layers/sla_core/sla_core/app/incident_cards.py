@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sla_core.app.ports import IncidentChannel, PostRefused
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem

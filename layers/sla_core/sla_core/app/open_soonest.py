@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sla_core.app.digest import OpenIncident
 from sla_core.app.incident_service import UNMAPPED, deadlines_of
 from sla_core.app.skipping import each_kept
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.storage import repository
 
 

@@ -47,7 +47,7 @@ from sla_core.app.recompute import remember_reported
 from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, remember_claimed
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.errors import SlaError
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock, stage_name

@@ -24,7 +24,7 @@ from sla_core.app.event_bounds import ImplausibleInstant
 from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.incidents.state import RESOLVED
 from sla_core.pagerduty.events import (
     SOURCE,

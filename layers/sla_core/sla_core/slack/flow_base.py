@@ -17,7 +17,7 @@ from sla_core.app import authorization
 from sla_core.app.contract_credit import (
     display_zone,
 )
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.time_phrases import parse_time

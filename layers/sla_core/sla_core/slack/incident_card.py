@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sla_core.app.contract_credit import MonthToDate, display_zone
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent

@@ -25,7 +25,7 @@ from sla_core.app.months_so_far import MonthsSoFar, months_so_far
 from sla_core.app.open_soonest import open_soonest
 from sla_core.app.skipping import each_kept, not_shown
 from sla_core.config import settings
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
 from sla_core.engine.errors import InputError, SlaError

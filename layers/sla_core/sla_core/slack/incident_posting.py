@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sla_core.app.contract_credit import month_to_date
 from sla_core.app.incident_service import deadlines_of
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.client import SlackPoster

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from sla_core.app.contract_credit import display_zone
 from sla_core.app.incident_service import deadlines_of, record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.incidents.reminder_stages import (
     AGAIN,
