@@ -31,7 +31,7 @@ from sla_core.config.contracts_file import ContractEntry, ContractsFile, Outages
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.policy_files import policy_paths
 from sla_core.engine.refunds import Prepaid
-from sla_core.engine.toml_decode import Decoder, Problem, shown
+from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
 from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
@@ -246,9 +246,9 @@ def _entry_problems(entry: ContractEntry, outlines: Mapping[str, PolicyOutline])
     if default is not None and default.lower() not in severities:
         yield Problem("pagerduty.default_severity", f"{shown(default)} is not a severity of {policy}",
                       ", ".join(outline.severities))  # fmt: skip
-    yield from _repeats(pagerduty.service_ids, "pagerduty.service_ids")
-    yield from _repeats(entry.record_downtime, "record_downtime")
-    yield from _repeats(entry.resolve, "resolve")
+    yield from repeats("pagerduty.service_ids", pagerduty.service_ids)
+    yield from repeats("record_downtime", entry.record_downtime)
+    yield from repeats("resolve", entry.resolve)
     outages = entry.outages or OutagesEntry()
     yield from _subset(outages.severities, "outages.severities", outline.severities, f"severities of {policy}")
     for service in outages.services:
@@ -271,12 +271,7 @@ def _subset(values: tuple[str, ...] | None, key: str, allowed: tuple[str, ...], 
     if values is not None and (not values or not set(values) <= set(allowed)):
         yield Problem(key, f"{shown(list(values))} is not a non-empty list of {kind}", ", ".join(allowed))
     elif values is not None:
-        yield from _repeats(values, key)
-
-
-def _repeats(values: tuple[str, ...], key: str) -> Iterator[Problem]:
-    if len(set(values)) != len(values):
-        yield Problem(key, f"{shown(list(values))} repeats an entry", "each entry once")
+        yield from repeats(key, values)
 
 
 def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterator[Problem]:

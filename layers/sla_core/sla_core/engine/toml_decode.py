@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -69,6 +69,19 @@ def shown(value: Any) -> str:
     if isinstance(value, Mapping):
         return "{ " + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + " }" if value else "{}"
     return str(value)
+
+
+def unknown(path: str, names: Iterable[str | None], known: Collection[str], what: str) -> Iterator[Problem]:
+    """A problem for each of `names` (None: not given) that is not one of `known`."""
+    for name in names:
+        if name is not None and name not in known:
+            yield Problem(path, f"unknown {what} {shown(name)}", ", ".join(known) or "none")
+
+
+def repeats(path: str, values: Sequence[object], problem: str = "repeats an entry") -> Iterator[Problem]:
+    """A problem when `values` has an entry twice."""
+    if len(set(values)) < len(values):
+        yield Problem(path, f"{shown(list(values))} {problem}", "each entry once")
 
 
 Leaf = Callable[[Any], Any]
