@@ -287,13 +287,13 @@ def _names(policy: Policy) -> Iterator[Problem]:
     credit, after_hours = policy.credit, policy.after_hours
     if credit is not None and credit.mechanism in AVAILABILITY_MECHANISMS and policy.availability is None:
         yield Problem("credit.mechanism", f"{credit.mechanism} needs an [availability] section")
-    target = policy.availability.target_percent if policy.availability is not None else None
-    for i, band in enumerate(credit.bands if credit is not None and target is not None else ()):
-        if None in (band.below, band.at_or_below) and target is not None and band.limit > target:
+    goal = policy.availability.target_percent if policy.availability is not None else None
+    for i, band in enumerate(credit.bands if credit is not None and goal is not None else ()):
+        if None in (band.below, band.at_or_below) and goal is not None and band.limit > goal:
             key = "at_or_below" if band.inclusive else "below"
             yield Problem(f"credit.bands[{i}].{key}", f"{shown(str(band.limit))} is above the availability target "
-                          f"({target}%): a period that meets the target would earn this credit",
-                          f"a threshold at or below {target}")  # fmt: skip
+                          f"({goal}%): a period that meets the target would earn this credit",
+                          f"a threshold at or below {goal}")  # fmt: skip
     if credit is not None and credit.scope is not None:
         yield from unknown("credit.scope.tiers", credit.scope.tiers, policy.tiers, "tier")
         yield from unknown("credit.scope.components", credit.scope.components, policy.components, "component")
