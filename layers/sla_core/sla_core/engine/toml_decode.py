@@ -101,40 +101,44 @@ class Decoder:
         """The Struct (None when anything failed) and every problem found; `trail`: where `data` is in its file;
         `strict`: unknown keys are problems."""
         problems: list[Problem] = []
-        found = self._value(data, struct_info(cls), trail, problems, None, strict)
+        found = self._value(data, struct_info(cls), trail, trail_path(trail), problems, None, strict)
         return (None if found is _BAD else found), problems
 
     def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
         """One value of an inspected type at `path` (None when it does not read), and its problems."""
         problems: list[Problem] = []
-        found = self._value(value, kind, (path,), problems, None, True)
+        found = self._value(value, kind, (path,), path, problems, None, True)
         return (None if found is _BAD else found), problems
 
     def _value(
-        self, value: Any, kind: Any, trail: tuple[str | int, ...], out: list[Problem], key: Any, strict: bool
-    ) -> Any:
-        path, written, what = trail_path(trail), kind, None  # written: with its metadata, for what is accepted
+        self, value: Any, kind: Any, trail: tuple[str | int, ...], path: str, out: list[Problem], key: Any,
+        strict: bool,
+    ) -> Any:  # fmt: skip
+        written, what = kind, None  # written: with its metadata, for what is accepted
         while isinstance(kind, mi.Metadata | mi.UnionType):  # T | None: TOML has no null, so a value given is a T
             if isinstance(kind, mi.Metadata):
                 what, kind = what or (kind.extra or {}).get("what"), kind.type
             else:
                 kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
         if isinstance(kind, mi.StructType):
-            return self._struct(value, kind, trail, out, key, strict)
+            return self._struct(value, kind, trail, path, out, key, strict)
         if isinstance(kind, mi.ListType | mi.VarTupleType):
             if not isinstance(value, list):
                 out.append(Problem(path, f"{shown(value)} is not a list", f"a list of {describe(kind.item_type)}"))
                 return _BAD
-            items = [self._value(v, kind.item_type, (*trail, i), out, None, strict) for i, v in enumerate(value)]
+            items = [
+                self._value(v, kind.item_type, (*trail, i), join(path, i), out, None, strict)
+                for i, v in enumerate(value)
+            ]
             return _BAD if _BAD in items else tuple(items)
         if isinstance(kind, mi.DictType):
             if not isinstance(value, Mapping):
                 out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table"))
                 return _BAD
             found = {
-                name: self._value(item, kind.value_type, (*trail, name), out, name, strict)
+                name: self._value(item, kind.value_type, (*trail, name), join(path, name), out, name, strict)
                 for name, item in value.items()
-                if self._value(name, kind.key_type, (*trail, name), out, None, strict) is not _BAD
+                if self._value(name, kind.key_type, (*trail, name), join(path, name), out, None, strict) is not _BAD
             }
             return _BAD if _BAD in found.values() or len(found) < len(value) else found
         try:
@@ -147,10 +151,9 @@ class Decoder:
         return _BAD
 
     def _struct(
-        self, value: Any, kind: mi.StructType, trail: tuple[str | int, ...], out: list[Problem], key: Any,
-        strict: bool,
+        self, value: Any, kind: mi.StructType, trail: tuple[str | int, ...], path: str, out: list[Problem],
+        key: Any, strict: bool,
     ) -> Any:  # fmt: skip
-        path = trail_path(trail)
         if not isinstance(value, Mapping):
             out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table" if path else "a table"))
             return _BAD
@@ -164,8 +167,8 @@ class Decoder:
         kwargs: dict[str, Any] = {"_path": trail, "_key": key}
         for field in kind.fields:
             if field.encode_name in value and field.encode_name in names:
-                step = (*trail, field.encode_name)
-                kwargs[field.name] = self._value(value[field.encode_name], field.type, step, out, None, strict)
+                step, at = (*trail, field.encode_name), join(path, field.encode_name)
+                kwargs[field.name] = self._value(value[field.encode_name], field.type, step, at, out, None, strict)
             elif field.required:
                 if field.encode_name not in guessed:
                     out.append(Problem(join(path, field.encode_name), "is required", describe(field.type)))
