@@ -1,5 +1,5 @@
 """Writes docs/policy-language.md, docs/policy.schema.json and docs/contracts.schema.json from the language's
-model (the msgspec Structs of `sla_core.engine.policy`, `terms`, `example_cases` and `sla_core.config.contracts`),
+model (the msgspec Structs of `sla_core.engine.policy`, `terms`, `example_cases` and `sla_core.config.contracts_file`),
 the reference with the policies that use each field (the shipped ones and config/policies/):
 `python -m tools.policy_reference`. `--check` exits 1 when a file differs from what would be written (a test runs
 the same comparison)."""
