@@ -36,7 +36,7 @@ from sla_core.config.contracts import load_contracts  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import Outbox, SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
-from sla_core.slack.report_messages import SlackMessages  # noqa: E402
+from sla_core.slack.render.reports import SlackMessages  # noqa: E402
 from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import IncidentItem, PostItem  # noqa: E402
 

@@ -22,7 +22,7 @@ from sla_core.config.clock import scheduled_clock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 
 logger = Logger()
 tracer = Tracer()

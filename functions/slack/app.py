@@ -50,7 +50,7 @@ bot_token = settings.bolt_token()
 signing_secret = settings.slack_signing_secret()
 workspaces = settings.slack_workspaces()  # SLACK_TEAM_IDS / SLACK_ENTERPRISE_IDS: required in AWS
 DELIVERY_KEEP = timedelta(hours=1)
-# The *_ACTION ids of incident_card, reminder_actions and recompute_flows (a test checks), not imported here.
+# The *_ACTION ids of incident_card, reminder_buttons and recompute_flows (a test checks), not imported here.
 INCIDENT_ACTIONS = re.compile(
     r"^(incident_(ack|update|resolve|outage_on|outage_off|cause)|reminder_(responded|snooze)|recompute_confirm)$"
 )
@@ -220,7 +220,7 @@ def submit_update(body: dict[str, Any], view: dict[str, Any]) -> None:
     """Lazy: the modal's text becomes an update event; the confirmation goes to the submitter as a DM. A
     submission without the modal's state or incident (no real Slack sends one) gets that said, nothing written."""
     if first_delivery(body.get("trigger_id") or view.get("id")):
-        from sla_core.slack.views import UPDATE_BLOCK, UPDATE_INPUT  # noqa: PLC0415 - lazy work only
+        from sla_core.slack.render.views import UPDATE_BLOCK, UPDATE_INPUT  # noqa: PLC0415 - lazy work only
 
         inv = invocation(body)
         field = ((view.get("state") or {}).get("values") or {}).get(UPDATE_BLOCK, {}).get(UPDATE_INPUT)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.digest import build_digest
-from sla_core.app.incident_service import deadlines_of
 from sla_core.config.contracts import load_contracts
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem

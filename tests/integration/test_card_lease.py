@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
-from sla_core.config.contract import Contract
+from sla_core.app.notices import ClaimReminder
+from sla_core.config.contracts import Contract
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
@@ -23,30 +25,21 @@ CHANNEL = "C0SONARBIL1"
 
 
 class Channel:
-    """Posts cards by storing a ts on the incident; finds none (the crashed attempt posted nothing)."""
+    """Posts cards (each gets the next ts; the app stores it); finds none (the crashed attempt posted nothing)."""
 
     def __init__(self) -> None:
         self.posted: list[str] = []
 
     def post_card(
         self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
-    ) -> IncidentItem:
+    ) -> str:
         self.posted.append(item.incident_id)
+        return f"{len(self.posted)}.000"
 
-        def store(fresh: IncidentItem) -> None:
-            fresh.slack_channel, fresh.slack_ts = channel, f"{len(self.posted)}.000"
-
-        return repository.save_incident(item, item.incident_id, store)
-
-    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+    def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         return None
 
-    def adopt_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str, ts: str
-    ) -> IncidentItem:
-        raise AssertionError("nothing to adopt")
-
-    def refresh_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+    def update_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
         raise AssertionError("not used by show_card")
 
     def reply_event(
@@ -56,11 +49,14 @@ class Channel:
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,
         *,
-        label: str,
+        label: str | None,
     ) -> None:
         raise AssertionError("not used by show_card")
 
-    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None:
+    def resolve_summary(self, summary: MonthToDate, contract: Contract) -> str:
+        raise AssertionError("not used by show_card")
+
+    def claim_reminder(self, reminder: ClaimReminder) -> str:
         raise AssertionError("not used by show_card")
 
 
@@ -110,7 +106,7 @@ class Lookups(Channel):
         super().__init__()
         self.lookups = 0
 
-    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+    def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         self.lookups += 1
         return None
 

@@ -23,7 +23,7 @@ from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import parse_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue
 from tests.conftest import ROOT
 from tests.integration.test_reminder_sweep import SlackStub, poster, slack

@@ -30,7 +30,7 @@ from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, parse_contracts
 from sla_core.incidents.state import IncidentEvent
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration

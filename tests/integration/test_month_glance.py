@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sla_core.app.month_glance import month_glance
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.periods import month_period
-from sla_core.slack.glance_text import budget_line, sparkline_lines
+from sla_core.slack.render.glance import budget_line, sparkline_lines
 from sla_core.storage import repository
 from sla_core.storage.models import DowntimeItem
 

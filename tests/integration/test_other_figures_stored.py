@@ -17,7 +17,7 @@ from sla_core.engine.periods import parse_period
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.contract_flows import ContractFlows
 from sla_core.slack.flow_base import Invocation, SlackApi
-from sla_core.slack.incident_card import resolve_summary
+from sla_core.slack.render.incident_card import resolve_summary
 from sla_core.storage import repository
 
 pytestmark = pytest.mark.integration

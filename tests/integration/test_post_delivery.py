@@ -28,7 +28,7 @@ from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 from tests.support.own_policy import write_pausing_policy

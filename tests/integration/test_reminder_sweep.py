@@ -29,7 +29,7 @@ from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem
 

@@ -23,8 +23,8 @@ from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_list
 from local_stack.template import Template
 from sla_core.config.clock import FixedClock
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.render.views import UPDATE_MODAL
 from sla_core.slack.request_guard import UNREADABLE
-from sla_core.slack.views import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.support.api_gateway import post_event
@@ -620,7 +620,9 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
 
 
 def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> None:
-    from sla_core.slack import incident_card, recompute_flows, reminder_actions
+    from sla_core.slack import recompute_flows
+    from sla_core.slack.render import incident_card
+    from sla_core.slack.render import reminder_buttons as reminder_actions
 
     pattern = side.function.module.INCIDENT_ACTIONS
     card_actions = [getattr(incident_card, name) for name in dir(incident_card) if name.endswith("_ACTION")]

@@ -15,7 +15,7 @@ from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.delivery import SlackDelivery
-from sla_core.slack.report_messages import SlackMessages
+from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 from tests.integration.test_reminder_sweep import CONFIG, SlackStub, poster, slack, stage_of

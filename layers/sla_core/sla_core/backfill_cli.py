@@ -93,9 +93,9 @@ def _run(
     client: RestApiV2Client,
 ) -> dict[str, Any]:
     """`run` with the record's first day set."""
-    from sla_core.slack.backfill_messages import backfill_summary  # noqa: PLC0415 - Slack only when it runs
     from sla_core.slack.delivery import SlackDelivery  # noqa: PLC0415
     from sla_core.slack.incident_posting import SlackIncidentChannel  # noqa: PLC0415
+    from sla_core.slack.render.backfill import backfill_summary  # noqa: PLC0415 - Slack only when it runs
 
     history = RestHistory(client, contracts)
     slack = None if dry_run else _slack()

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 
 from sla_core.app.report_csv import report_for_inputs
+from sla_core.engine.alternate_readings import credit_result, deadline_result
 from sla_core.engine.credits import parse_fee
 from sla_core.engine.duties import duties_result, recurring_dates
 from sla_core.engine.errors import InputError, InputProblem, SlaError
 from sla_core.engine.instants import parse_instant
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import credit_result, deadline_result
 from sla_core.engine.policy_registry import all_policies, load_policy
 from sla_core.engine.refunds import Prepaid
 from sla_core.engine.spans import parse_contract_span

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sla_core.app.alternate_figures import StoredEstimate, estimate_inputs, other_figures
 from sla_core.app.contract_credit import MissedResponse, contract_estimate, missed_counts
-from sla_core.app.other_figures import StoredEstimate, estimate_inputs, other_figures
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.policy_registry import load_policy

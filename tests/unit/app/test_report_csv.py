@@ -16,7 +16,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_core.app.other_figures import StoredEstimate
+from sla_core.app.alternate_figures import StoredEstimate
 from sla_core.app.report_csv import COLUMNS, COUNTED_REASONS, outage_lines, report_csv, report_filename
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.intervals import Downtime, Kind, downtime

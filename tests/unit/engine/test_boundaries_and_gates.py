@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sla_core.engine.alternate_readings import deadline_result
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.errors import PolicyError
 from sla_core.engine.explain import explain_text
 from sla_core.engine.holiday_sets import HolidaySet, HolidaySpec
-from sla_core.engine.other_readings import deadline_result
 from sla_core.engine.policy_files import SHIPPED_DIR
 from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.policy_rules import parse_policy

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from sla_core.engine.alternate_readings import credit_result, deadline_result, variant
 from sla_core.engine.clauses import Clause
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import credit_result, deadline_result, variant
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import all_policies, load_policy
 

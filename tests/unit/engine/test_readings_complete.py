@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sla_core.engine.alternate_readings import deadline_result, variant
 from sla_core.engine.clauses import Clause
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.errors import SlaError
-from sla_core.engine.other_readings import deadline_result, variant
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 
 from sla_core.slack.commands import parse, unknown
-from sla_core.slack.incident_card import card
-from sla_core.slack.text import ELLIPSIS, MESSAGE_BLOCKS, escape, fit, fit_blocks, section
-from sla_core.slack.views import HOME_OPEN_LISTED, home_view
+from sla_core.slack.render.incident_card import card
+from sla_core.slack.render.text import ELLIPSIS, MESSAGE_BLOCKS, escape, fit, fit_blocks, section
+from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view
 from sla_core.storage import repository
 from tests.support.block_kit import problems
 

@@ -8,7 +8,7 @@ from sla_core.config.contracts import load_contracts
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.report_messages import claim_reminder_drafts as claim_reminders
+from sla_core.slack.render.reports import claim_reminder_drafts as claim_reminders
 
 SONORAN = load_contracts().contracts["sonoran-hosting"]
 

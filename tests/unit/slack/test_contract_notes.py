@@ -13,17 +13,17 @@ from typing import Any
 
 from sla_core.app.contract_credit import contract_estimate
 from sla_core.app.duties import due_notices
-from sla_core.app.reports import ComponentMonth, Report, ReportJob
+from sla_core.app.notices import ComponentMonth, Report, ReportJob
 from sla_core.config.contracts import ContractsConfig, load_contracts, parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.slack.client import Outbox, SlackPoster
-from sla_core.slack.contract_notes import after_hours_text, deadline_notes
-from sla_core.slack.duty_messages import duty_reminder_text
 from sla_core.slack.flows import Flows, Invocation, SlackApi
-from sla_core.slack.incident_card import card
-from sla_core.slack.report_messages import monthly_lines
+from sla_core.slack.render.duties import duty_reminder_text
+from sla_core.slack.render.incident_card import card
+from sla_core.slack.render.reports import monthly_lines
+from sla_core.slack.render.terms_notes import after_hours_text, deadline_notes
 from sla_core.storage import repository
 from tests.conftest import ROOT
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.explain import Section, explain
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.contract_text import contract_summary, explanation, explanation_blocks
-from sla_core.slack.text import ELLIPSIS, SECTION_TEXT, escape
+from sla_core.slack.render.contracts import contract_summary, explanation, explanation_blocks
+from sla_core.slack.render.text import ELLIPSIS, SECTION_TEXT, escape
 from tests.support.block_kit import problems
 
 CONTRACTS = load_contracts()

@@ -13,7 +13,7 @@ import pytest
 
 from sla_core.config.clock import FixedClock
 from sla_core.slack.client import Outbox, SlackPoster
-from sla_core.slack.text import ELLIPSIS, MESSAGE_TEXT
+from sla_core.slack.render.text import ELLIPSIS, MESSAGE_TEXT
 from tests.support.slack_stub import SlackStub, running_stub
 
 NOW = datetime(2026, 3, 9, 14, 15, tzinfo=UTC)

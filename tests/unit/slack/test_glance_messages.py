@@ -15,9 +15,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sla_core.app.contract_credit import contract_estimate
-from sla_core.app.digest import Digest, OpenIncident
 from sla_core.app.month_glance import ComponentGlance
-from sla_core.app.reports import ComponentMonth, Report, ReportJob
+from sla_core.app.notices import ComponentMonth, Digest, OpenIncident, Report, ReportJob
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.availability import measure
 from sla_core.engine.daily_availability import daily_availability
@@ -28,9 +27,9 @@ from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, track
-from sla_core.slack.credit_messages import credit_text
-from sla_core.slack.digest_messages import MAX_OPEN, digest_message
-from sla_core.slack.report_messages import SlackMessages, quarterly_lines
+from sla_core.slack.render.credit import credit_text
+from sla_core.slack.render.digest import MAX_OPEN, digest_message
+from sla_core.slack.render.reports import SlackMessages, quarterly_lines
 from sla_core.storage import repository
 from tests.support.block_kit import problems
 

@@ -20,7 +20,7 @@ from sla_core.engine.downtime_budget import DowntimeBudget, downtime_budget
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.glance_text import budget_line, glance_blocks, percent, sparkline_lines
+from sla_core.slack.render.glance import budget_line, glance_blocks, percent, sparkline_lines
 
 
 def outage(start: str, minutes: float, cause: str | None = None) -> Downtime:

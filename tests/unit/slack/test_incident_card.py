@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.contract_terms import terms_for
 from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
-from sla_core.slack.incident_card import (
+from sla_core.slack.render.incident_card import (
     ACK_ACTION,
     CAUSE_ACTION,
     NO_CONTRACT_NOTE,

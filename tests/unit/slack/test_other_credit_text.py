@@ -7,17 +7,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MissedResponse, MonthToDate, contract_estimate
-from sla_core.app.other_figures import other_figures
-from sla_core.app.reports import ComponentMonth, Report, ReportJob
+from sla_core.app.notices import ComponentMonth, Report, ReportJob
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import month_period, parse_period
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.credit_messages import credit_text
-from sla_core.slack.incident_card import resolve_summary
-from sla_core.slack.report_messages import SlackMessages, monthly_lines, quarterly_lines
+from sla_core.slack.render.credit import credit_text
+from sla_core.slack.render.incident_card import resolve_summary
+from sla_core.slack.render.reports import SlackMessages, monthly_lines, quarterly_lines
 from tests.support.block_kit import problems
 
 CONTRACTS = load_contracts().contracts

@@ -15,8 +15,8 @@ from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.slack.contract_flows import ContractFlows
 from sla_core.slack.flow_base import Invocation, SlackApi
-from sla_core.slack.incident_card import card, deadline_line, event_reply
-from sla_core.slack.other_words import OTHER_WORDS, other_words
+from sla_core.slack.render.alternate_words import OTHER_WORDS, other_words
+from sla_core.slack.render.incident_card import card, deadline_line, event_reply
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 from tests.support.block_kit import problems

@@ -17,7 +17,7 @@ from slack_sdk.web import SlackResponse
 from sla_core.app.reports import jobs_due
 from sla_core.app.sweep import backoff
 from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
-from sla_core.engine.other_readings import variant
+from sla_core.engine.alternate_readings import variant
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.reminder_stages import (
@@ -33,7 +33,7 @@ from sla_core.incidents.reminder_stages import (
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.slack.client import retry_after_seconds
-from sla_core.slack.reminder_messages import stage_blocks, stage_text
+from sla_core.slack.render.reminders import stage_blocks, stage_text
 from tests.conftest import ROOT
 
 PACIFIC = ZoneInfo("America/Los_Angeles")

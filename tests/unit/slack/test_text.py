@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sla_core.slack.text import date_token, duration_text, escape, progress_bar
+from sla_core.slack.render.text import date_token, duration_text, escape, progress_bar
 
 
 def test_escape_defuses_mentions_and_entities() -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MonthToDate, contract_estimate
-from sla_core.app.incident_service import counts_as_outage, terms_for
-from sla_core.app.other_figures import other_figures
+from sla_core.app.contract_terms import terms_for
+from sla_core.app.incident_service import counts_as_outage
 from sla_core.config.contracts import Contract, parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
@@ -22,7 +23,7 @@ from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.reminder_stages import incident_stages, next_due
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
-from sla_core.slack.incident_card import (
+from sla_core.slack.render.incident_card import (
     ACK_ACTION,
     OUTAGE_OFF_ACTION,
     RESOLVE_ACTION,
@@ -31,7 +32,7 @@ from sla_core.slack.incident_card import (
     event_reply,
     resolve_summary,
 )
-from sla_core.slack.report_messages import claim_reminder_drafts
+from sla_core.slack.render.reports import claim_reminder_drafts
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 from tests.support.own_policy import write_uptime_policy

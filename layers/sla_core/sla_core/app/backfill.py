@@ -19,19 +19,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import (
     INITIAL_RESPONSE,
     contract_estimate,
-    contract_zone,
     current_period_text,
     late,
     missed_counts,
     missed_initial_responses,
     recorded_downtime,
 )
+from sla_core.app.contract_terms import contract_zone, terms_for
 from sla_core.app.event_bounds import ImplausibleInstant, check_event, check_order
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import counts_as_outage, deadlines_of, record_event, terms_for
+from sla_core.app.incident_service import counts_as_outage, record_event
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contract import Contract

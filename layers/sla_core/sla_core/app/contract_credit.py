@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sla_core.app.incident_service import holiday_override, terms_for
-from sla_core.app.other_figures import OtherFigure, StoredEstimate, other_figures
+from sla_core.app.alternate_figures import OtherFigure, StoredEstimate, other_figures
+from sla_core.app.contract_terms import contract_zone, holiday_override, terms_for
 from sla_core.app.skipping import Skips, skipping
-from sla_core.config.contract import Contract
+from sla_core.config.contracts import Contract
+from sla_core.engine.alternate_readings import moved_deadlines
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.instants import from_micros, require_aware, to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import moved_deadlines
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
@@ -33,17 +33,6 @@ from sla_core.storage.models import DowntimeItem, IncidentItem
 from sla_core.storage.repository import StoredInterval
 
 INITIAL_RESPONSE = "initial_response"
-
-
-def contract_zone(contract: Contract) -> ZoneInfo:
-    """The zone a contract's clocks, periods and times are in: its policy's, or its support region's."""
-    policy = load_policy(contract.policy)
-    return policy.zone_for(policy.region(contract.region))
-
-
-def display_zone(contract: Contract | None) -> tzinfo:
-    """The zone to show a contract's times in; UTC for what no contract maps."""
-    return contract_zone(contract) if contract is not None else UTC
 
 
 def current_period_text(unit: str, zone: ZoneInfo, now: datetime, fiscal_start_month: int = 1) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.ports import IncidentChannel, PostRefused
 from sla_core.config.contract import Contract
 from sla_core.incidents.tracking import TrackedDeadline
@@ -93,9 +94,12 @@ def show_card(
     if not repository.take_card_lease(item, now + CARD_LEASE, holder):
         raise CardPending(f"the incident {item.incident_id} changed while its card was claimed")
     if previous is not None and not never_posted:  # the last holder may have posted before it crashed
-        found = shown.find_card(item, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
-        if found is not None:
-            return ShownCard(shown.adopt_card(item, contract, deadlines, channel, found), False)
+        found = shown.find_card(item.incident_id, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
+        if found is not None:  # it shows the state of its crashed poster: brought up to date either way
+            stored = store_card(item, contract, channel, found, shown)
+            if stored is item:
+                shown.update_card(stored, contract, deadlines)
+            return ShownCard(stored, False)
     return ShownCard(_post(item, contract, deadlines, channel, shown), True)
 
 
@@ -110,8 +114,27 @@ def _post(
     a post that may have reached Slack (its answer lost or late) or any other failure (the ts not stored) keeps
     the lease, whose taker looks the card up before posting."""
     try:
-        return shown.post_card(item, contract, deadlines, channel)
+        ts = shown.post_card(item, contract, deadlines, channel)
     except PostRefused as refusal:
         if not refusal.uncertain:
             repository.release_card_lease(item)
         raise
+    return store_card(item, contract, channel, ts, shown)
+
+
+def store_card(
+    item: IncidentItem, contract: Contract | None, channel: str, ts: str, shown: IncidentChannel
+) -> IncidentItem:
+    """Save a posted card's channel and ts on the incident (one conditional write; a re-read only on a conflict).
+    The ts is stored right after the post: a crash before that leaves the incident without one, and the next
+    delivery finds the card by its metadata under the lease. When the incident changed meanwhile, the card is
+    updated to its current state."""
+
+    def change(fresh: IncidentItem) -> None:
+        if fresh.slack_ts is None:
+            fresh.slack_channel, fresh.slack_ts = channel, ts
+
+    stored = repository.save_incident(item, item.incident_id, change)
+    if stored is not item:
+        shown.update_card(stored, contract, deadlines_of(stored, contract))
+    return stored

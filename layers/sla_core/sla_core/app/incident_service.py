@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of_terms
+from sla_core.app.contract_terms import terms_for
 from sla_core.app.event_bounds import check_event, check_order
 from sla_core.app.history_repeats import repeats_history
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.app.terms_version import terms_version
-from sla_core.config.contract import Contract
-from sla_core.engine.holiday_sets import HolidaySpec
+from sla_core.config.contracts import Contract
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.reminder_stages import Thresholds, incident_stages, next_due
@@ -74,29 +75,6 @@ class RecordResult:
 def contract_policy(contract: Contract) -> Policy:
     """The contract's policy, its calendars in the customer's local time read in the contract's customer_timezone."""
     return load_policy(contract.policy).for_customer(contract.customer_timezone)
-
-
-def terms_for(contract: Contract | None) -> Terms | None:
-    """The SLA terms a contract's clocks run on (None for incidents no contract maps)."""
-    if contract is None:
-        return None
-    return Terms(
-        contract.policy, contract.tier, contract.region, holiday_override(contract), contract.customer_timezone
-    )
-
-
-def holiday_override(contract: Contract) -> HolidaySpec | None:
-    """The public holidays the contract uses instead of its policy's, if it names any (contracts.toml)."""
-    return HolidaySpec(contract.holidays.country, contract.holidays.subdiv) if contract.holidays else None
-
-
-def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:
-    """The incident's clocks under its contract, recomputed from its stored state."""
-    return deadlines_of_terms(item, terms_for(contract))
-
-
-def deadlines_of_terms(item: IncidentItem, terms: Terms | None) -> list[TrackedDeadline]:
-    return track(terms, state_of(item)) if terms is not None else []
 
 
 def counts_as_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:

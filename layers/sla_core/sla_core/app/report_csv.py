@@ -21,7 +21,8 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
-from sla_core.app.other_figures import OtherFigure, StoredEstimate
+from sla_core.app.alternate_figures import OtherFigure, StoredEstimate
+from sla_core.engine.alternate_readings import credit_figures
 from sla_core.engine.classification import (
     BEYOND_ALLOWANCE,
     BEYOND_YEARLY,
@@ -35,7 +36,6 @@ from sla_core.engine.classification import (
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.instants import iso
 from sla_core.engine.intervals import Downtime, merge_spans
-from sla_core.engine.other_readings import credit_figures
 from sla_core.engine.periods import MICROS_PER_MINUTE
 from sla_core.engine.policy import Policy
 from sla_core.engine.rounding import round_half_up

@@ -38,13 +38,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.digest import digest_drafts, digest_post_id
 from sla_core.app.duties import claim_duty_reminders
-from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
+from sla_core.app.incident_service import mark_reminders_sent, thresholds_for
+from sla_core.app.notices import ReportJob
 from sla_core.app.ports import PERMANENT, RATE_LIMITED, Messages, Poster, PostRefused
 from sla_core.app.post_schedule import PostSchedule, Rates
 from sla_core.app.recompute import remember_reported
-from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, remember_claimed
+from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contract import Contract, ContractsConfig

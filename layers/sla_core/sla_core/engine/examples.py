@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sla_core.engine.alternate_readings import credit_figures, deadline_result, other_credit
 from sla_core.engine.clauses import Clause, Reading
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import Deadline, compute_deadline, find_target
@@ -32,7 +33,6 @@ from sla_core.engine.example_cases import NONE
 from sla_core.engine.example_cases import Example as Case
 from sla_core.engine.instants import to_micros
 from sla_core.engine.intervals import Downtime, Kind, downtime
-from sla_core.engine.other_readings import credit_figures, deadline_result, other_credit
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_rules import DECODER
 from sla_core.engine.toml_decode import Problem, shown, trail_path

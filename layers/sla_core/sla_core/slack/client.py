@@ -33,7 +33,7 @@ from slack_sdk.webhook import WebhookClient
 
 from sla_core.config import settings, time_budget
 from sla_core.config.clock import Clock, SystemClock
-from sla_core.slack.text import MESSAGE_TEXT, fit, fit_blocks
+from sla_core.slack.render.text import MESSAGE_TEXT, fit, fit_blocks
 
 Block = Mapping[str, Any]
 RESPONSE_URL = "response_url"

@@ -89,6 +89,6 @@ def usage_for(name: str) -> str:
 
 def unknown(command: SlashCommand) -> str:
     """The answer to input that is not a subcommand: what was not understood (escaped, cut short), then the usage."""
-    from sla_core.slack.text import escape, fit  # noqa: PLC0415 - off the import of the ack path (`/sla help`)
+    from sla_core.slack.render.text import escape, fit  # noqa: PLC0415 - off the import of the ack path (`/sla help`)
 
     return f"I don't know `/sla {fit(escape(command.name), 100)}`.\n{HELP_TEXT}"

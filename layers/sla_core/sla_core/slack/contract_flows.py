@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from sla_core.app.contract_credit import (
-    contract_zone,
-    stored_estimates,
-)
-from sla_core.app.incident_service import contract_policy, terms_for
+from sla_core.app.contract_credit import stored_estimates
+from sla_core.app.contract_terms import contract_zone, terms_for
+from sla_core.app.incident_service import contract_policy
 from sla_core.app.month_glance import month_glance
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.instants import to_micros
 from sla_core.engine.policy_registry import load_policy, policy_ids
-from sla_core.slack.contract_notes import deadline_notes
-from sla_core.slack.contract_text import contract_summary, explanation
-from sla_core.slack.credit_messages import credit_text
 from sla_core.slack.flow_base import FlowBase, Invocation, Reply
-from sla_core.slack.other_words import moved_due
-from sla_core.slack.text import date_token, escape
+from sla_core.slack.render.alternate_words import moved_due
+from sla_core.slack.render.contracts import contract_summary, explanation
+from sla_core.slack.render.credit import credit_text
+from sla_core.slack.render.terms_notes import deadline_notes
+from sla_core.slack.render.text import date_token, escape
+from sla_core.slack.render.views import metric_name
 from sla_core.slack.time_phrases import parse_time, split_at
-from sla_core.slack.views import metric_name
 
 
 class ContractFlows(FlowBase):

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from sla_core.app.ports import PERMANENT, RATE_LIMITED, TRANSIENT, UNCERTAIN, Blocks, PostRefused
 from sla_core.slack.client import SlackPoster, SlackPostError, retry_after_seconds
-from sla_core.slack.text import fit
+from sla_core.slack.render.text import fit
 
 logger = logging.getLogger(__name__)
 POST_FAILURES = (SlackClientError, SlackPostError, OSError, HTTPException)

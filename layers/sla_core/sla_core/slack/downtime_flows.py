@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import contract_zone, current_period_text, estimate_for_contract
+from sla_core.app.contract_credit import current_period_text, estimate_for_contract
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import corrected, periods_touched
 from sla_core.app.event_bounds import check_instant
 from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
 from sla_core.engine.policy_registry import load_policy
-from sla_core.slack.correction_messages import correction_text
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
-from sla_core.slack.report_messages import claim_reminder_text
-from sla_core.slack.text import date_token, duration_text
+from sla_core.slack.render.corrections import correction_text
+from sla_core.slack.render.reports import claim_reminder_text
+from sla_core.slack.render.text import date_token, duration_text
 from sla_core.slack.time_phrases import parse_span, parse_time
 from sla_core.storage import repository
 

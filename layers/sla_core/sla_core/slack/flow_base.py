@@ -14,14 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import (
-    display_zone,
-)
-from sla_core.config.contract import Contract, ContractsConfig
+from sla_core.app.contract_terms import display_zone
+from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.render.views import Blocks
 from sla_core.slack.time_phrases import parse_time
-from sla_core.slack.views import Blocks
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 

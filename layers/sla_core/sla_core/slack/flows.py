@@ -17,8 +17,8 @@ from sla_core.slack.downtime_flows import DowntimeFlows
 from sla_core.slack.flow_base import Invocation, Reply, SlackApi
 from sla_core.slack.incident_flows import IncidentFlows
 from sla_core.slack.recompute_flows import RECOMPUTE_ACTION, RecomputeFlows
+from sla_core.slack.render.text import escape
 from sla_core.slack.report_flows import ReportFlows
-from sla_core.slack.text import escape
 
 __all__ = ["Flows", "Invocation", "Reply", "SlackApi"]
 

@@ -4,11 +4,11 @@ button that records and posts the correction (reported months are never rewritte
 from __future__ import annotations
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import contract_zone
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.recompute import Recompute, confirm, recompute
-from sla_core.slack.correction_messages import changes, correction_text
 from sla_core.slack.flow_base import FlowBase, Invocation, Reply
-from sla_core.slack.text import BUTTON_TEXT, BUTTON_VALUE, date_token, escape, plain, section
+from sla_core.slack.render.corrections import changes, correction_text
+from sla_core.slack.render.text import BUTTON_TEXT, BUTTON_VALUE, date_token, escape, plain, section
 
 RECOMPUTE_ACTION = "recompute_confirm"
 

@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
-from sla_core.app.contract_credit import display_zone
-from sla_core.app.incident_service import deadlines_of, record_event, thresholds_for
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.contract_terms import display_zone
+from sla_core.app.incident_service import record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
 from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
@@ -34,7 +35,7 @@ from sla_core.incidents.reminder_stages import (
 )
 from sla_core.incidents.state import OPEN_STATUSES, IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply
-from sla_core.slack.reminder_actions import (
+from sla_core.slack.render.reminder_buttons import (
     LATER_WORDS,
     RESPONDED_ACTION,
     Responded,
@@ -47,7 +48,7 @@ from sla_core.slack.reminder_actions import (
     snoozed_line,
     updated_blocks,
 )
-from sla_core.slack.text import date_token, escape
+from sla_core.slack.render.text import date_token, escape
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, TimelineEventItem
 from sla_core.storage.repository import state_of

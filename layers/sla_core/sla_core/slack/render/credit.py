@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sla_core.app.alternate_figures import OtherFigure
 from sla_core.app.month_glance import ComponentGlance
-from sla_core.app.other_figures import OtherFigure
-from sla_core.config.contract import Contract
+from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
-from sla_core.slack.glance_text import glance_lines
-from sla_core.slack.other_words import (
+from sla_core.slack.render.alternate_words import (
     amount_text,
     other_amount,
     other_availability,
     other_claim,
     reading_misses,
 )
-from sla_core.slack.text import date_token, escape
+from sla_core.slack.render.glance import glance_lines
+from sla_core.slack.render.text import date_token, escape
 
 
 def credit_text(

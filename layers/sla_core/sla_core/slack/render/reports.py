@@ -10,22 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sla_core.app.digest import Digest
-from sla_core.app.duties import DutyNotice
-from sla_core.app.other_figures import OtherFigure
+from sla_core.app.alternate_figures import OtherFigure
+from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, TermsChange
 from sla_core.app.ports import Blocks
-from sla_core.app.reports import MAX_LISTED, ClaimReminder, Report, claim_drafts, claim_reminders
+from sla_core.app.reports import MAX_LISTED, claim_drafts, claim_reminders
 from sla_core.app.skipping import not_included
-from sla_core.app.terms_replay import TermsChange
-from sla_core.config.contract import Contract
+from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.incidents.reminder_stages import Stage
-from sla_core.slack.correction_messages import terms_change_text
-from sla_core.slack.digest_messages import digest_message
-from sla_core.slack.duty_messages import duty_reminder_text
-from sla_core.slack.glance_text import glance_lines
-from sla_core.slack.other_words import (
+from sla_core.slack.render.alternate_words import (
     amount_text,
     other_amount,
     other_availability,
@@ -35,8 +29,12 @@ from sla_core.slack.other_words import (
     reading_misses,
     without,
 )
-from sla_core.slack.reminder_messages import stage_blocks, stage_text
-from sla_core.slack.text import date_token, escape, section
+from sla_core.slack.render.corrections import terms_change_text
+from sla_core.slack.render.digest import digest_message
+from sla_core.slack.render.duties import duty_reminder_text
+from sla_core.slack.render.glance import glance_lines
+from sla_core.slack.render.reminders import stage_blocks, stage_text
+from sla_core.slack.render.text import date_token, escape, section
 from sla_core.storage.post_queue import Draft
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sla_core.engine.errors import InputError
 from sla_core.incidents.reminder_stages import BREACH, RANK, SNOOZABLE, SNOOZE, WARNING, clock_key, stage_name
-from sla_core.slack.text import BUTTON_TEXT, BUTTON_VALUE, context, date_token, duration_text, escape, plain
+from sla_core.slack.render.text import BUTTON_TEXT, BUTTON_VALUE, context, date_token, duration_text, escape, plain
 
 RESPONDED_ACTION = "reminder_responded"
 SNOOZE_ACTION = "reminder_snooze"

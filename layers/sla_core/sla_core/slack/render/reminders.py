@@ -5,7 +5,7 @@ hours), so "2 h left" on a Friday evening means two working hours, not two wall-
 reads true whenever it is rendered: before the deadline it says how long is left ("12 min left"), from the
 deadline on how late it is ("overdue by 2 h"), and a share of the time is only ever "used" while some is left.
 Incident titles come from outside and are escaped; the breach notice mentions the contract's escalation group.
-Each reminder carries its buttons (Responded, and Snooze on a heads-up or a warning: `reminder_actions`).
+Each reminder carries its buttons (Responded, and Snooze on a heads-up or a warning: `reminder_buttons`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from sla_core.incidents.reminder_stages import (
     percent_used,
 )
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.reminder_actions import actions_block
-from sla_core.slack.text import context, date_token, duration_text, escape, metric_words, progress_bar, section
+from sla_core.slack.render.reminder_buttons import actions_block
+from sla_core.slack.render.text import context, date_token, duration_text, escape, metric_words, progress_bar, section
 
 ICONS = {
     HEADS_UP: ":hourglass_flowing_sand:",

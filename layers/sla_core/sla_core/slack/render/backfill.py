@@ -7,7 +7,7 @@ from typing import Any
 
 from sla_core.app.backfill import ContractSummary
 from sla_core.app.ports import Blocks
-from sla_core.slack.text import context, escape, fit_blocks, section
+from sla_core.slack.render.text import context, escape, fit_blocks, section
 
 
 def backfill_summary(summary: ContractSummary) -> tuple[str, Blocks]:

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.app.contract_credit import MonthToDate, display_zone
-from sla_core.config.contract import Contract
+from sla_core.app.contract_credit import MonthToDate
+from sla_core.app.contract_terms import display_zone
+from sla_core.config.contracts import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.contract_notes import incident_notes
-from sla_core.slack.other_words import (
+from sla_core.slack.render.alternate_words import (
     amount_text,
     flipped_outcome,
     moved_due,
@@ -29,7 +29,8 @@ from sla_core.slack.other_words import (
     other_claim,
     verdict,
 )
-from sla_core.slack.text import (
+from sla_core.slack.render.terms_notes import incident_notes
+from sla_core.slack.render.text import (
     BUTTON_TEXT,
     BUTTON_VALUE,
     FIELD_TEXT,

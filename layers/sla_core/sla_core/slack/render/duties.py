@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sla_core.app.duties import DutyNotice
-from sla_core.slack.text import date_token, escape
+from sla_core.app.notices import DutyNotice
+from sla_core.slack.render.text import date_token, escape
 
 
 def duty_reminder_text(notice: DutyNotice) -> str:

@@ -11,8 +11,8 @@ from sla_core.engine.clock_words import target_words
 from sla_core.engine.explain import Section, explain, holiday_words
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy import Policy
-from sla_core.slack.text import MESSAGE_BLOCKS, SECTION_TEXT, escape, fit_blocks, section
-from sla_core.slack.views import metric_name
+from sla_core.slack.render.text import MESSAGE_BLOCKS, SECTION_TEXT, escape, fit_blocks, section
+from sla_core.slack.render.views import metric_name
 
 
 def contract_summary(contract: Contract, policy: Policy) -> list[str]:

@@ -1,7 +1,7 @@
 """A stored-downtime credit estimate's figures under each other reading that changes them.
 
 The issue's reading rule: where a figure rests on a reading, show the figure under the other reading too.
-`engine.other_readings.other_credit` computes an estimate again under one reading's other side; this module
+`engine.alternate_readings.other_credit` computes an estimate again under one reading's other side; this module
 feeds it the same inputs the estimate was computed from (the contract's fee, tier, region and component, the
 recorded downtime, missed responses and failed months) and keeps the readings that change availability, the
 target verdict, the amount, the claim deadline or the termination right, for Slack to put next to the chosen
@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sla_core.engine.alternate_readings import credit_figures, differing, other_credit
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.errors import SlaError
 from sla_core.engine.intervals import Downtime
-from sla_core.engine.other_readings import credit_figures, differing, other_credit
 
 
 @dataclass(frozen=True, slots=True)
 class OtherFigure:
     """One reading of an estimate, the estimate under its other reading, and the figures that change
-    (names as in `other_readings.CREDIT_FIGURES`)."""
+    (names as in `alternate_readings.CREDIT_FIGURES`)."""
 
     reading: dict[str, str]
     estimate: CreditEstimate

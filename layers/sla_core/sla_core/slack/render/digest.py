@@ -6,13 +6,13 @@ reader sees in their own zone), so the digest and the status never disagree. Tit
 
 from __future__ import annotations
 
-from sla_core.app.digest import Digest, OpenIncident
+from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Blocks
 from sla_core.app.skipping import not_shown
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.slack.glance_text import glance_lines
-from sla_core.slack.text import context, escape, section
-from sla_core.slack.views import deadline_line, incident_lines
+from sla_core.slack.render.glance import glance_lines
+from sla_core.slack.render.text import context, escape, section
+from sla_core.slack.render.views import deadline_line, incident_lines
 
 MAX_OPEN = 40  # open incidents shown one section each; the digest stays well within 50 blocks
 

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.app.other_figures import OtherFigure
+from sla_core.app.alternate_figures import OtherFigure
+from sla_core.engine.alternate_readings import moved_deadlines
 from sla_core.engine.clauses import Clause, Reading
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.deadlines import Deadline
 from sla_core.engine.instants import from_micros
-from sla_core.engine.other_readings import moved_deadlines
-from sla_core.slack.text import duration_text, escape, fit, local_time
+from sla_core.slack.render.text import duration_text, escape, fit, local_time
 
 OTHER_WORDS = 120  # characters of the other reading's words at most
 # Readings that rest on an assumption about the input: their other side in words (the engine's are sentences).

@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from sla_core.app.skipping import not_shown
-from sla_core.slack.text import (
+from sla_core.slack.render.text import (
     HEADER_TEXT,
     HOME_BLOCKS,
     context,

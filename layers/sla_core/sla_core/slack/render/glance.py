@@ -17,7 +17,7 @@ from sla_core.app.month_glance import ComponentGlance
 from sla_core.engine.daily_availability import DailyAvailability, Day, Level
 from sla_core.engine.downtime_budget import DowntimeBudget
 from sla_core.engine.instants import from_micros
-from sla_core.slack.text import context, duration_text
+from sla_core.slack.render.text import context, duration_text
 
 MINUTE_MICROS = 60_000_000
 # How a policy without bands turns downtime into credit: (while the target is met, once it is missed).
