@@ -5,7 +5,6 @@ one pass (`policy_problems`, for `check`); `parse_policy` raises them all as one
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -36,7 +35,17 @@ from sla_core.engine.terms import (
     Maintenance,
     Percent,
 )
-from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, repeats, shown, struct_info, unknown
+from sla_core.engine.toml_decode import (
+    Decoder,
+    Problem,
+    Rule,
+    decimal,
+    repeats,
+    shown,
+    struct_info,
+    unknown,
+    unknown_field,
+)
 from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
 from sla_core.engine.zones import CalendarZone, Zone, parse_calendar_zone, parse_zone
 
@@ -76,9 +85,7 @@ def _other_values(table: Clauses) -> Iterator[Problem]:
     fields = _fields(type(table))
     for key, value in table.other_values.items():
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.75)
-            guess = f" (did you mean {close[0]}?)" if close else ""
-            yield Problem(f"other_values.{key}", f"unknown field{guess}", ", ".join(fields))
+            yield unknown_field(f"other_values.{key}", key, list(fields))
         else:
             yield from DECODER.value(value, fields[key], f"other_values.{key}")[1]
     for key in table.other_without:

@@ -78,6 +78,12 @@ def unknown(path: str, names: Iterable[str | None], known: Collection[str], what
             yield Problem(path, f"unknown {what} {shown(name)}", ", ".join(known) or "none")
 
 
+def unknown_field(path: str, name: str, names: list[str]) -> Problem:
+    """A key that is none of a table's `names`, with the one it most likely meant."""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return Problem(path, "unknown field" + (f" (did you mean {close[0]}?)" if close else ""), ", ".join(names))
+
+
 def repeats(path: str, values: Sequence[object], problem: str = "repeats an entry") -> Iterator[Problem]:
     """A problem when `values` has an entry twice."""
     if len(set(values)) < len(values):
@@ -160,10 +166,8 @@ class Decoder:
         names = [f.encode_name for f in kind.fields if not f.name.startswith("_")]
         guessed = set()
         for name in [k for k in value if k not in names] if strict else []:
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
-            guessed.update(close)
-            guess = f" (did you mean {close[0]}?)" if close else ""
-            out.append(Problem(join(path, name), f"unknown field{guess}", ", ".join(names)))
+            out.append(unknown_field(join(path, name), name, names))
+            guessed.update(difflib.get_close_matches(name, names, n=1, cutoff=0.75))
         kwargs: dict[str, Any] = {"_path": trail, "_key": key}
         for field in kind.fields:
             if field.encode_name in value and field.encode_name in names:
