@@ -13,11 +13,11 @@ import pytest
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
 from sla_core.app.notices import ClaimReminder
-from sla_core.config.contract import Contract
+from sla_core.config.contracts import Contract
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ class Channel:
         self.posted: list[str] = []
 
     def post_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+        self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
     ) -> str:
         self.posted.append(item.incident_id)
         return f"{len(self.posted)}.000"
@@ -39,12 +39,12 @@ class Channel:
     def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         return None
 
-    def update_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+    def update_card(self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
         raise AssertionError("not used by show_card")
 
     def reply_event(
         self,
-        item: IncidentItem,
+        item: Incident,
         event: IncidentEvent,
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,
@@ -60,22 +60,20 @@ class Channel:
         raise AssertionError("not used by show_card")
 
 
-def leased(holder: str) -> IncidentItem:
+def leased(holder: str) -> Incident:
     """A new incident whose creating delivery (of event `holder`, at T0) took the card's lease and then failed."""
     item = repository.new_incident(
         incident_id="pd-PLEASE1", contract_id="sonar-billing", component="platform", severity="normal",
         source="pagerduty", title="Stalled", opened_at=T0,
     )  # fmt: skip
-    lease_for_new_card(item, T0, holder)
+    item = lease_for_new_card(item, T0, holder)
     assert repository.create_incident(item)
     found = repository.get_incident("pd-PLEASE1")
     assert found is not None
     return found
 
 
-def show(
-    item: IncidentItem, channel: Channel, holder: str, now: datetime, *, wrote_event: bool = False
-) -> IncidentItem:
+def show(item: Incident, channel: Channel, holder: str, now: datetime, *, wrote_event: bool = False) -> Incident:
     return show_card(
         item, None, [], CHANNEL, channel, owner=False, now=now, holder=holder, wrote_event=wrote_event,
         sleep=lambda _: None,

@@ -25,12 +25,12 @@ from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import load_contracts, parse_contracts
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
+from sla_core.incidents.records import Draft
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem
 from tests.support.own_policy import write_pausing_policy
 from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 
@@ -91,7 +91,7 @@ def sweep(
 
 def owe(post_id: str, channel: str, send_at: datetime, *, thread_ts: str | None = None, blocks: bool = False) -> None:
     post_queue.create_post(
-        post_queue.Draft(
+        Draft(
             post_id=post_id,
             purpose="test",
             channel=channel,
@@ -116,10 +116,7 @@ def open_incident(incident_id: str, *, at: datetime = T0) -> None:
         contract=RESONATE, source="pagerduty", recorded_at=at, title="EMS down",
     )  # fmt: skip
 
-    def card(item: IncidentItem) -> None:
-        item.slack_channel, item.slack_ts = CARD_CHANNEL, CARD_TS
-
-    repository.update_incident(incident_id, card)
+    repository.update_incident(incident_id, lambda item: replace(item, slack_channel=CARD_CHANNEL, slack_ts=CARD_TS))
 
 
 def at(hhmm: str) -> datetime:

@@ -27,10 +27,9 @@ from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident, StoredDowntime
 from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
-from sla_core.storage.models import DowntimeItem, IncidentItem
-from sla_core.storage.repository import StoredInterval
 
 INITIAL_RESPONSE = "initial_response"
 
@@ -70,7 +69,7 @@ def recorded_downtime(
 
 
 def downtime_of(
-    items: Iterable[DowntimeItem | StoredInterval],
+    items: Iterable[StoredDowntime],
     component: str,
     period: Period,
     now: datetime,
@@ -161,7 +160,7 @@ def late(due_at: datetime, done: datetime | None, now: datetime, met_at_due: boo
     return due_at < now if met_at_due else due_at <= now
 
 
-def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | None, now: datetime) -> bool:
+def _met_on_other_reading(terms: Terms, item: Incident, done: datetime | None, now: datetime) -> bool:
     """Whether the incident's initial response is not missed under the other reading of some clause its
     deadline depends on (the deadline computed again from the incident's severity and opening)."""
     policy = terms.load()
@@ -248,7 +247,7 @@ class MonthToDate:
     others: tuple[OtherFigure, ...] = ()
 
 
-def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
+def month_to_date(item: Incident, contract: Contract, now: datetime) -> MonthToDate | None:
     """Availability, credit and claim window of the credit period (month, or quarter for a quarterly policy) the
     incident was resolved in, from recorded downtime (still-open intervals count until `now`); None when the
     policy states no credit terms."""

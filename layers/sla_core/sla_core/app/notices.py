@@ -15,8 +15,8 @@ from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.duties import DutyDeadline, DutyReminder
 from sla_core.engine.periods import Period
+from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.storage.models import IncidentItem
 
 NEVER = datetime.max.replace(tzinfo=UTC)
 
@@ -25,7 +25,7 @@ NEVER = datetime.max.replace(tzinfo=UTC)
 class OpenIncident:
     """An open incident and its clocks under its contract."""
 
-    item: IncidentItem
+    item: Incident
     deadlines: tuple[TrackedDeadline, ...]
 
     @property

@@ -15,7 +15,7 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 
 if TYPE_CHECKING:
-    from sla_core.storage.models import IncidentItem
+    from sla_core.incidents.records import Incident
 
 Blocks = list[dict[str, Any]]
 
@@ -86,18 +86,16 @@ class IncidentChannel(Protocol):
     (`uncertain` when the message may have reached the channel)."""
 
     def post_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+        self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
     ) -> str: ...
 
     def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None: ...
 
-    def update_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]
-    ) -> None: ...
+    def update_card(self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None: ...
 
     def reply_event(
         self,
-        item: IncidentItem,
+        item: Incident,
         event: IncidentEvent,
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,

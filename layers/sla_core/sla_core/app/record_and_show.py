@@ -27,11 +27,10 @@ from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
 from sla_core.app.reports import claim_drafts_with, claim_reminders
-from sla_core.config.contract import Contract, ContractsConfig
+from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.incidents.records import Draft, Incident
 from sla_core.incidents.state import RESOLVED, IncidentEvent
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem
-from sla_core.storage.post_queue import Draft
 
 RESOLVE_PURPOSE = "resolve_summary"
 MARKER_KEEP = timedelta(days=3)  # PagerDuty retries for up to 48 hours
@@ -42,7 +41,7 @@ class Shown:
     """What `record_and_show` did: what was recorded, and the incident as stored once shown (with its card)."""
 
     result: RecordResult
-    incident: IncidentItem
+    incident: Incident
 
 
 def record_and_show(
@@ -61,7 +60,7 @@ def record_and_show(
     source_url: str | None = None,
     service_id: str | None = None,
     details: dict[str, Any] | None = None,
-    read: IncidentItem | None = None,
+    read: Incident | None = None,
 ) -> Shown:
     """Record `event` (see `record_event`; `ImplausibleInstant` before anything is written) and show it on `shown`.
     `label` names the source's own word for the event in its reply (PagerDuty's `escalated`, ...). Storage and
@@ -74,7 +73,7 @@ def record_and_show(
     return Shown(result, _show(result, event, contracts, shown, source=source, now=recorded_at, label=label))
 
 
-def stored_contract(incident_id: str, contracts: ContractsConfig) -> tuple[Contract | None, IncidentItem | None]:
+def stored_contract(incident_id: str, contracts: ContractsConfig) -> tuple[Contract | None, Incident | None]:
     """For an event that names no service: the stored incident's contract, and the incident as read (handed on to
     `record_and_show`, which saves under that read's version)."""
     found = repository.get_incident(incident_id)
@@ -90,7 +89,7 @@ def _show(
     source: str,
     now: datetime,
     label: str | None,
-) -> IncidentItem:
+) -> Incident:
     """Steps 1-4 of the module's docstring; returns the incident as stored."""
     item = result.incident
     if result.repeated or (item.slack_ts is None and item.backfilled_at is not None and item.status == RESOLVED):
@@ -121,7 +120,7 @@ def _show(
     return item
 
 
-def queue_resolve_posts(item: IncidentItem, contract: Contract, now: datetime, shown: IncidentChannel) -> None:
+def queue_resolve_posts(item: Incident, contract: Contract, now: datetime, shown: IncidentChannel) -> None:
     """Once per resolve of an outage on a component that counts toward availability (and again on a redelivery,
     in case the first attempt failed after recording it): queue the reply with the month to date, the estimated
     credit and the claim deadline, and the claim-window reminders. Conditional creates: the sweep posts each once."""
@@ -141,11 +140,11 @@ def queue_resolve_posts(item: IncidentItem, contract: Contract, now: datetime, s
         post_queue.create_post(draft, now=now)
 
 
-def resolve_post_id(item: IncidentItem) -> str:
+def resolve_post_id(item: Incident) -> str:
     """The queued summary of one recorded outage as it now stands: the incident, its resolve instant, and what its
     downtime follows (opening, outage or not, cause, the classification that said so). A redelivery finds the
     same id; a reclassification or correction that changes the downtime is a new summary."""
-    state = repository.state_of(item)
+    state = item.state
     resolved = item.resolved_at.isoformat() if item.resolved_at is not None else "-"
     facts = repr((state.opened_at, item.outage, state.cause, state.classified_key))
     return f"resolve#{item.incident_id}@{resolved}#{hashlib.sha256(facts.encode()).hexdigest()[:12]}"

@@ -32,9 +32,9 @@ from sla_core.engine.errors import SlaError
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.policy_rules import parse_policy
+from sla_core.incidents.records import Draft
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import TermsItem
-from sla_core.storage.post_queue import Draft
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Recording a contract's availability by hand: `/sla downtime` (what was down) and `/sla maintenance` (what the
 provider declared as maintenance, ahead of time or after the fact), each with an optional cause.
 
-Both write downtime intervals (storage's DowntimeItem) that every estimate, resolve summary and report reads;
+Both write downtime intervals (storage's StoredDowntime) that every estimate, resolve summary and report reads;
 a maintenance interval takes over the downtime inside it as far as the policy's windows, allowance and notice
 rules allow (engine.classification), so declaring it after the fact corrects the month.
 """
@@ -155,7 +155,7 @@ class DowntimeFlows(FlowBase):
                     announced_at=recorded.announced,
                     posted_window=recorded.posted_window,
                 )
-                written += repository.record_interval(interval)  # start and end in one put
+                written += repository.record_interval(interval) is not None  # start and end in one put
             return written
 
         written, _ = corrected(

@@ -31,6 +31,7 @@ from sla_core.engine.errors import InputError, SlaError
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import Period
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
 from sla_core.slack.incident_posting import SlackIncidentChannel
@@ -52,8 +53,6 @@ from sla_core.slack.render.text import context, date_token, escape, local_time, 
 from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
 from sla_core.slack.time_phrases import split_at
 from sla_core.storage import rate_limits, repository
-from sla_core.storage.models import IncidentItem
-from sla_core.storage.repository import state_of
 
 
 def over_open_limit(inv: Invocation) -> str | None:
@@ -297,7 +296,7 @@ class IncidentFlows(FlowBase):
         item, contract = self.incident(incident_id)
         if contract is None:
             raise InputError("No contract maps this incident, so it counts toward no availability.")
-        cause = state_of(item).cause
+        cause = item.state.cause
         if action_id == CAUSE_ACTION:
             cause = None if chosen == NO_CAUSE else chosen
             if cause is not None and cause not in load_policy(contract.policy).causes():
@@ -360,7 +359,7 @@ class IncidentFlows(FlowBase):
             known = ", ".join(f"`{p}`" for p in policy.pauses) if policy is not None and policy.pauses else "none"
             where = f"`{contract.id}`" if contract is not None else "this incident"
             return Reply(f"The contract of {where} has no pause for `{escape(reason)}`; its pauses: {known}.")
-        if state_of(item).pauses and state_of(item).pauses[-1][1] is None:
+        if item.state.pauses and item.state.pauses[-1][1] is None:
             return Reply(f"*{item.incident_id}* is paused already; `/sla resume {item.incident_id}` first.")
         return self._record(item.incident_id, "paused", inv, phrase, text=reason)
 
@@ -369,14 +368,14 @@ class IncidentFlows(FlowBase):
         words, phrase = split_at(args)
         self._need(words, 1, "resume")
         item, _ = self.incident(words[0])
-        pauses = state_of(item).pauses
+        pauses = item.state.pauses
         if not pauses or pauses[-1][1] is not None:
             return Reply(f"*{item.incident_id}* is not paused.")
         return self._record(item.incident_id, "resumed", inv, phrase)
 
     def _correcting(
         self,
-        item: IncidentItem,
+        item: Incident,
         contract: Contract,
         inv: Invocation,
         what: str,

@@ -9,14 +9,14 @@ from datetime import datetime
 
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.notices import ClaimReminder
-from sla_core.config.contract import Contract
+from sla_core.config.contracts import Contract
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import POST_FAILURES, refused
 from sla_core.slack.render.incident_card import card, event_reply, resolve_summary
 from sla_core.slack.render.reports import claim_reminder_text
-from sla_core.storage.models import IncidentItem
 
 
 def card_post_id(incident_id: str) -> str:
@@ -31,7 +31,7 @@ class SlackIncidentChannel:
         self.poster = poster
 
     def post_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+        self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
     ) -> str:
         """chat.postMessage of the card (its card id in the message metadata); its ts. A failed post is
         `PostRefused`, `uncertain` when the card may have reached the channel (its answer lost or late)."""
@@ -44,7 +44,7 @@ class SlackIncidentChannel:
     def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         return self.poster.find_posted(channel, card_post_id(incident_id), thread_ts=None, oldest=since)
 
-    def update_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+    def update_card(self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
         """chat.update of the card with the incident's current state (nothing when it has no card yet)."""
         if item.slack_channel is None or item.slack_ts is None:
             return
@@ -53,7 +53,7 @@ class SlackIncidentChannel:
 
     def reply_event(
         self,
-        item: IncidentItem,
+        item: Incident,
         event: IncidentEvent,
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,

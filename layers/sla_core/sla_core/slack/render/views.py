@@ -27,8 +27,8 @@ from sla_core.slack.render.text import (
 )
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
+    from sla_core.incidents.records import Incident
     from sla_core.incidents.tracking import TrackedDeadline
-    from sla_core.storage.models import IncidentItem
 
 UPDATE_MODAL = "incident_update_modal"
 UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
@@ -58,7 +58,7 @@ def deadline_line(tracked: TrackedDeadline, now: datetime, zone: tzinfo) -> str:
     )
 
 
-def incident_summary(item: IncidentItem, zone: tzinfo) -> str:
+def incident_summary(item: Incident, zone: tzinfo) -> str:
     """`*sla-ab12cd* · sonar-billing · normal · acknowledged` with the escaped title."""
     return (
         f"*{escape(item.incident_id)}* · `{escape(item.contract_id)}` · {escape(item.severity)} · {item.status}\n"
@@ -66,7 +66,7 @@ def incident_summary(item: IncidentItem, zone: tzinfo) -> str:
     )
 
 
-def incident_lines(item: IncidentItem, deadlines: Sequence[TrackedDeadline], now: datetime, zone: tzinfo) -> str:
+def incident_lines(item: Incident, deadlines: Sequence[TrackedDeadline], now: datetime, zone: tzinfo) -> str:
     """The incident and each of its running clocks, one line each."""
     lines = [incident_summary(item, zone)]
     lines.extend(f"• {deadline_line(tracked, now, zone)}" for tracked in pending(deadlines))
