@@ -115,7 +115,7 @@ def test_a_ticket_records_no_downtime_and_an_outage_does(table: str) -> None:
 def test_the_contracts_outage_rule_and_a_classification_before_the_resolve(table: str) -> None:
     from dataclasses import replace
 
-    from sla_core.config.contract import OutageRule
+    from sla_core.config.contracts import OutageRule
 
     # This contract says its P3 tickets are outages (a priority wins over the policy's severities).
     p3_outages = replace(SONAR, outages=OutageRule(priorities={"P3": True}))

@@ -35,9 +35,10 @@ from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
 from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
-__all__ = [  # with Contract and ContractsConfig, which the functions import from here beside load_contracts
-    "Contract", "ContractsConfig", "ContractsError", "PolicyOutline", "check_holiday_overrides", "contracts_problems",
-    "load_contracts", "outline", "parse_contracts", "policy_outlines", "read_contracts", "read_contracts_file",
+__all__ = [  # with the tracked contract's types, which the functions import from here beside load_contracts
+    "Contract", "ContractsConfig", "ContractsError", "OutageRule", "PolicyOutline", "check_holiday_overrides",
+    "contracts_problems", "load_contracts", "outline", "parse_contracts", "policy_outlines", "read_contracts",
+    "read_contracts_file",
 ]  # fmt: skip
 DECODER = Decoder({Zone: parse_zone})
 _MINUTE = timedelta(minutes=1)
