@@ -35,6 +35,7 @@ from sla_core.app.incident_cards import show_card
 from sla_core.app.incident_service import counts_as_outage, record_event
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import SlaError
 from sla_core.engine.intervals import Downtime, Kind, downtime
@@ -43,7 +44,6 @@ from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply, fold
 from sla_core.incidents.tracking import track
-from sla_core.storage import repository
 
 NO_CONTRACT = "no contract"
 OUTSIDE = "outside the period"

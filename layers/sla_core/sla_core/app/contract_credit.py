@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sla_core.app.alternate_figures import OtherFigure, StoredEstimate, other_figures
 from sla_core.app.contract_terms import contract_zone, holiday_override, terms_for
 from sla_core.app.skipping import Skips, skipping
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract
 from sla_core.engine.alternate_readings import moved_deadlines
 from sla_core.engine.credits import CreditEstimate, estimate_credit
@@ -29,7 +30,6 @@ from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident, StoredDowntime
 from sla_core.incidents.tracking import Terms
-from sla_core.storage import repository
 
 INITIAL_RESPONSE = "initial_response"
 

@@ -17,6 +17,7 @@ from sla_core.app.contract_credit import estimate_for_contract
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.notices import ClaimReminder, Figures
 from sla_core.app.reports import claim_drafts_with, claim_reminders
+from sla_core.app.store import post_queue, repository
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.errors import SlaError
@@ -25,7 +26,6 @@ from sla_core.engine.periods import month_of, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Draft
-from sla_core.storage import post_queue, repository
 
 T = TypeVar("T")
 FIGURES = ("availability_percent", "target_met", "credit_amount", "currency", "claim_deadline")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sla_core.storage import repository
+from sla_core.app.store import repository
 
 
 def record_downtime(

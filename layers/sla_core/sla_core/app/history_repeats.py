@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sla_core.app.store import repository
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
-from sla_core.storage import repository
 
 BACKFILL_DETAIL = "backfill"  # the timeline detail a backfilled event carries (app/backfill.py)
 SOURCE_TYPE_DETAIL = "pagerduty_event_type"

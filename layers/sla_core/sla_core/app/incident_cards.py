@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 
 from sla_core.app.clocks import deadlines_of
 from sla_core.app.ports import IncidentChannel, PostRefused
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract
 from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.storage import repository
 
 CARD_LEASE = timedelta(seconds=30)  # longer than any function's run; a crashed owner's lease runs out after it
 HOLDER_RUN = timedelta(seconds=5)  # the webhook function's Timeout: Lambda ends an attempt by then

@@ -33,6 +33,7 @@ from sla_core.app.contract_terms import terms_for
 from sla_core.app.event_bounds import check_event, check_order
 from sla_core.app.history_repeats import repeats_history
 from sla_core.app.incident_cards import lease_for_new_card
+from sla_core.app.store import repository
 from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
 from sla_core.engine.policy import Policy
@@ -41,7 +42,6 @@ from sla_core.incidents.records import Incident, StoredDeadline, StoredDowntime
 from sla_core.incidents.reminder_stages import Thresholds, incident_stages, next_due
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
-from sla_core.storage import repository
 
 UNMAPPED = "unmapped"
 TYPED_SOURCES = frozenset({"slack"})  # events people type (times they may mistype), not a monitoring tool's

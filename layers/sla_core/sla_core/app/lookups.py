@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sla_core.app.store import post_queue, repository
 from sla_core.incidents.records import Incident, Post, RecordedCorrection, TimelineEntry
-from sla_core.storage import post_queue, repository
 
 
 def incident(incident_id: str) -> Incident | None:

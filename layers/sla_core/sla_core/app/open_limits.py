@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
 
+from sla_core.app.store import rate_limits
 from sla_core.config import settings
-from sla_core.storage import rate_limits
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from sla_core.app.clocks import deadlines_of
 from sla_core.app.incident_service import UNMAPPED
 from sla_core.app.notices import OpenIncident
 from sla_core.app.skipping import each_kept
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract
-from sla_core.storage import repository
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ from sla_core.app.ports import PERMANENT, RATE_LIMITED, Messages, Poster, PostRe
 from sla_core.app.post_schedule import PostSchedule, Rates
 from sla_core.app.recompute import remember_reported
 from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
+from sla_core.app.store import post_queue, repository
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
@@ -54,7 +55,6 @@ from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.errors import SlaError
 from sla_core.incidents.records import Draft, Incident, Post
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock, stage_name
-from sla_core.storage import post_queue, repository
 
 logger = logging.getLogger(__name__)
 

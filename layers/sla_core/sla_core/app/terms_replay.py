@@ -26,6 +26,7 @@ from sla_core.app.corrections import period_figures
 from sla_core.app.incident_service import refresh_clocks
 from sla_core.app.notices import ClockChange, Figures, TermsChange
 from sla_core.app.ports import Messages
+from sla_core.app.store import post_queue, repository
 from sla_core.app.terms_version import deployed_version, money_entry, policy_text, terms_version
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import SlaError
@@ -33,7 +34,6 @@ from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.policy_rules import parse_policy
 from sla_core.incidents.records import Draft, SeenTerms
-from sla_core.storage import post_queue, repository
 
 logger = logging.getLogger(__name__)
 
