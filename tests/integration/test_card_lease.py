@@ -13,11 +13,11 @@ import pytest
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
 from sla_core.app.notices import ClaimReminder
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
-from sla_core.storage import repository
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)

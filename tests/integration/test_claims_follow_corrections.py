@@ -14,11 +14,11 @@ import pytest
 
 from sla_core.app.contract_credit import estimate_for_contract
 from sla_core.app.corrections import corrected, periods_touched
+from sla_core.app.store import post_queue, repository
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.intervals import Kind
 from sla_core.slack.render.corrections import correction_text
 from sla_core.slack.render.reports import claim_reminder_drafts, claim_reminder_text
-from sla_core.storage import post_queue, repository
 from tests.support.raw_items import raw_post
 
 pytestmark = pytest.mark.integration

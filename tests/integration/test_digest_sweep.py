@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from sla_core.app import reports
 from sla_core.app.incident_service import record_event
+from sla_core.app.store import post_queue
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import parse_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import post_queue
 from tests.conftest import ROOT
 from tests.integration.test_reminder_sweep import SlackStub, poster, slack
 

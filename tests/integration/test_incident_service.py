@@ -10,9 +10,9 @@ from pynamodb.connection.base import Connection
 from pynamodb.exceptions import TransactWriteError
 
 from sla_core.app.incident_service import mark_reminders_sent, record_event
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract, load_contracts
 from sla_core.incidents.state import IncidentEvent
-from sla_core.storage import repository
 from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sla_core.app.month_glance import month_glance
+from sla_core.app.store import repository
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.periods import month_period
 from sla_core.incidents.records import StoredDowntime
 from sla_core.slack.render.glance import budget_line, sparkline_lines
-from sla_core.storage import repository
 
 NY = ZoneInfo("America/New_York")
 CONTRACTS = load_contracts().contracts

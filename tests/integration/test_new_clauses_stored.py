@@ -20,12 +20,12 @@ from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import stored_estimates
 from sla_core.app.incident_service import record_event
 from sla_core.app.month_glance import month_glance
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract, parse_contracts
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.incidents.state import IncidentEvent
-from sla_core.storage import repository
 from tests.support.own_policy import write_clauses_policy
 
 pytestmark = pytest.mark.integration

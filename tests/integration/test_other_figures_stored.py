@@ -12,13 +12,13 @@ import pytest
 
 from sla_core.app.contract_credit import missed_initial_responses, month_to_date, stored_estimates
 from sla_core.app.incident_service import record_event
+from sla_core.app.store import repository
 from sla_core.config.contracts import Contract, ContractsConfig, load_contracts
 from sla_core.engine.periods import parse_period
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.contract_flows import ContractFlows
 from sla_core.slack.flow_base import Invocation, SlackApi
 from sla_core.slack.render.incident_card import resolve_summary
-from sla_core.storage import repository
 
 pytestmark = pytest.mark.integration
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from functions.pagerduty import app
+from sla_core.app.store import repository
 from sla_core.config.clock import FixedClock
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.incident_posting import SlackIncidentChannel
-from sla_core.storage import repository
 from tests.integration.test_pagerduty_webhook import deliver
 from tests.support.pagerduty_payloads import replay
 from tests.support.queued import queued_summaries

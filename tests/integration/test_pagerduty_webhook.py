@@ -22,6 +22,7 @@ from pynamodb.connection.base import Connection
 
 from functions.pagerduty import app
 from local_stack.lambdas import FakeLambdaContext
+from sla_core.app.store import repository
 from sla_core.pagerduty.signatures import pagerduty_signature
 from sla_core.slack.client import Outbox
 from sla_core.slack.render.incident_card import (
@@ -31,7 +32,7 @@ from sla_core.slack.render.incident_card import (
     RESOLVE_ACTION,
     UPDATE_ACTION,
 )
-from sla_core.storage import models, repository
+from sla_core.storage import models
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
 from tests.support.api_gateway import post_event
 from tests.support.pagerduty_payloads import fixture, replay

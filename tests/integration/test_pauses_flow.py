@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from sla_core.app.store import repository
 from sla_core.config.contracts import ContractsConfig, parse_contracts
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.slack.client import Outbox, SlackPoster
 from sla_core.slack.flow_base import Invocation, SlackApi
 from sla_core.slack.flows import Flows
-from sla_core.storage import repository
 from tests.support.own_policy import write_pausing_policy
 
 pytestmark = pytest.mark.integration

@@ -20,6 +20,7 @@ import pytest
 from sla_core.app import reports
 from sla_core.app.incident_service import record_event
 from sla_core.app.post_schedule import Rates
+from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Pacer, Sweep, SweepResult
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import load_contracts, parse_contracts
@@ -30,7 +31,6 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import post_queue, repository
 from tests.support.own_policy import write_pausing_policy
 from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 

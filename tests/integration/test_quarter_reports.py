@@ -22,6 +22,7 @@ import pytest
 
 from sla_core.app import reports, sweep
 from sla_core.app.notices import ReportJob
+from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, load_contracts
@@ -30,7 +31,6 @@ from sla_core.engine.errors import UnusableInput
 from sla_core.incidents.records import Draft
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import post_queue, repository
 from tests.integration.test_reminder_sweep import SlackStub, poster, slack
 
 __all__ = ["slack"]  # the stub fixture, shared with test_reminder_sweep

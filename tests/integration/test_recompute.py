@@ -14,9 +14,9 @@ import pytest
 
 from sla_core.app.recompute import confirm, recompute, remember_reported
 from sla_core.app.reports import jobs_due
+from sla_core.app.store import post_queue, repository
 from sla_core.config.contracts import load_contracts
 from sla_core.slack.render.corrections import correction_text
-from sla_core.storage import post_queue, repository
 
 pytestmark = pytest.mark.integration
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
+from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Sweep, stage_post_id
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, parse_contracts
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import post_queue, repository
 from tests.conftest import ROOT
 from tests.integration.test_slack_app import (
     ALICE,

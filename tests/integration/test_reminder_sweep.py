@@ -23,6 +23,7 @@ import pytest
 
 from local_stack.lambdas import FakeLambdaContext
 from sla_core.app.incident_service import record_event
+from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import load_contracts
@@ -30,7 +31,6 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import post_queue, repository
 from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sla_core.app.incident_service import record_event
+from sla_core.app.store import repository
 from sla_core.incidents.state import IncidentEvent
-from sla_core.storage import repository
 from tests.integration.test_slack_app import (  # noqa: F401 - the fixtures `stub`, `side` and `fresh`
     ALICE,
     BILLING_CHANNEL,

@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sla_core.app.incident_service import record_event
+from sla_core.app.store import repository
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
-from sla_core.storage import repository
 from tests.integration.test_reminder_sweep import CONFIG, SlackStub, poster, slack, stage_of
 
 __all__ = ["slack"]  # the stub fixture, shared with test_reminder_sweep
