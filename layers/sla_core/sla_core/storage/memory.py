@@ -231,9 +231,6 @@ class MemoryRepository:
             self._timeline(stored.incident_id)[self._entry_key(stored)] = stored
             return True
 
-    def append_event(self, incident_id: str, **fields: Any) -> bool:
-        return self.append_entry(self.timeline_entry(incident_id, **fields))
-
     def timeline(self, incident_id: str) -> list[TimelineEntry]:
         with self._tables.lock:
             found = sorted(self._timeline(incident_id).items(), key=lambda pair: pair[0])
@@ -293,15 +290,6 @@ class MemoryRepository:
                 and one.started_at >= opened_at
             )
         )
-
-    def save_downtime(self, downtime: StoredDowntime) -> bool:
-        stored = _as_stored(downtime)
-        with self._tables.lock:
-            now = self._tables.downtime.get(_downtime_key(stored))
-            if (now.version if now is not None else None) != downtime.version:
-                return False
-            self._tables.downtime[_downtime_key(stored)] = replace(stored, version=_next_version(downtime.version))
-            return True
 
     def record_correction(
         self,
