@@ -73,7 +73,7 @@ class StorageConformance:
         def resolve(item: Incident) -> Incident:
             return replace(item, status=RESOLVED, resolved_at=T0 + timedelta(minutes=3), next_due_at=T0)
 
-        repository.update_incident("pd-D2", resolve)
+        assert repository.update_incident("pd-D2", resolve).next_due_at is None  # nothing is due once resolved
         due_ids = [item.incident_id for item in repository.due_incidents(T0 + timedelta(minutes=5))]
         assert "pd-D2" not in due_ids
         assert len(due_ids) == 5

@@ -83,6 +83,12 @@ def _next_version(version: int | None) -> int:
     return (version or 0) + 1
 
 
+def _stored_incident(incident: Incident, version: int) -> Incident:
+    """The incident as saved under `version`: a resolved one has no reminder due (storage derives it)."""
+    stored = _as_stored(incident)
+    return replace(stored, next_due_at=stored.next_due_at if stored.status != RESOLVED else None, version=version)
+
+
 def _downtime_key(downtime: StoredDowntime) -> tuple[str, str, datetime, str]:
     return downtime.contract_id, downtime.component, downtime.started_at, downtime.downtime_id
 
@@ -106,7 +112,7 @@ class MemoryRepository:
         return sorted(found, key=lambda incident: (incident.opened_at, incident.incident_id))
 
     def create_incident(self, incident: Incident) -> Incident | None:
-        stored = replace(_as_stored(incident), version=1)
+        stored = _stored_incident(incident, 1)
         with self._tables.lock:
             if incident.incident_id in self._tables.incidents:
                 return None
@@ -149,7 +155,7 @@ class MemoryRepository:
                 if base is None:
                     raise LookupError(f"no incident {incident_id!r}")
             changed, others = change(base)
-            saved_incident = replace(_as_stored(changed), incident_id=incident_id, version=_next_version(base.version))
+            saved_incident = _stored_incident(replace(changed, incident_id=incident_id), _next_version(base.version))
             downtime = [_as_stored(other) for other in others]
             with self._tables.lock:
                 stored = self._tables.incidents.get(incident_id)
@@ -177,7 +183,7 @@ class MemoryRepository:
             stored = self._tables.incidents.get(incident.incident_id)
             if stored is None or stored.version != incident.version:
                 return None
-            saved_incident = replace(_as_stored(incident), version=_next_version(incident.version))
+            saved_incident = _stored_incident(incident, _next_version(incident.version))
             self._tables.incidents[incident.incident_id] = saved_incident
             return saved_incident
 
