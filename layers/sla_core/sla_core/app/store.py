@@ -129,7 +129,10 @@ _active: list[Store] = [DYNAMODB]
 
 
 class _Forward:
-    """Forwards every attribute (read, set, deleted) to one part of the store in use at that moment."""
+    """Forwards every attribute (read, set, deleted) to one part of the store in use at that moment (its own
+    `__dict__` too, so a test's monkeypatch saves and restores the part's attribute)."""
+
+    __slots__ = ("_part",)
 
     def __init__(self, part: Callable[[Store], object]) -> None:
         object.__setattr__(self, "_part", part)
