@@ -71,7 +71,7 @@ from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
 from sla_core.slack.flow_base import Invocation, SlackApi  # noqa: E402
-from sla_core.slack.flows import Flows  # noqa: E402
+from sla_core.slack.incident_flows import IncidentFlows  # noqa: E402
 from sla_core.slack.render.reports import SlackMessages  # noqa: E402
 from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import DowntimeItem, IncidentItem  # noqa: E402
@@ -406,7 +406,7 @@ def surfaces(
     config: ContractsConfig, stub: RateLimitedSlack, requests: Requests, runs: int
 ) -> dict[str, tuple[float, int]]:
     """App Home (views.publish) and `/sla status all`: median seconds and the requests of one run."""
-    flows = Flows(config, SlackApi(SlackPoster.for_token("xoxb-bench", base_url=stub.url)))
+    flows = IncidentFlows(config, SlackApi(SlackPoster.for_token("xoxb-bench", base_url=stub.url)))
     now = IDLE + timedelta(minutes=30)
     found: dict[str, tuple[float, int]] = {}
     jobs: dict[str, Callable[[], object]] = {

@@ -1,6 +1,6 @@
-"""What every Slack flow shares: the request (`Invocation`), the answer (`Reply`), the Slack lookups flows
-need (`SlackApi`), and the base of the flow classes (contract and incident lookup, the typist's zone, time
-phrases, authorization)."""
+"""What every Slack flow shares: the request (`Invocation`, a click's `Press`), the answer (`Reply`), the Slack
+lookups flows need (`SlackApi`), and the base of the flow classes (contract and incident lookup, the typist's
+zone, time phrases, authorization)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ class Invocation:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button's or select's click: its action id, its value (the select's chosen option) and the message
+    clicked (`message_ts`, to update in place)."""
+
+    action_id: str
+    value: str
+    message_ts: str | None = None
+
+
 class SlackApi:
     """The Slack lookups and views flows need beyond posting, through the poster's transport."""
 
@@ -87,7 +97,7 @@ def short_id(seed: str, prefix: str = "sla-") -> str:
 class FlowBase:
     """The contracts and Slack calls every flow uses, and the lookups they share.
 
-    Errors (`SlaError`) raised here become replies in `Flows.command`, escaped as a whole.
+    Errors (`SlaError`) raised here become replies in `flow_runner`, escaped as a whole.
     """
 
     def __init__(self, contracts: ContractsConfig, slack: SlackApi) -> None:

@@ -36,7 +36,6 @@ from sla_core.incidents.state import OPEN_STATUSES, IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply
 from sla_core.slack.render.reminder_buttons import (
     LATER_WORDS,
-    RESPONDED_ACTION,
     Responded,
     Snoozed,
     actions_block,
@@ -48,6 +47,7 @@ from sla_core.slack.render.reminder_buttons import (
     updated_blocks,
 )
 from sla_core.slack.render.text import date_token, escape
+from sla_core.slack.routes import RESPONDED_ACTION
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import IncidentItem, TimelineEventItem
 from sla_core.storage.repository import state_of

@@ -47,15 +47,17 @@ from sla_core.slack.render.text import (
     plain,
     section,
 )
+from sla_core.slack.routes import (
+    ACK_ACTION,
+    CAUSE_ACTION,
+    OUTAGE_OFF_ACTION,
+    OUTAGE_ON_ACTION,
+    RESOLVE_ACTION,
+    UPDATE_ACTION,
+)
 from sla_core.storage.models import IncidentItem
 from sla_core.storage.repository import state_of
 
-ACK_ACTION = "incident_ack"
-UPDATE_ACTION = "incident_update"
-RESOLVE_ACTION = "incident_resolve"
-OUTAGE_ON_ACTION = "incident_outage_on"
-OUTAGE_OFF_ACTION = "incident_outage_off"
-CAUSE_ACTION = "incident_cause"
 NO_CAUSE = "none"
 CAUSE_WORDS = {
     "customer": "caused by the customer",
