@@ -108,16 +108,18 @@ class Side:
     def button(
         self,
         action_id: str,
-        incident_id: str,
+        incident_id: str | None,
         user: str,
         *,
         selected: str | None = None,
         message_ts: str = "1773154800.000000",
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Press a button (its value `incident_id`) on the message `message_ts` (the card's by default), or with
-        `selected` choose that option value of its select."""
+        """Press a button (its value `incident_id`; None: a press without a value, which no real Slack sends) on
+        the message `message_ts` (the card's by default), or with `selected` choose that option value of its select."""
         name = uuid.uuid4().hex
-        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}
+        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b"}
+        if incident_id is not None:
+            action["value"] = incident_id
         if selected is not None:
             option = {"text": {"type": "plain_text", "text": selected}, "value": selected}
             action = {"type": "static_select", "action_id": action_id, "block_id": "b", "selected_option": option}
@@ -623,22 +625,6 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
     assert "`sonar-billing` platform: 99.6681% (target 99.99%)" in text
 
 
-def press_without_value(side: Side, action_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A signed press of `action_id` that carries no value: the ack, and what reached its response_url."""
-    name = uuid.uuid4().hex
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0001"},
-        "user": {"id": ALICE},
-        "api_app_id": "A0SLAOPS01",
-        "trigger_id": f"{name}.trigger",
-        "channel": {"id": BILLING_CHANNEL},
-        "response_url": side.stub.response_url(name),
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b"}],
-    }
-    return side.interactive(payload), side.stub.replies(name)
-
-
 def test_every_rendered_button_has_its_listener_and_no_other_id_does(fresh: Side) -> None:
     from sla_core.slack.render.reminder_buttons import actions_block
     from sla_core.slack.routes import BUTTONS, RECOMPUTE_ACTION
@@ -660,11 +646,11 @@ def test_every_rendered_button_has_its_listener_and_no_other_id_does(fresh: Side
     )  # drawn when a recompute differs: see test_recompute_shows_a_reported_month_against_now...
     assert rendered == {button.action_id for button in BUTTONS}
     for action_id in sorted(rendered):  # a listener acks it, and its lazy listener answers the empty press
-        response, replies = press_without_value(fresh, action_id)
+        response, replies = fresh.button(action_id, None, ALICE)
         assert (response["statusCode"], response.get("body")) == (200, ""), action_id
         assert [reply["text"] for reply in replies] == [UNREADABLE], action_id
     for action_id in ("incident_delete", "reminder_delete"):  # no listener: Bolt has none, the answer says so
-        response, replies = press_without_value(fresh, action_id)
+        response, replies = fresh.button(action_id, None, ALICE)
         assert (response["statusCode"], response.get("body"), replies) == (200, UNREADABLE, []), action_id
 
 

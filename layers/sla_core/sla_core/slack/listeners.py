@@ -50,15 +50,15 @@ class Listeners:
 
     def register(self, app: App) -> None:
         """Every route on `app`, after the middleware; the help and what is not a subcommand are answered by the
-        last `/sla` listener, in its ack."""
+        first `/sla` listener, in its ack (Bolt tries the listeners in turn: the help tries one)."""
         app.middleware(self.claim_delivery)
         app.middleware(self.add_invocation)
         app.error(self.failed)
+        app.command("/sla", matchers=[self.answered_in_ack])(self.answer_in_ack)
         for route in SUBCOMMANDS:
             app.command("/sla", matchers=[self.is_subcommand(route)])(
                 ack=self.working_on, lazy=[self.run_subcommand(route)]
             )
-        app.command("/sla")(self.answer_in_ack)
         for button in BUTTONS:
             app.action(button.action_id)(ack=self.ack_now, lazy=[self.run_button(button)])
         app.view(UPDATE_MODAL.callback_id)(ack=self.ack_now, lazy=[self.lazy("submit_update", self.submit_update)])
@@ -117,7 +117,8 @@ class Listeners:
 
     def lazy(self, name: str, listener: Listener) -> Listener:
         """A lazy listener under its own name (Bolt finds it again, in its own invocation, by name) whose failure
-        the user is told of: Bolt itself only logs what a lazy listener raises."""
+        the user is told of, at the response_url of its `body` (each takes it): Bolt only logs what a lazy
+        listener raises."""
 
         @wraps(listener)  # Bolt reads the arguments to pass from the listener's own signature
         def run(**kwargs: Any) -> None:
@@ -157,6 +158,12 @@ class Listeners:
         """A subcommand: answer within Slack's 3 s, the real answer follows from the lazy listener."""
         metrics.add_metric(name="SlashCommands", unit=MetricUnit.Count, value=1)
         ack(f"Working on `/sla {self.subcommand_of(command)}`...")
+
+    @staticmethod
+    def answered_in_ack(command: dict[str, Any]) -> bool:
+        """`/sla`, `/sla help`, or something that is not a subcommand: the ack is the whole answer."""
+        parsed = commands.parse(command.get("text"))
+        return parsed.is_help or all(route.name != parsed.name for route in SUBCOMMANDS)
 
     def answer_in_ack(self, ack: Ack, command: dict[str, Any]) -> None:
         """`/sla`, `/sla help`, or something that is not a subcommand: the help or the usage is the whole answer."""
