@@ -25,6 +25,7 @@ Run: PYTHONPATH=layers/sla_core:. .venv/bin/python bench/bench_scale.py [--contr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -67,6 +68,7 @@ from sla_core.app.terms_version import terms_version  # noqa: E402
 from sla_core.config.clock import FixedClock  # noqa: E402
 from sla_core.config.contracts import Contract, ContractsConfig, load_contracts  # noqa: E402
 from sla_core.config.time_budget import TimeBudget  # noqa: E402
+from sla_core.incidents.records import Incident  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
@@ -230,9 +232,9 @@ def generate(count: int) -> ContractsConfig:
     return ContractsConfig(base.default_channel, contracts)
 
 
-def template_incidents(config: ContractsConfig, opened: datetime, prefix: str) -> dict[str, IncidentItem]:
+def template_incidents(config: ContractsConfig, opened: datetime, prefix: str) -> dict[str, Incident]:
     """One incident recorded per policy (on the first generated contract of it), opened at `opened`."""
-    found: dict[str, IncidentItem] = {}
+    found: dict[str, Incident] = {}
     for contract in config.contracts.values():
         if contract.policy in found:
             continue
@@ -247,13 +249,14 @@ def template_incidents(config: ContractsConfig, opened: datetime, prefix: str) -
     return found
 
 
-def clone(item: IncidentItem, incident_id: str, contract: Contract, next_due: datetime | None) -> IncidentItem:
-    copy = IncidentItem.from_raw_data(item.serialize())
-    copy.pk, copy.incident_id, copy.contract_id = repository.incident_pk(incident_id), incident_id, contract.id
-    copy.terms_version = terms_version(contract)
-    repository.set_open(copy)
-    repository.set_next_due(copy, next_due)
-    return copy
+def clone(item: Incident, incident_id: str, contract: Contract, next_due: datetime | None) -> IncidentItem:
+    """The item of a copy of `item` under another id and contract, due at `next_due` (for a batch write)."""
+    return repository.item_of(
+        dataclasses.replace(
+            item, incident_id=incident_id, contract_id=contract.id, terms_version=terms_version(contract),
+            next_due_at=next_due,
+        )
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -263,7 +266,7 @@ class Seed:
     contract_ids: tuple[str, ...]
     open_per: int
     resolved_per: int
-    templates: dict[str, dict[str, Any]]  # policy -> serialized open incident
+    templates: dict[str, Incident]  # policy -> an open incident
     policies: dict[str, str]  # contract id -> policy
     components: dict[str, tuple[str, ...]]
     versions: dict[str, str]  # contract id -> its terms version: the clones were computed under their terms
@@ -276,15 +279,13 @@ def seed_chunk(seed: Seed, start: int, stop: int) -> int:
     november = datetime(2026, 11, 1, tzinfo=UTC)
     with IncidentItem.batch_write() as incidents, DowntimeItem.batch_write() as downtime:
         for contract_id in seed.contract_ids[start:stop]:
-            template = IncidentItem.from_raw_data(seed.templates[seed.policies[contract_id]])
+            template = seed.templates[seed.policies[contract_id]]
             for number in range(seed.open_per):
-                item = IncidentItem.from_raw_data(template.serialize())
-                incident_id = f"open-{contract_id}-{number:02d}"
-                item.pk, item.incident_id = repository.incident_pk(incident_id), incident_id
-                item.contract_id, item.terms_version = contract_id, seed.versions[contract_id]
-                item.open_contract = contract_id
-                repository.set_next_due(item, NEVER_DUE + timedelta(minutes=number))
-                incidents.save(item)
+                item = dataclasses.replace(
+                    template, incident_id=f"open-{contract_id}-{number:02d}", contract_id=contract_id,
+                    terms_version=seed.versions[contract_id], next_due_at=NEVER_DUE + timedelta(minutes=number),
+                )  # fmt: skip
+                incidents.save(repository.item_of(item))
                 written += 1
             for number in range(seed.resolved_per):
                 at = november + timedelta(hours=6 * number + 1)
@@ -293,8 +294,7 @@ def seed_chunk(seed: Seed, start: int, stop: int) -> int:
                     component=seed.components[contract_id][0], severity=template.severity, source="pagerduty",
                     title="resolved", opened_at=at, status="resolved",
                 )  # fmt: skip
-                item.resolved_at = at + timedelta(hours=1)
-                incidents.save(item)
+                incidents.save(repository.item_of(dataclasses.replace(item, resolved_at=at + timedelta(hours=1))))
                 written += 1
             for component in seed.components[contract_id]:
                 for day in (3, 17, 25, 29):  # four 20-minute outages in November
@@ -309,11 +309,9 @@ def seed_chunk(seed: Seed, start: int, stop: int) -> int:
     return written
 
 
-def close(item: IncidentItem) -> None:
+def close(item: Incident) -> Incident:
     """Resolve a template incident: out of the open and due indexes."""
-    item.status = "resolved"
-    repository.set_open(item)
-    repository.set_next_due(item, None)
+    return dataclasses.replace(item, status="resolved", next_due_at=None)
 
 
 def seed_table(config: ContractsConfig, table: str, host: str, open_per: int, resolved_per: int) -> float:
@@ -322,7 +320,7 @@ def seed_table(config: ContractsConfig, table: str, host: str, open_per: int, re
     ids = tuple(config.contracts)
     seed = Seed(
         table, host, ids, open_per, resolved_per,
-        {policy: item.serialize() for policy, item in templates.items()},
+        templates,
         {c.id: c.policy for c in config.contracts.values()},
         {c.id: c.components for c in config.contracts.values()},
         {c.id: terms_version(c) for c in config.contracts.values()},

@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,8 +61,7 @@ def _seed_range(numbers: range) -> None:
                 incident_id=incident_id, contract_id=CONTRACT.id, component="platform", severity="P3",
                 source="pagerduty", title="old", opened_at=at, status="resolved",
             )  # fmt: skip
-            item.resolved_at = at + timedelta(hours=1)
-            incidents.save(item)
+            incidents.save(repository.item_of(replace(item, resolved_at=at + timedelta(hours=1))))
             if number % POST_EVERY:
                 continue
             post_id = f"stage#{incident_id}#heads_up"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.digest import build_digest
-from sla_core.app.incident_service import deadlines_of
 from sla_core.config.contracts import load_contracts
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 from tests.conftest import ROOT
 from tests.integration.test_slack_app import (  # noqa: F401 - the fixtures `stub`, `side` and `fresh`
     ALICE,
@@ -23,6 +22,7 @@ from tests.integration.test_slack_app import (  # noqa: F401 - the fixtures `stu
     side,
     stub,
 )
+from tests.support.raw_items import raw_incident
 
 CONTRACTS = load_contracts(ROOT / "config" / "contracts.toml").contracts
 NOT_SHOWN = "1 item could not be shown"
@@ -31,10 +31,9 @@ NOT_SHOWN = "1 item could not be shown"
 def spoil(incident_id: str) -> None:
     """Move the incident's stored opening to 0001-01-01 00:00 UTC (no validation: it is the table itself)."""
 
-    def year_one(item: IncidentItem) -> None:
-        item.fold_state = {**(item.fold_state or {}), "opened_at": "0001-01-01T00:00:00+00:00"}
-
-    repository.update_incident(incident_id, year_one)
+    item = raw_incident(incident_id)
+    item.fold_state = {**(item.fold_state or {}), "opened_at": "0001-01-01T00:00:00+00:00"}
+    item.save()
 
 
 def two_open_one_spoiled(slack: Side) -> tuple[str, str]:

@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.incident_cards import CardPending, lease_for_new_card, show_card
+from sla_core.app.notices import ClaimReminder
 from sla_core.config.contracts import Contract
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -23,63 +25,55 @@ CHANNEL = "C0SONARBIL1"
 
 
 class Channel:
-    """Posts cards by storing a ts on the incident; finds none (the crashed attempt posted nothing)."""
+    """Posts cards (each gets the next ts; the app stores it); finds none (the crashed attempt posted nothing)."""
 
     def __init__(self) -> None:
         self.posted: list[str] = []
 
     def post_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
-    ) -> IncidentItem:
+        self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> str:
         self.posted.append(item.incident_id)
+        return f"{len(self.posted)}.000"
 
-        def store(fresh: IncidentItem) -> None:
-            fresh.slack_channel, fresh.slack_ts = channel, f"{len(self.posted)}.000"
-
-        return repository.save_incident(item, item.incident_id, store)
-
-    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+    def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         return None
 
-    def adopt_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str, ts: str
-    ) -> IncidentItem:
-        raise AssertionError("nothing to adopt")
-
-    def refresh_card(self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
+    def update_card(self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None:
         raise AssertionError("not used by show_card")
 
     def reply_event(
         self,
-        item: IncidentItem,
+        item: Incident,
         event: IncidentEvent,
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,
         *,
-        label: str,
+        label: str | None,
     ) -> None:
         raise AssertionError("not used by show_card")
 
-    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None:
+    def resolve_summary(self, summary: MonthToDate, contract: Contract) -> str:
+        raise AssertionError("not used by show_card")
+
+    def claim_reminder(self, reminder: ClaimReminder) -> str:
         raise AssertionError("not used by show_card")
 
 
-def leased(holder: str) -> IncidentItem:
+def leased(holder: str) -> Incident:
     """A new incident whose creating delivery (of event `holder`, at T0) took the card's lease and then failed."""
     item = repository.new_incident(
         incident_id="pd-PLEASE1", contract_id="sonar-billing", component="platform", severity="normal",
         source="pagerduty", title="Stalled", opened_at=T0,
     )  # fmt: skip
-    lease_for_new_card(item, T0, holder)
+    item = lease_for_new_card(item, T0, holder)
     assert repository.create_incident(item)
     found = repository.get_incident("pd-PLEASE1")
     assert found is not None
     return found
 
 
-def show(
-    item: IncidentItem, channel: Channel, holder: str, now: datetime, *, wrote_event: bool = False
-) -> IncidentItem:
+def show(item: Incident, channel: Channel, holder: str, now: datetime, *, wrote_event: bool = False) -> Incident:
     return show_card(
         item, None, [], CHANNEL, channel, owner=False, now=now, holder=holder, wrote_event=wrote_event,
         sleep=lambda _: None,
@@ -110,7 +104,7 @@ class Lookups(Channel):
         super().__init__()
         self.lookups = 0
 
-    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None:
+    def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None:
         self.lookups += 1
         return None
 

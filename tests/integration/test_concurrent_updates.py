@@ -7,11 +7,13 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pynamodb.exceptions import PutError
 
+from sla_core.incidents.records import Incident
 from sla_core.storage import repository
 from sla_core.storage.models import IncidentItem
 
@@ -30,8 +32,7 @@ def open_incident(incident_id: str) -> None:
         title="EMS login failing",
         opened_at=T0,
     )
-    repository.set_next_due(item, T0 + timedelta(minutes=15))
-    assert repository.create_incident(item)
+    assert repository.create_incident(replace(item, next_due_at=T0 + timedelta(minutes=15)))
 
 
 def test_two_concurrent_updates_both_survive(table: str) -> None:
@@ -40,22 +41,22 @@ def test_two_concurrent_updates_both_survive(table: str) -> None:
     calls: Counter[str] = Counter()
 
     def first_time_wait_for_the_other(
-        name: str, change: Callable[[IncidentItem], None]
-    ) -> Callable[[IncidentItem], None]:
-        def apply(item: IncidentItem) -> None:
+        name: str, change: Callable[[Incident], Incident]
+    ) -> Callable[[Incident], Incident]:
+        def apply(item: Incident) -> Incident:
             calls[name] += 1
-            change(item)
+            changed = change(item)
             if calls[name] == 1:
                 both_read.wait()  # both writers now hold the same version: one save must conflict
+            return changed
 
         return apply
 
-    def acknowledge(item: IncidentItem) -> None:
-        item.status = "acknowledged"
-        item.acknowledged_at = T0 + timedelta(minutes=4)
+    def acknowledge(item: Incident) -> Incident:
+        return replace(item, status="acknowledged", acknowledged_at=T0 + timedelta(minutes=4))
 
-    def remember_reminder(item: IncidentItem) -> None:
-        item.reminders_sent = {*item.reminders_sent, "initial_response:50"}
+    def remember_reminder(item: Incident) -> Incident:
+        return replace(item, reminders_sent=item.reminders_sent | {"initial_response:50"})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [
@@ -80,9 +81,9 @@ def test_many_writers_lose_nothing(table: str) -> None:
     open_incident("pd-C2")
     stages = [f"update:{number}" for number in range(6)]
 
-    def add(stage: str) -> IncidentItem:
-        def change(item: IncidentItem) -> None:
-            item.reminders_sent = {*item.reminders_sent, stage}
+    def add(stage: str) -> Incident:
+        def change(item: Incident) -> Incident:
+            return replace(item, reminders_sent=item.reminders_sent | {stage})
 
         return repository.update_incident("pd-C2", change, attempts=20)
 
@@ -96,16 +97,19 @@ def test_many_writers_lose_nothing(table: str) -> None:
 
 def test_a_save_from_a_stale_read_is_refused(table: str) -> None:
     open_incident("pd-C3")
-    first = repository.get_incident("pd-C3")
-    second = repository.get_incident("pd-C3")
-    assert first is not None
-    assert second is not None
+    first = IncidentItem.get(repository.incident_pk("pd-C3"), repository.INCIDENT_SK, consistent_read=True)
+    second = IncidentItem.get(repository.incident_pk("pd-C3"), repository.INCIDENT_SK, consistent_read=True)
     first.title = "first"
     first.save()
     second.title = "second"
     with pytest.raises(PutError) as raised:
         second.save()
     assert raised.value.cause_response_code == "ConditionalCheckFailedException"
+    # The domain's copy read before the first save is refused the same way: its version is the one it was read at.
+    stale = repository.get_incident("pd-C3")
+    assert stale is not None
+    repository.update_incident("pd-C3", lambda item: replace(item, title="first"))
+    assert repository.take_card_lease(stale, T0) is None
     stored = repository.get_incident("pd-C3")
     assert stored is not None
     assert stored.title == "first"

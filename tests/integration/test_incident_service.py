@@ -13,7 +13,7 @@ from sla_core.app.incident_service import mark_reminders_sent, record_event
 from sla_core.config.contracts import Contract, load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import repository
-from sla_core.storage.repository import state_of
+from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def test_trigger_sets_deadlines_and_due_index_and_a_duplicate_changes_nothing(ta
     assert before is not None
     assert {d.due_at for d in before.deadlines} == {T0 + timedelta(minutes=30), T0 + timedelta(hours=4)}
     assert before.next_due_at == T0 + timedelta(minutes=15)
-    assert before.open_contract == "resonate-ems"  # in the sparse open-index while open
+    assert raw_incident("pd-A").open_contract == "resonate-ems"  # in the sparse open-index while open
     assert not record("pd-A", event("e1", "triggered", 0, "P1"))
     after = repository.get_incident("pd-A")
     assert after is not None and after.version == before.version
@@ -54,8 +54,8 @@ def test_out_of_order_delivery_ends_in_the_state_the_timestamps_imply(table: str
     assert item is not None
     assert item.status == "resolved" and item.opened_at == T0
     assert item.acknowledged_at == T0 + timedelta(minutes=20)
-    assert item.next_due_at is None and item.due_shard is None  # resolved: out of the due index
-    assert item.open_contract is None  # and out of the open-index
+    assert item.next_due_at is None and raw_incident("pd-B").due_shard is None  # resolved: out of the due index
+    assert raw_incident("pd-B").open_contract is None  # and out of the open-index
     # The outage counted toward availability: opened 10:00 -> resolved 10:50.
     (interval,) = repository.downtime_between("resonate-ems", "platform", T0, T0 + timedelta(days=1))
     assert (interval.started_at, interval.ended_at) == (T0, T0 + timedelta(minutes=50))
@@ -68,7 +68,7 @@ def test_concurrent_events_on_one_incident_all_survive(table: str) -> None:
         assert all(pool.map(lambda e: record("pd-C", e), events))
     item = repository.get_incident("pd-C")
     assert item is not None
-    state = state_of(item)
+    state = item.state
     assert (state.status, state.severity) == ("acknowledged", "P1")
     assert state.last_update_at == T0 + timedelta(minutes=30)
 
@@ -160,7 +160,7 @@ def test_a_resolve_or_reclassification_whose_write_fails_leaves_neither_half(
         with pytest.raises(TransactWriteError):
             sonar("pd-W", ticket)
     stored = repository.get_incident("pd-W")
-    assert stored is not None and stored.outage is True and state_of(stored).outage is None
+    assert stored is not None and stored.outage is True and stored.state.outage is None
     assert "w-c" not in {e.event_id for e in repository.timeline("pd-W")}
     (interval,) = repository.downtime_between("sonar-billing", "platform", *span)
     assert interval.withdrawn_at is None

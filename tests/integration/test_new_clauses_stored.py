@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import stored_estimates
-from sla_core.app.incident_service import deadlines_of, record_event
+from sla_core.app.incident_service import record_event
 from sla_core.app.month_glance import month_glance
 from sla_core.config.contracts import Contract, parse_contracts
 from sla_core.engine.instants import to_micros

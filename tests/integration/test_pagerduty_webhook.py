@@ -29,7 +29,6 @@ from sla_core.slack.render.incident_card import (
 )
 from sla_core.slack.routes import ACK_ACTION, OUTAGE_ON_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import models, repository
-from sla_core.storage.repository import state_of
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
 from tests.support.api_gateway import post_event
 from tests.support.pagerduty_payloads import fixture, replay
@@ -166,7 +165,7 @@ def test_out_of_order_ack_before_trigger_ends_acknowledged_with_the_first_respon
     assert deliver(replay("incident.triggered"), webhook_id="wh-trig")["statusCode"] == 202
     item = repository.get_incident("pd-PFQZPSY")
     assert item is not None
-    state = state_of(item)
+    state = item.state
     assert (state.status, state.opened_at) == ("acknowledged", datetime(2021, 6, 4, 13, 35, 29, 781000, tzinfo=UTC))
     assert item.acknowledged_at == datetime(2021, 6, 4, 13, 55, 30, 394000, tzinfo=UTC)
     entries = written_since(mark)
@@ -226,7 +225,7 @@ def test_the_lifecycle_note_priority_and_resolve_with_month_to_date_availability
 def test_an_unmapped_service_is_recorded_and_posted_to_the_default_channel(table: str, mark: int) -> None:
     assert deliver(replay("incident.triggered", service=None))["statusCode"] == 202  # PA2P440: no contract
     item = repository.get_incident("pd-PFQZPSY")
-    assert item is not None and item.contract_id == "unmapped" and item.deadlines == []
+    assert item is not None and item.contract_id == "unmapped" and item.deadlines == ()
     (card,) = posts(written_since(mark))
     assert card["channel"] == DEFAULT_CHANNEL
     assert NO_CONTRACT_NOTE in json.dumps(card["blocks"])

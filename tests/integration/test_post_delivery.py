@@ -30,7 +30,6 @@ from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem
 from tests.support.own_policy import write_pausing_policy
 from tests.support.slack_stub import DROP, LATE, Fault, SlackStub, running_stub
 
@@ -116,10 +115,7 @@ def open_incident(incident_id: str, *, at: datetime = T0) -> None:
         contract=RESONATE, source="pagerduty", recorded_at=at, title="EMS down",
     )  # fmt: skip
 
-    def card(item: IncidentItem) -> None:
-        item.slack_channel, item.slack_ts = CARD_CHANNEL, CARD_TS
-
-    repository.update_incident(incident_id, card)
+    repository.update_incident(incident_id, lambda item: replace(item, slack_channel=CARD_CHANNEL, slack_ts=CARD_TS))
 
 
 def at(hhmm: str) -> datetime:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sla_core.app import reports, sweep
+from sla_core.app.notices import ReportJob
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, load_contracts
@@ -89,7 +90,7 @@ def test_a_report_that_cannot_be_built_is_logged_once_and_costs_no_later_tick(
     config = ContractsConfig("C0SLAOPS000", {GITHUB.id: GITHUB, sonar.id: sonar})
     calls: list[str] = []
 
-    def broken(job: reports.ReportJob, *args: object) -> list[post_queue.Draft]:
+    def broken(job: ReportJob, *args: object) -> list[post_queue.Draft]:
         calls.append(job.post_id)
         if job.contract_id == GITHUB.id:
             raise UnusableInput("no such input", name="missed", problem="unused", policy=GITHUB.policy)

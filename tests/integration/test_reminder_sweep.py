@@ -14,7 +14,7 @@ import json
 import threading
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -31,7 +31,7 @@ from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem
+from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration
 
@@ -156,11 +156,9 @@ def record(
         recorded_at=recorded_at or event.occurred_at, title="EMS <!channel> down",
     )  # fmt: skip
     if with_card and event.kind == "triggered":
-
-        def card(item: IncidentItem) -> None:
-            item.slack_channel, item.slack_ts = CARD_CHANNEL, CARD_TS
-
-        repository.update_incident(incident_id, card)
+        repository.update_incident(
+            incident_id, lambda item: replace(item, slack_channel=CARD_CHANNEL, slack_ts=CARD_TS)
+        )
 
 
 def live(
@@ -232,7 +230,7 @@ def test_a_whole_incident_life_posts_each_stage_once_in_the_thread(table: str, s
     # The title came from outside: escaped, so it cannot ping the channel.
     assert all("<!channel>" not in m["text"] and "&lt;!channel&gt;" in m["text"] for m in slack.delivered)
     incident = repository.get_incident("pd-LIFE")
-    assert incident is not None and incident.next_due_at is None and incident.due_shard is None
+    assert incident is not None and incident.next_due_at is None and raw_incident("pd-LIFE").due_shard is None
     assert post_queue.due_posts(at("23:59")).posts == []  # every post confirmed: nothing pending is read
 
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pynamodb.exceptions import PutError
 
 from sla_core.engine.errors import InputError
+from sla_core.incidents.records import Incident, StoredDeadline
+from sla_core.incidents.state import RESOLVED
 from sla_core.storage import repository
-from sla_core.storage.models import DeadlineAttribute, DeliveryItem, DowntimeItem, IncidentItem
+from sla_core.storage.models import DeliveryItem, DowntimeItem
+from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
 
 
-def incident(incident_id: str, *, due: datetime | None, contract: str = "sonoran-hosting") -> IncidentItem:
+def incident(incident_id: str, *, due: datetime | None, contract: str = "sonoran-hosting") -> Incident:
     item = repository.new_incident(
         incident_id=incident_id,
         contract_id=contract,
@@ -27,9 +31,7 @@ def incident(incident_id: str, *, due: datetime | None, contract: str = "sonoran
         title="web servers unreachable",
         opened_at=T0,
     )
-    item.deadlines = [DeadlineAttribute(name="initial_response", due_at=T0 + timedelta(hours=1))]  # type: ignore[no-untyped-call]
-    repository.set_next_due(item, due)
-    return item
+    return replace(item, deadlines=(StoredDeadline("initial_response", T0 + timedelta(hours=1)),), next_due_at=due)
 
 
 def test_create_is_idempotent_and_round_trips(table: str) -> None:
@@ -56,14 +58,12 @@ def test_the_due_index_holds_only_open_incidents_that_are_due(table: str) -> Non
     due = repository.due_incidents(T0 + timedelta(minutes=5))
     assert [item.incident_id for item in due] == [f"pd-D{number}" for number in range(6)]
 
-    def resolve(item: IncidentItem) -> None:
-        item.status = repository.RESOLVED
-        item.resolved_at = T0 + timedelta(minutes=3)
-        repository.set_next_due(item, T0)
+    def resolve(item: Incident) -> Incident:
+        return replace(item, status=RESOLVED, resolved_at=T0 + timedelta(minutes=3), next_due_at=T0)
 
     resolved = repository.update_incident("pd-D2", resolve)
     assert resolved.next_due_at is None
-    assert resolved.due_shard is None
+    assert raw_incident("pd-D2").due_shard is None
     due_ids = [item.incident_id for item in repository.due_incidents(T0 + timedelta(minutes=5))]
     assert "pd-D2" not in due_ids
     assert len(due_ids) == 5
@@ -81,18 +81,11 @@ def test_contract_index_lists_a_contracts_incidents_in_opening_order(table: str)
 
 def test_the_open_index_holds_a_contracts_open_incidents_only(table: str) -> None:
     for incident_id in ("pd-O1", "pd-O2", "pd-O3"):
-        item = incident(incident_id, due=None, contract="atheer-platform")
-        repository.set_open(item)
-        repository.create_incident(item)
-    other = incident("pd-X", due=None, contract="resonate-ems")
-    repository.set_open(other)
-    repository.create_incident(other)
+        repository.create_incident(incident(incident_id, due=None, contract="atheer-platform"))
+    repository.create_incident(incident("pd-X", due=None, contract="resonate-ems"))
 
-    def resolve(item: IncidentItem) -> None:
-        item.status = repository.RESOLVED
-        repository.set_open(item)
-
-    repository.update_incident("pd-O2", resolve)
+    repository.update_incident("pd-O2", lambda item: replace(item, status=RESOLVED))
+    assert raw_incident("pd-O2").open_contract is None and raw_incident("pd-O1").open_contract == "atheer-platform"
     assert sorted(item.incident_id for item in repository.open_contract_incidents("atheer-platform")) == [
         "pd-O1",
         "pd-O3",
@@ -184,7 +177,6 @@ def test_a_delivery_is_claimed_once_and_expires(table: str) -> None:
 
 
 def test_naive_datetimes_are_refused_not_assumed_utc(table: str) -> None:
-    item = incident("pd-naive", due=None)
-    item.opened_at = datetime(2026, 3, 9, 14, 0)
+    item = replace(incident("pd-naive", due=None), opened_at=datetime(2026, 3, 9, 14, 0))
     with pytest.raises(InputError, match="no time zone"):
         repository.create_incident(item)

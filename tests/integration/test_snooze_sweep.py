@@ -13,11 +13,11 @@ from typing import Any
 from sla_core.app.incident_service import record_event
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 from tests.integration.test_reminder_sweep import CONFIG, SlackStub, poster, slack, stage_of
 
 __all__ = ["slack"]  # the stub fixture, shared with test_reminder_sweep
@@ -33,7 +33,7 @@ def pst(hhmm: str) -> datetime:
     return datetime(2026, 11, 9, int(hours) + 8, int(minutes), tzinfo=UTC)
 
 
-def record(event: IncidentEvent, read: IncidentItem | None = None) -> None:
+def record(event: IncidentEvent, read: Incident | None = None) -> None:
     record_event(incident_id="pd-SNOOZE", event=event, contract=CONTRACT, source="slack",
                  recorded_at=event.occurred_at, title="AR glasses offline", read=read)  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sla_core.slack.incident_posting import RESOLVE_PURPOSE, resolve_post_id
+from sla_core.app.record_and_show import RESOLVE_PURPOSE, resolve_post_id
 from sla_core.storage import post_queue, repository
 from sla_core.storage.models import PostItem
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sla_core.app.contract_credit import contract_estimate
-from sla_core.app.incident_service import terms_for
+from sla_core.app.contract_terms import terms_for
 from sla_core.config.contracts import ContractsError, parse_contracts
 from sla_core.engine.claims import business_days_after
 from sla_core.engine.credits import estimate_credit

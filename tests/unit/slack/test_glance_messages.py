@@ -15,9 +15,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sla_core.app.contract_credit import contract_estimate
-from sla_core.app.digest import Digest, OpenIncident
 from sla_core.app.month_glance import ComponentGlance
-from sla_core.app.reports import ComponentMonth, Report, ReportJob
+from sla_core.app.notices import ComponentMonth, Digest, OpenIncident, Report, ReportJob
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.availability import measure
 from sla_core.engine.daily_availability import daily_availability

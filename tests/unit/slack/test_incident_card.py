@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sla_core.app.incident_service import terms_for
+from sla_core.app.contract_terms import terms_for
 from sla_core.config.contracts import load_contracts
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
 from sla_core.slack.render.incident_card import (
@@ -23,25 +25,22 @@ from sla_core.slack.routes import (
     UPDATE_ACTION,
 )
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 
 RESONATE = load_contracts().contracts["resonate-ems"]
 OPENED = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Mon 10:00 EST, Resonate primary hours
 
 
-def incident(status: str = "triggered", title: str = "DB down") -> IncidentItem:
+def incident(status: str = "triggered", title: str = "DB down") -> Incident:
     item = repository.new_incident(
         incident_id="pd-P1", contract_id="resonate-ems", component="platform", severity="P1",
         source="pagerduty", title=title, opened_at=OPENED, status=status,
     )  # fmt: skip
-    item.source_url = "https://acme.pagerduty.com/incidents/P1"
-    return item
+    return replace(item, source_url="https://acme.pagerduty.com/incidents/P1")
 
 
 def test_buttons_follow_the_status_and_carry_the_incident_id() -> None:
     def actions(status: str, outage: bool = False) -> list[tuple[str, str]]:
-        item = incident(status)
-        item.outage = outage
+        item = replace(incident(status), outage=outage)
         _, blocks = card(item, RESONATE, [])
         found = [b for b in blocks if b["type"] == "actions"]
         return [(e["action_id"], e.get("value") or e["initial_option"]["value"]) for b in found for e in b["elements"]]
@@ -56,8 +55,7 @@ def test_buttons_follow_the_status_and_carry_the_incident_id() -> None:
 
 
 def test_the_card_says_whether_the_incident_counts_toward_availability() -> None:
-    ticket, outage = incident(), incident()
-    outage.outage = True
+    ticket, outage = incident(), replace(incident(), outage=True)
     assert "Ticket: not counted as downtime" in json.dumps(card(ticket, RESONATE, [])[1])
     assert "Outage: counts as downtime" in json.dumps(card(outage, RESONATE, [])[1])
     # The cause select offers "no excluded cause" and each of Resonate's excluded causes, in the policy's order.

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MissedResponse, MonthToDate, contract_estimate
-from sla_core.app.reports import ComponentMonth, Report, ReportJob
+from sla_core.app.notices import ComponentMonth, Report, ReportJob
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.intervals import Downtime, Kind, downtime

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.clauses import Reading
 from sla_core.engine.holiday_sets import HolidaySpec
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.slack.contract_flows import ContractFlows
@@ -18,7 +19,6 @@ from sla_core.slack.flow_base import Invocation, SlackApi
 from sla_core.slack.render.alternate_words import OTHER_WORDS, other_words
 from sla_core.slack.render.incident_card import card, deadline_line, event_reply
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 from tests.support.block_kit import problems
 
 CONFIG = load_contracts()
@@ -44,7 +44,7 @@ def first_response(tracked: list[TrackedDeadline]) -> TrackedDeadline:
 
 
 def resonate_card(opened: str, status: str, tracked: list[TrackedDeadline]) -> tuple[str, str]:
-    item: IncidentItem = repository.new_incident(
+    item: Incident = repository.new_incident(
         incident_id="pd-R1", contract_id="resonate-ems", component="platform", severity="P1",
         source="pagerduty", title="Platform down", opened_at=at(opened), status=status,
     )  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,11 +15,13 @@ import pytest
 
 from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MonthToDate, contract_estimate
-from sla_core.app.incident_service import counts_as_outage, terms_for
+from sla_core.app.contract_terms import terms_for
+from sla_core.app.incident_service import counts_as_outage
 from sla_core.config.contracts import Contract, parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.reminder_stages import incident_stages, next_due
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
@@ -30,7 +33,6 @@ from sla_core.slack.render.incident_card import (
 from sla_core.slack.render.reports import claim_reminder_drafts
 from sla_core.slack.routes import ACK_ACTION, OUTAGE_OFF_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 from tests.support.own_policy import write_uptime_policy
 
 OPENED = datetime.fromisoformat("2026-06-10T10:00:00+00:00")
@@ -58,13 +60,12 @@ def events(contract: Contract, *more: IncidentEvent) -> list[IncidentEvent]:
     return [IncidentEvent("t", "triggered", OPENED, severity=severity, priority="P1"), *more]
 
 
-def incident(contract: Contract, status: str = "triggered") -> IncidentItem:
+def incident(contract: Contract, status: str = "triggered") -> Incident:
     item = repository.new_incident(
         incident_id="pd-Q1", contract_id=contract.id, component="platform", severity="P1", source="pagerduty",
         title="API down", opened_at=OPENED, status=status,
     )  # fmt: skip
-    item.service_id = "PACME01"
-    return item
+    return replace(item, service_id="PACME01")
 
 
 def test_it_runs_no_clock_and_schedules_no_reminder(contract: Contract) -> None:
@@ -80,8 +81,7 @@ def test_it_runs_no_clock_and_schedules_no_reminder(contract: Contract) -> None:
 
 
 def test_its_card_tracks_availability_not_deadlines(contract: Contract) -> None:
-    item = incident(contract)
-    item.outage = True
+    item = replace(incident(contract), outage=True)
     text, blocks = card(item, contract, [])
     rendered = text + json.dumps(blocks)
     assert "Outage: counts as downtime" in rendered

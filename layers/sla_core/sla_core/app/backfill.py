@@ -15,23 +15,24 @@ credit period the run touched (`ContractSummary`). A dry run reads, folds and co
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_credit import (
     INITIAL_RESPONSE,
     contract_estimate,
-    contract_zone,
     current_period_text,
     late,
     missed_counts,
     missed_initial_responses,
     recorded_downtime,
 )
+from sla_core.app.contract_terms import contract_zone, terms_for
 from sla_core.app.event_bounds import ImplausibleInstant, check_event, check_order
 from sla_core.app.incident_cards import show_card
-from sla_core.app.incident_service import counts_as_outage, deadlines_of, record_event, terms_for
+from sla_core.app.incident_service import counts_as_outage, record_event
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.config.contracts import Contract
@@ -39,11 +40,10 @@ from sla_core.engine.errors import SlaError
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, parse_period
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply, fold
 from sla_core.incidents.tracking import track
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
-from sla_core.storage.repository import state_of
 
 NO_CONTRACT = "no contract"
 OUTSIDE = "outside the period"
@@ -164,7 +164,7 @@ class Backfill:
         if done is not None:
             return done
         appended, created = False, False
-        item: IncidentItem | None = None
+        item: Incident | None = None
         for historic in newest_first:
             result = record_event(
                 incident_id=incident.incident_id,
@@ -195,7 +195,7 @@ class Backfill:
         stored = repository.get_incident(incident.incident_id)
         if stored is None or stored.contract_id != contract.id:
             return None
-        current = state_of(stored)
+        current = stored.state
         if fold([h.event for h in incident.events], current) != current:
             return None
         if stored.status == RESOLVED and (stored.slack_ts is not None or stored.backfilled_at is not None):
@@ -204,7 +204,7 @@ class Backfill:
             return Outcome(incident.incident_id, "already recorded", None, contract.id, True, "shown")
         return None
 
-    def _card(self, item: IncidentItem, contract: Contract, created: bool) -> str:
+    def _card(self, item: Incident, contract: Contract, created: bool) -> str:
         """The open incident's card, as its webhook would have posted it."""
         if item.slack_ts is not None:
             return "shown"
@@ -224,7 +224,7 @@ class Backfill:
         stored = repository.get_incident(incident.incident_id)
         known = {e.event_id for e in repository.timeline(incident.incident_id)} if stored is not None else set()
         new = [h.event for h in incident.events if h.event.event_id not in known]
-        state = fold(new, state_of(stored) if stored is not None else IncidentState())
+        state = fold(new, stored.state if stored is not None else IncidentState())
         if new and state.status == RESOLVED and state.opened_at is not None and state.resolved_at is not None:
             item = stored or _transient(incident, contract, state)
             if counts_as_outage(item, state, contract) and item.component in contract.components:
@@ -326,7 +326,7 @@ def post_summaries(
     return posted
 
 
-def _transient(incident: HistoricIncident, contract: Contract, state: IncidentState) -> IncidentItem:
+def _transient(incident: HistoricIncident, contract: Contract, state: IncidentState) -> Incident:
     """An unsaved incident item for the dry run's outage rule (severity, service and component are what it reads)."""
     item = repository.new_incident(
         incident_id=incident.incident_id,
@@ -338,8 +338,7 @@ def _transient(incident: HistoricIncident, contract: Contract, state: IncidentSt
         opened_at=state.opened_at or incident.opened_at,
         source_id=incident.source_id,
     )
-    item.service_id = incident.service_id
-    return item
+    return replace(item, service_id=incident.service_id)
 
 
 def _check_history(events: Sequence[IncidentEvent], contract: Contract, now: datetime) -> None:
@@ -353,14 +352,13 @@ def _check_history(events: Sequence[IncidentEvent], contract: Contract, now: dat
         state = after
 
 
-def _mark_backfilled(item: IncidentItem, now: datetime) -> None:
+def _mark_backfilled(item: Incident, now: datetime) -> None:
     """Mark an incident as read from history: a closed one without a card then gets none from the webhook path,
     and a late webhook repeating one of its backfilled events is a duplicate (app/history_repeats.py)."""
     if item.backfilled_at is not None:
         return
 
-    def change(found: IncidentItem) -> None:
-        if found.backfilled_at is None:
-            found.backfilled_at = now
+    def change(found: Incident) -> Incident:
+        return found if found.backfilled_at is not None else replace(found, backfilled_at=now)
 
     repository.save_incident(item, item.incident_id, change)  # the copy just saved: one write (a re-read on conflict)

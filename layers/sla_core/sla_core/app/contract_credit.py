@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from sla_core.app.alternate_figures import OtherFigure, StoredEstimate, other_figures
-from sla_core.app.incident_service import holiday_override, terms_for
+from sla_core.app.contract_terms import contract_zone, holiday_override, terms_for
 from sla_core.app.skipping import Skips, skipping
 from sla_core.config.contracts import Contract
 from sla_core.engine.alternate_readings import moved_deadlines
@@ -27,23 +27,13 @@ from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
-from sla_core.storage.models import DowntimeItem, IncidentItem
+from sla_core.storage.models import DowntimeItem
 from sla_core.storage.repository import StoredInterval
 
 INITIAL_RESPONSE = "initial_response"
-
-
-def contract_zone(contract: Contract) -> ZoneInfo:
-    """The zone a contract's clocks, periods and times are in: its policy's, or its support region's."""
-    policy = load_policy(contract.policy)
-    return policy.zone_for(policy.region(contract.region))
-
-
-def display_zone(contract: Contract | None) -> tzinfo:
-    """The zone to show a contract's times in; UTC for what no contract maps."""
-    return contract_zone(contract) if contract is not None else UTC
 
 
 def current_period_text(unit: str, zone: ZoneInfo, now: datetime, fiscal_start_month: int = 1) -> str:
@@ -172,7 +162,7 @@ def late(due_at: datetime, done: datetime | None, now: datetime, met_at_due: boo
     return due_at < now if met_at_due else due_at <= now
 
 
-def _met_on_other_reading(terms: Terms, item: IncidentItem, done: datetime | None, now: datetime) -> bool:
+def _met_on_other_reading(terms: Terms, item: Incident, done: datetime | None, now: datetime) -> bool:
     """Whether the incident's initial response is not missed under the other reading of some clause its
     deadline depends on (the deadline computed again from the incident's severity and opening)."""
     policy = terms.load()
@@ -259,7 +249,7 @@ class MonthToDate:
     others: tuple[OtherFigure, ...] = ()
 
 
-def month_to_date(item: IncidentItem, contract: Contract, now: datetime) -> MonthToDate | None:
+def month_to_date(item: Incident, contract: Contract, now: datetime) -> MonthToDate | None:
     """Availability, credit and claim window of the credit period (month, or quarter for a quarterly policy) the
     incident was resolved in, from recorded downtime (still-open intervals count until `now`); None when the
     policy states no credit terms."""

@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sla_core.app.contract_credit import contract_zone, estimate_for_contract
-from sla_core.app.reports import ClaimReminder, claim_drafts_with, claim_reminders
+from sla_core.app.contract_credit import estimate_for_contract
+from sla_core.app.contract_terms import contract_zone
+from sla_core.app.notices import ClaimReminder, Figures
+from sla_core.app.reports import claim_drafts_with, claim_reminders
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.errors import SlaError
@@ -27,7 +29,6 @@ from sla_core.storage.post_queue import Draft
 
 T = TypeVar("T")
 FIGURES = ("availability_percent", "target_met", "credit_amount", "currency", "claim_deadline")
-Figures = dict[str, dict[str, Any]]  # component → figure → value
 
 
 @dataclass(frozen=True, slots=True)

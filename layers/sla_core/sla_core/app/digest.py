@@ -10,42 +10,19 @@ same places as `/sla status` (the open-index) and `/sla credit` (`month_glance`)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from sla_core.app.contract_credit import contract_zone
-from sla_core.app.incident_service import deadlines_of
-from sla_core.app.month_glance import ComponentGlance, month_glance
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.contract_terms import contract_zone
+from sla_core.app.month_glance import month_glance
+from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
-from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 from sla_core.storage.post_queue import Draft
 
 DIGEST_PURPOSE = "digest"
-NEVER = datetime.max.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class OpenIncident:
-    """An open incident and its clocks under its contract."""
-
-    item: IncidentItem
-    deadlines: tuple[TrackedDeadline, ...]
-
-    @property
-    def running(self) -> list[TrackedDeadline]:
-        """The clocks not met yet, soonest first."""
-        return sorted((t for t in self.deadlines if t.met_at is None), key=lambda t: t.due_at)
-
-    @property
-    def next_due(self) -> datetime:
-        """When its next clock falls due (the far future when none runs)."""
-        running = self.running
-        return running[0].due_at if running else NEVER
 
 
 def open_incidents(contract: Contract) -> list[OpenIncident]:
@@ -63,31 +40,6 @@ def open_incidents_counted(contract: Contract) -> tuple[list[OpenIncident], int]
         key=lambda item: item.incident_id,
     )
     return sorted(found, key=lambda incident: incident.next_due), skipped
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """One contract's digest for one local day, as of `now`."""
-
-    contract: Contract
-    day: date
-    zone: ZoneInfo
-    now: datetime
-    incidents: tuple[OpenIncident, ...]
-    glances: tuple[ComponentGlance, ...]
-    skipped: int = 0  # open incidents whose clocks could not be computed (logged), not in `incidents`
-
-    @property
-    def due_today(self) -> list[tuple[OpenIncident, TrackedDeadline]]:
-        """Each running clock that falls due on the digest's day in the contract's zone, in due order (those
-        already past today included)."""
-        found = [
-            (incident, tracked)
-            for incident in self.incidents
-            for tracked in incident.running
-            if tracked.due_at.astimezone(self.zone).date() == self.day
-        ]
-        return sorted(found, key=lambda pair: pair[1].due_at)
 
 
 def digest_post_id(contract: Contract, now: datetime) -> str | None:

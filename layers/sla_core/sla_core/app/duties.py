@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 
+from sla_core.app.notices import DutyNotice
 from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract, ContractsConfig
-from sla_core.engine.duties import DutyDeadline, DutyReminder, duty_deadlines, recurring_dates
+from sla_core.engine.duties import duty_deadlines, recurring_dates
 from sla_core.engine.policy_registry import load_policy
 from sla_core.storage import post_queue
 
@@ -26,24 +26,6 @@ logger = logging.getLogger(__name__)
 
 DUTY_PURPOSE = "duty_reminder"
 _claimed: set[str] = set()
-
-
-@dataclass(frozen=True, slots=True)
-class DutyNotice:
-    """One duty reminder owed to a contract's channel at `reminder.at` (claimed at `now`, which its words
-    count the days left from)."""
-
-    post_id: str
-    contract: Contract
-    deadline: DutyDeadline
-    reminder: DutyReminder
-    now: datetime
-
-    @property
-    def days_left(self) -> int:
-        """Whole local days from `now` to the deadline's date (the deadline is 00:00 on it)."""
-        assert self.deadline.on is not None
-        return (self.deadline.on - self.now.astimezone(self.deadline.zone).date()).days
 
 
 def due_notices(contract: Contract, now: datetime) -> Iterator[DutyNotice]:

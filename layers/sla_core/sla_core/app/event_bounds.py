@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sla_core.app.contract_terms import contract_zone
 from sla_core.config import settings
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
-from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.state import STATUS_OF, IncidentEvent, IncidentState
 
 AHEAD = timedelta(minutes=5)
@@ -32,8 +32,7 @@ class ImplausibleInstant(InputError):
 def _day_start(day: date, contract: Contract | None) -> datetime:
     if contract is None:
         return datetime.combine(day, time(), tzinfo=UTC)
-    policy = load_policy(contract.policy)  # the contract's zone (contract_credit.contract_zone, which needs us)
-    return datetime.combine(day, time(), tzinfo=policy.zone_for(policy.region(contract.region)))
+    return datetime.combine(day, time(), tzinfo=contract_zone(contract))
 
 
 def earliest(contract: Contract | None, now: datetime) -> tuple[datetime, str]:

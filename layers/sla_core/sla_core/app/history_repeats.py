@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 
 BACKFILL_DETAIL = "backfill"  # the timeline detail a backfilled event carries (app/backfill.py)
 SOURCE_TYPE_DETAIL = "pagerduty_event_type"
 
 
-def repeats_history(item: IncidentItem, event: IncidentEvent, details: dict[str, Any]) -> bool:
+def repeats_history(item: Incident, event: IncidentEvent, details: dict[str, Any]) -> bool:
     """Whether `event` (with the timeline `details` it would be written with) repeats a change already recorded
     on the backfilled incident `item`; False at once, without a read, for an incident never backfilled."""
     backfill = bool(details.get(BACKFILL_DETAIL))

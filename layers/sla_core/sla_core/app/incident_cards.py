@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.ports import IncidentChannel, PostRefused
 from sla_core.config.contracts import Contract
+from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.storage import repository
-from sla_core.storage.models import IncidentItem
 
 CARD_LEASE = timedelta(seconds=30)  # longer than any function's run; a crashed owner's lease runs out after it
 HOLDER_RUN = timedelta(seconds=5)  # the webhook function's Timeout: Lambda ends an attempt by then
@@ -40,18 +41,18 @@ class CardPending(RuntimeError):
 class ShownCard:
     """The incident as stored once its card exists, and whether this call posted it."""
 
-    item: IncidentItem
+    item: Incident
     posted: bool
 
 
-def lease_for_new_card(item: IncidentItem, now: datetime, holder: str) -> None:
-    """Give the creator of a new incident (the delivery of event `holder`) the card's lease (saved with the
+def lease_for_new_card(item: Incident, now: datetime, holder: str) -> Incident:
+    """A new incident whose creator (the delivery of event `holder`) holds the card's lease (saved with the
     creation)."""
-    item.card_lease_until, item.card_lease_holder = now + CARD_LEASE, holder
+    return replace(item, card_lease_until=now + CARD_LEASE, card_lease_holder=holder)
 
 
 def show_card(
-    item: IncidentItem,
+    item: Incident,
     contract: Contract | None,
     deadlines: Sequence[TrackedDeadline],
     channel: str,
@@ -90,28 +91,52 @@ def show_card(
         if not mine:
             raise CardPending(f"the card of {item.incident_id} is being posted by another delivery")
     previous = item.card_lease_until
-    if not repository.take_card_lease(item, now + CARD_LEASE, holder):
+    leased = repository.take_card_lease(item, now + CARD_LEASE, holder)
+    if leased is None:
         raise CardPending(f"the incident {item.incident_id} changed while its card was claimed")
+    item = leased
     if previous is not None and not never_posted:  # the last holder may have posted before it crashed
-        found = shown.find_card(item, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
-        if found is not None:
-            return ShownCard(shown.adopt_card(item, contract, deadlines, channel, found), False)
+        found = shown.find_card(item.incident_id, channel, since=previous - CARD_LEASE - LOOKUP_MARGIN)
+        if found is not None:  # it shows the state of its crashed poster: brought up to date either way
+            stored, changed = store_card(item, contract, channel, found, shown)
+            if not changed:
+                shown.update_card(stored, contract, deadlines)
+            return ShownCard(stored, False)
     return ShownCard(_post(item, contract, deadlines, channel, shown), True)
 
 
 def _post(
-    item: IncidentItem,
+    item: Incident,
     contract: Contract | None,
     deadlines: Sequence[TrackedDeadline],
     channel: str,
     shown: IncidentChannel,
-) -> IncidentItem:
+) -> Incident:
     """Post the card under the lease. If Slack refused it, give the lease back so the sender's retry posts it;
     a post that may have reached Slack (its answer lost or late) or any other failure (the ts not stored) keeps
     the lease, whose taker looks the card up before posting."""
     try:
-        return shown.post_card(item, contract, deadlines, channel)
+        ts = shown.post_card(item, contract, deadlines, channel)
     except PostRefused as refusal:
         if not refusal.uncertain:
             repository.release_card_lease(item)
         raise
+    return store_card(item, contract, channel, ts, shown)[0]
+
+
+def store_card(
+    item: Incident, contract: Contract | None, channel: str, ts: str, shown: IncidentChannel
+) -> tuple[Incident, bool]:
+    """Save a posted card's channel and ts on the incident (one conditional write; a re-read only on a conflict).
+    The ts is stored right after the post: a crash before that leaves the incident without one, and the next
+    delivery finds the card by its metadata under the lease. When the incident changed meanwhile, the card is
+    updated to its current state (and True says so)."""
+
+    def change(fresh: Incident) -> Incident:
+        return fresh if fresh.slack_ts is not None else replace(fresh, slack_channel=channel, slack_ts=ts)
+
+    stored = repository.save_incident(item, item.incident_id, change)
+    changed = stored.version != (item.version or 0) + 1  # saved on a fresh read: someone wrote in between
+    if changed:
+        shown.update_card(stored, contract, deadlines_of(stored, contract))
+    return stored, changed

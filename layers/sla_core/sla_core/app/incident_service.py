@@ -24,24 +24,25 @@ Slack posting is the caller's job; this module only reads and writes DynamoDB.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sla_core.app.clocks import deadlines_of_terms
+from sla_core.app.contract_terms import terms_for
 from sla_core.app.event_bounds import check_event, check_order
 from sla_core.app.history_repeats import repeats_history
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
-from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident, StoredDeadline
 from sla_core.incidents.reminder_stages import Thresholds, incident_stages, next_due
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
-from sla_core.storage.models import DeadlineAttribute, DowntimeItem, IncidentItem
-from sla_core.storage.repository import state_of
+from sla_core.storage.models import DowntimeItem
 
 UNMAPPED = "unmapped"
 TYPED_SOURCES = frozenset({"slack"})  # events people type (times they may mistype), not a monitoring tool's
@@ -54,7 +55,7 @@ class RecordResult:
     changed the recorded downtime (a resolve of an outage records it once, by a conditional put; a
     reclassification records, withdraws or re-causes it): the cue for the month's summary."""
 
-    incident: IncidentItem
+    incident: Incident
     appended: bool
     created: bool
     became_resolved: bool
@@ -76,30 +77,7 @@ def contract_policy(contract: Contract) -> Policy:
     return load_policy(contract.policy).for_customer(contract.customer_timezone)
 
 
-def terms_for(contract: Contract | None) -> Terms | None:
-    """The SLA terms a contract's clocks run on (None for incidents no contract maps)."""
-    if contract is None:
-        return None
-    return Terms(
-        contract.policy, contract.tier, contract.region, holiday_override(contract), contract.customer_timezone
-    )
-
-
-def holiday_override(contract: Contract) -> HolidaySpec | None:
-    """The public holidays the contract uses instead of its policy's, if it names any (contracts.toml)."""
-    return HolidaySpec(contract.holidays.country, contract.holidays.subdiv) if contract.holidays else None
-
-
-def deadlines_of(item: IncidentItem, contract: Contract | None) -> list[TrackedDeadline]:
-    """The incident's clocks under its contract, recomputed from its stored state."""
-    return deadlines_of_terms(item, terms_for(contract))
-
-
-def deadlines_of_terms(item: IncidentItem, terms: Terms | None) -> list[TrackedDeadline]:
-    return track(terms, state_of(item)) if terms is not None else []
-
-
-def counts_as_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:
+def counts_as_outage(item: Incident, state: IncidentState, contract: Contract | None) -> bool:
     """Whether the incident counts toward availability: what its card last said, else the contract's [outages]
     rule for its PagerDuty service and priority, else whether the policy defines its severity as an outage."""
     if state.outage is not None:
@@ -112,33 +90,29 @@ def counts_as_outage(item: IncidentItem, state: IncidentState, contract: Contrac
 
 
 def _refresh(
-    item: IncidentItem,
+    item: Incident,
     state: IncidentState,
     terms: Terms | None,
     thresholds: Thresholds,
     contract: Contract | None,
-) -> list[TrackedDeadline]:
-    """Write the state and everything derived from it onto the item."""
-    repository.store_state(item, state)
-    item.status = state.status
-    if state.opened_at is not None:
-        item.opened_at = state.opened_at
-    if state.severity is not None:
-        item.severity = state.severity
-    item.acknowledged_at = state.acknowledged_at
-    item.resolved_at = state.resolved_at
-    item.outage = counts_as_outage(item, state, contract)
-    item.terms_version = terms_version(contract) if contract is not None else None
-    item.updated_at = max(t for t in (state.opened_at, state.last_update_at, item.updated_at) if t is not None)
+) -> tuple[Incident, list[TrackedDeadline]]:
+    """The incident with the state and everything derived from it: status, instants, clocks, the next reminder."""
     tracked = track(terms, state) if terms is not None else []
-    item.deadlines = [
-        DeadlineAttribute(name=t.key, due_at=t.due_at, met_at=t.met_at)  # type: ignore[no-untyped-call]
-        for t in tracked
-    ]
-    repository.set_open(item)
     all_stages = incident_stages(tracked, thresholds, state.snoozes)  # a snoozed notice comes back: due again
-    repository.set_next_due(item, next_due(all_stages, set(item.reminders_sent or ())) if state.is_open else None)
-    return tracked
+    item = replace(
+        item,
+        state=state,
+        status=state.status,
+        opened_at=state.opened_at or item.opened_at,
+        severity=state.severity or item.severity,
+        acknowledged_at=state.acknowledged_at,
+        resolved_at=state.resolved_at,
+        terms_version=terms_version(contract) if contract is not None else None,
+        updated_at=max(t for t in (state.opened_at, state.last_update_at, item.updated_at) if t is not None),
+        deadlines=tuple(StoredDeadline(t.key, t.due_at, t.met_at) for t in tracked),
+        next_due_at=next_due(all_stages, set(item.reminders_sent)) if state.is_open else None,
+    )
+    return replace(item, outage=counts_as_outage(item, state, contract)), tracked
 
 
 def record_event(
@@ -155,7 +129,7 @@ def record_event(
     service_id: str | None = None,
     details: dict[str, Any] | None = None,
     thresholds: Thresholds | None = None,
-    read: IncidentItem | None = None,
+    read: Incident | None = None,
 ) -> RecordResult:
     """Record one event exactly once (a duplicate delivery has `appended=False` and changes nothing).
 
@@ -190,24 +164,23 @@ def record_event(
     written: list[DowntimeItem] = []
     was_resolved = False
 
-    def change(item: IncidentItem) -> list[DowntimeItem]:
+    def change(item: Incident) -> tuple[Incident, list[DowntimeItem]]:
         nonlocal tracked, state, written, was_resolved
-        current = state_of(item)
+        current = item.state
         was_resolved, was_classified = _outage_over(current), _counted_as(item, current)
         state = apply(current, event)
         check_order(current, event, state, strict_status=strict)
-        if title and not item.title:
-            item.title = title
-        if source_url and not item.source_url:
-            item.source_url = source_url
-        if service_id and not item.service_id:
-            item.service_id = service_id
+        item = replace(
+            item,
+            title=item.title or title or "",
+            source_url=item.source_url or source_url,
+            service_id=item.service_id or service_id,
+        )
         if contract is not None and item.contract_id == UNMAPPED:
-            item.contract_id = contract.id
-            item.component = component or contract.components[0]
-        tracked = _refresh(item, state, terms, thresholds, contract)
+            item = replace(item, contract_id=contract.id, component=component or contract.components[0])
+        item, tracked = _refresh(item, state, terms, thresholds, contract)
         written = _downtime_writes(item, state, event, contract, was_resolved, was_classified)
-        return written
+        return item, written
 
     existing = read if read is not None or event.kind == "triggered" else repository.get_incident(incident_id)
     if existing is None:
@@ -223,11 +196,12 @@ def record_event(
             opened_at=state.opened_at or event.occurred_at,
             source_id=source_id,
         )
-        item.source_url = source_url
-        item.service_id = service_id
-        lease_for_new_card(item, recorded_at, event.event_id)
-        tracked = _refresh(item, state, terms, thresholds, contract)
-        created = repository.create_incident(item)  # a lone event records no downtime: no trigger and resolve yet
+        item = lease_for_new_card(
+            replace(item, source_url=source_url, service_id=service_id), recorded_at, event.event_id
+        )
+        item, tracked = _refresh(item, state, terms, thresholds, contract)
+        stored_new = repository.create_incident(item)  # a lone event records no downtime: no trigger and resolve yet
+        created, item = stored_new is not None, stored_new or item
         # Written after the creation, so a creation that landed after its attempt gave up (a stalled table) leaves
         # the event unwritten: its retry writes it and so knows that attempt never posted the card (incident_cards).
         appended = created and repository.append_entry(entry)
@@ -235,7 +209,7 @@ def record_event(
         existing = existing or repository.get_incident(incident_id)
         unchanged = False
         if existing is not None:  # checked on the copy read, before the timeline is written
-            stored = state_of(existing)
+            stored = existing.state
             after = apply(stored, event)
             check_order(stored, event, after, strict_status=strict)
             if repeats_history(existing, event, details or {}):  # a read only for a backfilled incident
@@ -253,24 +227,24 @@ def record_event(
             # that changes the incident is in the timeline exactly when its change is. A redelivery writes nothing.
             item, appended = repository.save_incident_with(existing, incident_id, change, entry=entry)
         if not appended:  # a redelivery: its change, computed again, is the stored one (the fold is idempotent)
-            return _redelivered(item, tracked if state_of(item) == state else deadlines_of_terms(item, terms), contract)
+            return _redelivered(item, tracked if item.state == state else deadlines_of_terms(item, terms), contract)
     became_resolved = _outage_over(state) and not was_resolved
     counted = _counted_outage(item, state, contract)
     return RecordResult(item, appended, created, became_resolved, state, tracked, bool(written), counted)
 
 
-def _redelivered(item: IncidentItem, deadlines: list[TrackedDeadline], contract: Contract | None) -> RecordResult:
+def _redelivered(item: Incident, deadlines: list[TrackedDeadline], contract: Contract | None) -> RecordResult:
     """The result for an event recorded before: nothing appended, the incident as stored."""
-    state = state_of(item)
+    state = item.state
     return RecordResult(item, False, False, False, state, deadlines, False, _counted_outage(item, state, contract))
 
 
-def _counted_outage(item: IncidentItem, state: IncidentState, contract: Contract | None) -> bool:
+def _counted_outage(item: Incident, state: IncidentState, contract: Contract | None) -> bool:
     """Resolved, as an outage, on a component its contract counts: an incident with a downtime interval."""
     return _outage_over(state) and bool(item.outage) and contract is not None and item.component in contract.components
 
 
-def _counted_as(item: IncidentItem, state: IncidentState) -> tuple[object, ...]:
+def _counted_as(item: Incident, state: IncidentState) -> tuple[object, ...]:
     """What the incident's recorded downtime follows: outage or not, cause, and its (corrected) span."""
     return (item.outage, state.cause, state.opened_at, state.resolved_at)
 
@@ -292,7 +266,7 @@ def _outage_over(state: IncidentState) -> bool:
 
 
 def _downtime_writes(
-    item: IncidentItem,
+    item: Incident,
     state: IncidentState,
     event: IncidentEvent,
     contract: Contract | None,
@@ -311,7 +285,7 @@ def _downtime_writes(
     return _synced(item, state, event)
 
 
-def _interval(item: IncidentItem, state: IncidentState) -> DowntimeItem:
+def _interval(item: Incident, state: IncidentState) -> DowntimeItem:
     """The incident's outage, opened → resolved, as a downtime interval of its contract and component.
 
     A reopened and re-resolved incident adds a second interval from the same opening; availability merges
@@ -332,7 +306,7 @@ def _interval(item: IncidentItem, state: IncidentState) -> DowntimeItem:
     )
 
 
-def _synced(item: IncidentItem, state: IncidentState, event: IncidentEvent) -> list[DowntimeItem]:
+def _synced(item: Incident, state: IncidentState, event: IncidentEvent) -> list[DowntimeItem]:
     """After a reclassification or correction of a resolved incident: an outage has its (corrected) interval
     recorded and counted with the incident's cause, as are earlier intervals inside it (re-resolves from the
     same opening); any other interval, and every one of a ticket, is withdrawn (kept, not counted). Returns the
@@ -367,21 +341,21 @@ def thresholds_for(contract: Contract | None) -> Thresholds:
     return contract.reminders if contract is not None else DEFAULT_THRESHOLDS
 
 
-def refresh_clocks(incident_id: str, contract: Contract) -> IncidentItem:
+def refresh_clocks(incident_id: str, contract: Contract) -> Incident:
     """Recompute an incident's clocks and next reminder under the contract's terms now in force (a deployment
     changed them); the timeline is unchanged."""
 
-    def change(item: IncidentItem) -> None:
-        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract), contract)
+    def change(item: Incident) -> Incident:
+        return _refresh(item, item.state, terms_for(contract), thresholds_for(contract), contract)[0]
 
     return repository.update_incident(incident_id, change)
 
 
-def mark_reminders_sent(incident_id: str, stage_keys: list[str], contract: Contract | None) -> IncidentItem:
+def mark_reminders_sent(incident_id: str, stage_keys: list[str], contract: Contract | None) -> Incident:
     """Record reminder stages as sent and move the incident to its next unsent stage (or out of the index)."""
 
-    def change(item: IncidentItem) -> None:
-        item.reminders_sent = {*(item.reminders_sent or set()), *stage_keys}
-        _refresh(item, state_of(item), terms_for(contract), thresholds_for(contract), contract)
+    def change(item: Incident) -> Incident:
+        item = replace(item, reminders_sent=item.reminders_sent | set(stage_keys))
+        return _refresh(item, item.state, terms_for(contract), thresholds_for(contract), contract)[0]
 
     return repository.update_incident(incident_id, change)

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sla_core.app.contract_credit import contract_zone, downtime_of, recorded_downtime
+from sla_core.app.contract_credit import downtime_of, recorded_downtime
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import Measurement, measure

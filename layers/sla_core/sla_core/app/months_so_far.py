@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sla_core.app.contract_credit import contract_zone
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract

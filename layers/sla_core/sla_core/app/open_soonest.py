@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sla_core.app.digest import OpenIncident
-from sla_core.app.incident_service import UNMAPPED, deadlines_of
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.incident_service import UNMAPPED
+from sla_core.app.notices import OpenIncident
 from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
 from sla_core.storage import repository

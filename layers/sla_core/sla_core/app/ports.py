@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sla_core.app.contract_credit import MonthToDate
+from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.incidents.reminder_stages import Stage
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 
 if TYPE_CHECKING:
-    from sla_core.app.digest import Digest
-    from sla_core.app.duties import DutyNotice
-    from sla_core.app.reports import ClaimReminder, Report
-    from sla_core.app.terms_replay import TermsChange
-    from sla_core.storage.models import IncidentItem
+    from sla_core.incidents.records import Incident
 
 Blocks = list[dict[str, Any]]
 
@@ -82,36 +80,29 @@ class Messages(Protocol):
 
 
 class IncidentChannel(Protocol):
-    """Where an incident is shown to people: its card (posted with the incident's card id in its metadata, so
-    `find_card` can find it again; `adopt_card` stores a found one), thread replies, the resolve summary."""
+    """Where an incident is shown to people, rendered and posted, nothing stored (`record_and_show` stores what
+    comes back): its card (posted with the incident's card id in its metadata, so `find_card` can find it
+    again), its thread replies, and the words of what the resolve of an outage queues. Posts raise PostRefused
+    (`uncertain` when the message may have reached the channel)."""
 
     def post_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
-    ) -> IncidentItem: ...
+        self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline], channel: str
+    ) -> str: ...
 
-    def find_card(self, item: IncidentItem, channel: str, *, since: datetime) -> str | None: ...
+    def find_card(self, incident_id: str, channel: str, *, since: datetime) -> str | None: ...
 
-    def adopt_card(
-        self,
-        item: IncidentItem,
-        contract: Contract | None,
-        deadlines: Sequence[TrackedDeadline],
-        channel: str,
-        ts: str,
-    ) -> IncidentItem: ...
-
-    def refresh_card(
-        self, item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]
-    ) -> None: ...
+    def update_card(self, item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> None: ...
 
     def reply_event(
         self,
-        item: IncidentItem,
+        item: Incident,
         event: IncidentEvent,
         deadlines: Sequence[TrackedDeadline],
         contract: Contract | None,
         *,
-        label: str,
+        label: str | None,
     ) -> None: ...
 
-    def after_resolve(self, item: IncidentItem, contract: Contract, now: datetime) -> None: ...
+    def resolve_summary(self, summary: MonthToDate, contract: Contract) -> str: ...
+
+    def claim_reminder(self, reminder: ClaimReminder) -> str: ...

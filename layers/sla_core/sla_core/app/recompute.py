@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sla_core.app.corrections import Correction, Figures, owe_correction, period_figures
-from sla_core.app.reports import ReportJob
+from sla_core.app.corrections import Correction, owe_correction, period_figures
+from sla_core.app.notices import Figures, ReportJob
 from sla_core.config.contracts import Contract
 from sla_core.storage import repository
 

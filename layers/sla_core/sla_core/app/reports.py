@@ -17,21 +17,20 @@ its days (or why the policy has neither).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sla_core.app.alternate_figures import OtherFigure, other_figures
+from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import (
-    MissedResponse,
     contract_estimate,
-    contract_zone,
     missed_counts,
     missed_initial_responses,
     recorded_downtime,
 )
-from sla_core.app.month_glance import ComponentGlance, month_glance
+from sla_core.app.contract_terms import contract_zone
+from sla_core.app.month_glance import month_glance
+from sla_core.app.notices import ClaimReminder, ComponentMonth, Report, ReportJob
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import Skips
 from sla_core.config.contracts import Contract
@@ -46,17 +45,6 @@ REPORT_PURPOSE, CLAIM_PURPOSE = "report", "claim_reminder"
 CLAIM_REMINDERS = (("7d", timedelta(days=7), "7 days"), ("1d", timedelta(days=1), "1 day"))
 MAX_LISTED = 10
 _claimed: set[str] = set()
-
-
-@dataclass(frozen=True, slots=True)
-class ReportJob:
-    """One report owed: a contract's month (or quarter) report, identified by its post id."""
-
-    post_id: str
-    contract_id: str
-    unit: Literal["month", "quarter"]
-    period: Period
-    quarter: Period | None
 
 
 def already_claimed(post_id: str) -> bool:
@@ -128,58 +116,6 @@ def failed_months_before(
 
 
 # -- what a report holds -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentMonth:
-    """One component's month in a monthly report: its estimate (availability, credit, claim, termination)
-    and its figures under each other reading that changes them."""
-
-    component: str
-    estimate: CreditEstimate
-    others: tuple[OtherFigure, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """A report's figures, for the words `Messages.report` puts around them.
-
-    Monthly reports, and quarter-end reports of a credit on the quarter's downtime, fill `components`;
-    quarterly ones on missed initial responses fill `missed`, the threshold and, at quarter end, the
-    quarter's estimate. Both carry the month's glance per component (`glances`)."""
-
-    job: ReportJob
-    contract: Contract
-    vendor: str
-    components: tuple[ComponentMonth, ...] = ()
-    missed: tuple[MissedResponse, ...] = ()
-    missed_limit: int = 0
-    quarter_estimate: CreditEstimate | None = None
-    quarter_others: tuple[OtherFigure, ...] = ()
-    glances: tuple[ComponentGlance, ...] = ()
-    skipped: int = 0  # stored items left out of the figures (each logged): a bad one never stops the report
-
-    def glance(self, component: str) -> ComponentGlance | None:
-        """The month at a glance of one component, if the report has it."""
-        return next((g for g in self.glances if g.component == component), None)
-
-    @property
-    def quarter_ends(self) -> bool:
-        return self.job.quarter is not None and self.job.period.end == self.job.quarter.end
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimReminder:
-    """One reminder owed before a claim window closes: `before` ahead of `deadline`, for `estimate`'s credit
-    (for one outage starting `outage_start`, where the credit is claimed per outage)."""
-
-    post_id: str
-    contract: Contract
-    estimate: CreditEstimate
-    deadline: datetime
-    send_at: datetime
-    before: str
-    outage_start: datetime | None
 
 
 def claim_reminders(contract: Contract, estimate: CreditEstimate, now: datetime) -> list[ClaimReminder]:

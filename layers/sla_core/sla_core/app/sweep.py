@@ -38,22 +38,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from sla_core.app.clocks import deadlines_of
 from sla_core.app.digest import digest_drafts, digest_post_id
 from sla_core.app.duties import claim_duty_reminders
-from sla_core.app.incident_service import deadlines_of, mark_reminders_sent, thresholds_for
+from sla_core.app.incident_service import mark_reminders_sent, thresholds_for
+from sla_core.app.notices import ReportJob
 from sla_core.app.ports import PERMANENT, RATE_LIMITED, Messages, Poster, PostRefused
 from sla_core.app.post_schedule import PostSchedule, Rates
 from sla_core.app.recompute import remember_reported
-from sla_core.app.reports import ReportJob, already_claimed, build, jobs_due, remember_claimed
+from sla_core.app.reports import already_claimed, build, jobs_due, remember_claimed
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.errors import SlaError
+from sla_core.incidents.records import Incident
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock, stage_name
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem, PostItem
-from sla_core.storage.repository import state_of
+from sla_core.storage.models import PostItem
 
 logger = logging.getLogger(__name__)
 
@@ -190,12 +192,12 @@ class Sweep:
 
     # -- claiming --------------------------------------------------------------------------------
 
-    def _contract(self, incident: IncidentItem) -> Contract | None:
+    def _contract(self, incident: Incident) -> Contract | None:
         return self.contracts.contracts.get(incident.contract_id)
 
-    def _claim_stages(self, incident: IncidentItem, now: datetime, result: SweepResult) -> None:
+    def _claim_stages(self, incident: Incident, now: datetime, result: SweepResult) -> None:
         contract = self._contract(incident)
-        snoozes = state_of(incident).snoozes
+        snoozes = incident.state.snoozes
         all_stages = incident_stages(deadlines_of(incident, contract), thresholds_for(contract), snoozes)
         sent = set(incident.reminders_sent or ())
         due = [s for s in all_stages if s.at <= now and s.key not in sent]
@@ -205,9 +207,7 @@ class Sweep:
         mark_reminders_sent(incident.incident_id, [s.key for s in due], contract)
         result.items_read += 1  # the versioned update reads the incident once
 
-    def _draft(
-        self, incident: IncidentItem, contract: Contract | None, stage: Stage, now: datetime
-    ) -> post_queue.Draft:
+    def _draft(self, incident: Incident, contract: Contract | None, stage: Stage, now: datetime) -> post_queue.Draft:
         if incident.slack_channel:
             channel, thread_ts = incident.slack_channel, incident.slack_ts
         else:
@@ -427,7 +427,7 @@ class OwedReminders:
         incident = repository.get_incident(incident_id)
         if incident is None:
             return None
-        state = state_of(incident)
+        state = incident.state
         if not state.is_open:
             return frozenset()
         contract = self.contracts.contracts.get(incident.contract_id)

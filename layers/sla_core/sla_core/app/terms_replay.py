@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from sla_core.app.contract_credit import contract_zone, current_period_text
-from sla_core.app.corrections import Figures, period_figures
-from sla_core.app.incident_service import deadlines_of, refresh_clocks
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.contract_credit import current_period_text
+from sla_core.app.contract_terms import contract_zone
+from sla_core.app.corrections import period_figures
+from sla_core.app.incident_service import refresh_clocks
+from sla_core.app.notices import ClockChange, Figures, TermsChange
 from sla_core.app.ports import Messages
 from sla_core.app.terms_version import deployed_version, money_entry, policy_text, terms_version
 from sla_core.config.contracts import Contract, ContractsConfig
@@ -34,33 +37,6 @@ from sla_core.storage.models import TermsItem
 from sla_core.storage.post_queue import Draft
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ClockChange:
-    """One open incident's clock that a change of terms moved (None: the clock no longer or newly applies)."""
-
-    incident_id: str
-    title: str
-    metric: str
-    before: datetime | None
-    after: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class TermsChange:
-    """What a change of a contract's terms changed: open clocks, and the current period's figures."""
-
-    contract: Contract
-    version: str
-    period: str | None
-    clocks: tuple[ClockChange, ...]
-    before: Figures
-    after: Figures
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.clocks) or self.before != self.after
 
 
 def replay_terms(contract: Contract, now: datetime) -> TermsChange | None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sla_core.app.contract_credit import (
-    contract_zone,
-    stored_estimates,
-)
-from sla_core.app.incident_service import contract_policy, terms_for
+from sla_core.app.contract_credit import stored_estimates
+from sla_core.app.contract_terms import contract_zone, terms_for
+from sla_core.app.incident_service import contract_policy
 from sla_core.app.month_glance import month_glance
 from sla_core.engine.deadlines import compute_deadline
 from sla_core.engine.instants import to_micros

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import contract_zone, current_period_text, estimate_for_contract
+from sla_core.app.contract_credit import current_period_text, estimate_for_contract
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import corrected, periods_touched
 from sla_core.app.event_bounds import check_instant
 from sla_core.config.contracts import Contract

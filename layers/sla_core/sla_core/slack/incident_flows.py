@@ -1,6 +1,6 @@
 """The incident subcommands (`open`, `ack`, `update`, `resolve`, `status`, `show`), the card's buttons (and a
-reminder's, in `reminder_flows`), the update modal and the App Home: record through `incident_service`, show
-through `incident_posting`; status and App Home add each contract's month at a glance (`month_glance`)."""
+reminder's, in `reminder_flows`), the update modal and the App Home: record and show through `app.record_and_show`
+(Slack's side of it: `incident_posting`); status and App Home add each contract's month at a glance."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ from math import ceil
 from typing import Any
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import (
-    contract_zone,
-    display_zone,
-)
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.contract_terms import contract_zone, display_zone
 from sla_core.app.corrections import corrected, periods_touched
-from sla_core.app.digest import OpenIncident, open_incidents_counted
+from sla_core.app.digest import open_incidents_counted
 from sla_core.app.event_bounds import check_instant
-from sla_core.app.incident_service import deadlines_of, record_event
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.months_so_far import MonthsSoFar, months_so_far
+from sla_core.app.notices import OpenIncident
 from sla_core.app.open_soonest import open_soonest
+from sla_core.app.record_and_show import record_and_show
 from sla_core.app.skipping import each_kept, not_shown
 from sla_core.config import settings
 from sla_core.config.contracts import Contract
@@ -32,9 +31,10 @@ from sla_core.engine.errors import InputError, SlaError
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import Period
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
-from sla_core.slack import incident_posting
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Press, Reply, short_id
+from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.slack.reminder_flows import ReminderButtons
 from sla_core.slack.render.corrections import correction_text, history_line
 from sla_core.slack.render.glance import glance_lines
@@ -42,7 +42,6 @@ from sla_core.slack.render.incident_card import (
     NO_CAUSE,
     classified_text,
     corrected_text,
-    event_reply,
 )
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import context, date_token, escape, local_time, section
@@ -50,8 +49,6 @@ from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_li
 from sla_core.slack.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.time_phrases import split_at
 from sla_core.storage import rate_limits, repository
-from sla_core.storage.models import IncidentItem
-from sla_core.storage.repository import state_of
 
 
 def over_open_limit(inv: Invocation) -> str | None:
@@ -98,7 +95,9 @@ class IncidentFlows(FlowBase):
         if too_many is not None:
             return Reply(too_many)
         incident_id = short_id(inv.trigger_id)
-        result = record_event(
+        shown = record_and_show(
+            SlackIncidentChannel(self.slack.poster),
+            self.contracts,
             incident_id=incident_id,
             event=IncidentEvent(f"slack-open-{inv.trigger_id}", "triggered", opened, inv.user_id, severity),
             contract=contract,
@@ -108,13 +107,8 @@ class IncidentFlows(FlowBase):
             component=contract.components[0],
             source_id=inv.trigger_id,
         )
-        item = result.incident
-        zone = contract_zone(contract)
-        if result.created:
-            item = incident_posting.post_card(
-                item, contract, result.deadlines, self.slack.poster, contract.slack_channel
-            )
-        lines = incident_lines(item, result.deadlines, inv.now, zone)
+        result = shown.result
+        lines = incident_lines(shown.incident, result.deadlines, inv.now, contract_zone(contract))
         head = f"Opened *{incident_id}* for <@{inv.user_id}>." if result.created else "Already recorded:"
         return Reply(f"{head}\n{lines}")  # ephemeral: the card in the contract's channel is the public record
 
@@ -142,18 +136,16 @@ class IncidentFlows(FlowBase):
             f"slack-{kind}-{inv.trigger_id}", kind, at, inv.user_id, text=text, outage=outage, cause=cause,
             **(fixes or {}),
         )  # fmt: skip
-        result = record_event(
+        shown = record_and_show(
+            SlackIncidentChannel(self.slack.poster),
+            self.contracts,
             incident_id=item.incident_id,
             event=event,
             contract=contract,
             source=SOURCE,
             recorded_at=inv.now,
         )
-        if result.resolve_posts_owed and contract is not None:  # queued before any Slack call: none can lose them
-            incident_posting.after_resolve(result.incident, contract, inv.now)
-        if result.appended:
-            incident_posting.refresh_card(result.incident, contract, result.deadlines, self.slack.poster)
-            incident_posting.reply(result.incident, self.slack.poster, event_reply(event, result.deadlines, contract))
+        result = shown.result
         zone = display_zone(contract)
         if kind == "classified":
             head = f"<@{inv.user_id}>: *{item.incident_id}* {classified_text(event).lower()}."
@@ -166,7 +158,7 @@ class IncidentFlows(FlowBase):
             head = f"<@{inv.user_id}> {verb} *{item.incident_id}*" + (f": {escape(text)}" if text else ".")
         if not result.appended:
             head = f"Already recorded: {head}"
-        lines = incident_lines(result.incident, result.deadlines, inv.now, zone)
+        lines = incident_lines(shown.incident, result.deadlines, inv.now, zone)
         return Reply(f"{head}\n{lines}", in_channel=self.in_channel_here(inv, contract))
 
     def ack_command(self, args: tuple[str, ...], inv: Invocation) -> Reply:
@@ -297,7 +289,7 @@ class IncidentFlows(FlowBase):
         item, contract = self.incident(incident_id)
         if contract is None:
             raise InputError("No contract maps this incident, so it counts toward no availability.")
-        cause = state_of(item).cause
+        cause = item.state.cause
         if action_id == CAUSE_ACTION:
             cause = None if chosen == NO_CAUSE else chosen
             if cause is not None and cause not in load_policy(contract.policy).causes():
@@ -360,7 +352,7 @@ class IncidentFlows(FlowBase):
             known = ", ".join(f"`{p}`" for p in policy.pauses) if policy is not None and policy.pauses else "none"
             where = f"`{contract.id}`" if contract is not None else "this incident"
             return Reply(f"The contract of {where} has no pause for `{escape(reason)}`; its pauses: {known}.")
-        if state_of(item).pauses and state_of(item).pauses[-1][1] is None:
+        if item.state.pauses and item.state.pauses[-1][1] is None:
             return Reply(f"*{item.incident_id}* is paused already; `/sla resume {item.incident_id}` first.")
         return self._record(item.incident_id, "paused", inv, phrase, text=reason)
 
@@ -369,14 +361,14 @@ class IncidentFlows(FlowBase):
         words, phrase = split_at(args)
         self._need(words, 1, "resume")
         item, _ = self.incident(words[0])
-        pauses = state_of(item).pauses
+        pauses = item.state.pauses
         if not pauses or pauses[-1][1] is not None:
             return Reply(f"*{item.incident_id}* is not paused.")
         return self._record(item.incident_id, "resumed", inv, phrase)
 
     def _correcting(
         self,
-        item: IncidentItem,
+        item: Incident,
         contract: Contract,
         inv: Invocation,
         what: str,

@@ -4,7 +4,7 @@ button that records and posts the correction (reported months are never rewritte
 from __future__ import annotations
 
 from sla_core.app import authorization
-from sla_core.app.contract_credit import contract_zone
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.recompute import Recompute, confirm, recompute
 from sla_core.slack.flow_base import FlowBase, Invocation, Press, Reply
 from sla_core.slack.render.corrections import changes, correction_text

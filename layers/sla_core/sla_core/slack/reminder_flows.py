@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
-from sla_core.app.contract_credit import display_zone
-from sla_core.app.incident_service import deadlines_of, record_event, thresholds_for
+from sla_core.app.clocks import deadlines_of
+from sla_core.app.contract_terms import display_zone
+from sla_core.app.incident_service import record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
+from sla_core.incidents.records import Incident, TimelineEntry
 from sla_core.incidents.reminder_stages import (
     AGAIN,
     RANK,
@@ -49,8 +51,6 @@ from sla_core.slack.render.reminder_buttons import (
 from sla_core.slack.render.text import date_token, escape
 from sla_core.slack.routes import RESPONDED_ACTION
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import IncidentItem, TimelineEventItem
-from sla_core.storage.repository import state_of
 
 Record = Callable[[str, str, Invocation], Reply]  # IncidentFlows._record(incident id, event kind, invocation)
 CLAIM_SOURCE = "reminder-button"
@@ -58,9 +58,9 @@ CLAIM_KEEP = timedelta(minutes=5)  # long enough to settle a race; a crash after
 RACED = "Nothing recorded: someone pressed this on the same reminder just now."
 
 
-def stages_now(item: IncidentItem, contract: Contract | None) -> list[Stage]:
+def stages_now(item: Incident, contract: Contract | None) -> list[Stage]:
     """The incident's reminder stages as they stand, snoozes included."""
-    return incident_stages(deadlines_of(item, contract), thresholds_for(contract), state_of(item).snoozes)
+    return incident_stages(deadlines_of(item, contract), thresholds_for(contract), item.state.snoozes)
 
 
 def after_snooze(stage_key: str, stages: Sequence[Stage], actor: str | None, at: datetime) -> Snoozed:
@@ -73,7 +73,7 @@ def after_snooze(stage_key: str, stages: Sequence[Stage], actor: str | None, at:
     return Snoozed(actor, at, back, later)
 
 
-def responded_in(events: Sequence[TimelineEventItem], stage_key: str) -> Responded | None:
+def responded_in(events: Sequence[TimelineEntry], stage_key: str) -> Responded | None:
     """What met the stage's clock, from the timeline: the first acknowledgement, or the first update after the
     cadence run began (the run's start is in its key)."""
     kind = response_kind(stage_key)
@@ -114,7 +114,7 @@ class ReminderButtons:
         return repository.claim_delivery(CLAIM_SOURCE, what, now=inv.now, keep=CLAIM_KEEP)
 
     def _respond(
-        self, item: IncidentItem, contract: Contract | None, stage_key: str, inv: Invocation
+        self, item: Incident, contract: Contract | None, stage_key: str, inv: Invocation
     ) -> tuple[Reply, bool]:
         kind = response_kind(stage_key)
         if kind is None:
@@ -128,9 +128,7 @@ class ReminderButtons:
             return Reply(RACED), False
         return replace(self.record(item.incident_id, kind, inv), in_channel=False), True
 
-    def _snooze(
-        self, item: IncidentItem, contract: Contract | None, stage_key: str, inv: Invocation
-    ) -> tuple[Reply, bool]:
+    def _snooze(self, item: Incident, contract: Contract | None, stage_key: str, inv: Invocation) -> tuple[Reply, bool]:
         name = stage_name(stage_key)
         if name not in SNOOZABLE:
             raise InputError("Only a heads-up or a warning can be snoozed; a breach needs an answer now.")
@@ -139,7 +137,7 @@ class ReminderButtons:
         if stage is None:
             return Reply("Nothing to snooze: this reminder's clock is met, paused or has moved on."), False
         zone = display_zone(contract)
-        earlier = next((s for s in state_of(item).snoozes if s[0] == stage_key), None)
+        earlier = next((s for s in item.state.snoozes if s[0] == stage_key), None)
         if earlier is not None:
             return Reply(snooze_reply(stage_key, stages, earlier, zone, mine=False)), False
         gone = [

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pynamodb.exceptions import DoesNotExist
 
-from sla_core.incidents.state import IncidentState
+from sla_core.incidents.records import Incident, StoredDeadline, TimelineEntry
+from sla_core.incidents.state import OPEN_STATUSES, RESOLVED
 from sla_core.storage.models import (
     DOWNTIME_SHARDS,
     DUE_INDEX,
     OPEN_END,
     OPEN_SHARDS,
     CorrectionItem,
+    DeadlineAttribute,
     DeliveryItem,
     DeployedTermsItem,
     DowntimeItem,
@@ -41,8 +43,6 @@ CONFLICT_ATTEMPTS = 8
 INCIDENT_SK = "INCIDENT"
 DELIVERY_SK = "DELIVERY"
 EVENT_PREFIX = "EVENT#"
-RESOLVED = "resolved"
-OPEN_STATUSES = ("triggered", "acknowledged")
 
 
 def incident_pk(incident_id: str) -> str:
@@ -63,6 +63,52 @@ def due_shard_for(incident_id: str) -> str:
     return f"due#{zlib.crc32(incident_id.encode('utf-8')) % DUE_SHARDS}"
 
 
+INCIDENT_FIELDS = (
+    "contract_id", "component", "severity", "source", "title", "status", "opened_at", "updated_at", "source_id",
+    "source_url", "service_id", "outage", "acknowledged_at", "resolved_at", "slack_channel", "slack_ts",
+    "card_lease_until", "card_lease_holder", "next_due_at", "terms_version", "backfilled_at",
+)  # fmt: skip
+
+
+def incident_of(item: IncidentItem) -> Incident:
+    """The stored incident as the domain sees it (its folded state decoded)."""
+    return Incident(
+        incident_id=item.incident_id,
+        **{name: getattr(item, name) for name in INCIDENT_FIELDS},
+        deadlines=tuple(StoredDeadline(d.name, d.due_at, d.met_at) for d in item.deadlines or ()),
+        reminders_sent=frozenset(item.reminders_sent or ()),
+        state=load_state(item.fold_state),
+        version=item.version,
+    )
+
+
+def _put_on(item: IncidentItem, incident: Incident) -> None:
+    """Write `incident`'s fields onto `item` (its version aside) with what storage derives from them: the sparse
+    open-index entry while open, the due-index shard while a reminder is due."""
+    for name in INCIDENT_FIELDS:
+        setattr(item, name, getattr(incident, name))
+    item.deadlines = [
+        DeadlineAttribute(name=d.name, due_at=d.due_at, met_at=d.met_at)  # type: ignore[no-untyped-call]
+        for d in incident.deadlines
+    ]
+    item.reminders_sent = set(incident.reminders_sent)
+    item.fold_state = dump_state(incident.state)
+    item.open_contract = incident.contract_id if incident.status in OPEN_STATUSES else None
+    due = incident.next_due_at is not None and incident.status != RESOLVED
+    item.due_shard = due_shard_for(incident.incident_id) if due else None
+    item.next_due_at = incident.next_due_at if due else None
+
+
+def item_of(incident: Incident) -> IncidentItem:
+    """The item that saves `incident` under the version it was read at (storage's own writes, and a batch that
+    seeds a table: benchmarks)."""
+    item = IncidentItem(incident_pk(incident.incident_id), INCIDENT_SK, incident_id=incident.incident_id)
+    _put_on(item, incident)
+    if incident.version is not None:  # a new one has none: its put is conditional on its absence
+        item.version = incident.version
+    return item
+
+
 def new_incident(
     *,
     incident_id: str,
@@ -74,60 +120,41 @@ def new_incident(
     opened_at: datetime,
     source_id: str | None = None,
     status: str = "triggered",
-) -> IncidentItem:
-    """An unsaved incident with its keys set; give it deadlines and `set_next_due` before creating it."""
-    return IncidentItem(
-        incident_pk(incident_id),
-        INCIDENT_SK,
-        incident_id=incident_id,
-        contract_id=contract_id,
-        component=component,
-        severity=severity,
-        source=source,
-        source_id=source_id,
-        title=title,
-        status=status,
-        opened_at=opened_at,
-        updated_at=opened_at,
-    )
+) -> Incident:
+    """An unsaved incident; give it its state, deadlines and next due instant before creating it."""
+    return Incident(
+        incident_id=incident_id, contract_id=contract_id, component=component, severity=severity, source=source,
+        title=title, status=status, opened_at=opened_at, updated_at=opened_at, source_id=source_id,
+    )  # fmt: skip
 
 
-def set_open(incident: IncidentItem) -> None:
-    """Keep the incident in the sparse open-index while it is open, out of it once resolved."""
-    incident.open_contract = incident.contract_id if incident.status in OPEN_STATUSES else None
-
-
-def open_contract_incidents(contract_id: str) -> list[IncidentItem]:
+def open_contract_incidents(contract_id: str) -> list[Incident]:
     """A contract's open incidents in opening order, from the sparse open-index (never its history)."""
-    return list(IncidentItem.open_index.query(contract_id))
+    return [incident_of(item) for item in IncidentItem.open_index.query(contract_id)]
 
 
-def set_next_due(incident: IncidentItem, next_due_at: datetime | None) -> None:
-    """Put the incident in the due index at `next_due_at`, or take it out (nothing due, or resolved)."""
-    if next_due_at is None or incident.status == RESOLVED:
-        incident.due_shard = None
-        incident.next_due_at = None
-    else:
-        incident.due_shard = due_shard_for(incident.incident_id)
-        incident.next_due_at = next_due_at
+def create_incident(incident: Incident) -> Incident | None:
+    """Save a new incident; None (and nothing written) when one with that id exists already."""
+    item = item_of(incident)
+    return incident_of(item) if saved(item, IncidentItem.pk.does_not_exist()) else None
 
 
-def create_incident(incident: IncidentItem) -> bool:
-    """Save a new incident; False (and nothing written) when one with that id exists already."""
-    return saved(incident, IncidentItem.pk.does_not_exist())
-
-
-def get_incident(incident_id: str) -> IncidentItem | None:
-    """The incident as last written (strongly consistent read), or None."""
+def _get_item(incident_id: str) -> IncidentItem | None:
     try:
         return IncidentItem.get(incident_pk(incident_id), INCIDENT_SK, consistent_read=True)
     except DoesNotExist:
         return None
 
 
+def get_incident(incident_id: str) -> Incident | None:
+    """The incident as last written (strongly consistent read), or None."""
+    item = _get_item(incident_id)
+    return incident_of(item) if item is not None else None
+
+
 def update_incident(
-    incident_id: str, change: Callable[[IncidentItem], None], *, attempts: int = CONFLICT_ATTEMPTS
-) -> IncidentItem:
+    incident_id: str, change: Callable[[Incident], Incident], *, attempts: int = CONFLICT_ATTEMPTS
+) -> Incident:
     """Read the incident, apply `change`, save; on a version conflict read again and re-apply.
 
     `change` must be safe to run more than once (it is re-run on the fresh copy after a conflict).
@@ -136,70 +163,67 @@ def update_incident(
 
 
 def save_incident(
-    read: IncidentItem | None,
+    read: Incident | None,
     incident_id: str,
-    change: Callable[[IncidentItem], None],
+    change: Callable[[Incident], Incident],
     *,
     attempts: int = CONFLICT_ATTEMPTS,
-) -> IncidentItem:
+) -> Incident:
     """Apply `change` to the copy already `read` and save it; without one, or on a version conflict, read
     the incident again and re-apply (a re-read only when needed)."""
-
-    def alone(item: IncidentItem) -> Sequence[TableItem]:
-        change(item)
-        return ()
-
-    return save_incident_with(read, incident_id, alone, attempts=attempts)[0]
+    return save_incident_with(read, incident_id, lambda incident: (change(incident), ()), attempts=attempts)[0]
 
 
 def save_incident_with(
-    read: IncidentItem | None,
+    read: Incident | None,
     incident_id: str,
-    change: Callable[[IncidentItem], Sequence[TableItem]],
+    change: Callable[[Incident], tuple[Incident, Sequence[DowntimeItem]]],
     *,
     attempts: int = CONFLICT_ATTEMPTS,
-    entry: TimelineEventItem | None = None,
-) -> tuple[IncidentItem, bool]:
+    entry: TimelineEntry | None = None,
+) -> tuple[Incident, bool]:
     """`save_incident` where the change also writes other items (its downtime) and the timeline `entry` of the
     event it records: all in one transaction. False (nothing written, the incident as stored) when that entry
     exists already: the event was recorded, with its change, before."""
+
+    def on_item(item: IncidentItem) -> Sequence[TableItem]:
+        changed, others = change(incident_of(item))
+        _put_on(item, changed)
+        return others
+
+    fresh = _entry_item(entry) if entry is not None else None
     try:
-        return save_changed_with(read, lambda: get_incident(incident_id), change, attempts=attempts, fresh=entry)
+        item, saved_now = save_changed_with(
+            item_of(read) if read is not None else None, lambda: _get_item(incident_id), on_item,
+            attempts=attempts, fresh=fresh,
+        )  # fmt: skip
     except VersionConflictError:
         raise VersionConflictError(f"incident {incident_id!r} changed {attempts} times while being updated") from None
     except LookupError:
         raise LookupError(f"no incident {incident_id!r}") from None
+    return incident_of(item), saved_now
 
 
-def take_card_lease(incident: IncidentItem, until: datetime, holder: str | None = None) -> bool:
+def take_card_lease(incident: Incident, until: datetime, holder: str | None = None) -> Incident | None:
     """Claim the right to post the incident's card until `until` for the delivery of event `holder` (a versioned
-    save of the copy read); False when the incident changed since it was read (someone else may have claimed
+    save of the copy read); None when the incident changed since it was read (someone else may have claimed
     or posted it)."""
-    incident.card_lease_until, incident.card_lease_holder = until, holder
-    return saved(incident)
+    item = item_of(replace(incident, card_lease_until=until, card_lease_holder=holder))
+    return incident_of(item) if saved(item) else None
 
 
-def release_card_lease(incident: IncidentItem) -> bool:
+def release_card_lease(incident: Incident) -> bool:
     """Give the card's lease back after a failed post (best effort: False when the incident changed since)."""
-    incident.card_lease_until = None
-    return saved(incident)
+    return saved(item_of(replace(incident, card_lease_until=None)))
 
 
-def state_of(incident: IncidentItem) -> IncidentState:
-    """The folded state stored with an incident."""
-    return load_state(incident.fold_state)
-
-
-def store_state(incident: IncidentItem, state: IncidentState) -> None:
-    """Put the folded state on the incident (saved with it)."""
-    incident.fold_state = dump_state(state)
-
-
-def due_incidents(until: datetime) -> list[IncidentItem]:
+def due_incidents(until: datetime) -> list[Incident]:
     """Open incidents whose next due instant is at or before `until`, earliest first (never a scan)."""
-    found: list[IncidentItem] = []
+    found: list[Incident] = []
     for shard in due_shards():
-        found.extend(IncidentItem.due_index.query(shard, IncidentItem.next_due_at <= until))
+        found.extend(
+            incident_of(item) for item in IncidentItem.due_index.query(shard, IncidentItem.next_due_at <= until)
+        )
     return sorted(found, key=lambda incident: (incident.next_due_at or until, incident.incident_id))
 
 
@@ -207,7 +231,7 @@ def due_incidents(until: datetime) -> list[IncidentItem]:
 class OpenSoonest:
     """The open incidents of the asked contracts due soonest (full items, soonest first) and how many are open."""
 
-    items: list[IncidentItem]
+    items: list[Incident]
     total: int
 
 
@@ -229,7 +253,7 @@ def open_soonest(contract_ids: Collection[str], limit: int, *, uncounted: str) -
                     break
     keys = [(pk, sk) for _, pk, sk in sorted(soonest)[:limit]]
     found = {(i.pk, i.sk): i for i in IncidentItem.batch_get(keys)} if keys else {}
-    return OpenSoonest([found[key] for key in keys if key in found], total)
+    return OpenSoonest([incident_of(found[key]) for key in keys if key in found], total)
 
 
 def open_shards() -> list[str]:
@@ -237,10 +261,10 @@ def open_shards() -> list[str]:
     return [f"open#{number}" for number in range(OPEN_SHARDS)]
 
 
-def contract_incidents(contract_id: str, *, opened_since: datetime | None = None) -> list[IncidentItem]:
+def contract_incidents(contract_id: str, *, opened_since: datetime | None = None) -> list[Incident]:
     """A contract's incidents in opening order, optionally only those opened at or after `opened_since`."""
     condition = IncidentItem.opened_at >= opened_since if opened_since is not None else None
-    return list(IncidentItem.contract_index.query(contract_id, condition))
+    return [incident_of(item) for item in IncidentItem.contract_index.query(contract_id, condition)]
 
 
 def timeline_entry(
@@ -253,25 +277,39 @@ def timeline_entry(
     source: str,
     actor: str | None = None,
     details: dict[str, Any] | None = None,
-) -> TimelineEventItem:
-    """An unsaved entry of the incident's timeline, keyed by its instant and event id (written only if new)."""
-    return TimelineEventItem(
-        incident_pk(incident_id),
-        f"{EVENT_PREFIX}{instant_key(occurred_at)}#{event_id}",
-        incident_id=incident_id,
-        event_id=event_id,
-        event_type=event_type,
-        occurred_at=occurred_at,
-        recorded_at=recorded_at,
-        source=source,
-        actor=actor,
-        details=details or {},
+) -> TimelineEntry:
+    """An unsaved entry of the incident's timeline (written only if new)."""
+    return TimelineEntry(
+        incident_id, event_id, event_type, occurred_at, recorded_at, source, actor, dict(details or {})
     )
 
 
-def append_entry(entry: TimelineEventItem) -> bool:
+def _entry_item(entry: TimelineEntry) -> TimelineEventItem:
+    """The entry's item, keyed by its instant and event id."""
+    return TimelineEventItem(
+        incident_pk(entry.incident_id),
+        f"{EVENT_PREFIX}{instant_key(entry.occurred_at)}#{entry.event_id}",
+        incident_id=entry.incident_id,
+        event_id=entry.event_id,
+        event_type=entry.event_type,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        source=entry.source,
+        actor=entry.actor,
+        details=entry.details,
+    )
+
+
+def _entry_of(item: TimelineEventItem) -> TimelineEntry:
+    return TimelineEntry(
+        item.incident_id, item.event_id, item.event_type, item.occurred_at, item.recorded_at, item.source,
+        item.actor, dict(item.details or {}),
+    )  # fmt: skip
+
+
+def append_entry(entry: TimelineEntry) -> bool:
     """Append to the incident's timeline; False when this event id was recorded already (a redelivery)."""
-    return saved(entry, TimelineEventItem.pk.does_not_exist())
+    return saved(_entry_item(entry), TimelineEventItem.pk.does_not_exist())
 
 
 def append_event(incident_id: str, **fields: Any) -> bool:
@@ -279,24 +317,22 @@ def append_event(incident_id: str, **fields: Any) -> bool:
     return append_entry(timeline_entry(incident_id, **fields))
 
 
-def timeline(incident_id: str) -> list[TimelineEventItem]:
+def timeline(incident_id: str) -> list[TimelineEntry]:
     """The incident's timeline in the order things happened."""
-    return list(
-        TimelineEventItem.query(
-            incident_pk(incident_id), TimelineEventItem.sk.startswith(EVENT_PREFIX), consistent_read=True
-        )
+    query = TimelineEventItem.query(
+        incident_pk(incident_id), TimelineEventItem.sk.startswith(EVENT_PREFIX), consistent_read=True
     )
+    return [_entry_of(item) for item in query]
 
 
-def timeline_in_second(incident_id: str, instant: datetime) -> list[TimelineEventItem]:
+def timeline_in_second(incident_id: str, instant: datetime) -> list[TimelineEntry]:
     """The incident's timeline entries that happened within the whole second of `instant` (one small query: the
     sort key starts with the instant, so the second's entries are one key prefix)."""
     second = instant_key(instant.replace(microsecond=0)).rsplit(".", 1)[0]
-    return list(
-        TimelineEventItem.query(
-            incident_pk(incident_id), TimelineEventItem.sk.startswith(f"{EVENT_PREFIX}{second}"), consistent_read=True
-        )
+    query = TimelineEventItem.query(
+        incident_pk(incident_id), TimelineEventItem.sk.startswith(f"{EVENT_PREFIX}{second}"), consistent_read=True
     )
+    return [_entry_of(item) for item in query]
 
 
 def new_downtime(

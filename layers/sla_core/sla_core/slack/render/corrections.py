@@ -8,9 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sla_core.app.contract_credit import contract_zone
+from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import Correction
-from sla_core.app.terms_replay import TermsChange
+from sla_core.app.notices import TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.slack.render.text import SECTION_TEXT, date_token, escape, fit, metric_words
 from sla_core.storage.models import CorrectionItem

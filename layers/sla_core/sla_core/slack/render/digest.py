@@ -6,7 +6,7 @@ reader sees in their own zone), so the digest and the status never disagree. Tit
 
 from __future__ import annotations
 
-from sla_core.app.digest import Digest, OpenIncident
+from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Blocks
 from sla_core.app.skipping import not_shown
 from sla_core.incidents.tracking import TrackedDeadline

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sla_core.app.duties import DutyNotice
+from sla_core.app.notices import DutyNotice
 from sla_core.slack.render.text import date_token, escape
 
 

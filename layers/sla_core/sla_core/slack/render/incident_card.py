@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sla_core.app.contract_credit import MonthToDate, display_zone
+from sla_core.app.contract_credit import MonthToDate
+from sla_core.app.contract_terms import display_zone
 from sla_core.config.contracts import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
 from sla_core.slack.render.alternate_words import (
@@ -55,8 +57,6 @@ from sla_core.slack.routes import (
     RESOLVE_ACTION,
     UPDATE_ACTION,
 )
-from sla_core.storage.models import IncidentItem
-from sla_core.storage.repository import state_of
 
 NO_CAUSE = "none"
 CAUSE_WORDS = {
@@ -110,9 +110,7 @@ def outcome_text(tracked: TrackedDeadline, done_at: datetime) -> str:
     return verdict(tracked.deadline.outcome(done_at)) + flipped_outcome(tracked.deadline, done_at)
 
 
-def card(
-    item: IncidentItem, contract: Contract | None, deadlines: Sequence[TrackedDeadline]
-) -> tuple[str, list[Block]]:
+def card(item: Incident, contract: Contract | None, deadlines: Sequence[TrackedDeadline]) -> tuple[str, list[Block]]:
     """The incident message: fallback text and blocks (severity, title, contract, link, deadlines, buttons)."""
     zone = display_zone(contract)
     title = escape(item.title)
@@ -147,11 +145,11 @@ def card(
     return text, blocks
 
 
-def availability_text(item: IncidentItem) -> str:
+def availability_text(item: Incident) -> str:
     """Whether the incident counts toward availability, and its cause: the card's Availability field."""
     if not item.outage:
         return "Ticket: not counted as downtime"
-    cause = state_of(item).cause
+    cause = item.state.cause
     return "Outage: counts as downtime" + (f" ({CAUSE_WORDS.get(cause, cause)})" if cause else "")
 
 
@@ -177,7 +175,7 @@ def cause_value(incident_id: str, cause: str) -> str:
     return f"{incident_id}|{cause}"
 
 
-def _cause_select(item: IncidentItem, contract: Contract) -> Block | None:
+def _cause_select(item: Incident, contract: Contract) -> Block | None:
     """The outage's cause, from the policy's excluded and credited causes (none when it lists none)."""
     causes = load_policy(contract.policy).causes()
     if not item.outage or not causes:
@@ -186,7 +184,7 @@ def _cause_select(item: IncidentItem, contract: Contract) -> Block | None:
         {"text": plain(text, OPTION_TEXT), "value": cause_value(item.incident_id, value)}
         for value, text in [(NO_CAUSE, "no excluded cause"), *((c, CAUSE_WORDS.get(c, c)) for c in causes)]
     ]
-    current = state_of(item).cause or NO_CAUSE
+    current = item.state.cause or NO_CAUSE
     select: Block = {
         "type": "static_select",
         "action_id": CAUSE_ACTION,
@@ -197,7 +195,7 @@ def _cause_select(item: IncidentItem, contract: Contract) -> Block | None:
     return select
 
 
-def _buttons(item: IncidentItem, contract: Contract | None = None) -> list[Block]:
+def _buttons(item: Incident, contract: Contract | None = None) -> list[Block]:
     def button(label: str, action_id: str, style: str | None = None) -> Block:
         element: Block = {
             "type": "button",

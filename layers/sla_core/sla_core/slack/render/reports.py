@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sla_core.app.alternate_figures import OtherFigure
-from sla_core.app.digest import Digest
-from sla_core.app.duties import DutyNotice
+from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, TermsChange
 from sla_core.app.ports import Blocks
-from sla_core.app.reports import MAX_LISTED, ClaimReminder, Report, claim_drafts, claim_reminders
+from sla_core.app.reports import MAX_LISTED, claim_drafts, claim_reminders
 from sla_core.app.skipping import not_included
-from sla_core.app.terms_replay import TermsChange
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sla_core.app.incident_service import contract_policy, terms_for
+from sla_core.app.contract_terms import terms_for
+from sla_core.app.incident_service import contract_policy
 from sla_core.config.contracts import Contract
 from sla_core.engine.after_hours import after_hours
 from sla_core.engine.errors import SlaError
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Incident
 from sla_core.slack.render.text import escape
-from sla_core.storage.models import IncidentItem
 
 
 def after_hours_text(contract: Contract, severity: str, opened_at: datetime) -> str | None:
@@ -46,7 +47,7 @@ def tier_text(contract: Contract) -> str | None:
     return f":information_source: *Tier*: {escape(choice.condition or '')}"
 
 
-def incident_notes(item: IncidentItem, contract: Contract | None) -> list[str]:
+def incident_notes(item: Incident, contract: Contract | None) -> list[str]:
     """The notes an incident's card carries: a tier without an SLA, the after-hours charge."""
     if contract is None:
         return []

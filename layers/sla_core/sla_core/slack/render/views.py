@@ -28,8 +28,8 @@ from sla_core.slack.render.text import (
 from sla_core.slack.routes import UPDATE_MODAL
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
+    from sla_core.incidents.records import Incident
     from sla_core.incidents.tracking import TrackedDeadline
-    from sla_core.storage.models import IncidentItem
 
 MAX_BLOCKS = 50
 HOME_OPEN_LISTED = MAX_BLOCKS - 8  # open items listed one section each on App Home; the rest are counted
@@ -57,7 +57,7 @@ def deadline_line(tracked: TrackedDeadline, now: datetime, zone: tzinfo) -> str:
     )
 
 
-def incident_summary(item: IncidentItem, zone: tzinfo) -> str:
+def incident_summary(item: Incident, zone: tzinfo) -> str:
     """`*sla-ab12cd* · sonar-billing · normal · acknowledged` with the escaped title."""
     return (
         f"*{escape(item.incident_id)}* · `{escape(item.contract_id)}` · {escape(item.severity)} · {item.status}\n"
@@ -65,7 +65,7 @@ def incident_summary(item: IncidentItem, zone: tzinfo) -> str:
     )
 
 
-def incident_lines(item: IncidentItem, deadlines: Sequence[TrackedDeadline], now: datetime, zone: tzinfo) -> str:
+def incident_lines(item: Incident, deadlines: Sequence[TrackedDeadline], now: datetime, zone: tzinfo) -> str:
     """The incident and each of its running clocks, one line each."""
     lines = [incident_summary(item, zone)]
     lines.extend(f"• {deadline_line(tracked, now, zone)}" for tracked in pending(deadlines))

@@ -1,0 +1,12 @@
+"""The items storage wrote, read straight from the table: for tests of what storage derives (index entries) that
+the domain's values do not carry."""
+
+from __future__ import annotations
+
+from sla_core.storage import repository
+from sla_core.storage.models import IncidentItem
+
+
+def raw_incident(incident_id: str) -> IncidentItem:
+    """The incident's item as stored (strongly consistent)."""
+    return IncidentItem.get(repository.incident_pk(incident_id), repository.INCIDENT_SK, consistent_read=True)
