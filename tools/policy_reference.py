@@ -1,5 +1,5 @@
 """Writes docs/policy-language.md, docs/policy.schema.json and docs/contracts.schema.json from the language's
-model (the msgspec Structs of `sla_core.engine.policy`, `terms`, `example_cases` and `sla_core.config.contracts`),
+model (the msgspec Structs of `sla_core.engine.policy`, `terms`, `example_cases` and `sla_core.config.contracts_file`),
 the reference with the policies that use each field (the shipped ones and config/policies/):
 `python -m tools.policy_reference`. `--check` exits 1 when a file differs from what would be written (a test runs
 the same comparison)."""
@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from sla_core.config.contracts import ContractsFile
+from sla_core.config.contracts_file import ContractsFile
 from sla_core.engine.clauses import Clauses
 from sla_core.engine.example_cases import InstantOrNone
 from sla_core.engine.holiday_rules import RULE_ACCEPTED

@@ -19,6 +19,7 @@ from sla_core.engine.intervals import Kind
 from sla_core.slack.render.corrections import correction_text
 from sla_core.slack.render.reports import claim_reminder_drafts, claim_reminder_text
 from sla_core.storage import post_queue, repository
+from tests.support.raw_items import raw_post
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +60,7 @@ def test_a_claim_reminder_is_reworded_when_the_credit_changes_and_cancelled_when
     # The rest declared too (20:30-21:00, 60 of the 120 reserved minutes in all): no credit, no reminder.
     declare("m2", OUTAGE + timedelta(minutes=30), 30)
     cancelled = post_queue.get_post(REMINDER)
-    assert cancelled is not None and cancelled.state == "cancelled" and cancelled.next_due_at is None
+    assert cancelled is not None and cancelled.state == "cancelled" and raw_post(REMINDER).next_due_at is None
     assert [
         p.post_id for p in post_queue.due_posts(NOW + timedelta(days=5)).posts if p.purpose == "claim_reminder"
     ] == []

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sla_core.app.month_glance import month_glance
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.periods import month_period
+from sla_core.incidents.records import StoredDowntime
 from sla_core.slack.render.glance import budget_line, sparkline_lines
 from sla_core.storage import repository
-from sla_core.storage.models import DowntimeItem
 
 NY = ZoneInfo("America/New_York")
 CONTRACTS = load_contracts().contracts
@@ -27,7 +27,7 @@ MIN = 60_000_000
 
 def store(
     downtime_id: str, start: datetime, minutes: int | None, reason: str | None = None, *, contract: str = "resonate-ems"
-) -> DowntimeItem:
+) -> StoredDowntime:
     """One stored interval (`minutes` None: still open)."""
     component = "platform" if contract == "resonate-ems" else "web"
     end = start + timedelta(minutes=minutes) if minutes is not None else None
@@ -35,8 +35,9 @@ def store(
         downtime_id=downtime_id, contract_id=contract, component=component, started_at=start, ended_at=end,
         recorded_by="U0ALICE0001", source="slack", reason=reason,
     )  # fmt: skip
-    assert repository.record_interval(item)
-    return item
+    stored = repository.record_interval(item)
+    assert stored is not None
+    return stored
 
 
 def test_the_current_month_so_far_and_then_the_whole_month_for_the_report(table: str) -> None:

@@ -25,6 +25,7 @@ from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import load_contracts, parse_contracts
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
+from sla_core.incidents.records import Draft
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
@@ -90,7 +91,7 @@ def sweep(
 
 def owe(post_id: str, channel: str, send_at: datetime, *, thread_ts: str | None = None, blocks: bool = False) -> None:
     post_queue.create_post(
-        post_queue.Draft(
+        Draft(
             post_id=post_id,
             purpose="test",
             channel=channel,

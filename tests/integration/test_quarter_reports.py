@@ -27,6 +27,7 @@ from sla_core.config.clock import FixedClock
 from sla_core.config.contracts import ContractsConfig, load_contracts
 from sla_core.config.time_budget import TimeBudget
 from sla_core.engine.errors import UnusableInput
+from sla_core.incidents.records import Draft
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
 from sla_core.storage import post_queue, repository
@@ -90,7 +91,7 @@ def test_a_report_that_cannot_be_built_is_logged_once_and_costs_no_later_tick(
     config = ContractsConfig("C0SLAOPS000", {GITHUB.id: GITHUB, sonar.id: sonar})
     calls: list[str] = []
 
-    def broken(job: ReportJob, *args: object) -> list[post_queue.Draft]:
+    def broken(job: ReportJob, *args: object) -> list[Draft]:
         calls.append(job.post_id)
         if job.contract_id == GITHUB.id:
             raise UnusableInput("no such input", name="missed", problem="unused", policy=GITHUB.policy)
@@ -112,12 +113,12 @@ def test_a_report_that_cannot_be_built_is_logged_once_and_costs_no_later_tick(
 def test_claims_leave_the_tick_time_to_post_what_is_owed(table: str, slack: SlackStub) -> None:
     record_two_hours()
     now = datetime(2026, 7, 1, 0, 5, tzinfo=PT)
-    owed = post_queue.Draft("owed#1", "reminder", "C0OTHER0001", "owed since last tick", now - timedelta(minutes=1))
+    owed = Draft("owed#1", "reminder", "C0OTHER0001", "owed since last tick", now - timedelta(minutes=1))
     assert post_queue.create_post(owed, now=now)
 
     def tick_with(seconds: float) -> list[dict[str, object]]:
         before = len(slack.delivered)
-        budget = TimeBudget.lasting(seconds)
+        budget = TimeBudget.lasting(seconds, monotonic=lambda: 0.0)  # stands still: a loaded machine cannot eat it
         Sweep(CONFIG, SlackDelivery(poster(slack)), SlackMessages(), FixedClock(now), budget=budget).run()
         return slack.delivered[before:]
 

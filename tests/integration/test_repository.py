@@ -9,10 +9,10 @@ import pytest
 from pynamodb.exceptions import PutError
 
 from sla_core.engine.errors import InputError
-from sla_core.incidents.records import Incident, StoredDeadline
+from sla_core.incidents.records import Incident, StoredDeadline, StoredDowntime
 from sla_core.incidents.state import RESOLVED
 from sla_core.storage import repository
-from sla_core.storage.models import DeliveryItem, DowntimeItem
+from sla_core.storage.models import DeliveryItem
 from tests.support.raw_items import raw_incident
 
 pytestmark = pytest.mark.integration
@@ -125,7 +125,7 @@ def test_the_timeline_is_append_only_and_in_time_order(table: str) -> None:
 
 
 def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> None:
-    def start(downtime_id: str, at: datetime) -> DowntimeItem:
+    def start(downtime_id: str, at: datetime) -> StoredDowntime:
         item = repository.new_downtime(
             downtime_id=downtime_id,
             contract_id="sonoran-hosting",
@@ -134,8 +134,9 @@ def test_downtime_between_returns_overlapping_and_open_intervals(table: str) -> 
             recorded_by="U0ALICE0001",
             source="slack",
         )
-        assert repository.record_interval(item)  # open: no end yet
-        return item
+        stored = repository.record_interval(item)  # open: no end yet
+        assert stored is not None
+        return stored
 
     early = start("early", T0 - timedelta(days=2))
     repository.end_downtime(early, T0 - timedelta(days=1))

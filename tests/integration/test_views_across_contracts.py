@@ -120,7 +120,8 @@ def test_reindex_files_what_an_earlier_release_wrote(table: str, dynamodb_local:
     keys = [(repository.incident_pk(f"inc-billing-000-{key}"), repository.INCIDENT_SK, "open_shard, next_deadline_at")
             for key in ("a", "b")]  # fmt: skip
     (interval,) = repository.downtime_between("billing-000", "platform", NOW - timedelta(days=1), NOW)
-    keys.append((interval.pk, interval.sk, "due_shard, next_due_at"))
+    item = repository.downtime_item(interval)
+    keys.append((item.pk, item.sk, "due_shard, next_due_at"))
     for pk, sk, names in keys:
         client.update_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, UpdateExpression=f"REMOVE {names}")
     ids = set(config.contracts)

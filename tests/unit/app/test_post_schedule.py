@@ -1,23 +1,23 @@
-"""The order of one tick's posts (no storage touched: items are built in memory): by due time, round-robin
+"""The order of one tick's posts (no storage touched: posts are built in memory): by due time, round-robin
 across channels at their per-channel rate within the workspace's, threads in order, holds and put-backs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sla_core.app.post_schedule import PostSchedule, Rates
-from sla_core.storage.models import PostItem
+from sla_core.incidents.records import Post
 from sla_core.storage.post_queue import thread_key_of
 
 NOW = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
 
 
-def item(post_id: str, channel: str, minutes_late: int, *, thread: str | None = None) -> PostItem:
+def item(post_id: str, channel: str, minutes_late: int, *, thread: str | None = None) -> Post:
     send_at = NOW - timedelta(minutes=minutes_late)
-    return PostItem(
-        f"POST#{post_id}", "POST", post_id=post_id, purpose="test", state="pending", channel=channel,
-        thread_ts=thread, thread_key=thread_key_of(channel, thread), text=post_id, created_at=send_at,
-        send_at=send_at,
+    return Post(
+        post_id=post_id, purpose="test", state="pending", channel=channel, thread_ts=thread,
+        thread_key=thread_key_of(channel, thread), text=post_id, created_at=send_at, send_at=send_at,
     )  # fmt: skip
 
 
@@ -52,8 +52,7 @@ def test_a_channel_held_by_a_429_lets_the_others_go_and_its_post_goes_first_afte
 
 
 def test_a_post_backing_off_holds_back_its_thread_only() -> None:
-    waiting = item("t1", "CA", 10, thread="1.1")
-    waiting.retry_at = NOW + timedelta(minutes=1)
+    waiting = replace(item("t1", "CA", 10, thread="1.1"), retry_at=NOW + timedelta(minutes=1))
     posts = [waiting, item("t2", "CA", 9, thread="1.1"), item("u1", "CA", 8, thread="2.2")]
     assert [post_id for _, post_id in drain(PostSchedule(posts, Rates(), now=NOW))] == ["u1"]
 
@@ -62,9 +61,9 @@ def test_a_blocked_thread_waits_and_a_put_back_post_ignores_its_own_backoff() ->
     first, second = item("t1", "CA", 10, thread="1.1"), item("t2", "CA", 9, thread="1.1")
     schedule = PostSchedule([first, second], Rates(), now=NOW)
     schedule.took(first, 0.0)
-    first.retry_at = NOW + timedelta(minutes=1)  # deferred: as a 429 or a plain retry leaves it
-    schedule.put_back(first)
+    deferred = replace(first, retry_at=NOW + timedelta(minutes=1))  # as a 429 or a plain retry leaves it
+    schedule.put_back(deferred)
     assert [post_id for _, post_id in drain(schedule, start=0.0)] == ["t1", "t2"]
-    schedule = PostSchedule([first, second], Rates(), now=NOW)
-    schedule.block(first)
+    schedule = PostSchedule([deferred, second], Rates(), now=NOW)
+    schedule.block(deferred)
     assert drain(schedule) == []

@@ -241,7 +241,7 @@ def test_a_credit_needing_availability_without_it_is_rejected() -> None:
 
 def test_scope_must_name_known_tiers_and_components() -> None:
     text = BASE + '\n[credit.scope]\ncomponents = ["web"]\nquote = "web only"\n'
-    with pytest.raises(PolicyError, match=r"credit.scope.components: unknown component 'web'; defined: platform"):
+    with pytest.raises(PolicyError, match=r"credit.scope.components: unknown component 'web'; accepted: platform"):
         load(text)
 
 

@@ -27,11 +27,9 @@ from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, month_of, parse_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
-from sla_core.incidents.records import Incident
+from sla_core.incidents.records import Incident, StoredDowntime
 from sla_core.incidents.tracking import Terms
 from sla_core.storage import repository
-from sla_core.storage.models import DowntimeItem
-from sla_core.storage.repository import StoredInterval
 
 INITIAL_RESPONSE = "initial_response"
 
@@ -71,7 +69,7 @@ def recorded_downtime(
 
 
 def downtime_of(
-    items: Iterable[DowntimeItem | StoredInterval],
+    items: Iterable[StoredDowntime],
     component: str,
     period: Period,
     now: datetime,

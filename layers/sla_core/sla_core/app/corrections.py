@@ -24,8 +24,8 @@ from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import month_of, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Draft
 from sla_core.storage import post_queue, repository
-from sla_core.storage.post_queue import Draft
 
 T = TypeVar("T")
 FIGURES = ("availability_percent", "target_met", "credit_amount", "currency", "claim_deadline")

@@ -19,8 +19,8 @@ from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
+from sla_core.incidents.records import Draft
 from sla_core.storage import repository
-from sla_core.storage.post_queue import Draft
 
 DIGEST_PURPOSE = "digest"
 

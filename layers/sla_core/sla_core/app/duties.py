@@ -20,6 +20,7 @@ from sla_core.app.ports import Messages
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.duties import duty_deadlines, recurring_dates
 from sla_core.engine.policy_registry import load_policy
+from sla_core.incidents.records import Draft
 from sla_core.storage import post_queue
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def claim_duty_reminders(contracts: ContractsConfig, now: datetime, messages: Me
             for notice in due_notices(contract, now):
                 if notice.post_id in _claimed:
                     continue
-                draft = post_queue.Draft(
+                draft = Draft(
                     notice.post_id,
                     DUTY_PURPOSE,
                     contract.slack_channel,

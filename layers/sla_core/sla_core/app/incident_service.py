@@ -37,12 +37,11 @@ from sla_core.app.terms_version import terms_version
 from sla_core.config.contracts import Contract
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
-from sla_core.incidents.records import Incident, StoredDeadline
+from sla_core.incidents.records import Incident, StoredDeadline, StoredDowntime
 from sla_core.incidents.reminder_stages import Thresholds, incident_stages, next_due
 from sla_core.incidents.state import RESOLVED, IncidentEvent, IncidentState, apply
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 from sla_core.storage import repository
-from sla_core.storage.models import DowntimeItem
 
 UNMAPPED = "unmapped"
 TYPED_SOURCES = frozenset({"slack"})  # events people type (times they may mistype), not a monitoring tool's
@@ -161,10 +160,10 @@ def record_event(
     created = appended = False
     tracked: list[TrackedDeadline] = []
     state = IncidentState()
-    written: list[DowntimeItem] = []
+    written: list[StoredDowntime] = []
     was_resolved = False
 
-    def change(item: Incident) -> tuple[Incident, list[DowntimeItem]]:
+    def change(item: Incident) -> tuple[Incident, list[StoredDowntime]]:
         nonlocal tracked, state, written, was_resolved
         current = item.state
         was_resolved, was_classified = _outage_over(current), _counted_as(item, current)
@@ -272,7 +271,7 @@ def _downtime_writes(
     contract: Contract | None,
     was_resolved: bool,
     was_classified: tuple[object, ...],
-) -> list[DowntimeItem]:
+) -> list[StoredDowntime]:
     """The downtime intervals this change writes with the incident, in one transaction: the outage's whole
     interval when it became resolved, or the record, withdrawal or re-cause a reclassification or correction of a
     resolved incident makes. None for a ticket or a component that counts toward no availability."""
@@ -285,7 +284,7 @@ def _downtime_writes(
     return _synced(item, state, event)
 
 
-def _interval(item: Incident, state: IncidentState) -> DowntimeItem:
+def _interval(item: Incident, state: IncidentState) -> StoredDowntime:
     """The incident's outage, opened → resolved, as a downtime interval of its contract and component.
 
     A reopened and re-resolved incident adds a second interval from the same opening; availability merges
@@ -306,7 +305,7 @@ def _interval(item: Incident, state: IncidentState) -> DowntimeItem:
     )
 
 
-def _synced(item: Incident, state: IncidentState, event: IncidentEvent) -> list[DowntimeItem]:
+def _synced(item: Incident, state: IncidentState, event: IncidentEvent) -> list[StoredDowntime]:
     """After a reclassification or correction of a resolved incident: an outage has its (corrected) interval
     recorded and counted with the incident's cause, as are earlier intervals inside it (re-resolves from the
     same opening); any other interval, and every one of a ticket, is withdrawn (kept, not counted). Returns the
@@ -314,13 +313,13 @@ def _synced(item: Incident, state: IncidentState, event: IncidentEvent) -> list[
     assert state.opened_at is not None and state.resolved_at is not None
     since = min(t for t in (state.opened_at, state.source_opened_at) if t is not None)
     found = repository.incident_downtime(item.contract_id, item.component, item.incident_id, since)
-    writes: list[DowntimeItem] = []
+    writes: list[StoredDowntime] = []
     if item.outage:
         interval = _interval(item, state)
-        if interval.sk not in {known.sk for known in found}:
+        if interval.key not in {known.key for known in found}:
             writes.append(interval)
 
-    def inside(interval: DowntimeItem) -> bool:
+    def inside(interval: StoredDowntime) -> bool:
         end, last = interval.ended_at, state.resolved_at
         return interval.started_at == state.opened_at and end is not None and last is not None and end <= last
 
@@ -331,8 +330,8 @@ def _synced(item: Incident, state: IncidentState, event: IncidentEvent) -> list[
         else:
             wanted = (interval.withdrawn_at or event.occurred_at, interval.withdrawn_by or event.actor, interval.cause)
         if (interval.withdrawn_at, interval.withdrawn_by, interval.cause) != wanted:
-            interval.withdrawn_at, interval.withdrawn_by, interval.cause = wanted
-            writes.append(interval)
+            withdrawn_at, withdrawn_by, cause = wanted
+            writes.append(replace(interval, withdrawn_at=withdrawn_at, withdrawn_by=withdrawn_by, cause=cause))
     return writes
 
 

@@ -23,8 +23,7 @@ from sla_core.engine.instants import require_aware, to_micros
 from sla_core.engine.intervals import Downtime
 from sla_core.engine.periods import Period, month_of
 from sla_core.engine.policy_registry import load_policy
-from sla_core.storage.models import DowntimeItem
-from sla_core.storage.repository import StoredInterval
+from sla_core.incidents.records import StoredDowntime
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,7 @@ def month_glance(
     now: datetime,
     period: Period | None = None,
     skips: Skips | None = None,
-    read: Mapping[str, Sequence[DowntimeItem | StoredInterval]] | None = None,
+    read: Mapping[str, Sequence[StoredDowntime]] | None = None,
 ) -> list[ComponentGlance]:
     """Each component's downtime budget and daily availability for `period` (default: the month containing
     `now` in the contract's zone), from the downtime stored up to `now` (`skips`: see `recorded_downtime`), or

@@ -16,8 +16,8 @@ from sla_core.app.skipping import each_kept
 from sla_core.config.contracts import Contract
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import month_of
+from sla_core.incidents.records import StoredDowntime
 from sla_core.storage import repository
-from sla_core.storage.repository import StoredInterval
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ def months_so_far(contracts: Sequence[Contract], now: datetime, limit: int) -> M
     in their zone), most minutes first, then the others in the order the contracts file lists them."""
     months = {c.id: month_of(to_micros(now), contract_zone(c)) for c in contracts}
     earliest = min((m.start_at for m in months.values()), default=now) - timedelta(days=1)
-    read: dict[str, dict[str, list[StoredInterval]]] = defaultdict(lambda: defaultdict(list))
+    read: dict[str, dict[str, list[StoredDowntime]]] = defaultdict(lambda: defaultdict(list))
     for item in repository.downtime_ending_after(earliest):
         read[item.contract_id][item.component].append(item)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sla_core.config import settings
-from sla_core.storage.models import PostItem
+from sla_core.incidents.records import Post
 from sla_core.storage.post_queue import due_order
 
 
@@ -46,17 +46,17 @@ class Rates:
 class Turn:
     """The post to send next and how many seconds to wait before sending it; `post` None when none is left."""
 
-    post: PostItem | None
+    post: Post | None
     wait_s: float = 0.0
 
 
 class PostSchedule:
     """The due posts of one tick, queued per channel in due order (see the module's docstring)."""
 
-    def __init__(self, posts: Iterable[PostItem], rates: Rates, *, now: datetime) -> None:
+    def __init__(self, posts: Iterable[Post], rates: Rates, *, now: datetime) -> None:
         self.rates = rates
         self._now = now
-        self._queues: dict[str, deque[PostItem]] = {}
+        self._queues: dict[str, deque[Post]] = {}
         for post in sorted(posts, key=due_order):
             self._queues.setdefault(post.channel, deque()).append(post)
         self._ready_at: dict[str, float] = {}  # a channel's next turn
@@ -66,7 +66,7 @@ class PostSchedule:
 
     def next(self, at: float) -> Turn:
         """The post whose channel can take it soonest (of those, the one due first), and the wait for its turn."""
-        best: tuple[float, tuple[datetime, datetime, str], PostItem] | None = None
+        best: tuple[float, tuple[datetime, datetime, str], Post] | None = None
         for channel in self._queues:
             head = self._head(channel)
             if head is None:
@@ -79,7 +79,7 @@ class PostSchedule:
         start = max(best[0], self._next_any)
         return Turn(best[2], max(0.0, start - at))
 
-    def add(self, post: PostItem) -> None:
+    def add(self, post: Post) -> None:
         """A post created during the tick (a report built while the channels waited their turn) joins its
         channel's queue in due order."""
         queue = self._queues.setdefault(post.channel, deque())
@@ -87,24 +87,24 @@ class PostSchedule:
         if len(queue) > 1 and due_order(queue[-2]) > due_order(post):
             self._queues[post.channel] = deque(sorted(queue, key=due_order))
 
-    def took(self, post: PostItem, at: float) -> None:
+    def took(self, post: Post, at: float) -> None:
         """`post` was sent to Slack at `at` (whatever the answer): its channel's and the workspace's turns move on."""
         self._pop(post)
         self._ready_at[post.channel] = at + self.rates.channel_interval_s
         self._next_any = at + self.rates.gap_s
 
-    def skip(self, post: PostItem, *, block: bool = False) -> None:
+    def skip(self, post: Post, *, block: bool = False) -> None:
         """`post` leaves this tick without reaching Slack (cancelled, or leased by another sweep: then `block`
         keeps the rest of its thread back)."""
         self._pop(post)
         if block:
             self._blocked.add(post.thread_key)
 
-    def block(self, post: PostItem) -> None:
+    def block(self, post: Post) -> None:
         """The later posts of `post`'s thread wait for the next tick (it is backing off)."""
         self._blocked.add(post.thread_key)
 
-    def put_back(self, post: PostItem, *, hold_until: float | None = None) -> None:
+    def put_back(self, post: Post, *, hold_until: float | None = None) -> None:
         """Try `post` again this tick, first in its channel; `hold_until`: not before (a 429's Retry-After),
         and nothing else goes to its channel before then either."""
         self._queues.setdefault(post.channel, deque()).appendleft(post)
@@ -112,13 +112,13 @@ class PostSchedule:
         if hold_until is not None:
             self._ready_at[post.channel] = max(self._ready_at.get(post.channel, -math.inf), hold_until)
 
-    def _pop(self, post: PostItem) -> None:
+    def _pop(self, post: Post) -> None:
         queue = self._queues[post.channel]
         queue.remove(post)
         if not queue:
             del self._queues[post.channel]
 
-    def _head(self, channel: str) -> PostItem | None:
+    def _head(self, channel: str) -> Post | None:
         """The first post of `channel` that may go this tick; the others before it leave the queue (a post
         backing off also keeps its thread's later posts back)."""
         queue = self._queues[channel]

@@ -39,7 +39,7 @@ from sla_core.engine.instants import from_micros
 from sla_core.engine.periods import Period, month_period, quarter_of
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
-from sla_core.storage.post_queue import Draft
+from sla_core.incidents.records import Draft
 
 REPORT_PURPOSE, CLAIM_PURPOSE = "report", "claim_reminder"
 CLAIM_REMINDERS = (("7d", timedelta(days=7), "7 days"), ("1d", timedelta(days=1), "1 day"))

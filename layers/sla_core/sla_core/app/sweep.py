@@ -52,10 +52,9 @@ from sla_core.config.clock import Clock
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.errors import SlaError
-from sla_core.incidents.records import Incident
+from sla_core.incidents.records import Draft, Incident, Post
 from sla_core.incidents.reminder_stages import BREACH, Stage, incident_stages, latest_per_clock, stage_name
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import PostItem
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +206,7 @@ class Sweep:
         mark_reminders_sent(incident.incident_id, [s.key for s in due], contract)
         result.items_read += 1  # the versioned update reads the incident once
 
-    def _draft(self, incident: Incident, contract: Contract | None, stage: Stage, now: datetime) -> post_queue.Draft:
+    def _draft(self, incident: Incident, contract: Contract | None, stage: Stage, now: datetime) -> Draft:
         if incident.slack_channel:
             channel, thread_ts = incident.slack_channel, incident.slack_ts
         else:
@@ -216,7 +215,7 @@ class Sweep:
         text, blocks = self.messages.stage(
             stage, incident_id=incident.incident_id, title=incident.title, contract=contract, now=now
         )
-        return post_queue.Draft(
+        return Draft(
             post_id=post_id_for(incident.incident_id, stage),
             purpose=STAGE_PURPOSE,
             channel=channel,
@@ -229,7 +228,7 @@ class Sweep:
             contract_id=incident.contract_id,
         )
 
-    def _report_claims(self, now: datetime, result: SweepResult) -> Iterator[list[PostItem]]:
+    def _report_claims(self, now: datetime, result: SweepResult) -> Iterator[list[Post]]:
         """Each contract's report on the 1st of its month, and its daily digest once its local time has come:
         one claim per step (the posts it created), taken while the channels wait for their turn (`deliver`), so
         a month start's reports are built during the pacing they would otherwise sleep through."""
@@ -242,19 +241,17 @@ class Sweep:
                     digest_id, partial(digest_drafts, digest_id, contract, now, self.messages), result
                 )
 
-    def _report(self, job: ReportJob, contract: Contract, now: datetime) -> list[post_queue.Draft]:
+    def _report(self, job: ReportJob, contract: Contract, now: datetime) -> list[Draft]:
         """A report's posts, with the figures it gives kept for `/sla recompute` (never rewritten silently)."""
         remember_reported(job, contract, now)
         return build(job, contract, now, self.messages)
 
-    def _claim_once(
-        self, post_id: str, drafts: Callable[[], Sequence[post_queue.Draft]], result: SweepResult
-    ) -> list[PostItem]:
+    def _claim_once(self, post_id: str, drafts: Callable[[], Sequence[Draft]], result: SweepResult) -> list[Post]:
         """Create the posts `drafts` builds unless `post_id`'s post exists (built only then: building reads); the
         post itself last, so once it exists so do the others (a report's claim reminders). A failure is retried
         next tick and holds nothing else up; one the terms or the record decide (an SlaError: retrying cannot
         fix it) is logged once and skipped by this process's later ticks. Returns the posts it created."""
-        created: list[PostItem] = []
+        created: list[Post] = []
         if already_claimed(post_id):
             return created
         result.items_read += 1
@@ -279,7 +276,7 @@ class Sweep:
 
     # -- delivering ------------------------------------------------------------------------------
 
-    def deliver(self, now: datetime, result: SweepResult, backlog: Iterator[list[PostItem]] | None = None) -> None:
+    def deliver(self, now: datetime, result: SweepResult, backlog: Iterator[list[Post]] | None = None) -> None:
         """Send the due pending posts in `PostSchedule`'s order until none is left or the time is up; whenever no
         channel's turn has come yet, take the next claim of `backlog` (a report to build) instead of waiting, and
         queue the posts it created that are due."""
@@ -319,20 +316,18 @@ class Sweep:
                     done.add(post.post_id)
                 continue
             lease = post_queue.take_lease(post, now=now, lease=self.lease)
-            if not lease.taken:
+            if lease.post is None:
                 schedule.skip(post, block=True)  # another sweep holds it (or it just went out)
                 continue
             schedule.took(post, self.pacer.monotonic())
-            if self._post(post, now, result, schedule, uncertain=lease.uncertain):
+            if self._post(lease.post, now, result, schedule, uncertain=lease.uncertain):
                 done.add(post.post_id)
         result.items_read += owed.items_read
         # How late the oldest due post still pending after this tick is (the OldestPendingPostAge metric).
         waiting = [(now - post.send_at).total_seconds() for post in pending if post.post_id not in done]
         result.oldest_pending_age_s = max([0.0, *waiting])
 
-    def _post(
-        self, post: PostItem, now: datetime, result: SweepResult, schedule: PostSchedule, *, uncertain: bool
-    ) -> bool:
+    def _post(self, post: Post, now: datetime, result: SweepResult, schedule: PostSchedule, *, uncertain: bool) -> bool:
         """Post a leased item and confirm it; a refusal is handled by its kind (`_refused`). True when the post
         is no longer pending (posted, or failed for good).
 
@@ -344,7 +339,7 @@ class Sweep:
             ts = found or self.poster.post(
                 post.channel,
                 post.text,
-                blocks=post.blocks or None,
+                blocks=list(post.blocks) or None,
                 thread_ts=post.thread_ts,
                 broadcast=bool(post.broadcast),
                 post_id=post.post_id,
@@ -357,15 +352,16 @@ class Sweep:
         return True
 
     def _refused(
-        self, post: PostItem, error: PostRefused, now: datetime, result: SweepResult, schedule: PostSchedule
+        self, post: Post, error: PostRefused, now: datetime, result: SweepResult, schedule: PostSchedule
     ) -> bool:
         """Refused for good: one retry as plain text, then failed (its thread goes on). Rate limited: its channel
         is held until Retry-After, the post first in line then. Otherwise: back off (looked up first next time
         when it may have been posted), holding back its thread's later posts. True when it failed for good."""
         extra = {"post_id": post.post_id, "channel": post.channel, "error": str(error)}
         if error.kind == PERMANENT and not post.plain:
-            if post_queue.to_plain(post, error=str(error)):
-                schedule.put_back(post)
+            plain = post_queue.to_plain(post, error=str(error))
+            if plain is not None:
+                schedule.put_back(plain)
             logger.warning("slack refused a post for good: retrying it as plain text", extra=extra)
             return False
         if error.kind == PERMANENT:
@@ -378,8 +374,9 @@ class Sweep:
         result.errors.append(post.post_id)
         if error.kind == RATE_LIMITED:
             hold = error.retry_after if error.retry_after is not None else 1.0
-            if post_queue.defer(post, retry_at=now + timedelta(seconds=hold), error=str(error)):
-                schedule.put_back(post, hold_until=self.pacer.monotonic() + hold)
+            held = post_queue.defer(post, retry_at=now + timedelta(seconds=hold), error=str(error))
+            if held is not None:
+                schedule.put_back(held, hold_until=self.pacer.monotonic() + hold)
             logger.warning("slack rate limit: channel held", extra={**extra, "retry_in_s": hold})
             return False
         wait = backoff(int(post.attempts or 1), error.retry_after)
@@ -388,7 +385,7 @@ class Sweep:
         logger.warning("slack post deferred", extra={**extra, "retry_in_s": wait.total_seconds()})
         return False
 
-    def _find_lost(self, post: PostItem) -> str | None:
+    def _find_lost(self, post: Post) -> str | None:
         """The ts of an earlier attempt that reached the channel, if any (looked up by the post's id)."""
         return self.poster.find(
             post.channel, post.post_id, thread_ts=post.thread_ts, oldest=post.created_at - LOOKUP_MARGIN
@@ -407,7 +404,7 @@ class OwedReminders:
         self.items_read = 0
         self._stages: dict[str, frozenset[str] | None] = {}
 
-    def still_owed(self, post: PostItem) -> bool:
+    def still_owed(self, post: Post) -> bool:
         prefix = f"stage#{post.incident_id}#"
         if post.purpose != STAGE_PURPOSE or not post.incident_id or not post.post_id.startswith(prefix):
             return True

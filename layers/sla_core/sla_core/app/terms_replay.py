@@ -7,7 +7,7 @@ An idle tick reads one small item: the hash of every contract's terms version (c
 the deployed files) against the hash last replayed in full; only when they differ are the contracts' own terms
 read, and the new hash is recorded once every contract was replayed without error.
 
-The terms last seen are kept per contract (storage TermsItem: version, policy text, money fields), so the
+The terms last seen are kept per contract (`SeenTerms`: version, policy text, money fields), so the
 figures under the old terms can be computed again after the old files are gone.
 """
 
@@ -32,9 +32,8 @@ from sla_core.engine.errors import SlaError
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.engine.policy_rules import parse_policy
+from sla_core.incidents.records import Draft, SeenTerms
 from sla_core.storage import post_queue, repository
-from sla_core.storage.models import TermsItem
-from sla_core.storage.post_queue import Draft
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def _recompute_clocks(contract: Contract, version: str) -> list[ClockChange]:
     return changes
 
 
-def _period_figures(contract: Contract, seen: TermsItem | None, now: datetime) -> tuple[str | None, Figures, Figures]:
+def _period_figures(contract: Contract, seen: SeenTerms | None, now: datetime) -> tuple[str | None, Figures, Figures]:
     """The current period's figures under the terms last seen and under those in force ({} where unknown)."""
     credit = load_policy(contract.policy).terms.credit
     if credit is None or seen is None:
@@ -84,7 +83,7 @@ def _period_figures(contract: Contract, seen: TermsItem | None, now: datetime) -
     return period, before, period_figures(contract, period, now)
 
 
-def _old_terms(contract: Contract, seen: TermsItem) -> tuple[Policy | None, Contract]:
+def _old_terms(contract: Contract, seen: SeenTerms) -> tuple[Policy | None, Contract]:
     """The policy and the contract's money fields as they were (None: the old policy no longer reads)."""
     try:
         policy = parse_policy(tomllib.loads(seen.policy_text), f"{contract.policy}.toml")

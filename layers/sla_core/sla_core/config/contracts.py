@@ -1,377 +1,51 @@
-"""The contracts a deployment tracks (config/contracts.toml): its model (msgspec Structs, which
-docs/contracts.schema.json is generated from), read and checked against the policies it names, failing loudly.
+"""The contracts a deployment tracks, read from config/contracts.toml into its model (`contracts_file`) and checked
+against the policies it names, failing loudly: a bad file stops the function at start with every problem, one line
+each, `<file>: contracts.<id>.<field>: <problem>; accepted: <what is>` (the policy files' format,
+`engine.toml_decode`), so a typo never silently drops a contract or mis-maps an incident.
 
-A bad file stops the function at start with every problem, one line each, `<file>: contracts.<id>.<field>:
-<problem>; accepted: <what is>` (the policy files' format, `engine.toml_decode`), so a typo never silently drops
-a contract or mis-maps an incident. Whether `holidays` knows an override is `check_holiday_overrides`' job: it is
-heavy. A policy is read here only as far as a contract needs (`PolicyOutline`), not validated: that is the
-engine's, on first use, and `check`'s.
+Whether `holidays` knows an override is `check_holiday_overrides`' job: it is heavy. A policy is read here only as
+far as a contract needs (`PolicyOutline`), not validated: that is the engine's, on first use, and `check`'s.
 """
 
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 
 from sla_core.config import settings
+from sla_core.config.contract import (
+    Contract,
+    ContractsConfig,
+    DailyDigest,
+    HolidayOverride,
+    OutageRule,
+    PagerDutyMapping,
+)
+from sla_core.config.contracts_file import ContractEntry, ContractsFile, OutagesEntry, PagerDutyEntry
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.policy_files import policy_paths
 from sla_core.engine.refunds import Prepaid
-from sla_core.engine.toml_decode import Decoder, Problem, doc, shown
+from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
 from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
-PERSPECTIVES = ("customer", "provider")
-_DEFAULTS = Thresholds()
-_MINUTE = timedelta(minutes=1)
-
-
-def _id(pattern: str, accepted: str, what: str = "valid") -> Any:
-    return msgspec.Meta(pattern=pattern, extra={"accepted": accepted, "what": what})
-
-
-ChannelId = Annotated[str, _id(r"^[CG][A-Z0-9]{8,20}$", "a Slack channel id such as C0123456789")]
-SlackId = Annotated[str, _id(r"^[UWS][A-Z0-9]{8,20}$", "Slack user ids (U...) or user group ids (S...)")]
-GroupId = Annotated[str, _id(r"^S[A-Z0-9]{8,20}$", "a Slack user group id such as S0123456789")]
-ServiceId = Annotated[str, _id(r"^P[A-Z0-9]{5,13}$", "PagerDuty service ids such as PF9KMXH")]
-ContractId = Annotated[
-    str, _id(r"^[a-z0-9][a-z0-9-]{1,62}$", "2-63 lower-case letters, digits and dashes", "a valid contract id")
-]
-Fee = Annotated[
-    str, _id(r"^\d+(\.\d+)?$", 'a non-negative decimal amount as a string, e.g. fee = "1250.00"', "a decimal string")
-]
-DayOf = Annotated[date, msgspec.Meta(extra={"accepted": "a date written as 2026-01-01 (no quotes)"})]
-
-
-class PagerDutyEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.pagerduty]`: which PagerDuty services raise incidents on the contract, and how their
-    priorities map to the policy's severities."""
-
-    service_ids: Annotated[
-        tuple[ServiceId, ...],
-        doc(
-            "PagerDuty service ids whose incidents belong to this contract (each on one contract only).",
-            'service_ids = ["PSONAR1"]',
-        ),
-    ] = ()
-    priorities: Annotated[
-        dict[str, str],
-        doc("PagerDuty priority name -> the policy's severity id.", 'priorities = { P1 = "production-down" }'),
-    ] = {}
-    default_severity: Annotated[
-        str | None, doc("Severity for incidents that arrive without a priority.", 'default_severity = "normal"')
-    ] = None
-
-
-class HolidaysEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.holidays]`: public holidays to use instead of the policy's."""
-
-    country: Annotated[
-        str,
-        _id("^[A-Z]{2}$", "an ISO 3166-1 alpha-2 country code such as US"),
-        doc("The country (python-holidays codes).", 'country = "CH"'),
-    ]
-    subdiv: Annotated[str | None, doc("A subdivision of it.", 'subdiv = "GE"')] = None
-
-
-class RemindersEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.reminders]`: reminder thresholds (whole numbers); each left out keeps its default."""
-
-    heads_up_percent: Annotated[
-        int,
-        msgspec.Meta(ge=1, le=99),
-        doc("Heads-up when this share of a target's time is used.", "heads_up_percent = 50"),
-    ] = round(_DEFAULTS.heads_up_fraction * 100)
-    warning_percent: Annotated[
-        int,
-        msgspec.Meta(ge=2, le=99),
-        doc(
-            "Warning at this share (above heads_up_percent), or warning_minutes_before the deadline if later.",
-            "warning_percent = 75",
-        ),
-    ] = round(_DEFAULTS.warning_fraction * 100)
-    warning_minutes_before: Annotated[
-        int,
-        msgspec.Meta(ge=0, le=1440),
-        doc("Minutes before the deadline a warning comes at the latest.", "warning_minutes_before = 15"),
-    ] = _DEFAULTS.warning_before // _MINUTE
-    update_minutes_before: Annotated[
-        int,
-        msgspec.Meta(ge=1, le=1440),
-        doc('"Update due soon" this long before an update cadence falls due.', "update_minutes_before = 10"),
-    ] = _DEFAULTS.update_before // _MINUTE
-
-
-class OutagesEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.outages]`: which incidents describe unavailability and so record downtime when resolved
-    (default: the policy's severities marked `outage`; the card's button overrides)."""
-
-    severities: Annotated[
-        tuple[str, ...] | None,
-        doc(
-            "The policy's severity ids that are outages here (replaces the policy's list).",
-            'severities = ["production-down"]',
-        ),
-    ] = None
-    priorities: Annotated[
-        dict[str, bool],
-        doc(
-            "PagerDuty priority name -> true (outage) or false (ticket); wins over severities.",
-            "priorities = { P2 = false }",
-        ),
-    ] = {}
-    services: Annotated[
-        dict[str, bool],
-        doc(
-            "PagerDuty service id (of service_ids) -> true or false; wins over priorities.",
-            "services = { PSONAR1 = true }",
-        ),
-    ] = {}
-
-
-class PrepaidEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.prepaid]`: fees paid ahead, refunded pro rata by day when the agreement is terminated
-    under the policy's termination right (a policy with [termination.refund] only)."""
-
-    fees: Annotated[Fee, doc("The amount, in the contract's currency.", 'fees = "38400.00"')]
-    first: Annotated[DayOf, doc("The first day those fees pay for.", "from = 2026-01-01")] = msgspec.field(name="from")
-    through: Annotated[DayOf, doc("The last day those fees pay for (included).", "through = 2026-12-31")]
-
-
-class DigestEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>.digest]`: the contract's daily digest in its channel (off when absent)."""
-
-    at: Annotated[
-        str,
-        _id(r"^([01]\d|2[0-3]):[0-5]\d\Z", 'a 24-hour local time written as "09:00"'),
-        doc("Local time in the contract's zone.", 'at = "09:00"'),
-    ]
-
-
-class ContractEntry(msgspec.Struct, kw_only=True, frozen=True):
-    """`[contracts.<id>]`: one tracked contract: which policy applies, the money, and where and by whom it is
-    worked."""
-
-    name: Annotated[str | None, doc("Display name.", 'name = "Sonar billing"', default="the id")] = None
-    policy: Annotated[str, doc("Which SLA policy applies (a policy id).", 'policy = "sonar-software"')]
-    tier: Annotated[
-        str | None, doc("The policy's tier (required when it has tiers).", 'tier = "enterprise"', default="none")
-    ] = None
-    region: Annotated[
-        str | None,
-        doc("The policy's support region (required when it has regions).", 'region = "emea"', default="none"),
-    ] = None
-    fee: Annotated[Fee, doc("The fee service credits are computed from.", 'fee = "1250.00"')]
-    currency: Annotated[
-        str, _id("^[A-Z]{3}$", "an ISO 4217 code such as USD or EUR"), doc("The fee's currency.", 'currency = "USD"')
-    ]
-    perspective: Annotated[
-        Literal["customer", "provider"],
-        doc(
-            "customer (we buy the service: we claim credits) or provider (we sell it: we owe them).",
-            'perspective = "customer"',
-        ),
-    ]
-    slack_channel: Annotated[
-        ChannelId, doc("Where the contract's incidents, reminders and reports go.", 'slack_channel = "C0SONARBIL1"')
-    ]
-    components: Annotated[
-        tuple[str, ...] | None,
-        doc(
-            "What counts toward availability (some of the policy's components).",
-            'components = ["platform"]',
-            default="all of the policy's",
-        ),
-    ] = None
-    escalation_group: Annotated[
-        GroupId | None,
-        doc(
-            "User group mentioned when a deadline is about to be missed.",
-            'escalation_group = "S0BILLINGOC"',
-            default="none",
-        ),
-    ] = None
-    record_downtime: Annotated[
-        tuple[SlackId, ...], doc("Who may record downtime.", 'record_downtime = ["U0ALICE0001"]')
-    ] = ()
-    resolve: Annotated[tuple[SlackId, ...], doc("Who may resolve incidents.", 'resolve = ["S0BILLINGOC"]')] = ()
-    pagerduty: PagerDutyEntry | None = None
-    holidays: HolidaysEntry | None = None
-    reminders: RemindersEntry | None = None
-    outages: OutagesEntry | None = None
-    agreement_date: Annotated[
-        date | None, doc("The agreement's date.", "agreement_date = 2025-11-14", default="none")
-    ] = None
-    renewal_date: Annotated[
-        date | None,
-        doc(
-            "The next renewal date (after agreement_date); duties due before it are reminded.",
-            "renewal_date = 2026-11-14",
-            default="none",
-        ),
-    ] = None
-    activation_date: Annotated[
-        date | None,
-        doc(
-            "The date the service was activated (a policy whose availability counts from it).",
-            "activation_date = 2021-03-15",
-            default="none",
-        ),
-    ] = None
-    prepaid: PrepaidEntry | None = None
-    digest: DigestEntry | None = None
-    customer_timezone: Annotated[
-        Zone | None,
-        doc(
-            "The customer's zone: the hours of a policy's calendars written in the customer's local time "
-            '(timezone = "customer") are read in it. Required by such a policy, refused by any other.',
-            'customer_timezone = "Europe/Berlin"',
-            default="none",
-        ),
-    ] = None
-
-
-class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
-    """The contracts file: where incidents of services no contract lists go, and one table per contract."""
-
-    default_channel: Annotated[
-        ChannelId,
-        doc(
-            "Slack channel for incidents from PagerDuty services no contract lists.", 'default_channel = "C0SLAOPS000"'
-        ),
-    ]
-    default_resolve: Annotated[
-        tuple[SlackId, ...],
-        doc(
-            "Who may resolve (or correct) the incidents of services no contract lists.",
-            'default_resolve = ["S0SLAOPSOC1"]',
-        ),
-    ] = ()
-    contracts: Annotated[
-        dict[ContractId, ContractEntry], doc("One [contracts.<id>] table per contract.", "[contracts.sonar-billing]")
-    ]
-
-
+__all__ = [  # with the tracked contract's types, which the functions import from here beside load_contracts
+    "Contract", "ContractsConfig", "ContractsError", "OutageRule", "PolicyOutline", "check_holiday_overrides",
+    "contracts_problems", "load_contracts", "outline", "parse_contracts", "policy_outlines", "read_contracts",
+    "read_contracts_file",
+]  # fmt: skip
 DECODER = Decoder({Zone: parse_zone})
+_MINUTE = timedelta(minutes=1)
 
 
 class ContractsError(SlaError):
     """The contracts file is invalid: one line naming the file, contract, field and what is accepted."""
-
-
-@dataclass(frozen=True)
-class PagerDutyMapping:
-    """Which PagerDuty services raise incidents on a contract, and how their priorities map to severities."""
-
-    service_ids: tuple[str, ...] = ()
-    priorities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    default_severity: str | None = None
-
-    def severity_for(self, priority: str | None) -> str | None:
-        """The severity for a PagerDuty priority name (priority may be null: then the default)."""
-        if priority is not None and priority in self.priorities:
-            return self.priorities[priority]
-        return self.default_severity
-
-
-@dataclass(frozen=True)
-class OutageRule:
-    """Which of a contract's incidents describe unavailability (and so record downtime when resolved), where the
-    contract says otherwise than its policy's severities: a PagerDuty service wins over a priority, a priority
-    over the contract's severity list, which replaces the policy's."""
-
-    severities: frozenset[str] | None = None
-    priorities: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
-    services: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
-
-    def is_outage(self, severity: str, priority: str | None, service_id: str | None, policy_says: bool) -> bool:
-        """Whether an incident counts toward availability, before anyone marks it on its card."""
-        if service_id is not None and service_id in self.services:
-            return self.services[service_id]
-        if priority is not None and priority in self.priorities:
-            return self.priorities[priority]
-        if self.severities is not None:
-            return severity in self.severities
-        return policy_says
-
-
-@dataclass(frozen=True)
-class DailyDigest:
-    """The contract's daily digest: posted in its channel at `at`, local time in the contract's zone."""
-
-    at: time
-
-
-@dataclass(frozen=True)
-class HolidayOverride:
-    """Public holidays to use instead of the policy's own (a `holidays` country and subdivision)."""
-
-    country: str
-    subdiv: str | None = None
-
-
-@dataclass(frozen=True)
-class Contract:
-    """One tracked contract: which policy applies, the money, and where and by whom it is worked."""
-
-    id: str
-    name: str
-    policy: str
-    tier: str | None
-    region: str | None
-    fee: Decimal
-    currency: str
-    perspective: str
-    slack_channel: str
-    components: tuple[str, ...]
-    escalation_group: str | None
-    record_downtime: frozenset[str]
-    resolve: frozenset[str]
-    pagerduty: PagerDutyMapping
-    holidays: HolidayOverride | None
-    reminders: Thresholds = field(default_factory=Thresholds)
-    outages: OutageRule = field(default_factory=OutageRule)
-    tier_written: str | None = None  # the tier as the contract names it, when that is another name (premium)
-    agreement_date: date | None = None
-    renewal_date: date | None = None
-    activation_date: date | None = None
-    prepaid: Prepaid | None = None
-    digest: DailyDigest | None = None  # None: no daily digest (the default)
-    customer_timezone: str | None = None  # the zone of "customer local time" calendars
-
-    @property
-    def dates(self) -> dict[str, date | None]:
-        """The contract's dates by the names policies use for them (a duty falls due before one)."""
-        return {"agreement": self.agreement_date, "renewal": self.renewal_date, "activation": self.activation_date}
-
-
-@dataclass(frozen=True)
-class ContractsConfig:
-    """Every contract of a deployment, by id, and where incidents from unmapped services go."""
-
-    default_channel: str
-    contracts: Mapping[str, Contract]
-    source: str = ""
-    default_resolve: frozenset[str] = frozenset()  # who may resolve (or correct) an unmapped service's incidents
-
-    def contract_for_service(self, service_id: str) -> Contract | None:
-        """The contract a PagerDuty service belongs to, if any."""
-        for contract in self.contracts.values():
-            if service_id in contract.pagerduty.service_ids:
-                return contract
-        return None
-
-    def channel_for_service(self, service_id: str) -> str:
-        """The Slack channel for a PagerDuty service: its contract's, else the default channel."""
-        contract = self.contract_for_service(service_id)
-        return contract.slack_channel if contract is not None else self.default_channel
 
 
 def load_contracts(path: Path | str | None = None) -> ContractsConfig:
@@ -386,32 +60,30 @@ def read_contracts_file(path: Path | str | None = None) -> ContractsFile:
     """The contracts file read into its model and checked on its own, without the policies it names (the Slack
     ack path's check at cold start: reading every policy file costs more than the ack may); a ContractsError
     names every problem."""
-    source = Path(path) if path is not None else settings.contracts_file()
-    try:
-        with source.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ContractsError(f"{source}: file not found (set CONTRACTS_FILE to the contracts file)") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ContractsError(f"{source}: not valid TOML: {error}") from None
-    found, problems = DECODER.decode(data, ContractsFile)
+    source, data, problems = _read(path)
+    found, found_problems = DECODER.decode(data, ContractsFile) if data is not None else (None, [])
+    problems += [problem.line(source) for problem in found_problems]
     if found is None or problems:
-        raise ContractsError("\n".join(problem.line(str(source)) for problem in problems))
+        raise ContractsError("\n".join(problems))
     return found  # type: ignore[no-any-return]
 
 
 def read_contracts(path: Path | str | None = None) -> tuple[ContractsConfig | None, list[str]]:
     """A contracts file read and checked: the config (None when it has problems) and every problem, one line each."""
+    source, data, problems = _read(path)
+    config, found = contracts_problems(data, source) if data is not None else (None, [])
+    return config, problems + [problem.line(source) for problem in found]
+
+
+def _read(path: Path | str | None) -> tuple[str, dict[str, Any] | None, list[str]]:
+    """The file as its problems name it, its TOML (None when it does not read) and why not."""
     source = Path(path) if path is not None else settings.contracts_file()
     try:
-        with source.open("rb") as handle:
-            data = tomllib.load(handle)
+        return str(source), tomllib.loads(source.read_text(encoding="utf-8")), []
     except FileNotFoundError:
-        return None, [f"{source}: file not found (set CONTRACTS_FILE to the contracts file)"]
+        return str(source), None, [f"{source}: file not found (set CONTRACTS_FILE to the contracts file)"]
     except tomllib.TOMLDecodeError as error:
-        return None, [f"{source}: not valid TOML: {error}"]
-    config, problems = contracts_problems(data, str(source))
-    return config, [problem.line(str(source)) for problem in problems]
+        return str(source), None, [f"{source}: not valid TOML: {error}"]
 
 
 def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> ContractsConfig:
@@ -578,9 +250,9 @@ def _entry_problems(entry: ContractEntry, outlines: Mapping[str, PolicyOutline])
     if default is not None and default.lower() not in severities:
         yield Problem("pagerduty.default_severity", f"{shown(default)} is not a severity of {policy}",
                       ", ".join(outline.severities))  # fmt: skip
-    yield from _repeats(pagerduty.service_ids, "pagerduty.service_ids")
-    yield from _repeats(entry.record_downtime, "record_downtime")
-    yield from _repeats(entry.resolve, "resolve")
+    yield from repeats("pagerduty.service_ids", pagerduty.service_ids)
+    yield from repeats("record_downtime", entry.record_downtime)
+    yield from repeats("resolve", entry.resolve)
     outages = entry.outages or OutagesEntry()
     yield from _subset(outages.severities, "outages.severities", outline.severities, f"severities of {policy}")
     for service in outages.services:
@@ -603,12 +275,7 @@ def _subset(values: tuple[str, ...] | None, key: str, allowed: tuple[str, ...], 
     if values is not None and (not values or not set(values) <= set(allowed)):
         yield Problem(key, f"{shown(list(values))} is not a non-empty list of {kind}", ", ".join(allowed))
     elif values is not None:
-        yield from _repeats(values, key)
-
-
-def _repeats(values: tuple[str, ...], key: str) -> Iterator[Problem]:
-    if len(set(values)) != len(values):
-        yield Problem(key, f"{shown(list(values))} repeats an entry", "each entry once")
+        yield from repeats(key, values)
 
 
 def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterator[Problem]:

@@ -28,7 +28,6 @@ from sla_core.engine.terms import (
     Recording,
     TerminationTerms,
 )
-from sla_core.engine.toml_decode import struct_fields
 from sla_core.engine.zones import CUSTOMER
 
 
@@ -317,7 +316,7 @@ def _clauses(node: Any) -> Iterator[Clause]:
     """Every clause in a policy's rules (its tables, lists and mappings; not its examples): a table's own after
     those of the tables in it, except the ones that qualify it (notice, refund, counts_from)."""
     if isinstance(node, msgspec.Struct) and not isinstance(node, Example):
-        fields = list(struct_fields(node))
+        fields = [(f.encode_name, getattr(node, f.name)) for f in msgspec.structs.fields(node) if f.name[0] != "_"]
         for _, value in [(k, v) for k, v in fields if k not in _QUALIFYING]:
             yield from _clauses(value)
         if isinstance(node, Clauses):

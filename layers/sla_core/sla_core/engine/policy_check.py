@@ -17,6 +17,7 @@ from pathlib import Path
 from sla_core.engine.errors import SlaError
 from sla_core.engine.examples import example_problems, parse_examples
 from sla_core.engine.policy import UNNAMED_HOLIDAYS, Policy
+from sla_core.engine.policy_files import taken_id
 from sla_core.engine.policy_rules import policy_problems
 from sla_core.engine.toml_lines import field_lines, line_of
 
@@ -81,11 +82,7 @@ def _taken(path: Path, file: str, text: str, known: dict[str, Path]) -> Finding 
     other = known.get(path.stem)
     if other is None or other.resolve() == path.resolve():
         return None
-    message = (
-        f"id: policy id {path.stem!r} is taken by {other}; give this policy another id "
-        "(a deployment policy never replaces another)"
-    )
-    return Finding(file, line_of(field_lines(text), "id"), message)
+    return Finding(file, line_of(field_lines(text), "id"), f"id: {taken_id(path, other)}")
 
 
 def check_policy_files(paths: Sequence[Path], known: Iterable[Path] = ()) -> Checked:

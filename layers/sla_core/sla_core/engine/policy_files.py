@@ -79,9 +79,14 @@ def _paths(dirs: tuple[Path, ...]) -> tuple[tuple[str, Path], ...]:
         for path in policy_files(directory):
             taken = found.get(path.stem)
             if taken is not None:
-                raise PolicyError(
-                    f"{path}: policy id {path.stem!r} is taken by {taken}; give this policy another id "
-                    "(a deployment policy never replaces another)"
-                )
+                raise PolicyError(f"{path}: {taken_id(path, taken)}")
             found[path.stem] = path
     return tuple(found.items())
+
+
+def taken_id(path: Path, other: Path) -> str:
+    """Why a policy file whose id another file has is refused."""
+    return (
+        f"policy id {path.stem!r} is taken by {other}; give this policy another id (a deployment policy never "
+        "replaces another)"
+    )

@@ -5,7 +5,6 @@ one pass (`policy_problems`, for `check`); `parse_policy` raises them all as one
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -36,7 +35,17 @@ from sla_core.engine.terms import (
     Maintenance,
     Percent,
 )
-from sla_core.engine.toml_decode import Decoder, Problem, Rule, decimal, shown, struct_info, trail_path
+from sla_core.engine.toml_decode import (
+    Decoder,
+    Problem,
+    Rule,
+    decimal,
+    repeats,
+    shown,
+    struct_info,
+    unknown,
+    unknown_field,
+)
 from sla_core.engine.windows import MINUTES_PER_DAY, Windows, parse_window, parse_windows
 from sla_core.engine.zones import CalendarZone, Zone, parse_calendar_zone, parse_zone
 
@@ -76,9 +85,7 @@ def _other_values(table: Clauses) -> Iterator[Problem]:
     fields = _fields(type(table))
     for key, value in table.other_values.items():
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.75)
-            guess = f" (did you mean {close[0]}?)" if close else ""
-            yield Problem(f"other_values.{key}", f"unknown field{guess}", ", ".join(fields))
+            yield unknown_field(f"other_values.{key}", key, list(fields))
         else:
             yield from DECODER.value(value, fields[key], f"other_values.{key}")[1]
     for key in table.other_without:
@@ -156,8 +163,7 @@ def _tier(table: Tier) -> Iterator[Problem]:
 def _pause(table: Pause) -> Iterator[Problem]:
     if not table.metrics:
         yield Problem("applies_to", "is required: the metrics whose clocks this pause stops")
-    elif len(set(table.metrics)) != len(table.metrics):
-        yield Problem("applies_to", f"{shown(list(table.metrics))} repeats an entry", "each entry once")
+    yield from repeats("applies_to", table.metrics)
 
 
 def _maintenance(table: Maintenance) -> Iterator[Problem]:
@@ -268,79 +274,53 @@ DECODER = Decoder(LEAVES, {cls: _rules for cls in RULES})
 
 def _names(policy: Policy) -> Iterator[Problem]:
     """What policy-wide names must agree on: calendars, tiers, severities and components named where used."""
-    calendars = ", ".join(policy.calendars) or "none"
     real = [t for t, tier in policy.tiers.items() if tier.same_as is None and tier.sla]
     for tid, named in policy.tiers.items():
         if named.same_as is not None and named.same_as not in real:
             yield Problem(f"tiers.{tid}.same_as", f"{shown(named.same_as)} is not a tier with an SLA of this policy",
                           ", ".join(real))  # fmt: skip
-    seen: set[str] = set()
+    yield from twice("severities[{}].id", "severity", [s.id for s in policy.severity_list])
     for i, severity in enumerate(policy.severity_list):
-        if severity.id.lower() in seen:
-            yield Problem(f"severities[{i}].id", f"severity {shown(severity.id)} is defined twice")
-        seen.add(severity.id.lower())
         for j, target in enumerate(severity.targets):
             where = f"severities[{i}].targets[{j}]"
             for k, clock in enumerate(target.clocks):
                 at = f"{where}.any_of[{k}]" if target.any_of else where
                 for key in ("calendar", "opened_in", "opened_outside"):
-                    name = getattr(clock, key)
-                    if name is not None and name not in policy.calendars:
-                        yield Problem(f"{at}.{key}", f"unknown calendar {shown(name)}", calendars)
-            for tier in target.tiers:
-                if tier not in policy.tiers:
-                    yield Problem(
-                        f"{where}.tiers", f"unknown tier {shown(tier)}; defined: {', '.join(policy.tiers) or 'none'}"
-                    )
-                elif tier not in real:
-                    yield Problem(
-                        f"{where}.tiers",
-                        f"tier {shown(tier)} has no targets of its own (it is another name or has no SLA)",
-                    )
-    yield from _terms_names(policy)
-
-
-def _terms_names(policy: Policy) -> Iterator[Problem]:
+                    yield from unknown(f"{at}.{key}", [getattr(clock, key)], policy.calendars, "calendar")
+            yield from unknown(f"{where}.tiers", target.tiers, policy.tiers, "tier")
+            for tier in (t for t in target.tiers if t in policy.tiers and t not in real):
+                yield Problem(f"{where}.tiers", f"tier {shown(tier)} has no targets of its own (it is another name or "
+                              "has no SLA)", ", ".join(real))  # fmt: skip
     credit, after_hours = policy.credit, policy.after_hours
     if credit is not None and credit.mechanism in AVAILABILITY_MECHANISMS and policy.availability is None:
         yield Problem("credit.mechanism", f"{credit.mechanism} needs an [availability] section")
-    target = policy.availability.target_percent if policy.availability is not None else None
-    for i, band in enumerate(credit.bands if credit is not None and target is not None else ()):
-        if (band.below is not None or band.at_or_below is not None) and target is not None and band.limit > target:
+    goal = policy.availability.target_percent if policy.availability is not None else None
+    for i, band in enumerate(credit.bands if credit is not None and goal is not None else ()):
+        if None in (band.below, band.at_or_below) and goal is not None and band.limit > goal:
             key = "at_or_below" if band.inclusive else "below"
             yield Problem(f"credit.bands[{i}].{key}", f"{shown(str(band.limit))} is above the availability target "
-                          f"({target}%): a period that meets the target would earn this credit",
-                          f"a threshold at or below {target}")  # fmt: skip
+                          f"({goal}%): a period that meets the target would earn this credit",
+                          f"a threshold at or below {goal}")  # fmt: skip
     if credit is not None and credit.scope is not None:
-        for tier in credit.scope.tiers:
-            if tier not in policy.tiers:
-                yield Problem(
-                    "credit.scope.tiers",
-                    f"unknown tier {shown(tier)}; defined: {', '.join(sorted(policy.tiers)) or 'none'}",
-                )
-        for component in credit.scope.components:
-            if component not in policy.components:
-                yield Problem(
-                    "credit.scope.components",
-                    f"unknown component {shown(component)}; defined: {', '.join(policy.components)}",
-                )
-    if after_hours is not None and after_hours.outside not in policy.calendars:
-        yield Problem(
-            "after_hours.outside", f"unknown calendar {shown(after_hours.outside)}", ", ".join(policy.calendars)
-        )
-    severities = [s.id for s in policy.severity_list]
-    for severity in after_hours.waiver.severities if after_hours and after_hours.waiver else ():
-        if severity not in severities:
-            yield Problem("after_hours.waiver.severities", f"unknown severity {shown(severity)}", ", ".join(severities))
-    seen: set[str] = set()
+        yield from unknown("credit.scope.tiers", credit.scope.tiers, policy.tiers, "tier")
+        yield from unknown("credit.scope.components", credit.scope.components, policy.components, "component")
+    if after_hours is not None:
+        yield from unknown("after_hours.outside", [after_hours.outside], policy.calendars, "calendar")
+        severities = [s.id for s in policy.severity_list]
+        waived = after_hours.waiver.severities if after_hours.waiver else ()
+        yield from unknown("after_hours.waiver.severities", waived, severities, "severity")
     for i, duty in enumerate(policy.duties):
-        if len(set(duty.days)) < len(duty.days):
-            yield Problem(f"duties[{i}].remind_days", f"{shown(list(duty.days))} names a day twice", "each day once")
-        if duty.id in seen:
-            yield Problem(f"duties[{i}].id", f"duty {shown(duty.id)} is defined twice")
-        seen.add(duty.id)
+        yield from repeats(f"duties[{i}].remind_days", duty.days, "names a day twice")
+    yield from twice("duties[{}].id", "duty", [duty.id for duty in policy.duties])
     if credit is not None and credit.period == "quarter":
         yield from _quarterly_limits(policy)
+
+
+def twice(path: str, what: str, ids: list[str]) -> Iterator[Problem]:
+    """A problem at each id (`path` formatted with its index) given before."""
+    lower = [key.lower() for key in ids]
+    yield from (Problem(path.format(i), f"{what} {shown(key)} is defined twice") for i, key in enumerate(ids)
+                if key.lower() in lower[:i])  # fmt: skip
 
 
 def _quarterly_limits(policy: Policy) -> Iterator[Problem]:
@@ -382,8 +362,3 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
     if policy is None:
         raise PolicyError("\n".join(problem.line(source) for problem in problems if not problem.warning))
     return policy
-
-
-def where(table: Any) -> str:
-    """The dotted path of a decoded table (one with `_path`)."""
-    return trail_path(table._path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -71,6 +71,25 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def unknown(path: str, names: Iterable[str | None], known: Collection[str], what: str) -> Iterator[Problem]:
+    """A problem for each of `names` (None: not given) that is not one of `known`."""
+    for name in names:
+        if name is not None and name not in known:
+            yield Problem(path, f"unknown {what} {shown(name)}", ", ".join(known) or "none")
+
+
+def unknown_field(path: str, name: str, names: list[str]) -> Problem:
+    """A key that is none of a table's `names`, with the one it most likely meant."""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return Problem(path, "unknown field" + (f" (did you mean {close[0]}?)" if close else ""), ", ".join(names))
+
+
+def repeats(path: str, values: Sequence[object], problem: str = "repeats an entry") -> Iterator[Problem]:
+    """A problem when `values` has an entry twice."""
+    if len(set(values)) < len(values):
+        yield Problem(path, f"{shown(list(values))} {problem}", "each entry once")
+
+
 Leaf = Callable[[Any], Any]
 Rule = Callable[[Any], Iterable[Problem]]
 
@@ -88,31 +107,33 @@ class Decoder:
         """The Struct (None when anything failed) and every problem found; `trail`: where `data` is in its file;
         `strict`: unknown keys are problems."""
         problems: list[Problem] = []
-        found = self._value(data, struct_info(cls), trail_path(trail), trail, problems, None, strict)
+        found = self._value(data, struct_info(cls), trail, trail_path(trail), problems, None, strict)
         return (None if found is _BAD else found), problems
 
     def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
         """One value of an inspected type at `path` (None when it does not read), and its problems."""
         problems: list[Problem] = []
-        found = self._value(value, kind, path, (), problems, None, True)
+        found = self._value(value, kind, (path,), path, problems, None, True)
         return (None if found is _BAD else found), problems
 
     def _value(
-        self, value: Any, kind: Any, path: str, trail: tuple[str | int, ...], out: list[Problem], key: Any, strict: bool
-    ) -> Any:
-        written = kind  # with its metadata, for what a leaf accepts
-        if isinstance(kind, mi.Metadata):
-            kind = kind.type
-        if isinstance(kind, mi.UnionType):  # T | None: TOML has no null, so a value given is a T
-            kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
+        self, value: Any, kind: Any, trail: tuple[str | int, ...], path: str, out: list[Problem], key: Any,
+        strict: bool,
+    ) -> Any:  # fmt: skip
+        written, what = kind, None  # written: with its metadata, for what is accepted
+        while isinstance(kind, mi.Metadata | mi.UnionType):  # T | None: TOML has no null, so a value given is a T
+            if isinstance(kind, mi.Metadata):
+                what, kind = what or (kind.extra or {}).get("what"), kind.type
+            else:
+                kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
         if isinstance(kind, mi.StructType):
-            return self._struct(value, kind, path, trail, out, key, strict)
+            return self._struct(value, kind, trail, path, out, key, strict)
         if isinstance(kind, mi.ListType | mi.VarTupleType):
             if not isinstance(value, list):
                 out.append(Problem(path, f"{shown(value)} is not a list", f"a list of {describe(kind.item_type)}"))
                 return _BAD
             items = [
-                self._value(v, kind.item_type, join(path, i), (*trail, i), out, None, strict)
+                self._value(v, kind.item_type, (*trail, i), join(path, i), out, None, strict)
                 for i, v in enumerate(value)
             ]
             return _BAD if _BAD in items else tuple(items)
@@ -120,65 +141,12 @@ class Decoder:
             if not isinstance(value, Mapping):
                 out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table"))
                 return _BAD
-            found = {}
-            for name, item in value.items():
-                if self._leaf(name, kind.key_type, join(path, name), out) is _BAD:
-                    continue
-                found[name] = self._value(item, kind.value_type, join(path, name), (*trail, name), out, name, strict)
+            found = {
+                name: self._value(item, kind.value_type, (*trail, name), join(path, name), out, name, strict)
+                for name, item in value.items()
+                if self._value(name, kind.key_type, (*trail, name), join(path, name), out, None, strict) is not _BAD
+            }
             return _BAD if _BAD in found.values() or len(found) < len(value) else found
-        return self._leaf(value, written, path, out)
-
-    def _struct(
-        self, value: Any, kind: mi.StructType, path: str, trail: tuple[str | int, ...], out: list[Problem], key: Any,
-        strict: bool,
-    ) -> Any:  # fmt: skip
-        if not isinstance(value, Mapping):
-            out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table" if path else "a table"))
-            return _BAD
-        fields = [f for f in kind.fields if not f.name.startswith("_")]
-        names = [f.encode_name for f in fields]
-        unknown = [k for k in value if k not in names] if strict else []
-        guessed = set()
-        for name in unknown:
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
-            guess = f" (did you mean {close[0]}?)" if close else ""
-            guessed.update(close)
-            out.append(Problem(join(path, name), f"unknown field{guess}", ", ".join(names)))
-        kwargs: dict[str, Any] = {}
-        for field in fields:
-            if field.encode_name in value:
-                kwargs[field.name] = self._value(
-                    value[field.encode_name], field.type, join(path, field.encode_name),
-                    (*trail, field.encode_name), out, None, strict,
-                )  # fmt: skip
-            elif field.required:
-                if field.encode_name not in guessed:
-                    out.append(Problem(join(path, field.encode_name), "is required", describe(field.type)))
-                kwargs[field.name] = _BAD
-        if _BAD in kwargs.values():  # unknown keys are problems, but the table is still read so its rules run
-            return _BAD
-        own = {f.name for f in kind.fields}
-        if "_path" in own:
-            kwargs["_path"] = trail
-        if "_key" in own:
-            kwargs["_key"] = key
-        try:
-            built = kind.cls(**kwargs)
-        except SlaError as exc:
-            out.append(Problem(path, str(exc)))
-            return _BAD
-        rule = next((self.rules[cls] for cls in kind.cls.__mro__ if cls in self.rules), None)
-        problems = [p._replace(path=join(path, p.path) if p.path else path) for p in rule(built)] if rule else []
-        out.extend(problems)
-        return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
-
-    def _leaf(self, value: Any, kind: Any, path: str, out: list[Problem]) -> Any:
-        written, what = kind, None
-        while isinstance(kind, mi.Metadata | mi.UnionType):  # Annotated[T | None, ...], Annotated[T, ...] | None
-            if isinstance(kind, mi.Metadata):
-                what, kind = what or (kind.extra or {}).get("what"), kind.type
-            else:
-                kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
         try:
             return _leaf(value, kind, self.leaves)
         except SlaError as exc:
@@ -187,6 +155,38 @@ class Decoder:
         except _Wrong as exc:
             out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", describe(written)))
         return _BAD
+
+    def _struct(
+        self, value: Any, kind: mi.StructType, trail: tuple[str | int, ...], path: str, out: list[Problem],
+        key: Any, strict: bool,
+    ) -> Any:  # fmt: skip
+        if not isinstance(value, Mapping):
+            out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table" if path else "a table"))
+            return _BAD
+        names = [f.encode_name for f in kind.fields if not f.name.startswith("_")]
+        guessed = set()
+        for name in [k for k in value if k not in names] if strict else []:
+            out.append(unknown_field(join(path, name), name, names))
+            guessed.update(difflib.get_close_matches(name, names, n=1, cutoff=0.75))
+        kwargs: dict[str, Any] = {"_path": trail, "_key": key}
+        for field in kind.fields:
+            if field.encode_name in value and field.encode_name in names:
+                step, at = (*trail, field.encode_name), join(path, field.encode_name)
+                kwargs[field.name] = self._value(value[field.encode_name], field.type, step, at, out, None, strict)
+            elif field.required:
+                if field.encode_name not in guessed:
+                    out.append(Problem(join(path, field.encode_name), "is required", describe(field.type)))
+                kwargs[field.name] = _BAD
+        if _BAD in kwargs.values():  # unknown keys are problems, but the table is still read so its rules run
+            return _BAD
+        try:
+            built = kind.cls(**{k: v for k, v in kwargs.items() if k[0] != "_" or k in kind.cls.__struct_fields__})
+        except SlaError as exc:
+            out.append(Problem(path, str(exc)))
+            return _BAD
+        rule = next((self.rules[cls] for cls in kind.cls.__mro__ if cls in self.rules), None)
+        out.extend(p._replace(path=join(path, p.path) if p.path else path) for p in (rule(built) if rule else ()))
+        return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
 
 
 class _Wrong(Exception):
@@ -301,13 +301,6 @@ def struct_info(cls: type[Any]) -> mi.StructType:
 
 
 _INFO: dict[type, mi.StructType] = {}
-
-
-def struct_fields(node: msgspec.Struct) -> Iterable[tuple[str, Any]]:
-    """A Struct's file fields (not `_` ones) as (name in the file, value)."""
-    for field in msgspec.structs.fields(node):
-        if not field.name.startswith("_"):
-            yield field.encode_name, getattr(node, field.name)
 
 
 def doc(meaning: str, example: str, *, default: str | None = None, accepted: str | None = None) -> msgspec.Meta:

@@ -69,3 +69,115 @@ class TimelineEntry:
     source: str
     actor: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDowntime:
+    """An interval during which a contract's component was down; open while `ended_at` is None. A view across
+    contracts reads only the fields its figures use (`recorded_by`, `source`, `withdrawn_by` and `version` empty)."""
+
+    contract_id: str
+    component: str
+    downtime_id: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    withdrawn_at: datetime | None = None  # no longer counted (its incident is not an outage)
+    reason: str | None = None  # the availability Kind (`incident`: unplanned)
+    cause: str | None = None  # a policy cause id (customer, force-majeure, ddos, ...)
+    announced_at: datetime | None = None  # maintenance: when it was announced
+    posted_window: bool = False  # maintenance: in the provider's posted windows
+    incident_id: str | None = None
+    recorded_by: str = ""
+    source: str = ""
+    withdrawn_by: str | None = None
+    version: int | None = None  # as read (None: never saved)
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        """What identifies it within its contract's component: its start and id."""
+        return self.started_at, self.downtime_id
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message to owe: where it goes, what it says, and when it is meant to go out."""
+
+    post_id: str
+    purpose: str
+    channel: str
+    text: str
+    send_at: datetime
+    blocks: list[dict[str, Any]] | None = None
+    thread_ts: str | None = None
+    broadcast: bool = False
+    incident_id: str | None = None
+    contract_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message owed exactly once: pending until confirmed with its Slack ts, failed (refused for good, also as
+    plain text) or cancelled; the attempts, lease and last error of its delivery."""
+
+    post_id: str
+    purpose: str
+    state: str
+    channel: str
+    thread_key: str  # a thread's posts (or a channel's top level) keep their order
+    text: str
+    created_at: datetime
+    send_at: datetime
+    thread_ts: str | None = None
+    broadcast: bool = False
+    blocks: tuple[dict[str, Any], ...] = ()
+    incident_id: str | None = None
+    contract_id: str | None = None
+    retry_at: datetime | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    uncertain: bool = False  # an attempt may have reached Slack: look it up before posting
+    plain: bool = False  # refused for good once: its one retry goes as plain text
+    posted_ts: str | None = None
+    posted_at: datetime | None = None
+    expires_at: datetime | None = None  # kept until then once it left the queue
+    version: int | None = None  # as read (None: never saved)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCorrection:
+    """A change of a contract's figures for one period by a correction of the record: who, when, why, and the
+    figures before and after, per component. Written once."""
+
+    correction_id: str
+    contract_id: str
+    period: str
+    recorded_at: datetime
+    what: str
+    actor: str | None = None
+    incident_id: str | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A period's figures as its report gave them, per component (what `/sla recompute` compares against)."""
+
+    contract_id: str
+    period: str
+    reported_at: datetime
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenTerms:
+    """The contract terms the stored figures were last computed with: their version (a content hash), the policy
+    text and the contracts.toml entry's money fields."""
+
+    contract_id: str
+    terms_version: str
+    policy_text: str
+    entry: dict[str, Any]
+    seen_at: datetime
+    version: int | None = None  # as read (None: never saved)

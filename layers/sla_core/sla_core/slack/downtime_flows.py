@@ -1,7 +1,7 @@
 """Recording a contract's availability by hand: `/sla downtime` (what was down) and `/sla maintenance` (what the
 provider declared as maintenance, ahead of time or after the fact), each with an optional cause.
 
-Both write downtime intervals (storage's DowntimeItem) that every estimate, resolve summary and report reads;
+Both write downtime intervals (storage's StoredDowntime) that every estimate, resolve summary and report reads;
 a maintenance interval takes over the downtime inside it as far as the policy's windows, allowance and notice
 rules allow (engine.classification), so declaring it after the fact corrects the month.
 """
@@ -15,6 +15,7 @@ from sla_core.app import authorization
 from sla_core.app.contract_credit import current_period_text, estimate_for_contract
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import corrected, periods_touched
+from sla_core.app.downtime_records import record_downtime
 from sla_core.app.event_bounds import check_instant
 from sla_core.config.contracts import Contract
 from sla_core.engine.errors import InputError
@@ -25,7 +26,6 @@ from sla_core.slack.render.corrections import correction_text
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import date_token, duration_text
 from sla_core.slack.time_phrases import parse_span, parse_time
-from sla_core.storage import repository
 
 DOWNTIME_KINDS = {"maintenance": Kind.SCHEDULED, "emergency": Kind.EMERGENCY}
 POSTED, EMERGENCY = "posted", "emergency"
@@ -140,23 +140,12 @@ class DowntimeFlows(FlowBase):
         contract = recorded.contract
 
         def write() -> int:
-            written = 0
-            for component in recorded.components:
-                interval = repository.new_downtime(
-                    downtime_id=recorded.downtime_id,
-                    contract_id=contract.id,
-                    component=component,
-                    started_at=recorded.start,
-                    ended_at=recorded.end,
-                    recorded_by=inv.user_id,
-                    source=SOURCE,
-                    reason=recorded.kind.value,
-                    cause=recorded.cause,
-                    announced_at=recorded.announced,
-                    posted_window=recorded.posted_window,
-                )
-                written += repository.record_interval(interval)  # start and end in one put
-            return written
+            return record_downtime(
+                downtime_id=recorded.downtime_id, contract_id=contract.id, components=recorded.components,
+                start=recorded.start, end=recorded.end, recorded_by=inv.user_id, source=SOURCE,
+                reason=recorded.kind.value, cause=recorded.cause, announced_at=recorded.announced,
+                posted_window=recorded.posted_window,
+            )  # fmt: skip
 
         written, _ = corrected(
             contract,

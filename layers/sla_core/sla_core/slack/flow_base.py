@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 
-from sla_core.app import authorization
+from sla_core.app import authorization, lookups
 from sla_core.app.contract_terms import display_zone
 from sla_core.config.contracts import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
@@ -21,7 +21,6 @@ from sla_core.incidents.records import Incident
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.render.views import Blocks
 from sla_core.slack.time_phrases import parse_time
-from sla_core.storage import repository
 
 SOURCE = "slack"
 MAX_PAST = timedelta(days=3653)  # a time typed for a what-if (`/sla deadline ... at`): ten years back at most
@@ -110,7 +109,7 @@ class FlowBase:
         return found
 
     def incident(self, incident_id: str) -> tuple[Incident, Contract | None]:
-        item = repository.get_incident(incident_id)
+        item = lookups.incident(incident_id)
         if item is None:
             raise InputError(f"No incident `{incident_id}`. `/sla status all` lists the open ones.")
         return item, self.contracts.contracts.get(item.contract_id)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
+from sla_core.app.lookups import claim_once
 from sla_core.config.contracts import ContractsConfig
 from sla_core.engine.errors import SlaError
 from sla_core.slack import commands
@@ -16,7 +17,6 @@ from sla_core.slack.client import SlackPoster
 from sla_core.slack.flow_base import Invocation, Press, Reply, SlackApi
 from sla_core.slack.render.text import escape
 from sla_core.slack.routes import HOME, SUBCOMMANDS, UPDATE_MODAL, Button, Subcommand
-from sla_core.storage import repository
 
 DELIVERY_KEEP = timedelta(hours=1)
 
@@ -32,7 +32,7 @@ def flow_method(handler: str, contracts: ContractsConfig, slack: SlackApi) -> Ca
 
 def first_delivery(key: str, now: datetime) -> bool:
     """Claim a Slack delivery once (a conditional put); False for a repeat (a retry or a replay)."""
-    return repository.claim_delivery("slack", key, now=now, keep=DELIVERY_KEEP)
+    return claim_once("slack", key, now=now, keep=DELIVERY_KEEP)
 
 
 def invocation(body: dict[str, Any], now: datetime) -> Invocation:

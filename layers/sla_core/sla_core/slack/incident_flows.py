@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
-from math import ceil
 from typing import Any
 
-from sla_core.app import authorization
+from sla_core.app import authorization, lookups
 from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import contract_zone, display_zone
 from sla_core.app.corrections import corrected, periods_touched
@@ -20,10 +19,10 @@ from sla_core.app.event_bounds import check_instant
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.months_so_far import MonthsSoFar, months_so_far
 from sla_core.app.notices import OpenIncident
+from sla_core.app.open_limits import over_open_limit
 from sla_core.app.open_soonest import open_soonest
 from sla_core.app.record_and_show import record_and_show
 from sla_core.app.skipping import each_kept, not_shown
-from sla_core.config import settings
 from sla_core.config.contracts import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
@@ -48,26 +47,20 @@ from sla_core.slack.render.text import context, date_token, escape, local_time, 
 from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
 from sla_core.slack.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.time_phrases import split_at
-from sla_core.storage import rate_limits, repository
 
 
-def over_open_limit(inv: Invocation) -> str | None:
-    """Count this `/sla open` against its user's and its channel's limits (settings.open_limits); the refusal
-    when either is reached (nothing is opened then), else None."""
-    limits = settings.open_limits()
-    length = timedelta(minutes=limits.window_minutes)
-    for what, who, limit, env, by in (
-        ("open-user", inv.user_id, limits.per_user, settings.OPEN_LIMIT_PER_USER_ENV, "by you"),
-        ("open-channel", inv.channel_id, limits.per_channel, settings.OPEN_LIMIT_PER_CHANNEL_ENV, "in this channel"),
-    ):
-        if not rate_limits.take(what, who, limit=limit, length=length, now=inv.now):
-            wait = ceil((rate_limits.window_of(inv.now, length).end - inv.now).total_seconds() / 60)
-            return (
-                f"Nothing opened: {limit} incidents were already opened {by} in the last {limits.window_minutes}"
-                f" minutes, the most `{env}` allows. Try again in {wait} min, or add to an open incident"
-                " (`/sla status` lists them)."
-            )
-    return None
+def open_refused(inv: Invocation) -> str | None:
+    """Count this `/sla open` against its user's and its channel's limits; the refusal when either is reached
+    (nothing is opened then), else None."""
+    hit = over_open_limit(inv.user_id, inv.channel_id, inv.now)
+    if hit is None:
+        return None
+    by = "by you" if hit.by == "user" else "in this channel"
+    return (
+        f"Nothing opened: {hit.limit} incidents were already opened {by} in the last {hit.window_minutes}"
+        f" minutes, the most `{hit.setting}` allows. Try again in {hit.wait_minutes} min, or add to an open incident"
+        " (`/sla status` lists them)."
+    )
 
 
 STATUS_LISTED = 40  # open items listed one section each in `/sla status`; the rest are counted
@@ -91,7 +84,7 @@ class IncidentFlows(FlowBase):
         title = " ".join(words[2:])
         opened = self.when(phrase, inv, contract)
         check_instant(opened, "The triggered time", contract, inv.now)  # a refused open costs no rate
-        too_many = over_open_limit(inv)
+        too_many = open_refused(inv)
         if too_many is not None:
             return Reply(too_many)
         incident_id = short_id(inv.trigger_id)
@@ -245,7 +238,7 @@ class IncidentFlows(FlowBase):
         item, contract = self.incident(args[0])
         zone = display_zone(contract)
         lines = [incident_lines(item, deadlines_of(item, contract), inv.now, zone), "*Timeline*"]
-        for event in repository.timeline(item.incident_id):
+        for event in lookups.timeline(item.incident_id):
             who = f" by <@{escape(event.actor)}>" if event.actor and event.actor.startswith(("U", "W")) else ""
             detail = event.details.get("text") or event.details.get("severity") or ""
             if event.event_type == "corrected":
@@ -396,7 +389,7 @@ class IncidentFlows(FlowBase):
         self._need(args, 1, "history")
         contract = self.contract(args[0])
         period = args[1] if len(args) > 1 else None
-        found = repository.corrections(contract.id, period)
+        found = lookups.corrections(contract.id, period)
         where = f"`{contract.id}`" + (f" {escape(period)}" if period else "")
         if not found:
             return Reply(f"No corrections of {where}.")

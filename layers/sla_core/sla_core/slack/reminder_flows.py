@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
+from sla_core.app import lookups
 from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import display_zone
 from sla_core.app.incident_service import record_event, thresholds_for
@@ -50,7 +51,6 @@ from sla_core.slack.render.reminder_buttons import (
 )
 from sla_core.slack.render.text import date_token, escape
 from sla_core.slack.routes import RESPONDED_ACTION
-from sla_core.storage import post_queue, repository
 
 Record = Callable[[str, str, Invocation], Reply]  # IncidentFlows._record(incident id, event kind, invocation)
 CLAIM_SOURCE = "reminder-button"
@@ -111,7 +111,7 @@ class ReminderButtons:
 
     def _claim(self, what: str, inv: Invocation) -> bool:
         """One click does `what` (a conditional put): False for a click racing one that already claimed it."""
-        return repository.claim_delivery(CLAIM_SOURCE, what, now=inv.now, keep=CLAIM_KEEP)
+        return lookups.claim_once(CLAIM_SOURCE, what, now=inv.now, keep=CLAIM_KEEP)
 
     def _respond(
         self, item: Incident, contract: Contract | None, stage_key: str, inv: Invocation
@@ -121,7 +121,7 @@ class ReminderButtons:
             raise InputError("No answer meets this clock: it runs until the incident is resolved.")
         run = next((t for t in deadlines_of(item, contract) if t.key == clock_key(stage_key)), None)
         if run is None or run.met_at is not None:
-            done = responded_in(repository.timeline(item.incident_id), stage_key)
+            done = responded_in(lookups.timeline(item.incident_id), stage_key)
             said = responded_line(done, display_zone(contract)) if done else "this reminder's clock has moved on."
             return Reply(f"Nothing recorded: {said}"), False
         if not self._claim(f"{item.incident_id}|{clock_key(stage_key)}|responded", inv):
@@ -159,12 +159,12 @@ class ReminderButtons:
         self, incident_id: str, contract: Contract | None, stage_key: str, inv: Invocation, message_ts: str | None
     ) -> None:
         """chat.update of the reminder: as posted, then who responded or snoozed and when, then the buttons left."""
-        post = post_queue.get_post(stage_post_id(incident_id, stage_key))
-        item = repository.get_incident(incident_id)
+        post = lookups.post(stage_post_id(incident_id, stage_key))
+        item = lookups.incident(incident_id)
         ts = message_ts or (post.posted_ts if post is not None else None)
         if post is None or item is None or not ts:
             return
-        events = repository.timeline(incident_id)
+        events = lookups.timeline(incident_id)
         done = responded_in(events, stage_key)
         snooze = next((e for e in events if e.event_type == "snoozed" and e.details.get("text") == stage_key), None)
         zone = display_zone(contract)

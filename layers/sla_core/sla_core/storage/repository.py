@@ -15,7 +15,15 @@ from typing import Any, cast
 
 from pynamodb.exceptions import DoesNotExist
 
-from sla_core.incidents.records import Incident, StoredDeadline, TimelineEntry
+from sla_core.incidents.records import (
+    Incident,
+    RecordedCorrection,
+    Reported,
+    SeenTerms,
+    StoredDeadline,
+    StoredDowntime,
+    TimelineEntry,
+)
 from sla_core.incidents.state import OPEN_STATUSES, RESOLVED
 from sla_core.storage.models import (
     DOWNTIME_SHARDS,
@@ -177,7 +185,7 @@ def save_incident(
 def save_incident_with(
     read: Incident | None,
     incident_id: str,
-    change: Callable[[Incident], tuple[Incident, Sequence[DowntimeItem]]],
+    change: Callable[[Incident], tuple[Incident, Sequence[StoredDowntime]]],
     *,
     attempts: int = CONFLICT_ATTEMPTS,
     entry: TimelineEntry | None = None,
@@ -189,7 +197,7 @@ def save_incident_with(
     def on_item(item: IncidentItem) -> Sequence[TableItem]:
         changed, others = change(incident_of(item))
         _put_on(item, changed)
-        return others
+        return [downtime_item(other) for other in others]
 
     fresh = _entry_item(entry) if entry is not None else None
     try:
@@ -335,6 +343,33 @@ def timeline_in_second(incident_id: str, instant: datetime) -> list[TimelineEntr
     return [_entry_of(item) for item in query]
 
 
+DOWNTIME_FIELDS = (
+    "ended_at", "withdrawn_at", "reason", "cause", "announced_at", "posted_window", "incident_id", "recorded_by",
+    "source", "withdrawn_by",
+)  # fmt: skip
+
+
+def downtime_of_item(item: DowntimeItem) -> StoredDowntime:
+    """The stored interval as the domain sees it."""
+    return StoredDowntime(
+        item.contract_id, item.component, item.downtime_id, item.started_at,
+        **{name: getattr(item, name) for name in DOWNTIME_FIELDS}, version=item.version,
+    )  # fmt: skip
+
+
+def downtime_item(downtime: StoredDowntime) -> DowntimeItem:
+    """The item that saves `downtime` under the version it was read at (a new one only if absent)."""
+    item = DowntimeItem(
+        downtime_pk(downtime.contract_id, downtime.component),
+        f"{instant_key(downtime.started_at)}#{downtime.downtime_id}",
+        downtime_id=downtime.downtime_id, contract_id=downtime.contract_id, component=downtime.component,
+        started_at=downtime.started_at, **{name: getattr(downtime, name) for name in DOWNTIME_FIELDS},
+    )  # fmt: skip
+    if downtime.version is not None:
+        item.version = downtime.version
+    return item
+
+
 def new_downtime(
     *,
     downtime_id: str,
@@ -349,79 +384,54 @@ def new_downtime(
     cause: str | None = None,
     announced_at: datetime | None = None,
     posted_window: bool = False,
-) -> DowntimeItem:
-    """An unsaved downtime interval with its keys set (saved whole, alone or in a transaction with what it
-    belongs to); one that ends before it starts is refused before anything is written."""
+) -> StoredDowntime:
+    """An unsaved downtime interval (saved whole, alone or in a transaction with what it belongs to); one that
+    ends before it starts is refused before anything is written."""
     if ended_at is not None and ended_at < started_at:
         raise ValueError(f"downtime cannot end ({ended_at}) before it started ({started_at})")
-    return DowntimeItem(
-        downtime_pk(contract_id, component),
-        f"{instant_key(started_at)}#{downtime_id}",
-        downtime_id=downtime_id,
-        contract_id=contract_id,
-        component=component,
-        started_at=started_at,
-        ended_at=ended_at,
-        recorded_by=recorded_by,
+    return StoredDowntime(
+        contract_id, component, downtime_id, started_at, ended_at, reason=reason, cause=cause,
+        announced_at=announced_at, posted_window=posted_window, incident_id=incident_id, recorded_by=recorded_by,
         source=source,
-        incident_id=incident_id,
-        reason=reason,
-        cause=cause,
-        announced_at=announced_at,
-        posted_window=posted_window,
-    )
+    )  # fmt: skip
 
 
-def record_interval(item: DowntimeItem) -> bool:
+def record_interval(downtime: StoredDowntime) -> StoredDowntime | None:
     """Write a new interval whole (start and end in one put), or an open one (no end yet: `end_downtime` closes
-    it); False when it was recorded already."""
-    return saved(item, DowntimeItem.pk.does_not_exist())
+    it); the interval as saved, or None when it was recorded already."""
+    item = downtime_item(downtime)
+    return downtime_of_item(item) if saved(item, DowntimeItem.pk.does_not_exist()) else None
 
 
-def end_downtime(item: DowntimeItem, ended_at: datetime) -> None:
+def end_downtime(downtime: StoredDowntime, ended_at: datetime) -> None:
     """Close an open interval, only while it is still open and unchanged since it was read (PutError
     otherwise); an end before its start is refused before anything is written."""
-    if ended_at < item.started_at:
-        raise ValueError(f"downtime cannot end ({ended_at}) before it started ({item.started_at})")
-    item.ended_at = ended_at
+    if ended_at < downtime.started_at:
+        raise ValueError(f"downtime cannot end ({ended_at}) before it started ({downtime.started_at})")
+    item = downtime_item(replace(downtime, ended_at=ended_at))
     item.save(condition=DowntimeItem.ended_at.does_not_exist())
 
 
-def downtime_between(contract_id: str, component: str, start: datetime, end: datetime) -> list[DowntimeItem]:
+def downtime_between(contract_id: str, component: str, start: datetime, end: datetime) -> list[StoredDowntime]:
     """Intervals of one contract's component overlapping [start, end), open ones included."""
     overlapping = DowntimeItem.ended_at.does_not_exist() | (DowntimeItem.ended_at > start)
-    return list(
-        DowntimeItem.query(
-            downtime_pk(contract_id, component),
-            DowntimeItem.sk < instant_key(end),
-            filter_condition=overlapping,
-            consistent_read=True,
-        )
+    query = DowntimeItem.query(
+        downtime_pk(contract_id, component),
+        DowntimeItem.sk < instant_key(end),
+        filter_condition=overlapping,
+        consistent_read=True,
     )
+    return [downtime_of_item(item) for item in query]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredInterval:
-    """A downtime interval as the views across contracts read it: only the fields its figures use."""
-
-    contract_id: str
-    component: str
-    downtime_id: str
-    started_at: datetime
-    ended_at: datetime | None
-    withdrawn_at: datetime | None
-    reason: str | None
-    cause: str | None
-    announced_at: datetime | None
-    posted_window: bool
-    incident_id: str | None
-
-
-_INTERVAL_FIELDS = list(StoredInterval.__dataclass_fields__)
+_INTERVAL_FIELDS = [
+    "contract_id", "component", "downtime_id", "started_at", "ended_at", "withdrawn_at", "reason", "cause",
+    "announced_at", "posted_window", "incident_id",
+]  # fmt: skip
 _INSTANT = InstantAttribute()
 
 
-def _interval(raw: dict[str, dict[str, Any]]) -> StoredInterval:
+def _interval(raw: dict[str, dict[str, Any]]) -> StoredDowntime:
     def text(name: str) -> str | None:
         value = raw.get(name, {})
         return value.get("S") if "NULL" not in value else None
@@ -432,19 +442,19 @@ def _interval(raw: dict[str, dict[str, Any]]) -> StoredInterval:
 
     started = instant("started_at")
     assert started is not None  # every interval has its start (a key)
-    return StoredInterval(
+    return StoredDowntime(
         text("contract_id") or "", text("component") or "", text("downtime_id") or "", started, instant("ended_at"),
         instant("withdrawn_at"), text("reason"), text("cause"), instant("announced_at"),
         raw.get("posted_window", {}).get("BOOL") is True, text("incident_id"),
     )  # fmt: skip
 
 
-def downtime_ending_after(start: datetime) -> list[StoredInterval]:
+def downtime_ending_after(start: datetime) -> list[StoredDowntime]:
     """Every contract's intervals that end after `start` or are still open, withdrawn ones included: the downtime
     of a period from `start` on, across all contracts, in one query per `down#` shard of the due-index, reading
     only the fields the figures use (eventually consistent: for views, not for figures that are kept)."""
     connection = DowntimeItem._get_connection()
-    found: list[StoredInterval] = []
+    found: list[StoredDowntime] = []
     for number in range(DOWNTIME_SHARDS):
         after: dict[str, Any] | None = None
         while True:
@@ -472,21 +482,20 @@ def reindex() -> tuple[int, int]:
     return incidents, intervals
 
 
-def incident_downtime(contract_id: str, component: str, incident_id: str, opened_at: datetime) -> list[DowntimeItem]:
+def incident_downtime(contract_id: str, component: str, incident_id: str, opened_at: datetime) -> list[StoredDowntime]:
     """The intervals recorded for one incident (they start at its opening), withdrawn ones included."""
-    return list(
-        DowntimeItem.query(
-            downtime_pk(contract_id, component),
-            DowntimeItem.sk >= instant_key(opened_at),
-            filter_condition=DowntimeItem.incident_id == incident_id,
-            consistent_read=True,
-        )
+    query = DowntimeItem.query(
+        downtime_pk(contract_id, component),
+        DowntimeItem.sk >= instant_key(opened_at),
+        filter_condition=DowntimeItem.incident_id == incident_id,
+        consistent_read=True,
     )
+    return [downtime_of_item(item) for item in query]
 
 
-def save_downtime(item: DowntimeItem) -> bool:
+def save_downtime(downtime: StoredDowntime) -> bool:
     """Save a changed interval under its version; False when someone changed it since it was read."""
-    return saved(item)
+    return saved(downtime_item(downtime))
 
 
 def record_correction(
@@ -518,10 +527,24 @@ def record_correction(
     return saved(item, CorrectionItem.pk.does_not_exist())
 
 
-def corrections(contract_id: str, period: str | None = None) -> list[CorrectionItem]:
+def corrections(contract_id: str, period: str | None = None) -> list[RecordedCorrection]:
     """A contract's corrections, by period and then in the order they were recorded (one period's, if given)."""
     condition = CorrectionItem.sk.startswith(f"{period}#") if period else None
-    return list(CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True))
+    query = CorrectionItem.query(f"CORRECTION#{contract_id}", condition, consistent_read=True)
+    return [
+        RecordedCorrection(
+            i.correction_id,
+            i.contract_id,
+            i.period,
+            i.recorded_at,
+            i.what,
+            i.actor,
+            i.incident_id,
+            dict(i.before or {}),
+            dict(i.after or {}),
+        )
+        for i in query
+    ]
 
 
 def record_reported(contract_id: str, period: str, figures: dict[str, Any], at: datetime) -> bool:
@@ -532,28 +555,36 @@ def record_reported(contract_id: str, period: str, figures: dict[str, Any], at: 
     return saved(item, ReportedItem.pk.does_not_exist())
 
 
-def reported(contract_id: str, period: str) -> ReportedItem | None:
+def reported(contract_id: str, period: str) -> Reported | None:
     """A period's figures as reported, or None (not reported yet, or before reports kept their figures)."""
     try:
-        return ReportedItem.get(f"REPORTED#{contract_id}", period, consistent_read=True)
+        item = ReportedItem.get(f"REPORTED#{contract_id}", period, consistent_read=True)
     except DoesNotExist:
         return None
+    return Reported(item.contract_id, item.period, item.reported_at, dict(item.figures or {}))
 
 
-def terms_seen(contract_id: str) -> TermsItem | None:
+def terms_seen(contract_id: str) -> SeenTerms | None:
     """The contract terms the sweep last saw, or None before the first look."""
     try:
-        return TermsItem.get(f"TERMS#{contract_id}", "TERMS", consistent_read=True)
+        item = TermsItem.get(f"TERMS#{contract_id}", "TERMS", consistent_read=True)
     except DoesNotExist:
         return None
+    entry = dict(item.entry or {})
+    return SeenTerms(item.contract_id, item.terms_version, item.policy_text, entry, item.seen_at, item.version)
 
 
 def see_terms(
-    seen: TermsItem | None, contract_id: str, version: str, policy_text: str, entry: dict[str, Any], now: datetime
+    seen: SeenTerms | None, contract_id: str, version: str, policy_text: str, entry: dict[str, Any], now: datetime
 ) -> bool:
-    """Record the terms now in force; False when another sweep recorded a change first (it reports it)."""
-    item = seen or TermsItem(f"TERMS#{contract_id}", "TERMS", contract_id=contract_id)
-    item.terms_version, item.policy_text, item.entry, item.seen_at = version, policy_text, entry, now
+    """Record the terms now in force (under the version `seen` was read at); False when another sweep recorded a
+    change first (it reports it)."""
+    item = TermsItem(
+        f"TERMS#{contract_id}", "TERMS", contract_id=contract_id, terms_version=version, policy_text=policy_text,
+        entry=entry, seen_at=now,
+    )  # fmt: skip
+    if seen is not None and seen.version is not None:
+        item.version = seen.version
     return saved(item, TermsItem.pk.does_not_exist() if seen is None else None)
 
 

@@ -12,8 +12,8 @@ from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import Correction
 from sla_core.app.notices import TermsChange
 from sla_core.config.contracts import Contract
+from sla_core.incidents.records import RecordedCorrection
 from sla_core.slack.render.text import SECTION_TEXT, date_token, escape, fit, metric_words
-from sla_core.storage.models import CorrectionItem
 
 
 def percent(value: Any) -> str:
@@ -57,7 +57,7 @@ def correction_text(correction: Correction) -> str:
     return fit(f"{head} ({correction.what}{by})", SECTION_TEXT)
 
 
-def history_line(contract: Contract, item: CorrectionItem) -> str:
+def history_line(contract: Contract, item: RecordedCorrection) -> str:
     """One correction in `/sla history`: when, who, the change in figures and what was corrected."""
     zone = contract_zone(contract)
     by = f" <@{item.actor}>" if item.actor else ""

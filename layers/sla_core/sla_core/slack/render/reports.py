@@ -18,6 +18,7 @@ from sla_core.app.skipping import not_included
 from sla_core.config.contracts import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
+from sla_core.incidents.records import Draft
 from sla_core.incidents.reminder_stages import Stage
 from sla_core.slack.render.alternate_words import (
     amount_text,
@@ -35,7 +36,6 @@ from sla_core.slack.render.duties import duty_reminder_text
 from sla_core.slack.render.glance import glance_lines
 from sla_core.slack.render.reminders import stage_blocks, stage_text
 from sla_core.slack.render.text import date_token, escape, section
-from sla_core.storage.post_queue import Draft
 
 
 class SlackMessages:

@@ -1,0 +1,120 @@
+"""One tracked contract as the functions use it (read from config/contracts.toml by `contracts`): which policy
+applies, the money, where and by whom it is worked, how PagerDuty maps onto it; and every contract of a
+deployment."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+from types import MappingProxyType
+
+from sla_core.engine.refunds import Prepaid
+from sla_core.incidents.thresholds import Thresholds
+
+
+@dataclass(frozen=True)
+class PagerDutyMapping:
+    """Which PagerDuty services raise incidents on a contract, and how their priorities map to severities."""
+
+    service_ids: tuple[str, ...] = ()
+    priorities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    default_severity: str | None = None
+
+    def severity_for(self, priority: str | None) -> str | None:
+        """The severity for a PagerDuty priority name (priority may be null: then the default)."""
+        if priority is not None and priority in self.priorities:
+            return self.priorities[priority]
+        return self.default_severity
+
+
+@dataclass(frozen=True)
+class OutageRule:
+    """Which of a contract's incidents describe unavailability (and so record downtime when resolved), where the
+    contract says otherwise than its policy's severities: a PagerDuty service wins over a priority, a priority
+    over the contract's severity list, which replaces the policy's."""
+
+    severities: frozenset[str] | None = None
+    priorities: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    services: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+
+    def is_outage(self, severity: str, priority: str | None, service_id: str | None, policy_says: bool) -> bool:
+        """Whether an incident counts toward availability, before anyone marks it on its card."""
+        if service_id is not None and service_id in self.services:
+            return self.services[service_id]
+        if priority is not None and priority in self.priorities:
+            return self.priorities[priority]
+        if self.severities is not None:
+            return severity in self.severities
+        return policy_says
+
+
+@dataclass(frozen=True)
+class DailyDigest:
+    """The contract's daily digest: posted in its channel at `at`, local time in the contract's zone."""
+
+    at: time
+
+
+@dataclass(frozen=True)
+class HolidayOverride:
+    """Public holidays to use instead of the policy's own (a `holidays` country and subdivision)."""
+
+    country: str
+    subdiv: str | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One tracked contract: which policy applies, the money, and where and by whom it is worked."""
+
+    id: str
+    name: str
+    policy: str
+    tier: str | None
+    region: str | None
+    fee: Decimal
+    currency: str
+    perspective: str
+    slack_channel: str
+    components: tuple[str, ...]
+    escalation_group: str | None
+    record_downtime: frozenset[str]
+    resolve: frozenset[str]
+    pagerduty: PagerDutyMapping
+    holidays: HolidayOverride | None
+    reminders: Thresholds = field(default_factory=Thresholds)
+    outages: OutageRule = field(default_factory=OutageRule)
+    tier_written: str | None = None  # the tier as the contract names it, when that is another name (premium)
+    agreement_date: date | None = None
+    renewal_date: date | None = None
+    activation_date: date | None = None
+    prepaid: Prepaid | None = None
+    digest: DailyDigest | None = None  # None: no daily digest (the default)
+    customer_timezone: str | None = None  # the zone of "customer local time" calendars
+
+    @property
+    def dates(self) -> dict[str, date | None]:
+        """The contract's dates by the names policies use for them (a duty falls due before one)."""
+        return {"agreement": self.agreement_date, "renewal": self.renewal_date, "activation": self.activation_date}
+
+
+@dataclass(frozen=True)
+class ContractsConfig:
+    """Every contract of a deployment, by id, and where incidents from unmapped services go."""
+
+    default_channel: str
+    contracts: Mapping[str, Contract]
+    source: str = ""
+    default_resolve: frozenset[str] = frozenset()  # who may resolve (or correct) an unmapped service's incidents
+
+    def contract_for_service(self, service_id: str) -> Contract | None:
+        """The contract a PagerDuty service belongs to, if any."""
+        for contract in self.contracts.values():
+            if service_id in contract.pagerduty.service_ids:
+                return contract
+        return None
+
+    def channel_for_service(self, service_id: str) -> str:
+        """The Slack channel for a PagerDuty service: its contract's, else the default channel."""
+        contract = self.contract_for_service(service_id)
+        return contract.slack_channel if contract is not None else self.default_channel
