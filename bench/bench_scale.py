@@ -66,7 +66,8 @@ from sla_core.app.reports import jobs_due  # noqa: E402
 from sla_core.app.sweep import Sweep, SweepResult  # noqa: E402
 from sla_core.app.terms_version import terms_version  # noqa: E402
 from sla_core.config.clock import FixedClock  # noqa: E402
-from sla_core.config.contracts import Contract, ContractsConfig, load_contracts  # noqa: E402
+from sla_core.config.contract import Contract, ContractsConfig  # noqa: E402
+from sla_core.config.contracts import load_contracts  # noqa: E402
 from sla_core.config.time_budget import TimeBudget  # noqa: E402
 from sla_core.incidents.records import Incident  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sla_core.config.contracts import ContractsConfig, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import parse_contracts
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.slack import flow_runner
 from sla_core.slack.client import Outbox, SlackPoster

@@ -19,7 +19,8 @@ import pytest
 
 from sla_core.app.sweep import Sweep, stage_post_id
 from sla_core.config.clock import FixedClock
-from sla_core.config.contracts import ContractsConfig, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import parse_contracts
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages

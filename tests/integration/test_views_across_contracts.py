@@ -20,7 +20,8 @@ import pytest
 from pynamodb.connection.base import Connection
 
 from sla_core.app.incident_service import record_event
-from sla_core.config.contracts import ContractsConfig, load_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.flow_base import Invocation, SlackApi

@@ -14,7 +14,8 @@ from typing import Any
 from sla_core.app.contract_credit import contract_estimate
 from sla_core.app.duties import due_notices
 from sla_core.app.notices import ComponentMonth, Report, ReportJob
-from sla_core.config.contracts import ContractsConfig, load_contracts, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts, parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy

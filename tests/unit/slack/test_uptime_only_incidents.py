@@ -17,7 +17,8 @@ from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MonthToDate, contract_estimate
 from sla_core.app.contract_terms import terms_for
 from sla_core.app.incident_service import counts_as_outage
-from sla_core.config.contracts import Contract, parse_contracts
+from sla_core.config.contract import Contract
+from sla_core.config.contracts import parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.engine.policy_registry import load_policy

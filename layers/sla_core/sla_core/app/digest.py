@@ -18,7 +18,7 @@ from sla_core.app.month_glance import month_glance
 from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import each_kept
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import Draft
 from sla_core.storage import repository
 

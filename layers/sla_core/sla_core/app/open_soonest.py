@@ -11,7 +11,7 @@ from sla_core.app.clocks import deadlines_of
 from sla_core.app.incident_service import UNMAPPED
 from sla_core.app.notices import OpenIncident
 from sla_core.app.skipping import each_kept
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.storage import repository
 
 

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from sla_core.app import authorization, lookups
 from sla_core.app.contract_terms import display_zone
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
 from sla_core.incidents.records import Incident
 from sla_core.slack.client import SlackPoster

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 from sla_core.app.lookups import claim_once
-from sla_core.config.contracts import ContractsConfig
+from sla_core.config.contract import ContractsConfig
 from sla_core.engine.errors import SlaError
 from sla_core.slack import commands
 from sla_core.slack.client import SlackPoster

@@ -23,7 +23,7 @@ from sla_core.app.open_limits import over_open_limit
 from sla_core.app.open_soonest import open_soonest
 from sla_core.app.record_and_show import record_and_show
 from sla_core.app.skipping import each_kept, not_shown
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
 from sla_core.engine.errors import InputError, SlaError

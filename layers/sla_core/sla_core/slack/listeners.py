@@ -20,13 +20,14 @@ from aws_lambda_powertools.metrics.metrics import Metrics
 from slack_bolt.response import BoltResponse
 
 from sla_core.config.clock import Clock, SystemClock
-from sla_core.config.contracts import ContractsConfig, check_holiday_overrides, load_contracts
+from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack import commands, request_guard
 from sla_core.slack.routes import BUTTONS, SUBCOMMANDS, UPDATE_MODAL, Button, Subcommand
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, BoltContext, BoltRequest
 
+    from sla_core.config.contract import ContractsConfig
     from sla_core.slack.client import SlackPoster
     from sla_core.slack.flow_base import Reply
 

@@ -22,7 +22,7 @@ from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import display_zone
 from sla_core.app.incident_service import record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.incidents.records import Incident, TimelineEntry
 from sla_core.incidents.reminder_stages import (

@@ -15,7 +15,7 @@ from typing import Any
 
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.contract_terms import display_zone
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident
