@@ -66,14 +66,15 @@ from sla_core.app.reports import jobs_due  # noqa: E402
 from sla_core.app.sweep import Sweep, SweepResult  # noqa: E402
 from sla_core.app.terms_version import terms_version  # noqa: E402
 from sla_core.config.clock import FixedClock  # noqa: E402
-from sla_core.config.contracts import Contract, ContractsConfig, load_contracts  # noqa: E402
+from sla_core.config.contract import Contract, ContractsConfig  # noqa: E402
+from sla_core.config.contracts import load_contracts  # noqa: E402
 from sla_core.config.time_budget import TimeBudget  # noqa: E402
 from sla_core.incidents.records import Incident  # noqa: E402
 from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
 from sla_core.slack.flow_base import Invocation, SlackApi  # noqa: E402
-from sla_core.slack.flows import Flows  # noqa: E402
+from sla_core.slack.incident_flows import IncidentFlows  # noqa: E402
 from sla_core.slack.render.reports import SlackMessages  # noqa: E402
 from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import DowntimeItem, IncidentItem  # noqa: E402
@@ -404,7 +405,7 @@ def surfaces(
     config: ContractsConfig, stub: RateLimitedSlack, requests: Requests, runs: int
 ) -> dict[str, tuple[float, int]]:
     """App Home (views.publish) and `/sla status all`: median seconds and the requests of one run."""
-    flows = Flows(config, SlackApi(SlackPoster.for_token("xoxb-bench", base_url=stub.url)))
+    flows = IncidentFlows(config, SlackApi(SlackPoster.for_token("xoxb-bench", base_url=stub.url)))
     now = IDLE + timedelta(minutes=30)
     found: dict[str, tuple[float, int]] = {}
     jobs: dict[str, Callable[[], object]] = {

@@ -28,7 +28,8 @@ from sla_core.app.incident_service import record_event
 from sla_core.app.ports import Blocks
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
-from sla_core.config.contracts import ContractsConfig, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import parse_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.render.reports import SlackMessages
 from tests.conftest import ROOT

@@ -21,7 +21,8 @@ from sla_core.app.contract_credit import stored_estimates
 from sla_core.app.incident_service import record_event
 from sla_core.app.month_glance import month_glance
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract, parse_contracts
+from sla_core.config.contract import Contract
+from sla_core.config.contracts import parse_contracts
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs

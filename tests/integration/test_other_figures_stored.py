@@ -13,7 +13,8 @@ import pytest
 from sla_core.app.contract_credit import missed_initial_responses, month_to_date, stored_estimates
 from sla_core.app.incident_service import record_event
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract, ContractsConfig, load_contracts
+from sla_core.config.contract import Contract, ContractsConfig
+from sla_core.config.contracts import load_contracts
 from sla_core.engine.periods import parse_period
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.contract_flows import ContractFlows

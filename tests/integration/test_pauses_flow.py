@@ -7,24 +7,26 @@ Paused 11:00 → resumed 15:00: 4 open hours stood still → due Tue 3 Nov 13:00
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sla_core.app.store import repository
-from sla_core.config.contracts import ContractsConfig, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import parse_contracts
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
+from sla_core.slack import flow_runner
 from sla_core.slack.client import Outbox, SlackPoster
-from sla_core.slack.flow_base import Invocation, SlackApi
-from sla_core.slack.flows import Flows
+from sla_core.slack.flow_base import Invocation
 from tests.support.own_policy import write_pausing_policy
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime.fromisoformat("2026-11-02T09:00:00-05:00")
 WORKER = "U0ALICE0001"
+Flows = Callable[[str, Invocation], str]  # a `/sla` text and who typed it, when: the answer
 
 
 @pytest.fixture
@@ -37,13 +39,14 @@ def flows(tmp_path: Path, table: str) -> Iterator[Flows]:
         "sonar-billing": {"policy": "sonar-software", "fee": "100.00", "currency": "USD", "perspective": "customer",
                           "slack_channel": "C0SONARBIL1", "record_downtime": [WORKER], "resolve": [WORKER]},
     }})  # fmt: skip
-    yield Flows(config, SlackApi(SlackPoster(outbox=Outbox(tmp_path / "outbox.jsonl", echo=None))))
+    poster = SlackPoster(outbox=Outbox(tmp_path / "outbox.jsonl", echo=None))
+    yield lambda text, inv: flow_runner.command(text, inv, config, poster).text
     reset_policy_dirs()
 
 
 def run(flows: Flows, text: str, hours: float, user: str = WORKER) -> str:
     inv = Invocation(user, "C0ACME00001", f"trigger-{text}-{hours}", T0 + timedelta(hours=hours))
-    return flows.command(text, inv).text
+    return flows(text, inv)
 
 
 def test_pause_and_resume_move_the_resolution_clock_by_the_open_time_it_stood_still(flows: Flows) -> None:

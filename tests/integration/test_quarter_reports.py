@@ -25,7 +25,8 @@ from sla_core.app.notices import ReportJob
 from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Sweep
 from sla_core.config.clock import FixedClock
-from sla_core.config.contracts import ContractsConfig, load_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts
 from sla_core.config.time_budget import TimeBudget
 from sla_core.engine.errors import UnusableInput
 from sla_core.incidents.records import Draft

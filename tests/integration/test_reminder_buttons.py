@@ -20,7 +20,8 @@ import pytest
 from sla_core.app.store import post_queue, repository
 from sla_core.app.sweep import Sweep, stage_post_id
 from sla_core.config.clock import FixedClock
-from sla_core.config.contracts import ContractsConfig, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import parse_contracts
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
@@ -61,8 +62,7 @@ def billing(fresh: Side, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Side
         ROOT / "config" / "contracts.toml"
     ).read_text() + "\n[contracts.sonar-billing.reminders]\nheads_up_percent = 25\n"
     config = parse_contracts(tomllib.loads(text))
-    slack_flows, repository_module, _ = fresh.function.module._work()  # the lazy listeners' modules and contracts
-    monkeypatch.setattr(fresh.function.module, "_work", lambda: (slack_flows, repository_module, config))
+    monkeypatch.setattr(fresh.function.module.listeners, "contracts", config)  # what the lazy listeners run on
     yield fresh, config
 
 
@@ -82,7 +82,7 @@ def click(
     stage_key = value.split("|", 1)[1]
     post = post_queue.get_post(stage_post_id(value.split("|", 1)[0], stage_key))
     assert post is not None and post.posted_ts is not None
-    monkeypatch.setattr(side.function.module, "clock", FixedClock(now))
+    monkeypatch.setattr(side.function.module.listeners, "clock", FixedClock(now))
     before = len(side.stub.of("chat.update"))
     _, replies = side.button(action, value, user, message_ts=post.posted_ts)
     assert len(replies) == 1

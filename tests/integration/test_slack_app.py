@@ -22,9 +22,11 @@ import pytest
 from local_stack.lambdas import LocalFunction, LocalLambdaClient, wire_lazy_listeners
 from local_stack.template import Template
 from sla_core.config.clock import FixedClock
+from sla_core.slack import flow_runner
 from sla_core.slack.client import SlackPoster
-from sla_core.slack.render.views import UPDATE_MODAL
+from sla_core.slack.listeners import FAILED_TEXT
 from sla_core.slack.request_guard import UNREADABLE
+from sla_core.slack.routes import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.support.api_gateway import post_event
@@ -106,16 +108,18 @@ class Side:
     def button(
         self,
         action_id: str,
-        incident_id: str,
+        incident_id: str | None,
         user: str,
         *,
         selected: str | None = None,
         message_ts: str = "1773154800.000000",
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Press a button (its value `incident_id`) on the message `message_ts` (the card's by default), or with
-        `selected` choose that option value of its select."""
+        """Press a button (its value `incident_id`; None: a press without a value, which no real Slack sends) on
+        the message `message_ts` (the card's by default), or with `selected` choose that option value of its select."""
         name = uuid.uuid4().hex
-        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b", "value": incident_id}
+        action: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": "b"}
+        if incident_id is not None:
+            action["value"] = incident_id
         if selected is not None:
             option = {"text": {"type": "plain_text", "text": selected}, "value": selected}
             action = {"type": "static_select", "action_id": action_id, "block_id": "b", "selected_option": option}
@@ -148,8 +152,8 @@ def side(template: Template, stub: SlackStub) -> Iterator[Side]:
     stub.zones.update({ALICE: "America/New_York", BOB: "Europe/Paris", DAVE: "America/New_York"})
     stub.groups.update({"S0BILLINGOC": [DAVE], "S0HOSTINGOC": [DAVE]})
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(function.module, "poster", SlackPoster.for_token("xoxb-test", base_url=stub.api_url))
-        patch.setattr(function.module, "clock", FixedClock(NOW))
+        patch.setattr(function.module.listeners, "poster", SlackPoster.for_token("xoxb-test", base_url=stub.api_url))
+        patch.setattr(function.module.listeners, "clock", FixedClock(NOW))
         yield Side(function, client, errors, stub)
 
 
@@ -399,7 +403,7 @@ def test_buttons_and_the_update_modal(fresh: Side) -> None:
     assert response["statusCode"] == 200 and replies == []
     (opened,) = fresh.stub.of("views.open")
     view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
-    assert view["callback_id"] == UPDATE_MODAL and view["private_metadata"] == incident_id
+    assert view["callback_id"] == UPDATE_MODAL.callback_id and view["private_metadata"] == incident_id
 
     submission = {
         "type": "view_submission",
@@ -410,7 +414,7 @@ def test_buttons_and_the_update_modal(fresh: Side) -> None:
         "view": {
             "id": "V0001",
             "type": "modal",
-            "callback_id": UPDATE_MODAL,
+            "callback_id": UPDATE_MODAL.callback_id,
             "private_metadata": incident_id,
             "state": {"values": {"update": {"text": {"type": "plain_text_input", "value": "Fix deployed"}}}},
         },
@@ -436,7 +440,9 @@ def test_the_card_says_outage_or_ticket_and_the_month_follows(fresh: Side, monke
 
     def press(action_id: str, user: str, selected: str | None = None) -> list[dict[str, Any]]:
         """A click a second after the one before (the latest classification wins, by its time)."""
-        monkeypatch.setattr(fresh.function.module, "clock", FixedClock(NOW + timedelta(seconds=next(presses))))
+        monkeypatch.setattr(
+            fresh.function.module.listeners, "clock", FixedClock(NOW + timedelta(seconds=next(presses)))
+        )
         return fresh.button(action_id, incident_id, user, selected=selected)[1]
 
     def month() -> str:
@@ -619,19 +625,33 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
     assert "`sonar-billing` platform: 99.6681% (target 99.99%)" in text
 
 
-def test_the_card_buttons_are_the_actions_the_app_listens_for(side: Side) -> None:
-    from sla_core.slack import recompute_flows
-    from sla_core.slack.render import incident_card
-    from sla_core.slack.render import reminder_buttons as reminder_actions
+def test_every_rendered_button_has_its_listener_and_no_other_id_does(fresh: Side) -> None:
+    from sla_core.slack.render.reminder_buttons import actions_block
+    from sla_core.slack.routes import BUTTONS, RECOMPUTE_ACTION
 
-    pattern = side.function.module.INCIDENT_ACTIONS
-    card_actions = [getattr(incident_card, name) for name in dir(incident_card) if name.endswith("_ACTION")]
-    assert len(card_actions) == 6
-    reminder = [getattr(reminder_actions, name) for name in dir(reminder_actions) if name.endswith("_ACTION")]
-    assert sorted(reminder) == ["reminder_responded", "reminder_snooze"]
-    for action_id in [*card_actions, *reminder, recompute_flows.RECOMPUTE_ACTION]:
-        assert pattern.match(action_id)
-    assert not pattern.match("incident_delete") and not pattern.match("reminder_delete")
+    open_incident(fresh)  # production-down: an outage, so the card offers "Not an outage" and the cause select
+    open_incident(fresh, "sonar-billing normal Slow reports")  # a ticket: "Count as outage"
+    rendered = {
+        element["action_id"]
+        for call in fresh.stub.of("chat.postMessage")
+        for block in call.args["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+    reminder = actions_block("sla-x", "initial_response@2026-03-10T10:30:00-04:00#heads_up")
+    assert reminder is not None
+    rendered |= {element["action_id"] for element in reminder["elements"]}
+    rendered.add(
+        RECOMPUTE_ACTION
+    )  # drawn when a recompute differs: see test_recompute_shows_a_reported_month_against_now...
+    assert rendered == {button.action_id for button in BUTTONS}
+    for action_id in sorted(rendered):  # a listener acks it, and its lazy listener answers the empty press
+        response, replies = fresh.button(action_id, None, ALICE)
+        assert (response["statusCode"], response.get("body")) == (200, ""), action_id
+        assert [reply["text"] for reply in replies] == [UNREADABLE], action_id
+    for action_id in ("incident_delete", "reminder_delete"):  # no listener: Bolt has none, the answer says so
+        response, replies = fresh.button(action_id, None, ALICE)
+        assert (response["statusCode"], response.get("body"), replies) == (200, UNREADABLE, []), action_id
 
 
 @pytest.mark.parametrize(
@@ -713,6 +733,28 @@ def test_signed_malformed_bodies_get_a_clear_200_never_a_5xx(
     assert response.get("body") == UNREADABLE, name
 
 
+def test_a_lazy_listener_that_fails_says_so_where_the_request_came_from(
+    fresh: Side, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable() -> Any:
+        raise TimeoutError("the contracts could not be read in time")
+
+    incident_id = open_incident(fresh)
+    monkeypatch.setattr(fresh.function.module.listeners, "contracts_config", unavailable)
+    response, replies, _ = fresh.command("status")
+    assert "Working on `/sla status`" in response["body"]  # the ack needs no contracts
+    assert [reply["text"] for reply in replies] == [FAILED_TEXT]
+    _, replies = fresh.button("incident_resolve", incident_id, DAVE)
+    assert [reply["text"] for reply in replies] == [FAILED_TEXT]
+    item = repository.get_incident(incident_id)
+    assert item is not None and item.status != "resolved"
+    monkeypatch.undo()
+    monkeypatch.setattr(flow_runner, "first_delivery", unavailable)  # the claim, in Bolt middleware, fails
+    response, replies, _ = fresh.command("status")
+    assert "Working on `/sla status`" in response["body"]
+    assert [reply["text"] for reply in replies] == [FAILED_TEXT]
+
+
 def test_a_signed_button_press_without_its_value_is_answered_readably(fresh: Side) -> None:
     payload = {
         "type": "block_actions",
@@ -736,7 +778,12 @@ def test_a_signed_update_submission_without_its_state_is_answered_and_nothing_wr
         "user": {"id": ALICE},
         "api_app_id": "A0SLAOPS01",
         "trigger_id": "stateless.trigger",
-        "view": {"id": "V0002", "type": "modal", "callback_id": UPDATE_MODAL, "private_metadata": incident_id},
+        "view": {
+            "id": "V0002",
+            "type": "modal",
+            "callback_id": UPDATE_MODAL.callback_id,
+            "private_metadata": incident_id,
+        },
     }
     before = len(repository.timeline(incident_id))
     response = fresh.interactive(submission)

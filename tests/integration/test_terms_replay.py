@@ -15,7 +15,8 @@ from sla_core.app.incident_service import record_event
 from sla_core.app.store import post_queue, repository
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.app.terms_version import deployed_version
-from sla_core.config.contracts import ContractsConfig, load_contracts, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts, parse_contracts
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.render.reports import SlackMessages

@@ -20,11 +20,12 @@ import pytest
 from pynamodb.connection.base import Connection
 
 from sla_core.app.incident_service import record_event
-from sla_core.config.contracts import ContractsConfig, load_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.flow_base import Invocation, SlackApi
-from sla_core.slack.flows import Flows
+from sla_core.slack.incident_flows import IncidentFlows
 from sla_core.storage import repository
 from tests.support.slack_stub import SlackStub, running_stub
 
@@ -73,7 +74,7 @@ def seed(config: ContractsConfig, down: dict[str, int]) -> None:
 
 
 def views(config: ContractsConfig, stub: SlackStub, requests: Requests) -> tuple[str, int, dict[str, Any], int]:
-    flows = Flows(config, SlackApi(SlackPoster.for_token("xoxb-test", base_url=stub.api_url)))
+    flows = IncidentFlows(config, SlackApi(SlackPoster.for_token("xoxb-test", base_url=stub.api_url)))
     before = requests.count
     status = flows.status(("all",), Invocation("U0ALICE0001", "C0NOCONTRACT", "t", NOW))
     status_requests = requests.count - before

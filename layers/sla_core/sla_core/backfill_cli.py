@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from sla_core.app.backfill import Backfill, HistoricIncident, Outcome, post_summaries
 from sla_core.config import settings
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.pagerduty.events import SOURCE, PayloadError
 from sla_core.pagerduty.rest_history import RestHistory, rest_client
 

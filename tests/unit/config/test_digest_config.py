@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from sla_core.app.digest import digest_post_id
-from sla_core.config.contracts import Contract, ContractsError, parse_contracts
+from sla_core.config.contract import Contract
+from sla_core.config.contracts import ContractsError, parse_contracts
 from tests.conftest import ROOT
 
 

@@ -14,12 +14,14 @@ from typing import Any
 from sla_core.app.contract_credit import contract_estimate
 from sla_core.app.duties import due_notices
 from sla_core.app.notices import ComponentMonth, Report, ReportJob
-from sla_core.config.contracts import ContractsConfig, load_contracts, parse_contracts
+from sla_core.config.contract import ContractsConfig
+from sla_core.config.contracts import load_contracts, parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.periods import month_period
 from sla_core.engine.policy_registry import load_policy
+from sla_core.slack import flow_runner
 from sla_core.slack.client import Outbox, SlackPoster
-from sla_core.slack.flows import Flows, Invocation, SlackApi
+from sla_core.slack.flow_base import Invocation
 from sla_core.slack.render.duties import duty_reminder_text
 from sla_core.slack.render.incident_card import card
 from sla_core.slack.render.reports import monthly_lines
@@ -83,13 +85,10 @@ def test_a_severity_the_policy_does_not_know_gets_no_note() -> None:
     assert after_hours_text(BILLING, "P9", datetime(2026, 3, 14, 14, 0, tzinfo=UTC)) is None
 
 
-def flows(config: ContractsConfig, tmp_path: Path) -> Flows:
-    return Flows(config, SlackApi(SlackPoster(outbox=Outbox(tmp_path / "outbox.jsonl", echo=None))))
-
-
 def ask(config: ContractsConfig, tmp_path: Path, text: str) -> str:
     inv = Invocation("U0ALICE0001", "C0SONARQUBE", "t.1", datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
-    return flows(config, tmp_path).command(text, inv).text
+    poster = SlackPoster(outbox=Outbox(tmp_path / "outbox.jsonl", echo=None))
+    return flow_runner.command(text, inv, config, poster).text
 
 
 def test_what_if_deadlines_on_base_and_premium_contracts(tmp_path: Path) -> None:

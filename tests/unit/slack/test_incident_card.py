@@ -12,15 +12,17 @@ from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
 from sla_core.slack.render.incident_card import (
+    NO_CONTRACT_NOTE,
+    card,
+    event_reply,
+)
+from sla_core.slack.routes import (
     ACK_ACTION,
     CAUSE_ACTION,
-    NO_CONTRACT_NOTE,
     OUTAGE_OFF_ACTION,
     OUTAGE_ON_ACTION,
     RESOLVE_ACTION,
     UPDATE_ACTION,
-    card,
-    event_reply,
 )
 from sla_core.storage import repository
 

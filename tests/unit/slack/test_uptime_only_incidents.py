@@ -17,7 +17,8 @@ from sla_core.app.alternate_figures import other_figures
 from sla_core.app.contract_credit import MonthToDate, contract_estimate
 from sla_core.app.contract_terms import terms_for
 from sla_core.app.incident_service import counts_as_outage
-from sla_core.config.contracts import Contract, parse_contracts
+from sla_core.config.contract import Contract
+from sla_core.config.contracts import parse_contracts
 from sla_core.engine.intervals import downtime
 from sla_core.engine.policy_files import add_policy_dirs, reset_policy_dirs
 from sla_core.engine.policy_registry import load_policy
@@ -26,15 +27,12 @@ from sla_core.incidents.reminder_stages import incident_stages, next_due
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
 from sla_core.slack.render.incident_card import (
-    ACK_ACTION,
-    OUTAGE_OFF_ACTION,
-    RESOLVE_ACTION,
-    UPDATE_ACTION,
     card,
     event_reply,
     resolve_summary,
 )
 from sla_core.slack.render.reports import claim_reminder_drafts
+from sla_core.slack.routes import ACK_ACTION, OUTAGE_OFF_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import repository
 from tests.support.own_policy import write_uptime_policy
 

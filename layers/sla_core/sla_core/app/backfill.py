@@ -36,7 +36,7 @@ from sla_core.app.incident_service import counts_as_outage, record_event
 from sla_core.app.ports import Blocks, IncidentChannel, Poster, PostRefused
 from sla_core.app.reports import failed_months_before
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import SlaError
 from sla_core.engine.intervals import Downtime, Kind, downtime
 from sla_core.engine.periods import Period, parse_period

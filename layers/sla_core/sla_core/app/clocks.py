@@ -4,7 +4,7 @@ them; recording an event recomputes them itself)."""
 from __future__ import annotations
 
 from sla_core.app.contract_terms import terms_for
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
 

@@ -18,7 +18,7 @@ from sla_core.app.alternate_figures import OtherFigure, StoredEstimate, other_fi
 from sla_core.app.contract_terms import contract_zone, holiday_override, terms_for
 from sla_core.app.skipping import Skips, skipping
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.alternate_readings import moved_deadlines
 from sla_core.engine.credits import CreditEstimate, estimate_credit
 from sla_core.engine.deadlines import compute_deadline, met_by

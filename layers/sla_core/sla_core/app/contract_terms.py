@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo
 
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.tracking import Terms

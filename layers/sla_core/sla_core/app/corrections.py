@@ -18,7 +18,7 @@ from sla_core.app.contract_terms import contract_zone
 from sla_core.app.notices import ClaimReminder, Figures
 from sla_core.app.reports import claim_drafts_with, claim_reminders
 from sla_core.app.store import post_queue, repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.errors import SlaError
 from sla_core.engine.instants import to_micros

@@ -19,7 +19,7 @@ from sla_core.app.notices import Digest, OpenIncident
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import each_kept
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import Draft
 
 DIGEST_PURPOSE = "digest"

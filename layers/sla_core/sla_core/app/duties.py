@@ -18,7 +18,7 @@ from datetime import datetime
 from sla_core.app.notices import DutyNotice
 from sla_core.app.ports import Messages
 from sla_core.app.store import post_queue
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.engine.duties import duty_deadlines, recurring_dates
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Draft

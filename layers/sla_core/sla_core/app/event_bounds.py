@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sla_core.app.contract_terms import contract_zone
 from sla_core.config import settings
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.incidents.state import STATUS_OF, IncidentEvent, IncidentState
 

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sla_core.app.clocks import deadlines_of
 from sla_core.app.ports import IncidentChannel, PostRefused
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import Incident
 from sla_core.incidents.tracking import TrackedDeadline
 

@@ -35,7 +35,7 @@ from sla_core.app.history_repeats import repeats_history
 from sla_core.app.incident_cards import lease_for_new_card
 from sla_core.app.store import repository
 from sla_core.app.terms_version import terms_version
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident, StoredDeadline, StoredDowntime

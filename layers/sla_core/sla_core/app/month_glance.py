@@ -15,7 +15,7 @@ from datetime import datetime
 from sla_core.app.contract_credit import downtime_of, recorded_downtime
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.skipping import Skips
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.availability import Measurement, measure
 from sla_core.engine.daily_availability import DailyAvailability, daily_availability
 from sla_core.engine.downtime_budget import DowntimeBudget, downtime_budget

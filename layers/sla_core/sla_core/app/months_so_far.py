@@ -14,7 +14,7 @@ from sla_core.app.contract_terms import contract_zone
 from sla_core.app.month_glance import ComponentGlance, month_glance
 from sla_core.app.skipping import each_kept
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.instants import to_micros
 from sla_core.engine.periods import month_of
 from sla_core.incidents.records import StoredDowntime

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sla_core.app.alternate_figures import OtherFigure
 from sla_core.app.contract_credit import MissedResponse
 from sla_core.app.month_glance import ComponentGlance
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.duties import DutyDeadline, DutyReminder
 from sla_core.engine.periods import Period

@@ -12,7 +12,7 @@ from sla_core.app.incident_service import UNMAPPED
 from sla_core.app.notices import OpenIncident
 from sla_core.app.skipping import each_kept
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 
 
 @dataclass(frozen=True, slots=True)

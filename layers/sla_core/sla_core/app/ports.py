@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, TermsChange
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.reminder_stages import Stage
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline

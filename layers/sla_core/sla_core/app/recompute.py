@@ -14,7 +14,7 @@ from datetime import datetime
 from sla_core.app.corrections import Correction, owe_correction, period_figures
 from sla_core.app.notices import Figures, ReportJob
 from sla_core.app.store import repository
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from sla_core.app.incident_service import RecordResult, record_event
 from sla_core.app.ports import IncidentChannel
 from sla_core.app.reports import claim_drafts_with, claim_reminders
 from sla_core.app.store import post_queue, repository
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.incidents.records import Draft, Incident
 from sla_core.incidents.state import RESOLVED, IncidentEvent
 

@@ -33,7 +33,7 @@ from sla_core.app.month_glance import month_glance
 from sla_core.app.notices import ClaimReminder, ComponentMonth, Report, ReportJob
 from sla_core.app.ports import Messages
 from sla_core.app.skipping import Skips
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.engine.periods import Period, month_period, quarter_of

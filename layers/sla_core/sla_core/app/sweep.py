@@ -50,7 +50,7 @@ from sla_core.app.reports import already_claimed, build, jobs_due, remember_clai
 from sla_core.app.store import post_queue, repository
 from sla_core.app.terms_replay import claim_terms_changes
 from sla_core.config.clock import Clock
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.config.time_budget import UNLIMITED, TimeBudget
 from sla_core.engine.errors import SlaError
 from sla_core.incidents.records import Draft, Incident, Post

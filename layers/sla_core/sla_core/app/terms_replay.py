@@ -28,7 +28,7 @@ from sla_core.app.notices import ClockChange, Figures, TermsChange
 from sla_core.app.ports import Messages
 from sla_core.app.store import post_queue, repository
 from sla_core.app.terms_version import deployed_version, money_entry, policy_text, terms_version
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.engine.errors import SlaError
 from sla_core.engine.policy import Policy
 from sla_core.engine.policy_registry import load_policy

@@ -2,14 +2,19 @@
 applies, the money, where and by whom it is worked, how PagerDuty maps onto it; and every contract of a
 deployment."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from sla_core.engine.refunds import Prepaid
 from sla_core.incidents.thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from sla_core.engine.refunds import Prepaid
 
 
 @dataclass(frozen=True)

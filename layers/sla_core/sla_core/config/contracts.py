@@ -7,6 +7,8 @@ Whether `holidays` knows an override is `check_holiday_overrides`' job: it is he
 far as a contract needs (`PolicyOutline`), not validated: that is the engine's, on first use, and `check`'s.
 """
 
+from __future__ import annotations
+
 import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import date, time, timedelta
@@ -14,32 +16,21 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
 from sla_core.config import settings
-from sla_core.config.contract import (
-    Contract,
-    ContractsConfig,
-    DailyDigest,
-    HolidayOverride,
-    OutageRule,
-    PagerDutyMapping,
-)
 from sla_core.config.contracts_file import ContractEntry, ContractsFile, OutagesEntry, PagerDutyEntry
 from sla_core.engine.errors import PolicyError, SlaError
 from sla_core.engine.policy_files import policy_paths
-from sla_core.engine.refunds import Prepaid
 from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
 from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
-__all__ = [  # with the tracked contract's types, which the functions import from here beside load_contracts
-    "Contract", "ContractsConfig", "ContractsError", "OutageRule", "PolicyOutline", "check_holiday_overrides",
-    "contracts_problems", "load_contracts", "outline", "parse_contracts", "policy_outlines", "read_contracts",
-    "read_contracts_file",
-]  # fmt: skip
+if TYPE_CHECKING:  # built only where contracts are loaded: the Slack ack path reads the file and stops there
+    from sla_core.config.contract import Contract, ContractsConfig
+
 DECODER = Decoder({Zone: parse_zone})
 _MINUTE = timedelta(minutes=1)
 
@@ -96,6 +87,8 @@ def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> 
 
 def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsConfig | None, list[Problem]]:
     """The contracts of parsed TOML, each checked against its policy's outline; every problem found."""
+    from sla_core.config.contract import ContractsConfig  # noqa: PLC0415 - off the Slack ack path, see above
+
     found, problems = DECODER.decode(data, ContractsFile)
     if found is None:
         return None, problems
@@ -310,6 +303,15 @@ def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterato
 
 def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) -> Contract:
     """A checked entry as the engine and the front ends use it: tier names resolved, defaults filled in."""
+    from sla_core.config.contract import (  # noqa: PLC0415 - off the Slack ack path, see above
+        Contract,
+        DailyDigest,
+        HolidayOverride,
+        OutageRule,
+        PagerDutyMapping,
+    )
+    from sla_core.engine.refunds import Prepaid  # noqa: PLC0415
+
     tier, written = entry.tier, None
     for alias, meant, _ in outline.aliases:
         if entry.tier == alias:

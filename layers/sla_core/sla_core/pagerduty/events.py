@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.clean_text import PoisonText, TooDeep, clean_json
 from sla_core.engine.errors import InputError
 from sla_core.engine.instants import parse_instant

@@ -22,7 +22,7 @@ import httpx2
 from pagerduty import Error, HttpError, RestApiV2Client
 
 from sla_core.app.backfill import HistoricEvent, HistoricIncident
-from sla_core.config.contracts import ContractsConfig
+from sla_core.config.contract import ContractsConfig
 from sla_core.engine.clean_text import PoisonText, TooDeep, clean_json
 from sla_core.engine.errors import InputError, SlaError
 from sla_core.engine.instants import parse_instant

@@ -18,7 +18,7 @@ from datetime import datetime
 from sla_core.app.event_bounds import ImplausibleInstant
 from sla_core.app.ports import IncidentChannel
 from sla_core.app.record_and_show import record_and_show, stored_contract
-from sla_core.config.contracts import ContractsConfig
+from sla_core.config.contract import ContractsConfig
 from sla_core.pagerduty.events import (
     SOURCE,
     Ignored,

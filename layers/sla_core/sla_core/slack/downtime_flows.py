@@ -17,7 +17,7 @@ from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import corrected, periods_touched
 from sla_core.app.downtime_records import record_downtime
 from sla_core.app.event_bounds import check_instant
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.engine.intervals import Kind
 from sla_core.engine.policy_registry import load_policy

@@ -1,6 +1,6 @@
-"""What every Slack flow shares: the request (`Invocation`), the answer (`Reply`), the Slack lookups flows
-need (`SlackApi`), and the base of the flow classes (contract and incident lookup, the typist's zone, time
-phrases, authorization)."""
+"""What every Slack flow shares: the request (`Invocation`, a click's `Press`), the answer (`Reply`), the Slack
+lookups flows need (`SlackApi`), and the base of the flow classes (contract and incident lookup, the typist's
+zone, time phrases, authorization)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from sla_core.app import authorization, lookups
 from sla_core.app.contract_terms import display_zone
-from sla_core.config.contracts import Contract, ContractsConfig
+from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.engine.errors import InputError
 from sla_core.incidents.records import Incident
 from sla_core.slack.client import SlackPoster
@@ -43,6 +43,16 @@ class Invocation:
     channel_id: str
     trigger_id: str
     now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button's or select's click: its action id, its value (the select's chosen option) and the message
+    clicked (`message_ts`, to update in place)."""
+
+    action_id: str
+    value: str
+    message_ts: str | None = None
 
 
 class SlackApi:
@@ -84,7 +94,7 @@ def short_id(seed: str, prefix: str = "sla-") -> str:
 class FlowBase:
     """The contracts and Slack calls every flow uses, and the lookups they share.
 
-    Errors (`SlaError`) raised here become replies in `Flows.command`, escaped as a whole.
+    Errors (`SlaError`) raised here become replies in `flow_runner`, escaped as a whole.
     """
 
     def __init__(self, contracts: ContractsConfig, slack: SlackApi) -> None:

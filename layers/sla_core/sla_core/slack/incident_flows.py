@@ -23,7 +23,7 @@ from sla_core.app.open_limits import over_open_limit
 from sla_core.app.open_soonest import open_soonest
 from sla_core.app.record_and_show import record_and_show
 from sla_core.app.skipping import each_kept, not_shown
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.availability import measure
 from sla_core.engine.clean_text import clean_text
 from sla_core.engine.errors import InputError, SlaError
@@ -32,24 +32,20 @@ from sla_core.engine.periods import Period
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
-from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply, short_id
+from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Press, Reply, short_id
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.slack.reminder_flows import ReminderButtons
 from sla_core.slack.render.corrections import correction_text, history_line
 from sla_core.slack.render.glance import glance_lines
 from sla_core.slack.render.incident_card import (
-    CAUSE_ACTION,
     NO_CAUSE,
-    OUTAGE_OFF_ACTION,
-    OUTAGE_ON_ACTION,
-    UPDATE_ACTION,
     classified_text,
     corrected_text,
 )
-from sla_core.slack.render.reminder_buttons import REMINDER_ACTIONS
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import context, date_token, escape, local_time, section
 from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
+from sla_core.slack.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.time_phrases import split_at
 
 
@@ -263,29 +259,26 @@ class IncidentFlows(FlowBase):
 
     # -- buttons and the modal ----------------------------------------------------------------------
 
-    def button(self, action_id: str, value: str, inv: Invocation, message_ts: str | None = None) -> Reply | None:
-        """An incident card's button or select: acknowledge or resolve now, open the update modal (no reply),
-        mark the incident an outage or not, or set its cause (the value is `<incident id>|<cause>`); or a
-        reminder's Responded or Snooze (`reminder_flows`; `message_ts` is the clicked reminder's)."""
-        incident_id = value.split("|", 1)[0]
-        try:
-            if action_id in REMINDER_ACTIONS:
-                return ReminderButtons(self, self._record).press(action_id, value, inv, message_ts)
-            if action_id == UPDATE_ACTION:
-                item, _ = self.incident(incident_id)
-                self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
-                return None
-            if action_id in (OUTAGE_ON_ACTION, OUTAGE_OFF_ACTION, CAUSE_ACTION):
-                return self.classify(action_id, value, inv)
-            kind = "acknowledged" if action_id == "incident_ack" else "resolved"
-            return self._record(incident_id, kind, inv)
-        except SlaError as error:
-            return Reply(escape(str(error)))
+    def record_press(self, press: Press, inv: Invocation) -> Reply:
+        """The card's Acknowledge or Resolve: recorded now, as the presser."""
+        kind = "acknowledged" if press.action_id == ACK_ACTION else "resolved"
+        return self._record(press.value.split("|", 1)[0], kind, inv)
 
-    def classify(self, action_id: str, value: str, inv: Invocation) -> Reply:
-        """Outage or ticket, and the outage's cause, as the card's buttons say: a `classified` event (who and
-        when in the timeline); a resolved incident's downtime is recorded or withdrawn and the month recomputed."""
-        incident_id, _, chosen = value.partition("|")
+    def open_update(self, press: Press, inv: Invocation) -> None:
+        """The card's "Post update": the update modal, whose submission is `submit_update` (no reply)."""
+        item, _ = self.incident(press.value.split("|", 1)[0])
+        self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
+
+    def press_reminder(self, press: Press, inv: Invocation) -> Reply:
+        """A reminder's Responded or Snooze (`reminder_flows`; `message_ts` is the clicked reminder's)."""
+        return ReminderButtons(self, self._record).press(press.action_id, press.value, inv, press.message_ts)
+
+    def classify(self, press: Press, inv: Invocation) -> Reply:
+        """Outage or ticket, and the outage's cause, as the card's buttons say (the cause select's value is
+        `<incident id>|<cause>`): a `classified` event (who and when in the timeline); a resolved incident's
+        downtime is recorded or withdrawn and the month recomputed."""
+        action_id = press.action_id
+        incident_id, _, chosen = press.value.partition("|")
         item, contract = self.incident(incident_id)
         if contract is None:
             raise InputError("No contract maps this incident, so it counts toward no availability.")

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.notices import ClaimReminder
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline

@@ -6,11 +6,10 @@ from __future__ import annotations
 from sla_core.app import authorization
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.recompute import Recompute, confirm, recompute
-from sla_core.slack.flow_base import FlowBase, Invocation, Reply
+from sla_core.slack.flow_base import FlowBase, Invocation, Press, Reply
 from sla_core.slack.render.corrections import changes, correction_text
 from sla_core.slack.render.text import BUTTON_TEXT, BUTTON_VALUE, date_token, escape, plain, section
-
-RECOMPUTE_ACTION = "recompute_confirm"
+from sla_core.slack.routes import RECOMPUTE_ACTION
 
 
 class RecomputeFlows(FlowBase):
@@ -28,9 +27,9 @@ class RecomputeFlows(FlowBase):
                   "value": value, "style": "primary"}  # fmt: skip
         return Reply(text, blocks=[section(text), {"type": "actions", "elements": [button]}])
 
-    def confirm_recompute(self, value: str, inv: Invocation) -> Reply:
+    def confirm_recompute(self, press: Press, inv: Invocation) -> Reply:
         """The button: record and post the correction shown, by the people who may record downtime."""
-        contract_id, period, token = [*value.split("|"), "", ""][:3]
+        contract_id, period, token = [*press.value.split("|"), "", ""][:3]
         contract = self.contract(contract_id)
         decision = self.allowed(contract, authorization.RECORD_DOWNTIME, inv.user_id)
         if not decision.allowed:

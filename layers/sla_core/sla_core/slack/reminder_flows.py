@@ -22,7 +22,7 @@ from sla_core.app.clocks import deadlines_of
 from sla_core.app.contract_terms import display_zone
 from sla_core.app.incident_service import record_event, thresholds_for
 from sla_core.app.sweep import stage_post_id
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.errors import InputError
 from sla_core.incidents.records import Incident, TimelineEntry
 from sla_core.incidents.reminder_stages import (
@@ -39,7 +39,6 @@ from sla_core.incidents.state import OPEN_STATUSES, IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply
 from sla_core.slack.render.reminder_buttons import (
     LATER_WORDS,
-    RESPONDED_ACTION,
     Responded,
     Snoozed,
     actions_block,
@@ -51,6 +50,7 @@ from sla_core.slack.render.reminder_buttons import (
     updated_blocks,
 )
 from sla_core.slack.render.text import date_token, escape
+from sla_core.slack.routes import RESPONDED_ACTION
 
 Record = Callable[[str, str, Invocation], Reply]  # IncidentFlows._record(incident id, event kind, invocation)
 CLAIM_SOURCE = "reminder-button"

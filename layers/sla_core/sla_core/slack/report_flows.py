@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from sla_core.app.alternate_figures import StoredEstimate
 from sla_core.app.contract_credit import stored_estimates
 from sla_core.app.report_csv import outage_lines, report_csv, report_filename
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.slack.flow_base import FlowBase, Invocation, Reply
 from sla_core.slack.render.text import escape
 

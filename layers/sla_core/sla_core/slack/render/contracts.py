@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.clock_words import target_words
 from sla_core.engine.explain import Section, explain, holiday_words
 from sla_core.engine.holiday_sets import HolidaySpec

@@ -11,7 +11,7 @@ from typing import Any
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.corrections import Correction
 from sla_core.app.notices import TermsChange
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.incidents.records import RecordedCorrection
 from sla_core.slack.render.text import SECTION_TEXT, date_token, escape, fit, metric_words
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sla_core.app.alternate_figures import OtherFigure
 from sla_core.app.month_glance import ComponentGlance
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.slack.render.alternate_words import (

@@ -15,7 +15,7 @@ from typing import Any
 
 from sla_core.app.contract_credit import MonthToDate
 from sla_core.app.contract_terms import display_zone
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.instants import from_micros
 from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident
@@ -49,13 +49,15 @@ from sla_core.slack.render.text import (
     plain,
     section,
 )
+from sla_core.slack.routes import (
+    ACK_ACTION,
+    CAUSE_ACTION,
+    OUTAGE_OFF_ACTION,
+    OUTAGE_ON_ACTION,
+    RESOLVE_ACTION,
+    UPDATE_ACTION,
+)
 
-ACK_ACTION = "incident_ack"
-UPDATE_ACTION = "incident_update"
-RESOLVE_ACTION = "incident_resolve"
-OUTAGE_ON_ACTION = "incident_outage_on"
-OUTAGE_OFF_ACTION = "incident_outage_off"
-CAUSE_ACTION = "incident_cause"
 NO_CAUSE = "none"
 CAUSE_WORDS = {
     "customer": "caused by the customer",

@@ -15,7 +15,7 @@ from sla_core.app.notices import ClaimReminder, Digest, DutyNotice, Report, Term
 from sla_core.app.ports import Blocks
 from sla_core.app.reports import MAX_LISTED, claim_drafts, claim_reminders
 from sla_core.app.skipping import not_included
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.credits import CreditEstimate
 from sla_core.engine.instants import from_micros
 from sla_core.incidents.records import Draft

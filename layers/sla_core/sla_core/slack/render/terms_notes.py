@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sla_core.app.contract_terms import terms_for
 from sla_core.app.incident_service import contract_policy
-from sla_core.config.contracts import Contract
+from sla_core.config.contract import Contract
 from sla_core.engine.after_hours import after_hours
 from sla_core.engine.errors import SlaError
 from sla_core.engine.policy_registry import load_policy

@@ -25,13 +25,12 @@ from sla_core.slack.render.text import (
     progress_bar,
     section,
 )
+from sla_core.slack.routes import UPDATE_MODAL
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
     from sla_core.incidents.records import Incident
     from sla_core.incidents.tracking import TrackedDeadline
 
-UPDATE_MODAL = "incident_update_modal"
-UPDATE_BLOCK, UPDATE_INPUT = "update", "text"
 MAX_BLOCKS = 50
 HOME_OPEN_LISTED = MAX_BLOCKS - 8  # open items listed one section each on App Home; the rest are counted
 Block = dict[str, Any]
@@ -77,7 +76,7 @@ def update_modal(incident_id: str, title: str) -> dict[str, Any]:
     """The modal the post-update button opens; its submission carries the incident id in private_metadata."""
     return {
         "type": "modal",
-        "callback_id": UPDATE_MODAL,
+        "callback_id": UPDATE_MODAL.callback_id,
         "private_metadata": incident_id,
         "title": {"type": "plain_text", "text": "Post an update"},
         "submit": {"type": "plain_text", "text": "Post"},
@@ -86,9 +85,9 @@ def update_modal(incident_id: str, title: str) -> dict[str, Any]:
             section(f"*{escape(incident_id)}*: {escape(title)}"),
             {
                 "type": "input",
-                "block_id": UPDATE_BLOCK,
+                "block_id": UPDATE_MODAL.block_id,
                 "label": {"type": "plain_text", "text": "What changed?"},
-                "element": {"type": "plain_text_input", "action_id": UPDATE_INPUT, "multiline": True},
+                "element": {"type": "plain_text_input", "action_id": UPDATE_MODAL.action_id, "multiline": True},
             },
         ],
     }
