@@ -29,11 +29,3 @@ from tests.integration.test_pagerduty_webhook import (  # noqa: F401 - fixtures 
     test_timeline_types_unacknowledge_and_reopen,
     test_types_the_bot_does_not_act_on_get_2xx_and_nothing_else,
 )
-from tests.integration.test_webhook_hardening import (  # noqa: F401 - fixtures and tests, collected here
-    stack,
-    test_other_control_characters_are_cleaned_at_the_boundary,
-    test_out_of_order_resolved_acknowledged_triggered_posts_one_resolve_summary,
-    test_signed_payloads_that_cannot_be_used_are_202_ignored_and_write_nothing,
-    test_surrogate_and_nul_payloads_are_202_ignored_and_write_nothing,
-    test_ten_simultaneous_copies_of_a_new_delivery_post_one_card,
-)
