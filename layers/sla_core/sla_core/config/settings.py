@@ -267,7 +267,7 @@ def slack_posts_per_minute() -> int:
     return _whole(SLACK_POSTS_PER_MINUTE_ENV, DEFAULT_SLACK_POSTS_PER_MINUTE, 6000)
 
 
-# -- how often `/sla open` may be used (slack/incident_flows.py; README "Limits") --------------------------
+# -- how often `/sla open` may be used (slack/incidents/flows.py; README "Limits") --------------------------
 OPEN_LIMIT_PER_USER_ENV = "OPEN_LIMIT_PER_USER"
 OPEN_LIMIT_PER_CHANNEL_ENV = "OPEN_LIMIT_PER_CHANNEL"
 OPEN_LIMIT_WINDOW_MINUTES_ENV = "OPEN_LIMIT_WINDOW_MINUTES"

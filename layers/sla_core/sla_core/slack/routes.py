@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-INCIDENTS = "sla_core.slack.incident_flows:IncidentFlows"
-CONTRACTS = "sla_core.slack.contract_flows:ContractFlows"
-DOWNTIME = "sla_core.slack.downtime_flows:DowntimeFlows"
-REPORTS = "sla_core.slack.report_flows:ReportFlows"
-RECOMPUTE = "sla_core.slack.recompute_flows:RecomputeFlows"
+INCIDENTS = "sla_core.slack.incidents.flows:IncidentFlows"
+CONTRACTS = "sla_core.slack.contracts.flows:ContractFlows"
+DOWNTIME = "sla_core.slack.downtime.flows:DowntimeFlows"
+REPORTS = "sla_core.slack.reports.flows:ReportFlows"
+RECOMPUTE = "sla_core.slack.recompute.flows:RecomputeFlows"
 
 
 class Subcommand(NamedTuple):
