@@ -35,6 +35,7 @@ from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Press, Reply, short_id
 from sla_core.slack.incident_posting import SlackIncidentChannel
 from sla_core.slack.incidents.reminder_presses import ReminderButtons
+from sla_core.slack.incidents.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.render.corrections import correction_text, history_line
 from sla_core.slack.render.glance import glance_lines
 from sla_core.slack.render.incident_card import (
@@ -45,7 +46,6 @@ from sla_core.slack.render.incident_card import (
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import context, date_token, escape, local_time, section
 from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
-from sla_core.slack.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.time_phrases import split_at
 
 
