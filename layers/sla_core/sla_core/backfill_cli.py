@@ -28,17 +28,16 @@ if TYPE_CHECKING:
 def configure_storage() -> None:
     """Storage as the functions use it (TABLE_NAME, region, credentials), with a batch's timeouts; with
     `SLAOPS_LOCAL=1`, the DynamoDB Local and table of `make run` (and its dummy credentials)."""
-    from sla_core.storage import models  # noqa: PLC0415 - configured only for the run that writes
+    from sla_core.app import dynamodb_table  # noqa: PLC0415 - configured only for the run that writes
 
     if not settings.is_local():
-        models.configure(batch=True)
+        dynamodb_table.configure()
         return
     for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
         os.environ.setdefault(key, value)
-    models.configure(
-        table_name=os.environ.get(models.TABLE_NAME_ENV) or settings.LOCAL_TABLE_NAME,
+    dynamodb_table.configure(
+        table_name=os.environ.get(dynamodb_table.TABLE_NAME_ENV) or settings.LOCAL_TABLE_NAME,
         host=settings.local_dynamodb_endpoint(),
-        batch=True,
     )
 
 

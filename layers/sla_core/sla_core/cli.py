@@ -324,10 +324,10 @@ def _add_backfill(commands: Any) -> None:
 def _reindex(args: argparse.Namespace) -> Any:
     """`reindex`: after an upgrade, file what an earlier release wrote in the indexes App Home and status all read."""
     from sla_core import backfill_cli  # noqa: PLC0415 - storage only for the commands that write
-    from sla_core.storage import repository  # noqa: PLC0415
+    from sla_core.app import dynamodb_table  # noqa: PLC0415
 
     backfill_cli.configure_storage()
-    incidents, intervals = repository.reindex()
+    incidents, intervals = dynamodb_table.reindex()
     return {"open_incidents_filed": incidents, "downtime_intervals_filed": intervals}
 
 
