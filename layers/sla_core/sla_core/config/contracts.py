@@ -120,11 +120,8 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
 
 
 def check_holiday_overrides(config: ContractsConfig) -> None:
-    """Fail (ContractsError) when a contract's holiday override names a country or subdivision `holidays` lacks.
-
-    Apart from `load_contracts` because it imports the `holidays` package: the Slack function runs it in its
-    first lazy listener, off the ack path; the other functions at start; a unit test on the shipped file in CI.
-    """
+    """Fail (ContractsError) when a contract's holiday override names a country or subdivision `holidays` lacks;
+    apart from `load_contracts` because it imports `holidays` (the Slack function runs it off the ack path)."""
     from sla_core.engine.holiday_sets import holiday_problem  # noqa: PLC0415 - it imports `holidays` on use
 
     for contract in config.contracts.values():
