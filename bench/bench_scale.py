@@ -74,7 +74,7 @@ from sla_core.incidents.state import IncidentEvent  # noqa: E402
 from sla_core.slack.client import SlackPoster  # noqa: E402
 from sla_core.slack.delivery import SlackDelivery  # noqa: E402
 from sla_core.slack.flow_base import Invocation, SlackApi  # noqa: E402
-from sla_core.slack.incident_flows import IncidentFlows  # noqa: E402
+from sla_core.slack.incidents.flows import IncidentFlows  # noqa: E402
 from sla_core.slack.render.reports import SlackMessages  # noqa: E402
 from sla_core.storage import models, post_queue, repository  # noqa: E402
 from sla_core.storage.models import DowntimeItem, IncidentItem  # noqa: E402

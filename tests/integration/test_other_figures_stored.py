@@ -17,7 +17,7 @@ from sla_core.config.contract import Contract, ContractsConfig
 from sla_core.config.contracts import load_contracts
 from sla_core.engine.periods import parse_period
 from sla_core.incidents.state import IncidentEvent
-from sla_core.slack.contract_flows import ContractFlows
+from sla_core.slack.contracts.flows import ContractFlows
 from sla_core.slack.flow_base import Invocation, SlackApi
 from sla_core.slack.render.incident_card import resolve_summary
 

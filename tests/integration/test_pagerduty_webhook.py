@@ -25,10 +25,10 @@ from local_stack.lambdas import FakeLambdaContext
 from sla_core.app.store import repository
 from sla_core.pagerduty.signatures import pagerduty_signature
 from sla_core.slack.client import Outbox
+from sla_core.slack.incidents.routes import ACK_ACTION, OUTAGE_ON_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.slack.render.incident_card import (
     NO_CONTRACT_NOTE,
 )
-from sla_core.slack.routes import ACK_ACTION, OUTAGE_ON_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import models
 from tests.conftest import FIXTURES, OUTBOX, PAGERDUTY_NEXT_SECRET, PAGERDUTY_SECRET
 from tests.support.api_gateway import post_event

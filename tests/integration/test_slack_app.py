@@ -24,9 +24,9 @@ from local_stack.template import Template
 from sla_core.config.clock import FixedClock
 from sla_core.slack import flow_runner
 from sla_core.slack.client import SlackPoster
+from sla_core.slack.incidents.routes import UPDATE_MODAL
 from sla_core.slack.listeners import FAILED_TEXT
 from sla_core.slack.request_guard import UNREADABLE
-from sla_core.slack.routes import UPDATE_MODAL
 from sla_core.storage import repository
 from tests.conftest import SLACK_SIGNING_SECRET
 from tests.support.api_gateway import post_event
@@ -626,8 +626,9 @@ def test_app_home_is_published_once_per_event(fresh: Side) -> None:
 
 
 def test_every_rendered_button_has_its_listener_and_no_other_id_does(fresh: Side) -> None:
+    from sla_core.slack.recompute.routes import RECOMPUTE_ACTION
     from sla_core.slack.render.reminder_buttons import actions_block
-    from sla_core.slack.routes import BUTTONS, RECOMPUTE_ACTION
+    from sla_core.slack.routes import BUTTONS
 
     open_incident(fresh)  # production-down: an outage, so the card offers "Not an outage" and the cause select
     open_incident(fresh, "sonar-billing normal Slow reports")  # a ticket: "Count as outage"

@@ -25,7 +25,7 @@ from sla_core.config.contracts import load_contracts
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.flow_base import Invocation, SlackApi
-from sla_core.slack.incident_flows import IncidentFlows
+from sla_core.slack.incidents.flows import IncidentFlows
 from sla_core.storage import repository
 from tests.support.slack_stub import SlackStub, running_stub
 

@@ -11,18 +11,18 @@ from sla_core.config.contracts import load_contracts
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
-from sla_core.slack.render.incident_card import (
-    NO_CONTRACT_NOTE,
-    card,
-    event_reply,
-)
-from sla_core.slack.routes import (
+from sla_core.slack.incidents.routes import (
     ACK_ACTION,
     CAUSE_ACTION,
     OUTAGE_OFF_ACTION,
     OUTAGE_ON_ACTION,
     RESOLVE_ACTION,
     UPDATE_ACTION,
+)
+from sla_core.slack.render.incident_card import (
+    NO_CONTRACT_NOTE,
+    card,
+    event_reply,
 )
 from sla_core.storage import repository
 

@@ -14,7 +14,7 @@ from sla_core.engine.holiday_sets import HolidaySpec
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, TrackedDeadline, track
-from sla_core.slack.contract_flows import ContractFlows
+from sla_core.slack.contracts.flows import ContractFlows
 from sla_core.slack.flow_base import Invocation, SlackApi
 from sla_core.slack.render.alternate_words import OTHER_WORDS, other_words
 from sla_core.slack.render.incident_card import card, deadline_line, event_reply

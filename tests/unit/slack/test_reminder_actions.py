@@ -14,6 +14,7 @@ from sla_core.engine.errors import InputError
 from sla_core.incidents.reminder_stages import stages
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import Terms, track
+from sla_core.slack.incidents.routes import RESPONDED_ACTION, SNOOZE_ACTION
 from sla_core.slack.render.reminder_buttons import (
     OUTCOME_BLOCK,
     Responded,
@@ -26,7 +27,6 @@ from sla_core.slack.render.reminder_buttons import (
 )
 from sla_core.slack.render.reminders import stage_blocks, stage_text
 from sla_core.slack.render.text import context, section
-from sla_core.slack.routes import RESPONDED_ACTION, SNOOZE_ACTION
 
 NY = ZoneInfo("America/New_York")
 FIRST = "initial_response@2026-03-09T10:00:00-04:00"

@@ -26,13 +26,13 @@ from sla_core.incidents.records import Incident
 from sla_core.incidents.reminder_stages import incident_stages, next_due
 from sla_core.incidents.state import IncidentEvent, fold
 from sla_core.incidents.tracking import track
+from sla_core.slack.incidents.routes import ACK_ACTION, OUTAGE_OFF_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.slack.render.incident_card import (
     card,
     event_reply,
     resolve_summary,
 )
 from sla_core.slack.render.reports import claim_reminder_drafts
-from sla_core.slack.routes import ACK_ACTION, OUTAGE_OFF_ACTION, RESOLVE_ACTION, UPDATE_ACTION
 from sla_core.storage import repository
 from tests.support.own_policy import write_uptime_policy
 

@@ -177,6 +177,7 @@ class Backfill:
                 source_url=incident.source_url,
                 service_id=incident.service_id,
                 details={"pagerduty_event_type": historic.source_type, "backfill": True},
+                read=item,  # the incident as the previous event saved it: no read (and no create try) per event
             )
             appended, created, item = appended or result.appended, created or result.created, result.incident
         status = "recorded" if appended else "already recorded"

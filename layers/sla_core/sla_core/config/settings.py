@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 LOCAL_ENV = "SLAOPS_LOCAL"
 SECRET_MAX_AGE_SECONDS = 300
@@ -27,8 +27,9 @@ class SettingsError(RuntimeError):
     """A setting or secret is missing: the message names the variable to set."""
 
 
-@dataclass(frozen=True)
-class Secret:
+# The settings' values are named tuples: the Slack ack path imports this module, and a frozen dataclass costs
+# five times as long to define, on every cold start.
+class Secret(NamedTuple):
     """One secret: the variable holding its value locally, and the one holding its SSM name in AWS."""
 
     env: str
@@ -201,8 +202,7 @@ _TEAM_ID = re.compile(r"^T[A-Z0-9]{2,20}$")
 _ENTERPRISE_ID = re.compile(r"^E[A-Z0-9]{2,20}$")
 
 
-@dataclass(frozen=True)
-class Workspaces:
+class Workspaces(NamedTuple):
     """The Slack workspaces (team ids) and Enterprise Grid organizations (enterprise ids) the app is installed
     in. Both empty: any workspace (only locally; `slack_workspaces()` refuses that in AWS)."""
 
@@ -267,7 +267,7 @@ def slack_posts_per_minute() -> int:
     return _whole(SLACK_POSTS_PER_MINUTE_ENV, DEFAULT_SLACK_POSTS_PER_MINUTE, 6000)
 
 
-# -- how often `/sla open` may be used (slack/incident_flows.py; README "Limits") --------------------------
+# -- how often `/sla open` may be used (slack/incidents/flows.py; README "Limits") --------------------------
 OPEN_LIMIT_PER_USER_ENV = "OPEN_LIMIT_PER_USER"
 OPEN_LIMIT_PER_CHANNEL_ENV = "OPEN_LIMIT_PER_CHANNEL"
 OPEN_LIMIT_WINDOW_MINUTES_ENV = "OPEN_LIMIT_WINDOW_MINUTES"
@@ -276,8 +276,7 @@ DEFAULT_OPEN_LIMIT_PER_CHANNEL = 30
 DEFAULT_OPEN_LIMIT_WINDOW_MINUTES = 10
 
 
-@dataclass(frozen=True)
-class OpenLimits:
+class OpenLimits(NamedTuple):
     """At most `per_user` incidents opened by one user, and `per_channel` from one channel, per window."""
 
     per_user: int

@@ -16,7 +16,8 @@ from sla_core.slack import commands
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.flow_base import Invocation, Press, Reply, SlackApi
 from sla_core.slack.render.text import escape
-from sla_core.slack.routes import HOME, SUBCOMMANDS, UPDATE_MODAL, Button, Subcommand
+from sla_core.slack.route_types import Button, Modal, Subcommand
+from sla_core.slack.routes import HOME, SUBCOMMANDS
 
 DELIVERY_KEEP = timedelta(hours=1)
 
@@ -75,10 +76,10 @@ def press(route: Button, value: str, message_ts: str | None, inv: Invocation, co
     return reply
 
 
-def submit_update(incident_id: str, text: str, inv: Invocation, contracts: ContractsConfig,
-                  poster: SlackPoster) -> Reply:  # fmt: skip
-    """The update modal's submission, as its flow answers it."""
-    reply: Reply = flow_method(UPDATE_MODAL.handler, contracts, SlackApi(poster))(incident_id, text, inv)
+def submit(route: Modal, incident_id: str, text: str, inv: Invocation, contracts: ContractsConfig,
+           poster: SlackPoster) -> Reply:  # fmt: skip
+    """A modal's submission (the text typed, about the incident it was opened on), as its flow answers it."""
+    reply: Reply = flow_method(route.handler, contracts, SlackApi(poster))(incident_id, text, inv)
     return reply
 
 

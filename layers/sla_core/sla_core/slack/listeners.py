@@ -22,7 +22,8 @@ from slack_bolt.response import BoltResponse
 from sla_core.config.clock import Clock, SystemClock
 from sla_core.config.contracts import check_holiday_overrides, load_contracts
 from sla_core.slack import commands, request_guard
-from sla_core.slack.routes import BUTTONS, SUBCOMMANDS, UPDATE_MODAL, Button, Subcommand
+from sla_core.slack.route_types import Button, Modal, Subcommand
+from sla_core.slack.routes import BUTTONS, MODALS, SUBCOMMANDS
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, BoltContext, BoltRequest
@@ -62,7 +63,8 @@ class Listeners:
             )
         for button in BUTTONS:
             app.action(button.action_id)(ack=self.ack_now, lazy=[self.run_button(button)])
-        app.view(UPDATE_MODAL.callback_id)(ack=self.ack_now, lazy=[self.lazy("submit_update", self.submit_update)])
+        for modal in MODALS:
+            app.view(modal.callback_id)(ack=self.ack_now, lazy=[self.submit_modal(modal)])
         app.event("app_home_opened", matchers=[self.home_tab])(
             ack=self.ack_now, lazy=[self.lazy("publish_home", self.publish_home)]
         )
@@ -224,24 +226,29 @@ class Listeners:
 
         return self.lazy(f"press_{route.action_id}", press)
 
-    def submit_update(self, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        """The update modal's text becomes an update event; the confirmation goes to the submitter as a DM. A
+    def submit_modal(self, route: Modal) -> Listener:
+        """The modal's lazy listener: its text goes to its flow, the confirmation to the submitter as a DM. A
         submission without the modal's state or incident (no real Slack sends one) gets that said, nothing written."""
-        from sla_core.slack import flow_runner  # noqa: PLC0415 - lazy listeners only, not the ack
 
-        inv = context["invocation"]
-        values = (view.get("state") or {}).get("values") or {}
-        field = values.get(UPDATE_MODAL.block_id, {}).get(UPDATE_MODAL.action_id)
-        incident_id = view.get("private_metadata")
-        if not isinstance(field, dict) or not incident_id or not inv.user_id:
-            logger.warning("update modal submitted without its state or incident", extra={"user": inv.user_id})
-            metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
-            if inv.user_id:
-                self.slack_poster().post_message(inv.user_id, request_guard.UNREADABLE)
-            return
-        poster = self.slack_poster()
-        reply = flow_runner.submit_update(incident_id, field.get("value") or "", inv, self.contracts_config(), poster)
-        poster.post_message(inv.user_id, reply.text, blocks=reply.blocks)
+        def submit(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+            from sla_core.slack import flow_runner  # noqa: PLC0415 - lazy listeners only, not the ack
+
+            inv = context["invocation"]
+            values = (view.get("state") or {}).get("values") or {}
+            field = values.get(route.block_id, {}).get(route.action_id)
+            incident_id = view.get("private_metadata")
+            if not isinstance(field, dict) or not incident_id or not inv.user_id:
+                logger.warning("modal submitted without its state or incident", extra={"user": inv.user_id})
+                metrics.add_metric(name="SlackRequestUnreadable", unit=MetricUnit.Count, value=1)
+                if inv.user_id:
+                    self.slack_poster().post_message(inv.user_id, request_guard.UNREADABLE)
+                return
+            poster = self.slack_poster()
+            contracts = self.contracts_config()
+            reply = flow_runner.submit(route, incident_id, field.get("value") or "", inv, contracts, poster)
+            poster.post_message(inv.user_id, reply.text, blocks=reply.blocks)
+
+        return self.lazy(f"submit_{route.callback_id}", submit)
 
     def publish_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """Publish the opener's App Home (once per event_id, whatever Slack retries)."""

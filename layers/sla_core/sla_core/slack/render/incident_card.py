@@ -21,6 +21,14 @@ from sla_core.engine.policy_registry import load_policy
 from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.incidents.tracking import TrackedDeadline
+from sla_core.slack.incidents.routes import (
+    ACK_ACTION,
+    CAUSE_ACTION,
+    OUTAGE_OFF_ACTION,
+    OUTAGE_ON_ACTION,
+    RESOLVE_ACTION,
+    UPDATE_ACTION,
+)
 from sla_core.slack.render.alternate_words import (
     amount_text,
     flipped_outcome,
@@ -48,14 +56,6 @@ from sla_core.slack.render.text import (
     mrkdwn,
     plain,
     section,
-)
-from sla_core.slack.routes import (
-    ACK_ACTION,
-    CAUSE_ACTION,
-    OUTAGE_OFF_ACTION,
-    OUTAGE_ON_ACTION,
-    RESOLVE_ACTION,
-    UPDATE_ACTION,
 )
 
 NO_CAUSE = "none"

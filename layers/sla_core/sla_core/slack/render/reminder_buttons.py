@@ -1,7 +1,7 @@
 """A reminder's buttons ("Responded", "Snooze 15 min") and the lines that say who pressed them, and when.
 
 Every value is `<incident id>|<stage key>`; `routes` sends the clicks to `IncidentFlows.press_reminder`, and
-`reminder_flows` does the work. "Responded" is offered
+`incidents.reminder_presses` does the work. "Responded" is offered
 where the clock waits for something a person does (the first response, the next status update), "Snooze" on
 heads-ups and warnings only: a breach is never snoozed.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 from sla_core.engine.errors import InputError
 from sla_core.incidents.reminder_stages import BREACH, RANK, SNOOZABLE, SNOOZE, WARNING, clock_key, stage_name
+from sla_core.slack.incidents.routes import RESPONDED_ACTION, SNOOZE_ACTION
 from sla_core.slack.render.text import BUTTON_TEXT, BUTTON_VALUE, context, date_token, duration_text, escape, plain
-from sla_core.slack.routes import RESPONDED_ACTION, SNOOZE_ACTION
 
 OUTCOME_BLOCK = "reminder_outcome"
 # What "Responded" records, by the clock's metric: the first response, or the update the cadence waits for.

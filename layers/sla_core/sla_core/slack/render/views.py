@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from sla_core.app.skipping import not_shown
+from sla_core.slack.incidents.routes import UPDATE_MODAL
 from sla_core.slack.render.text import (
     HEADER_TEXT,
     HOME_BLOCKS,
@@ -25,7 +26,6 @@ from sla_core.slack.render.text import (
     progress_bar,
     section,
 )
-from sla_core.slack.routes import UPDATE_MODAL
 
 if TYPE_CHECKING:  # the Slack function's ack path imports this module: keep storage and policies out of it
     from sla_core.incidents.records import Incident

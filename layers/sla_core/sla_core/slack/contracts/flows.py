@@ -1,4 +1,4 @@
-"""The contract subcommands: `deadline` (what if), `credit` and `contracts` (recorded downtime: downtime_flows)."""
+"""The contract subcommands: `deadline` (what if), `credit` and `contracts` (recorded downtime: `slack.downtime`)."""
 
 from __future__ import annotations
 

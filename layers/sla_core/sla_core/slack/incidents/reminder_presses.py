@@ -37,6 +37,7 @@ from sla_core.incidents.reminder_stages import (
 )
 from sla_core.incidents.state import OPEN_STATUSES, IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Reply
+from sla_core.slack.incidents.routes import RESPONDED_ACTION
 from sla_core.slack.render.reminder_buttons import (
     LATER_WORDS,
     Responded,
@@ -50,7 +51,6 @@ from sla_core.slack.render.reminder_buttons import (
     updated_blocks,
 )
 from sla_core.slack.render.text import date_token, escape
-from sla_core.slack.routes import RESPONDED_ACTION
 
 Record = Callable[[str, str, Invocation], Reply]  # IncidentFlows._record(incident id, event kind, invocation)
 CLAIM_SOURCE = "reminder-button"

@@ -7,9 +7,9 @@ from sla_core.app import authorization
 from sla_core.app.contract_terms import contract_zone
 from sla_core.app.recompute import Recompute, confirm, recompute
 from sla_core.slack.flow_base import FlowBase, Invocation, Press, Reply
+from sla_core.slack.recompute.routes import RECOMPUTE_ACTION
 from sla_core.slack.render.corrections import changes, correction_text
 from sla_core.slack.render.text import BUTTON_TEXT, BUTTON_VALUE, date_token, escape, plain, section
-from sla_core.slack.routes import RECOMPUTE_ACTION
 
 
 class RecomputeFlows(FlowBase):

@@ -1,5 +1,5 @@
 """The incident subcommands (`open`, `ack`, `update`, `resolve`, `status`, `show`), the card's buttons (and a
-reminder's, in `reminder_flows`), the update modal and the App Home: record and show through `app.record_and_show`
+reminder's, in `reminder_presses`), the update modal and the App Home: record and show through `app.record_and_show`
 (Slack's side of it: `incident_posting`); status and App Home add each contract's month at a glance."""
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from sla_core.incidents.records import Incident
 from sla_core.incidents.state import IncidentEvent
 from sla_core.slack.flow_base import SOURCE, FlowBase, Invocation, Press, Reply, short_id
 from sla_core.slack.incident_posting import SlackIncidentChannel
-from sla_core.slack.reminder_flows import ReminderButtons
+from sla_core.slack.incidents.reminder_presses import ReminderButtons
+from sla_core.slack.incidents.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.render.corrections import correction_text, history_line
 from sla_core.slack.render.glance import glance_lines
 from sla_core.slack.render.incident_card import (
@@ -45,7 +46,6 @@ from sla_core.slack.render.incident_card import (
 from sla_core.slack.render.reports import claim_reminder_text
 from sla_core.slack.render.text import context, date_token, escape, local_time, section
 from sla_core.slack.render.views import HOME_OPEN_LISTED, home_view, incident_lines, update_modal
-from sla_core.slack.routes import ACK_ACTION, CAUSE_ACTION, OUTAGE_OFF_ACTION
 from sla_core.slack.time_phrases import split_at
 
 
@@ -270,7 +270,7 @@ class IncidentFlows(FlowBase):
         self.slack.open_view(inv.trigger_id, update_modal(item.incident_id, item.title))
 
     def press_reminder(self, press: Press, inv: Invocation) -> Reply:
-        """A reminder's Responded or Snooze (`reminder_flows`; `message_ts` is the clicked reminder's)."""
+        """A reminder's Responded or Snooze (`reminder_presses`; `message_ts` is the clicked reminder's)."""
         return ReminderButtons(self, self._record).press(press.action_id, press.value, inv, press.message_ts)
 
     def classify(self, press: Press, inv: Invocation) -> Reply:

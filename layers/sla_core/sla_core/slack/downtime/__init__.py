@@ -1,0 +1,2 @@
+"""Downtime and maintenance typed by hand in Slack: `/sla downtime` and `maintenance` (`routes` declares each,
+`flows` handles it)."""
