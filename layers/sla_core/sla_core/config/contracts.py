@@ -1,10 +1,8 @@
 """The contracts a deployment tracks, read from config/contracts.toml into its model (`contracts_file`) and checked
-against the policies it names, failing loudly: a bad file stops the function at start with every problem, one line
-each, `<file>: contracts.<id>.<field>: <problem>; accepted: <what is>` (the policy files' format,
-`engine.toml_decode`), so a typo never silently drops a contract or mis-maps an incident.
-
-Whether `holidays` knows an override is `check_holiday_overrides`' job: it is heavy. A policy is read here only as
-far as a contract needs (`PolicyOutline`), not validated: that is the engine's, on first use, and `check`'s.
+against the policies it names: a bad file stops the function at start with every problem, one line each, as the
+policy files' are (`engine.toml_decode`), so a typo never silently drops a contract or mis-maps an incident. A policy
+is read here only as far as a contract needs (`PolicyOutline`): validating it is the engine's, on first use, and
+`check`'s.
 """
 
 from __future__ import annotations
@@ -122,11 +120,8 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
 
 
 def check_holiday_overrides(config: ContractsConfig) -> None:
-    """Fail (ContractsError) when a contract's holiday override names a country or subdivision `holidays` lacks.
-
-    Apart from `load_contracts` because it imports the `holidays` package: the Slack function runs it in its
-    first lazy listener, off the ack path; the other functions at start; a unit test on the shipped file in CI.
-    """
+    """Fail (ContractsError) when a contract's holiday override names a country or subdivision `holidays` lacks;
+    apart from `load_contracts` because it imports `holidays` (the Slack function runs it off the ack path)."""
     from sla_core.engine.holiday_sets import holiday_problem  # noqa: PLC0415 - it imports `holidays` on use
 
     for contract in config.contracts.values():
@@ -233,16 +228,11 @@ def _entry_problems(entry: ContractEntry, outlines: Mapping[str, PolicyOutline])
             yield Problem("tier", f"{shown(alias)} means {meant} only in agreements dated before "
                           f"{before.isoformat()}, and agreement_date is {agreement.isoformat()}", others)  # fmt: skip
     yield from _subset(entry.components, "components", outline.components, f"components of {policy}")
-    severities = {s.lower(): s for s in outline.severities}
     pagerduty = entry.pagerduty or PagerDutyEntry()
-    for priority, severity in pagerduty.priorities.items():
-        if severity.lower() not in severities:
-            yield Problem(f"pagerduty.priorities.{priority}", f"{shown(severity)} is not a severity of {policy}",
-                          ", ".join(outline.severities))  # fmt: skip
-    default = pagerduty.default_severity
-    if default is not None and default.lower() not in severities:
-        yield Problem("pagerduty.default_severity", f"{shown(default)} is not a severity of {policy}",
-                      ", ".join(outline.severities))  # fmt: skip
+    named = {f"pagerduty.priorities.{priority}": severity for priority, severity in pagerduty.priorities.items()}
+    for key, severity in [*named.items(), ("pagerduty.default_severity", pagerduty.default_severity)]:
+        if severity is not None and severity.lower() not in {s.lower() for s in outline.severities}:
+            yield Problem(key, f"{shown(severity)} is not a severity of {policy}", ", ".join(outline.severities))
     yield from repeats("pagerduty.service_ids", pagerduty.service_ids)
     yield from repeats("record_downtime", entry.record_downtime)
     yield from repeats("resolve", entry.resolve)
@@ -303,42 +293,27 @@ def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterato
 
 def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) -> Contract:
     """A checked entry as the engine and the front ends use it: tier names resolved, defaults filled in."""
-    from sla_core.config.contract import (  # noqa: PLC0415 - off the Slack ack path, see above
-        Contract,
-        DailyDigest,
-        HolidayOverride,
-        OutageRule,
-        PagerDutyMapping,
-    )
+    from sla_core.config import contract  # noqa: PLC0415 - off the Slack ack path, see above
     from sla_core.engine.refunds import Prepaid  # noqa: PLC0415
 
-    tier, written = entry.tier, None
-    for alias, meant, _ in outline.aliases:
-        if entry.tier == alias:
-            tier, written = meant, alias
+    meant = next((meant for alias, meant, _ in outline.aliases if entry.tier == alias), None)
     severities = {s.lower(): s for s in outline.severities}
     pagerduty, outages = entry.pagerduty or PagerDutyEntry(), entry.outages or OutagesEntry()
     reminders, holidays, prepaid = entry.reminders, entry.holidays, entry.prepaid
-    return Contract(
+    return contract.Contract(
         id=contract_id,
         name=entry.name or contract_id,
-        policy=entry.policy,
-        tier=tier,
-        region=entry.region,
+        tier=meant or entry.tier,
         fee=Decimal(entry.fee),
-        currency=entry.currency,
-        perspective=entry.perspective,
-        slack_channel=entry.slack_channel,
         components=entry.components or outline.components,
-        escalation_group=entry.escalation_group,
         record_downtime=frozenset(entry.record_downtime),
         resolve=frozenset(entry.resolve),
-        pagerduty=PagerDutyMapping(
+        pagerduty=contract.PagerDutyMapping(
             pagerduty.service_ids,
             MappingProxyType({p: severities[s.lower()] for p, s in pagerduty.priorities.items()}),
             severities[pagerduty.default_severity.lower()] if pagerduty.default_severity else None,
         ),
-        holidays=HolidayOverride(holidays.country, holidays.subdiv) if holidays else None,
+        holidays=contract.HolidayOverride(holidays.country, holidays.subdiv) if holidays else None,
         reminders=Thresholds(
             reminders.heads_up_percent / 100,
             reminders.warning_percent / 100,
@@ -347,16 +322,17 @@ def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) ->
         )
         if reminders
         else Thresholds(),
-        outages=OutageRule(
+        outages=contract.OutageRule(
             frozenset(outages.severities) if outages.severities is not None else None,
             MappingProxyType(dict(outages.priorities)),
             MappingProxyType(dict(outages.services)),
         ),
-        tier_written=written,
-        agreement_date=entry.agreement_date,
-        renewal_date=entry.renewal_date,
-        activation_date=entry.activation_date,
+        tier_written=entry.tier if meant else None,
         prepaid=Prepaid(Decimal(prepaid.fees), prepaid.first, prepaid.through) if prepaid else None,
-        digest=DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
-        customer_timezone=entry.customer_timezone,
+        digest=contract.DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
+        **{key: getattr(entry, key) for key in _AS_WRITTEN},
     )
+
+
+_AS_WRITTEN = ("policy", "region", "currency", "perspective", "slack_channel", "escalation_group", "agreement_date",
+               "renewal_date", "activation_date", "customer_timezone")  # fmt: skip

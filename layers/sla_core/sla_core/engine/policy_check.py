@@ -1,10 +1,6 @@
-"""`python -m sla_core check` for policy files: each file read as the functions load it, its id against every
-other policy's, and its `[[examples]]` run; one `Finding` per problem, `file:line: field.path: problem; accepted:
-...`, the line wherever `toml_lines` can place the field, sorted by line.
-
-A file with problems reports every one of them (`policy_rules`) and runs no example; a file that reads reports
-every example whose figures differ.
-"""
+"""`python -m sla_core check` for policy files: each read as the functions load it, its id against every other
+policy's, and its `[[examples]]` run when it reads; one `Finding` per problem, `file:line: field.path: problem;
+accepted: ...`, the line wherever `toml_lines` can place the field, sorted by line."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ one pass (`policy_problems`, for `check`); `parse_policy` raises them all as one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ def _other_values(table: Clauses) -> Iterator[Problem]:
         if key not in fields:
             yield unknown_field(f"other_values.{key}", key, list(fields))
         else:
-            yield from DECODER.value(value, fields[key], f"other_values.{key}")[1]
+            yield from DECODER.decode(value, fields[key], ("other_values", key))[1]
     for key in table.other_without:
         if key not in fields and key not in _CLAUSE_KEYS:
             yield Problem("other_without", f"{shown(key)} is not a field of this table", ", ".join(fields))
@@ -122,11 +122,6 @@ def _holidays(table: Holidays) -> Iterator[Problem]:
         yield Problem(*found)
 
 
-def _named_holiday(table: NamedHoliday) -> Iterator[Problem]:
-    if (table.rule is None) == (table.day is None):
-        yield Problem("rule", "give exactly one of rule (every year) or date (one day)", HolidayRule.ACCEPTED)
-
-
 def _calendar(table: CalendarSpec) -> Iterator[Problem]:
     if table.business_day is None:
         try:
@@ -153,31 +148,10 @@ def _target(table: Target) -> Iterator[Problem]:
         yield from (Problem(key, "is required") for key in ("duration", "calendar") if getattr(table, key) is None)
 
 
-def _tier(table: Tier) -> Iterator[Problem]:
-    if table.agreements_before is not None and table.same_as is None:
-        yield Problem("agreements_before", "limits another name for a tier, so it needs same_as")
-    if table.same_as is not None and not table.sla:
-        yield Problem("sla", "another name for a tier has that tier's SLA; leave sla out")
-
-
 def _pause(table: Pause) -> Iterator[Problem]:
     if not table.metrics:
         yield Problem("applies_to", "is required: the metrics whose clocks this pause stops")
     yield from repeats("applies_to", table.metrics)
-
-
-def _maintenance(table: Maintenance) -> Iterator[Problem]:
-    if (table.given_windows_are is None) != (not table.windows):
-        yield Problem("windows_are", "windows and windows_are (allowed or forbidden) go together")
-    if table.zones and not table.windows:
-        yield Problem("window_zones", "needs windows: it names the zones the windows are read in")
-    if table.allowance is None and table.allowance_per != "month":
-        yield Problem("allowance_per", "says what the allowance is for, so it needs allowance")
-
-
-def _availability(table: AvailabilityTerms) -> Iterator[Problem]:
-    if table.target_percent == 0:
-        yield Problem("target_percent", "must be above '0'")
 
 
 def _divisor(table: Divisor) -> Iterator[Problem]:
@@ -189,16 +163,6 @@ def _divisor(table: Divisor) -> Iterator[Problem]:
                 parse_contract_span(length)
             except PolicyError as exc:
                 yield Problem("lengths", str(exc))
-
-
-def _band(table: Band) -> Iterator[Problem]:
-    if (table.below is None) == (table.at_or_below is None):
-        yield Problem("below", "give exactly one of below or at_or_below")
-
-
-def _cap(table: Cap) -> Iterator[Problem]:
-    if (table.percent is None) == (table.service is None):
-        yield Problem("percent", "give exactly one of percent or service", 'percent = "10" or service = "30 days"')
 
 
 def _credit(table: CreditTerms) -> Iterator[Problem]:
@@ -256,20 +220,40 @@ def _example(table: Example) -> Iterator[Problem]:
 
 _FIGURES = ("availability", "downtime_minutes", "excluded_minutes", "credited_minutes", "credit", "credit_percent",
             "target_met", "claim_deadline", "termination_until")  # fmt: skip
-RULES: dict[type, Rule] = {
-    Clauses: _clause, Holidays: _holidays, NamedHoliday: _named_holiday, CalendarSpec: _calendar, Target: _target,
-    Tier: _tier, Pause: _pause,
-    Maintenance: _maintenance, AvailabilityTerms: _availability, Divisor: _divisor, Band: _band, Cap: _cap,
-    CreditTerms: _credit, AfterHoursTerms: _after_hours, Example: _example,
+_Check = tuple[Callable[[Any], object], str, str, str | None]
+# The rules that are one condition each: when it holds of a table, the problem at its key (and what is accepted).
+_CHECKS: dict[type, tuple[_Check, ...]] = {
+    NamedHoliday: ((lambda t: (t.rule is None) == (t.day is None), "rule",
+                    "give exactly one of rule (every year) or date (one day)", HolidayRule.ACCEPTED),),
+    Tier: ((lambda t: t.agreements_before is not None and t.same_as is None, "agreements_before",
+            "limits another name for a tier, so it needs same_as", None),
+           (lambda t: t.same_as is not None and not t.sla, "sla",
+            "another name for a tier has that tier's SLA; leave sla out", None)),
+    Maintenance: ((lambda t: (t.given_windows_are is None) != (not t.windows), "windows_are",
+                   "windows and windows_are (allowed or forbidden) go together", None),
+                  (lambda t: t.zones and not t.windows, "window_zones",
+                   "needs windows: it names the zones the windows are read in", None),
+                  (lambda t: t.allowance is None and t.allowance_per != "month", "allowance_per",
+                   "says what the allowance is for, so it needs allowance", None)),
+    AvailabilityTerms: ((lambda t: t.target_percent == 0, "target_percent", "must be above '0'", None),),
+    Band: ((lambda t: (t.below is None) == (t.at_or_below is None), "below",
+            "give exactly one of below or at_or_below", None),),
+    Cap: ((lambda t: (t.percent is None) == (t.service is None), "percent",
+           "give exactly one of percent or service", 'percent = "10" or service = "30 days"'),),
 }  # fmt: skip
 
 
-def _rules(table: Any) -> Iterable[Problem]:
-    """The rules of a decoded table's class and of the classes it extends (a clause table's)."""
-    return [p for cls in type(table).__mro__ if cls in RULES for p in RULES[cls](table)]
+def _checked(checks: tuple[_Check, ...], table: Any) -> list[Problem]:
+    """The problems of a table's one-condition rules."""
+    return [Problem(key, problem, accepted) for when, key, problem, accepted in checks if when(table)]
 
 
-DECODER = Decoder(LEAVES, {cls: _rules for cls in RULES})
+RULES: dict[type, Rule] = {
+    Clauses: _clause, Holidays: _holidays, CalendarSpec: _calendar, Target: _target, Pause: _pause, Divisor: _divisor,
+    CreditTerms: _credit, AfterHoursTerms: _after_hours, Example: _example,
+    **{cls: partial(_checked, checks) for cls, checks in _CHECKS.items()},
+}  # fmt: skip
+DECODER = Decoder(LEAVES, RULES)
 
 
 def _names(policy: Policy) -> Iterator[Problem]:
@@ -327,19 +311,12 @@ def _quarterly_limits(policy: Policy) -> Iterator[Problem]:
     """What a quarterly credit period cannot compute, refused by name rather than given a wrong figure."""
     maintenance = policy.availability.maintenance if policy.availability is not None else None
     if maintenance is not None and maintenance.allowance is not None and maintenance.allowance_per == "month":
-        yield Problem(
-            "availability.maintenance.allowance",
-            "is an allowance per month, but [credit] period is a quarter: a monthly allowance within a quarter is "
-            "not supported",
-            'allowance_per = "year", no allowance, or period = "month"',
-        )
+        yield Problem("availability.maintenance.allowance", "is an allowance per month, but [credit] period is a "
+                      "quarter: a monthly allowance within a quarter is not supported",
+                      'allowance_per = "year", no allowance, or period = "month"')  # fmt: skip
     if policy.termination is not None:
-        yield Problem(
-            "termination",
-            "counts failed months, but [credit] period is a quarter: a termination right over quarters is not "
-            "supported",
-            'no [termination], or period = "month"',
-        )
+        yield Problem("termination", "counts failed months, but [credit] period is a quarter: a termination right over "
+                      "quarters is not supported", 'no [termination], or period = "month"')  # fmt: skip
 
 
 def policy_problems(data: dict[str, Any], source: str) -> tuple[Policy | None, list[Problem]]:

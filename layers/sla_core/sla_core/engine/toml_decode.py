@@ -1,11 +1,8 @@
-"""Parsed TOML into msgspec Structs, every problem at once: the Structs' fields and types are the language, this
-walks them (`msgspec.inspect`) and reports each problem as `field.path: problem; accepted: ...`.
-
-Unknown keys are named (with "did you mean" when close), missing keys at their table's path, values as written
-in TOML (never a Python repr). Leaf types that are not TOML's own (spans, durations, windows, zones) are parsed by
-the functions in `leaves`; each Struct's own cross-field rules (`rules`) run once its fields decoded. A Struct's
-fields whose names start with `_` are not the file's: `_path` gets the table's place (keys and indices), `_key`
-its name in a `[a.<name>]` table.
+"""Parsed TOML into msgspec Structs, every problem at once: the Structs' fields and types are the language; this
+walks them (`msgspec.inspect`) and reports each problem as `field.path: problem; accepted: ...`, unknown keys named
+(with "did you mean"), missing keys at their table's path, values as written in TOML. Leaf types TOML lacks (spans,
+durations, windows, zones) are parsed by `leaves`; each Struct's cross-field `rules` run once its fields decoded. A
+Struct's `_path` field gets the table's place (keys and indices), `_key` its name in a `[a.<name>]` table.
 """
 
 from __future__ import annotations
@@ -15,6 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache, reduce
 from typing import Any, NamedTuple
 
 import msgspec
@@ -50,10 +48,7 @@ def join(path: str, key: str | int) -> str:
 
 def trail_path(trail: Iterable[str | int]) -> str:
     """The dotted path of a trail of keys and indices."""
-    path = ""
-    for step in trail:
-        path = join(path, step)
-    return path
+    return reduce(join, trail, "")
 
 
 def shown(value: Any) -> str:
@@ -96,83 +91,63 @@ Rule = Callable[[Any], Iterable[Problem]]
 
 class Decoder:
     """Decodes into Structs with `leaves` (custom type → parser raising SlaError) and per-Struct `rules` (the
-    problems of a decoded Struct, paths relative to it)."""
+    problems of a decoded Struct, paths relative to it; a Struct's and those of the classes it extends)."""
 
     def __init__(self, leaves: Mapping[type, Leaf], rules: Mapping[type, Rule] | None = None) -> None:
         self.leaves, self.rules = leaves, rules or {}
 
-    def decode(
-        self, data: Any, cls: type[Any], trail: tuple[str | int, ...] = (), *, strict: bool = True
-    ) -> tuple[Any, list[Problem]]:
-        """The Struct (None when anything failed) and every problem found; `trail`: where `data` is in its file;
-        `strict`: unknown keys are problems."""
+    def decode(self, data: Any, kind: Any, trail: tuple[str | int, ...] = ()) -> tuple[Any, list[Problem]]:
+        """`data` as a Struct class or an inspected type (None when anything failed) and every problem found;
+        `trail`: where `data` is in its file."""
         problems: list[Problem] = []
-        found = self._value(data, struct_info(cls), trail, trail_path(trail), problems, None, strict)
+        found = self._value(data, struct_info(kind) if isinstance(kind, type) else kind, trail, problems, None)
         return (None if found is _BAD else found), problems
 
-    def value(self, value: Any, kind: Any, path: str) -> tuple[Any, list[Problem]]:
-        """One value of an inspected type at `path` (None when it does not read), and its problems."""
-        problems: list[Problem] = []
-        found = self._value(value, kind, (path,), path, problems, None, True)
-        return (None if found is _BAD else found), problems
-
-    def _value(
-        self, value: Any, kind: Any, trail: tuple[str | int, ...], path: str, out: list[Problem], key: Any,
-        strict: bool,
-    ) -> Any:  # fmt: skip
-        written, what = kind, None  # written: with its metadata, for what is accepted
+    def _value(self, value: Any, kind: Any, trail: tuple[str | int, ...], out: list[Problem], key: Any) -> Any:
+        path, written, what = trail_path(trail), kind, None  # written: with its metadata, for what is accepted
         while isinstance(kind, mi.Metadata | mi.UnionType):  # T | None: TOML has no null, so a value given is a T
             if isinstance(kind, mi.Metadata):
                 what, kind = what or (kind.extra or {}).get("what"), kind.type
             else:
                 kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
-        if isinstance(kind, mi.StructType):
-            return self._struct(value, kind, trail, path, out, key, strict)
-        if isinstance(kind, mi.ListType | mi.VarTupleType):
-            if not isinstance(value, list):
-                out.append(Problem(path, f"{shown(value)} is not a list", f"a list of {describe(kind.item_type)}"))
-                return _BAD
-            items = [
-                self._value(v, kind.item_type, (*trail, i), join(path, i), out, None, strict)
-                for i, v in enumerate(value)
-            ]
-            return _BAD if _BAD in items else tuple(items)
-        if isinstance(kind, mi.DictType):
-            if not isinstance(value, Mapping):
-                out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table"))
-                return _BAD
-            found = {
-                name: self._value(item, kind.value_type, (*trail, name), join(path, name), out, name, strict)
-                for name, item in value.items()
-                if self._value(name, kind.key_type, (*trail, name), join(path, name), out, None, strict) is not _BAD
-            }
-            return _BAD if _BAD in found.values() or len(found) < len(value) else found
         try:
+            if isinstance(kind, mi.StructType):
+                return self._struct(_table(value, path), kind, trail, path, out, key)
+            if isinstance(kind, mi.ListType | mi.VarTupleType):
+                if not isinstance(value, list):
+                    raise _Wrong("a list", f"a list of {describe(kind.item_type)}")
+                items = [self._value(v, kind.item_type, (*trail, i), out, None) for i, v in enumerate(value)]
+                return _BAD if _BAD in items else tuple(items)
+            if isinstance(kind, mi.DictType):
+                found = {
+                    name: self._value(item, kind.value_type, (*trail, name), out, name)
+                    for name, item in _table(value, path).items()
+                    if self._value(name, kind.key_type, (*trail, name), out, None) is not _BAD
+                }
+                return _BAD if _BAD in found.values() or len(found) < len(value) else found
             return _leaf(value, kind, self.leaves)
         except SlaError as exc:
             problem, _, accepted = str(exc).partition("; accepted: ")
             out.append(Problem(path, problem, accepted or None))
         except _Wrong as exc:
-            out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", describe(written)))
+            accepted = exc.args[1] if len(exc.args) > 1 else describe(written)
+            out.append(Problem(path, f"{shown(value)} is not {what or exc.args[0]}", accepted))
         return _BAD
 
     def _struct(
-        self, value: Any, kind: mi.StructType, trail: tuple[str | int, ...], path: str, out: list[Problem],
-        key: Any, strict: bool,
+        self, value: Mapping[str, Any], kind: mi.StructType, trail: tuple[str | int, ...], path: str,
+        out: list[Problem], key: Any,
     ) -> Any:  # fmt: skip
-        if not isinstance(value, Mapping):
-            out.append(Problem(path, f"{shown(value)} is not a table", f"a [{path}] table" if path else "a table"))
-            return _BAD
         names = [f.encode_name for f in kind.fields if not f.name.startswith("_")]
         guessed = set()
-        for name in [k for k in value if k not in names] if strict else []:
+        for name in [k for k in value if k not in names]:
             out.append(unknown_field(join(path, name), name, names))
             guessed.update(difflib.get_close_matches(name, names, n=1, cutoff=0.75))
         kwargs: dict[str, Any] = {"_path": trail, "_key": key}
         for field in kind.fields:
             if field.encode_name in value and field.encode_name in names:
-                step, at = (*trail, field.encode_name), join(path, field.encode_name)
-                kwargs[field.name] = self._value(value[field.encode_name], field.type, step, at, out, None, strict)
+                step = (*trail, field.encode_name)
+                kwargs[field.name] = self._value(value[field.encode_name], field.type, step, out, None)
             elif field.required:
                 if field.encode_name not in guessed:
                     out.append(Problem(join(path, field.encode_name), "is required", describe(field.type)))
@@ -184,51 +159,55 @@ class Decoder:
         except SlaError as exc:
             out.append(Problem(path, str(exc)))
             return _BAD
-        rule = next((self.rules[cls] for cls in kind.cls.__mro__ if cls in self.rules), None)
-        out.extend(p._replace(path=join(path, p.path) if p.path else path) for p in (rule(built) if rule else ()))
+        for problem in (p for cls in kind.cls.__mro__ if cls in self.rules for p in self.rules[cls](built)):
+            out.append(problem._replace(path=join(path, problem.path) if problem.path else path))
         return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
 
 
+def _table(value: Any, path: str) -> Mapping[str, Any]:
+    """`value` when it is a table, else _Wrong."""
+    if not isinstance(value, Mapping):
+        raise _Wrong("a table", f"a [{path}] table" if path else "a table")
+    return value
+
+
 class _Wrong(Exception):
-    """A value of the wrong kind (the argument says which kind was expected)."""
+    """A value of the wrong kind (the arguments: which kind was expected and, when not the field's, what is
+    accepted)."""
 
 
 def _leaf(value: Any, kind: Any, leaves: Mapping[type, Leaf]) -> Any:
     """A scalar of `kind`, or _Wrong / SlaError."""
     if isinstance(kind, mi.CustomType | mi.DataclassType):  # the language's own leaf types (spans, zones, ...)
         return leaves[kind.cls](value)
-    if isinstance(kind, mi.AnyType):
-        return value
-    if isinstance(kind, mi.StrType):
-        if not isinstance(value, str) or not value.strip():
-            raise _Wrong("a non-empty string")
-        if kind.pattern is not None and not re.search(kind.pattern, value):
-            raise _Wrong("valid")
-        return value
-    if isinstance(kind, mi.LiteralType):
-        if value not in kind.values:
-            raise SlaError(f"must be one of {', '.join(map(str, kind.values))}, not {shown(value)}")
-        return value
-    if isinstance(kind, mi.BoolType):
-        if not isinstance(value, bool):
-            raise _Wrong("true or false")
-        return value
+    if isinstance(kind, mi.DecimalType):
+        return decimal(value)
+    if isinstance(kind, mi.LiteralType) and value not in kind.values:
+        raise SlaError(f"must be one of {', '.join(map(str, kind.values))}, not {shown(value)}")
     if isinstance(kind, mi.IntType):
         low, high = kind.ge if kind.ge is not None else 0, kind.le
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-            raise _Wrong("a whole number " + (f"from {low} to {high}" if high is not None else f"of at least {low}"))
-        return value
-    if isinstance(kind, mi.DecimalType):
-        return decimal(value)
-    if isinstance(kind, mi.DateTimeType):
-        if not isinstance(value, datetime) or value.utcoffset() is None:
-            raise _Wrong("a date and time with an offset")
-        return value
-    if isinstance(kind, mi.DateType):
-        if type(value) is not date:
-            raise _Wrong("a date")
-        return value
-    raise TypeError(f"no decoder for {kind}")  # a Struct field of a type this module does not know: a bug
+            raise _Wrong(describe(kind))
+    elif type(kind) in _SCALARS:
+        test, wrong, _ = _SCALARS[type(kind)]
+        if not test(value):
+            raise _Wrong(wrong)
+        if isinstance(kind, mi.StrType) and kind.pattern is not None and not re.search(kind.pattern, value):
+            raise _Wrong("valid")
+    elif not isinstance(kind, mi.AnyType | mi.LiteralType):
+        raise TypeError(f"no decoder for {kind}")  # a Struct field of a type this module does not know: a bug
+    return value
+
+
+# TOML's own scalars: whether a value is one, what it is called when it is not, and what is accepted.
+_SCALARS: dict[type, tuple[Callable[[Any], bool], str, str]] = {
+    mi.StrType: (lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty string",
+                 "a non-empty string in quotes"),
+    mi.BoolType: (lambda v: isinstance(v, bool), "true or false", "true or false (no quotes)"),
+    mi.DateTimeType: (lambda v: isinstance(v, datetime) and v.utcoffset() is not None, "a date and time with an offset",
+                      INSTANT),
+    mi.DateType: (lambda v: type(v) is date, "a date", DATE),
+}  # fmt: skip
 
 
 def decimal(value: Any) -> Decimal:
@@ -263,44 +242,18 @@ def describe(kind: Any) -> str:
         return "a table of named entries"
     if isinstance(kind, mi.CustomType | mi.DataclassType):
         return str(getattr(kind.cls, "ACCEPTED", kind.cls.__name__))
-    words: dict[type, str] = {
-        mi.StrType: "a non-empty string in quotes",
-        mi.BoolType: "true or false (no quotes)",
-        mi.DecimalType: "a decimal number in quotes, e.g. '99.9'",
-        mi.DateTimeType: INSTANT,
-        mi.DateType: DATE,
-    }
     if isinstance(kind, mi.IntType):
         low, high = kind.ge if kind.ge is not None else 0, kind.le
         return "a whole number " + (f"from {low} to {high}" if high is not None else f"of at least {low}")
-    return words.get(type(kind), "a value")
+    if isinstance(kind, mi.DecimalType):
+        return "a decimal number in quotes, e.g. '99.9'"
+    return _SCALARS[type(kind)][2] if type(kind) in _SCALARS else "a value"
 
 
-def struct_info(cls: type[Any]) -> mi.StructType:
-    """The inspected type of a Struct (inspecting is slow: once per class, every Struct inside it remembered)."""
-    found = _INFO.get(cls)
-    if found is not None:
-        return found
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
-    stack: list[Any] = [info]
-    while stack:
-        kind = stack.pop()
-        if isinstance(kind, mi.StructType) and kind.cls not in _INFO:
-            _INFO[kind.cls] = kind
-            stack += [f.type for f in kind.fields]
-        elif isinstance(kind, mi.Metadata):
-            stack.append(kind.type)
-        elif isinstance(kind, mi.UnionType):
-            stack += list(kind.types)
-        elif isinstance(kind, mi.ListType | mi.VarTupleType):
-            stack.append(kind.item_type)
-        elif isinstance(kind, mi.DictType):
-            stack += [kind.key_type, kind.value_type]
-    return _INFO[cls]
-
-
-_INFO: dict[type, mi.StructType] = {}
+@cache
+def struct_info(cls: type[Any]) -> Any:
+    """The inspected type of a Struct (inspecting is slow: once per class)."""
+    return mi.type_info(cls)
 
 
 def doc(meaning: str, example: str, *, default: str | None = None, accepted: str | None = None) -> msgspec.Meta:

@@ -1,10 +1,7 @@
-"""Where a field is in a TOML file: the line of each field path (`severities[0].targets[1].any_of[0].duration`,
-as `toml_decode` names fields), for `check`'s `file:line:` (tomllib gives no positions).
-
-One pass over the file's tokens (strings of every kind whole, comments dropped) recording where each table header
-(arrays of tables numbered), key and inline array element starts. It never fails: past anything it does not follow
-it knows fewer lines, and a path it does not know is placed at its longest known prefix (a key left out: its table).
-"""
+"""Where a field is in a TOML file: the line of each field path as `toml_decode` names fields, for `check`'s
+`file:line:` (tomllib gives no positions). One pass over the file's tokens records where each table header, key and
+inline array element starts; past anything it does not follow it knows fewer lines, and a path it does not know is
+placed at its longest known prefix (a key left out: its table)."""
 
 from __future__ import annotations
 
