@@ -67,6 +67,9 @@ def test_a_good_policy_of_ones_own_holds(tmp_path: Path, capsys: pytest.CaptureF
         # a zone that does not exist
         ('timezone = "Europe/Berlin"', 'timezone = "Europe/Bxl"', "timezone",
          "'Europe/Bxl' is not an IANA time zone; accepted: a zone name such as 'America/New_York'"),
+        # a directory of zones, not a zone: a problem, not a traceback
+        ('timezone = "Europe/Berlin"', 'timezone = "US"', "timezone",
+         "'US' is not an IANA time zone; accepted: a zone name such as 'America/New_York'"),
         # a failing example: Fri 16:00 + 4 office hours is Mon 10:00, not 11:00
         ("due = 2026-06-15T10:00:00+02:00", "due = 2026-06-15T11:00:00+02:00", "examples[0].due",
          "expected 2026-06-15T11:00:00+02:00, the engine computes 2026-06-15T10:00:00+02:00"),

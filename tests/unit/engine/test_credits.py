@@ -215,6 +215,8 @@ def test_the_schema_example_loads() -> None:
         ('target_percent = "99.9"', 'target_percent = "199"', "availability.target_percent: must be a percent"),
         ('target_percent = "99.9"', "target_percent = 99.9", "availability.target_percent: 99.9 is not a decimal"),
         ('below = "99.9"', 'below = "99.9"\nat_or_below = "98"', "credit.bands[0].below: give exactly one of"),
+        # neither: a problem, not a crash of the rules that compare the bands' thresholds
+        ('below = "99.9"\n', "", "credit.bands[0].below: give exactly one of below or at_or_below"),
         ('percent = "5"\nquote = "5%"', 'percent = "5"\nquote = "5%"\nextra = 1',
          "credit.bands[0].extra: unknown field"),
         ('quote = "credits"', 'quote = "credits"\nreading = "x"',

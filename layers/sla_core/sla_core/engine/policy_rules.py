@@ -189,19 +189,24 @@ def _bands(bands: tuple[Band, ...]) -> Iterator[Problem]:
     breaks that is a warning naming both rows: often a typo, '2' for '20')."""
     seen: dict[tuple[Decimal, bool], int] = {}
     for i, band in enumerate(bands):
-        if None not in (band.below, band.at_or_below) or band.below == band.at_or_below:
-            continue  # not exactly one of them: a problem of its own
+        if not _one_limit(band):
+            continue  # a problem of its own
         key = "at_or_below" if band.inclusive else "below"
         if (band.limit, band.inclusive) in seen:
             yield Problem(f"bands[{i}].{key}", f"repeats the threshold of bands[{seen[band.limit, band.inclusive]}] "
                           f"({key} {shown(str(band.limit))})", "each threshold once")  # fmt: skip
         seen.setdefault((band.limit, band.inclusive), i)
-    rows = [(b.limit, not b.inclusive, i) for i, b in enumerate(bands) if None in (b.below, b.at_or_below)]
+    rows = [(b.limit, not b.inclusive, i) for i, b in enumerate(bands) if _one_limit(b)]
     for (limit, exclusive, low), (other, other_exclusive, high) in pairwise(sorted(rows)):
         if bands[low].percent < bands[high].percent and (limit, exclusive) != (other, other_exclusive):
             problem = f"bands[{low}] ({bands[low].describe()}) credits less than bands[{high}] "
             problem += f"({bands[high].describe()}), though availability is lower"
             yield Problem(f"bands[{low}].percent", problem, warning=True)
+
+
+def _one_limit(band: Band) -> bool:
+    """Whether the band gives exactly one of `below` and `at_or_below` (else it has no limit to compare)."""
+    return (band.below is None) != (band.at_or_below is None)
 
 
 def _after_hours(table: AfterHoursTerms) -> Iterator[Problem]:
@@ -280,7 +285,7 @@ def _names(policy: Policy) -> Iterator[Problem]:
         yield Problem("credit.mechanism", f"{credit.mechanism} needs an [availability] section")
     goal = policy.availability.target_percent if policy.availability is not None else None
     for i, band in enumerate(credit.bands if credit is not None and goal is not None else ()):
-        if None in (band.below, band.at_or_below) and goal is not None and band.limit > goal:
+        if _one_limit(band) and goal is not None and band.limit > goal:
             key = "at_or_below" if band.inclusive else "below"
             yield Problem(f"credit.bands[{i}].{key}", f"{shown(str(band.limit))} is above the availability target "
                           f"({goal}%): a period that meets the target would earn this credit",

@@ -18,7 +18,7 @@ def parse_zone(value: Any) -> Zone:
     """The zone named by `value`, checked by loading it."""
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # OSError: a directory of zones, such as 'US'
         raise PolicyError(f"{value!r} is not an IANA time zone; accepted: {Zone.ACCEPTED}") from None
     return Zone(value)
 

@@ -68,7 +68,7 @@ class SlackApi:
             try:
                 name = self.poster.transport.user_tz(user_id)
                 self._zones[user_id] = ZoneInfo(name) if name else None
-            except (SlackApiError, ZoneInfoNotFoundError, KeyError, ValueError):
+            except (SlackApiError, ZoneInfoNotFoundError, KeyError, ValueError, OSError):  # OSError: a zones directory
                 self._zones[user_id] = None
         return self._zones[user_id]
 
