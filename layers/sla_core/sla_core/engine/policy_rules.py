@@ -241,8 +241,7 @@ _CHECKS: dict[type, tuple[_Check, ...]] = {
                   (lambda t: t.allowance is None and t.allowance_per != "month", "allowance_per",
                    "says what the allowance is for, so it needs allowance", None)),
     AvailabilityTerms: ((lambda t: t.target_percent == 0, "target_percent", "must be above '0'", None),),
-    Band: ((lambda t: (t.below is None) == (t.at_or_below is None), "below",
-            "give exactly one of below or at_or_below", None),),
+    Band: ((lambda t: not _one_limit(t), "below", "give exactly one of below or at_or_below", None),),
     Cap: ((lambda t: (t.percent is None) == (t.service is None), "percent",
            "give exactly one of percent or service", 'percent = "10" or service = "30 days"'),),
 }  # fmt: skip
