@@ -1,6 +1,6 @@
 """A reminder's buttons ("Responded", "Snooze 15 min") and the lines that say who pressed them, and when.
 
-Every value is `<incident id>|<stage key>`; `routes` sends the clicks to `IncidentFlows.press_reminder`, and
+Every value is `<incident id>|<stage key>`; `incidents.routes` sends the clicks to `IncidentFlows.press_reminder`, and
 `incidents.reminder_presses` does the work. "Responded" is offered
 where the clock waits for something a person does (the first response, the next status update), "Snooze" on
 heads-ups and warnings only: a breach is never snoozed.
