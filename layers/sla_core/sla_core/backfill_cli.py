@@ -30,15 +30,10 @@ def configure_storage() -> None:
     `SLAOPS_LOCAL=1`, the DynamoDB Local and table of `make run` (and its dummy credentials)."""
     from sla_core.app import dynamodb_table  # noqa: PLC0415 - configured only for the run that writes
 
-    if not settings.is_local():
-        dynamodb_table.configure()
-        return
-    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
-        os.environ.setdefault(key, value)
-    dynamodb_table.configure(
-        table_name=os.environ.get(dynamodb_table.TABLE_NAME_ENV) or settings.LOCAL_TABLE_NAME,
-        host=settings.local_dynamodb_endpoint(),
-    )
+    if settings.is_local():
+        for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
+            os.environ.setdefault(key, value)
+    dynamodb_table.configure(local=settings.is_local())
 
 
 def pagerduty_client() -> RestApiV2Client:

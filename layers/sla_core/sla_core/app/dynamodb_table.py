@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import os
+
+from sla_core.config import settings
 from sla_core.storage import models, repository
-from sla_core.storage.models import TABLE_NAME_ENV
-
-__all__ = ["TABLE_NAME_ENV", "configure", "reindex"]
 
 
-def configure(*, table_name: str | None = None, host: str | None = None) -> None:
-    """Point storage at `table_name` (default: TABLE_NAME) and `host` (DynamoDB Local; default: AWS), with the
-    timeouts of a command-line run rather than a function's."""
-    models.configure(table_name=table_name, host=host, batch=True)
+def configure(*, local: bool) -> None:
+    """Point storage at TABLE_NAME in AWS or, `local`, at `make run`'s DynamoDB Local and table (TABLE_NAME if
+    set), with the timeouts of a command-line run rather than a function's."""
+    if not local:
+        models.configure(batch=True)
+        return
+    table = os.environ.get(models.TABLE_NAME_ENV) or settings.LOCAL_TABLE_NAME
+    models.configure(table_name=table, host=settings.local_dynamodb_endpoint(), batch=True)
 
 
 def reindex() -> tuple[int, int]:
