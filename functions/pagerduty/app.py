@@ -34,7 +34,7 @@ from pynamodb.exceptions import PynamoDBException
 from sla_core.app.incident_cards import CardPending
 from sla_core.config import settings, time_budget
 from sla_core.config.clock import SystemClock
-from sla_core.config.contracts import check_holiday_overrides, load_contracts
+from sla_core.config.contracts import load_contracts
 from sla_core.pagerduty.signatures import SIGNATURE_HEADER, pagerduty_signature_valid
 from sla_core.pagerduty.webhook_flow import handle_delivery
 from sla_core.slack.client import SlackPoster
@@ -49,7 +49,6 @@ resolver = APIGatewayHttpResolver()
 clock = SystemClock()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
-check_holiday_overrides(contracts)  # and an unknown holiday country or subdivision
 models.connect()  # DynamoDB clients made in the init phase, outside the 5 s Timeout
 
 

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from sla_core.app.sweep import Sweep
 from sla_core.config import time_budget
 from sla_core.config.clock import scheduled_clock
-from sla_core.config.contracts import check_holiday_overrides, load_contracts
+from sla_core.config.contracts import load_contracts
 from sla_core.slack.client import SlackPoster
 from sla_core.slack.delivery import SlackDelivery
 from sla_core.slack.render.reports import SlackMessages
@@ -29,7 +29,6 @@ tracer = Tracer()
 metrics = Metrics()
 
 contracts = load_contracts()  # at cold start: a bad contracts file fails here, loudly
-check_holiday_overrides(contracts)  # and an unknown holiday country or subdivision
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from sla_core.config import contracts
 from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
 from tests.conftest import ROOT
 
@@ -64,10 +63,22 @@ def test_premium_is_read_as_enterprise_and_remembered_as_written() -> None:
 
 def test_premium_in_an_agreement_dated_3_march_2026_or_later_is_refused() -> None:
     data = with_fields("sonarqube-support", tier="premium", agreement_date=date(2026, 3, 3))
+    # The policy's own reading of the clause (Policy.tier_choice), as every figure takes it.
     assert problem(data) == (
-        "config/contracts.toml: contracts.sonarqube-support.tier: 'premium' means enterprise only in agreements "
-        "dated before 2026-03-03, and agreement_date is 2026-03-03; accepted: core, standard, enterprise, base"
+        "config/contracts.toml: contracts.sonarqube-support.agreement_date: tier 'premium' means enterprise only in "
+        "agreements dated before 2026-03-03; this agreement is dated 2026-03-03, so name its tier: core, standard, "
+        "enterprise, base"
     )
+
+
+def test_an_agreement_older_than_the_terms_its_policy_encodes_is_refused_at_load() -> None:
+    # Atheer's terms apply to orders on or after 5 August 2023 (policy `effective`); one dated the day before is
+    # under terms the policy does not encode, so the contract does not load (before, only `check` said so).
+    data = with_fields("atheer-platform", agreement_date=date(2023, 8, 4))
+    found = problem(data)
+    assert found.startswith(f"{SOURCE}: contracts.atheer-platform.agreement_date: policy atheer encodes the terms")
+    assert "dated 2023-08-04" in found
+    parse_contracts(with_fields("atheer-platform", agreement_date=date(2023, 8, 5)), source=SOURCE)  # the first day
 
 
 def test_base_is_a_tier_a_contract_may_have() -> None:
@@ -113,12 +124,3 @@ def test_bad_facts_are_one_line(contract_id: str, fields: dict[str, Any], expect
     lines = problem(with_fields(contract_id, **fields)).splitlines()  # every problem, the one made first
     assert lines[0].startswith(f"{SOURCE}: {expected}")
     assert all(line.startswith(f"{SOURCE}: ") for line in lines)
-
-
-def test_outlines_know_tier_names_and_the_sections_contract_facts_need() -> None:
-    outlines = contracts.policy_outlines()
-    assert outlines["sonarsource"].aliases == (("premium", "enterprise", date(2026, 3, 3)),)
-    assert outlines["sonarsource"].tiers == ("core", "standard", "enterprise", "premium", "base")
-    assert outlines["sonar-software"].features == frozenset({"activation"})
-    assert outlines["resonate"].features == frozenset({"refund"})
-    assert outlines["atheer"].features == frozenset()

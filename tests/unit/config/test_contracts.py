@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from sla_core.config import contracts
-from sla_core.config.contracts import ContractsError, check_holiday_overrides, load_contracts, parse_contracts
-from sla_core.engine.policy_registry import all_policies, policy_ids
+from sla_core.config.contracts import ContractsError, load_contracts, parse_contracts
+from sla_core.engine.policy_files import extra_policy_dirs
+from sla_core.engine.policy_registry import policy_ids
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "config" / "contracts.toml"
@@ -140,8 +140,8 @@ BAD_FIELDS = [
     ("contracts.Bad_Id", {"policy": "atheer"}, "contracts.Bad_Id: 'Bad_Id' is not a valid contract id", "lower-case"),
 ]
 
-# Whether `holidays` knows an override's country and subdivision is checked apart from parsing (it imports the
-# package, too slow for the Slack ack path): by check_holiday_overrides, at start or in the first lazy listener.
+# Whether `holidays` knows an override's country and subdivision is checked with the policies (which import the
+# package too): at start, or in the first lazy listener; never on the Slack ack path.
 BAD_HOLIDAYS = [
     (
         "contracts.sonarqube-support.holidays.country",
@@ -173,9 +173,8 @@ def test_bad_field_fails_in_one_line_naming_file_contract_field_and_accepted(
 def test_bad_holiday_override_fails_the_check_in_one_line(field: str, value: Any, names: str, accepted: str) -> None:
     data = copy.deepcopy(shipped())
     _set(data, field, value)
-    config = parse_contracts(data, source="config/contracts.toml")
     with pytest.raises(ContractsError) as raised:
-        check_holiday_overrides(config)
+        parse_contracts(data, source="config/contracts.toml")
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith("config/contracts.toml: ")
@@ -185,7 +184,8 @@ def test_bad_holiday_override_fails_the_check_in_one_line(field: str, value: Any
 
 
 def test_shipped_holiday_overrides_are_known_to_the_holidays_package() -> None:
-    check_holiday_overrides(load_contracts(CONFIG))
+    overrides = [c.holidays for c in load_contracts(CONFIG).contracts.values() if c.holidays is not None]
+    assert overrides  # loading checked each against the holidays package
 
 
 def test_message_is_file_path_problem_and_accepted() -> None:
@@ -200,41 +200,10 @@ def test_message_is_file_path_problem_and_accepted() -> None:
     )
 
 
-def test_policy_outlines_read_without_the_engine_agree_with_it() -> None:
-    outlines = contracts.policy_outlines()
-    assert sorted(outlines) == sorted(policy_ids())
-    for policy in all_policies():
-        outline = outlines[policy.id]
-        assert (outline.tiers, outline.regions, outline.components) == (
-            tuple(policy.tiers),
-            tuple(policy.regions),
-            policy.components,
-        )
-        assert [s.lower() for s in outline.severities] == [s.lower() for s in policy.severities]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ('components = ["web"]\n[tiers.gold]\nname = "Gold"\n[[severities]]\nid = "s1"\nquote = """\n[tiers.x]\n"""\n',
-         contracts.PolicyOutline(("gold",), (), ("s1",), ("web",))),
-        ('[tiers."gold"]\nname = "Gold"\n[regions.eu.holidays]\ncountry = "DE"\n[[severities]]\n"id" = "s1"\n',
-         contracts.PolicyOutline(("gold",), ("eu",), ("s1",), ("platform",))),
-        ('  [regions.eu]  # indented\n  [[severities]]\n  id = "s1"\n  [[severities.targets]]\n  id = "t"\n',
-         contracts.PolicyOutline((), ("eu",), ("s1",), ("platform",))),
-        ("id = [unclosed", contracts.PolicyOutline((), (), (), ("platform",))),
-    ],
-)  # fmt: skip
-def test_outlines_are_read_by_the_toml_reader_whatever_the_layout(text: str, expected: object) -> None:
-    # No line scanner of its own: tomllib reads the file, the outline's few fields are taken from it; a file that
-    # does not read has an empty outline (check names its problems).
-    assert contracts.outline(text) == expected
-
-
-def test_loading_contracts_imports_neither_the_engine_nor_holidays() -> None:
-    """The Slack ack path loads the contracts at every cold start: it must stay this light."""
+def test_reading_the_contracts_file_imports_neither_the_engine_nor_holidays() -> None:
+    """The Slack ack path reads the contracts file at every cold start: it must stay this light."""
     code = (
-        "import sys; from sla_core.config.contracts import load_contracts; load_contracts(sys.argv[1]); "
+        "import sys; from sla_core.config.contracts import read_contracts_file; read_contracts_file(sys.argv[1]); "
         "print(' '.join(sorted(sys.modules)))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "sla_core"), str(ROOT)])}
@@ -279,3 +248,14 @@ def test_the_outage_rule_service_over_priority_over_severities_over_the_policy()
     assert rule.is_outage("escalation", "P2", "PSONMAIL", True) is False  # a service wins over both
     plain = parse_contracts(shipped()).contracts["sonoran-hosting"].outages
     assert [plain.is_outage("escalation", None, None, says) for says in (True, False)] == [True, False]
+
+
+def test_a_policy_that_does_not_load_stops_the_contracts_with_its_problems(tmp_path: Path) -> None:
+    # Each contract is checked against its policy as the engine loads it: a broken policy file in the deployment's
+    # directories is named with its own problem, not read past as if its tiers or severities were none.
+    (tmp_path / "broken-policy.toml").write_text('id = "broken-policy"\nname = "Broken"\ntimezone = "UTC"\n')
+    with extra_policy_dirs([tmp_path]), pytest.raises(ContractsError) as raised:
+        load_contracts(CONFIG)
+    lines = str(raised.value).splitlines()
+    assert lines and all(line.startswith(f"{CONFIG}: (top level): policies do not load: ") for line in lines)
+    assert any("broken-policy.toml: " in line for line in lines)

@@ -50,7 +50,7 @@ def test_a_deployment_directory_adds_its_policies_to_the_shipped_ones(tmp_path: 
     assert policy_ids() == (*shipped, "acme-hosting")
     policy = load_policy("acme-hosting")
     assert policy.severities["sev1"].outage and policy.seed == ""  # a policy needs no `seed`: that is ours
-    # The contracts file may name it (its outline is read from the same directories).
+    # The contracts file may name it (contracts are checked against the policies of the same directories).
     assert parse_contracts(ACME_CONTRACTS).contracts["acme"].policy == "acme-hosting"
 
 

@@ -1,33 +1,30 @@
 """The contracts a deployment tracks, read from config/contracts.toml into its model (`contracts_file`) and checked
 against the policies it names: a bad file stops the function at start with every problem, one line each, as the
-policy files' are (`engine.toml_decode`), so a typo never silently drops a contract or mis-maps an incident. A policy
-is read here only as far as a contract needs (`PolicyOutline`): validating it is the engine's, on first use, and
-`check`'s.
+policy files' are (`engine.toml_decode`), so a typo never silently drops a contract or mis-maps an incident. Each
+contract is checked against its policy as the engine loads it (`load_contracts`, off the Slack ack path, which reads
+the file alone: `read_contracts_file`).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator, Mapping
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-import msgspec
+from typing import TYPE_CHECKING, Any
 
 from sla_core.config import settings
 from sla_core.config.contracts_file import ContractEntry, ContractsFile, OutagesEntry, PagerDutyEntry
 from sla_core.engine.errors import PolicyError, SlaError
-from sla_core.engine.policy_files import policy_paths
 from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
-from sla_core.engine.zones import CUSTOMER, Zone, parse_zone
+from sla_core.engine.zones import Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
 if TYPE_CHECKING:  # built only where contracts are loaded: the Slack ack path reads the file and stops there
     from sla_core.config.contract import Contract, ContractsConfig
+    from sla_core.engine.policy import Policy
 
 DECODER = Decoder({Zone: parse_zone})
 _MINUTE = timedelta(minutes=1)
@@ -84,8 +81,9 @@ def parse_contracts(data: Mapping[str, Any], *, source: str = "<contracts>") -> 
 
 
 def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsConfig | None, list[Problem]]:
-    """The contracts of parsed TOML, each checked against its policy's outline; every problem found."""
+    """The contracts of parsed TOML, each checked against its policy (all must load); every problem found."""
     from sla_core.config.contract import ContractsConfig  # noqa: PLC0415 - off the Slack ack path, see above
+    from sla_core.engine.policy_registry import all_policies  # noqa: PLC0415
 
     found, problems = DECODER.decode(data, ContractsFile)
     if found is None:
@@ -93,14 +91,14 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
     if not found.contracts:
         problems.append(Problem("contracts", "no contract defined", "one [contracts.<id>] table each"))
     try:
-        outlines = policy_outlines()
-    except ContractsError as error:
-        return None, [*problems, Problem("", str(error))]
+        policies = {policy.id: policy for policy in all_policies()}
+    except PolicyError as error:
+        return None, [*problems, *(Problem("", f"policies do not load: {line}") for line in str(error).splitlines())]
     contracts: dict[str, Contract] = {}
     owners: dict[str, str] = {}
     for contract_id, entry in found.contracts.items():
         where = f"contracts.{contract_id}"
-        local = list(_entry_problems(entry, outlines))
+        local = list(_entry_problems(entry, policies))
         problems += [Problem(f"{where}.{p.path}", p.problem, p.accepted) for p in local]
         for service_id in entry.pagerduty.service_ids if entry.pagerduty else ():
             if service_id in owners:
@@ -110,7 +108,7 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
                 ))  # fmt: skip
             owners.setdefault(service_id, contract_id)
         if not local:
-            contracts[contract_id] = _contract(contract_id, entry, outlines[entry.policy])
+            contracts[contract_id] = _contract(contract_id, entry, policies[entry.policy])
     if problems:
         return None, problems
     config = ContractsConfig(
@@ -119,130 +117,42 @@ def contracts_problems(data: Mapping[str, Any], source: str) -> tuple[ContractsC
     return config, []
 
 
-def check_holiday_overrides(config: ContractsConfig) -> None:
-    """Fail (ContractsError) when a contract's holiday override names a country or subdivision `holidays` lacks;
-    apart from `load_contracts` because it imports `holidays` (the Slack function runs it off the ack path)."""
-    from sla_core.engine.holiday_sets import holiday_problem  # noqa: PLC0415 - it imports `holidays` on use
-
-    for contract in config.contracts.values():
-        if contract.holidays is not None:
-            problem = holiday_problem(contract.holidays.country, contract.holidays.subdiv)
-            if problem is not None:
-                key, found, accepted = problem
-                where = f"contracts.{contract.id}.holidays.{key}"
-                raise ContractsError(Problem(where, found, accepted).line(config.source))
-
-
-class PolicyOutline(NamedTuple):
-    """The names a contract may use from its policy: tiers, regions, severities and components; the tier names
-    that are another name for a tier (`aliases`: name, tier, agreements dated before); and which sections the
-    contract's optional facts need (`features`: activation, refund, customer_timezone)."""
-
-    tiers: tuple[str, ...]
-    regions: tuple[str, ...]
-    severities: tuple[str, ...]
-    components: tuple[str, ...]
-    aliases: tuple[tuple[str, str, date | None], ...] = ()
-    features: frozenset[str] = frozenset()
-
-
-class _Named(msgspec.Struct):
-    id: str = ""
-
-
-class _Tier(msgspec.Struct):
-    same_as: str | None = None
-    agreements_before: date | None = None
-
-
-class _Availability(msgspec.Struct):
-    counts_from: dict[str, Any] | None = None
-
-
-class _Termination(msgspec.Struct):
-    refund: dict[str, Any] | None = None
-
-
-class _Calendar(msgspec.Struct):
-    timezone: str | None = None
-
-
-class _Outline(msgspec.Struct):
-    """What a contract needs of a policy file, read with the policy model's names (unknown keys ignored)."""
-
-    tiers: dict[str, _Tier] = {}
-    regions: dict[str, Any] = {}
-    severities: tuple[_Named, ...] = ()
-    components: tuple[str, ...] = ("platform",)
-    availability: _Availability | None = None
-    termination: _Termination | None = None
-    calendars: dict[str, _Calendar] = {}
-
-
-def policy_outlines() -> dict[str, PolicyOutline]:
-    """Policy id → its outline, read from every policy file (shipped and the deployment's, see
-    engine.policy_files) without loading the engine; a missing policy directory or a taken id stops here."""
-    try:
-        return _outlines(tuple(policy_paths().items()))
-    except PolicyError as error:
-        raise ContractsError(str(error)) from None
-
-
-@cache
-def _outlines(paths: tuple[tuple[str, Path], ...]) -> dict[str, PolicyOutline]:
-    return {policy_id: outline(path.read_text(encoding="utf-8")) for policy_id, path in paths}
-
-
-def outline(text: str) -> PolicyOutline:
-    """A policy's outline (a file that does not read as one has an empty outline: `check` names its problems)."""
-    try:
-        found = msgspec.convert(tomllib.loads(text), _Outline)
-    except (ValueError, msgspec.ValidationError):
-        found = _Outline()
-    features = {"activation"} if found.availability and found.availability.counts_from is not None else set()
-    features |= {"refund"} if found.termination and found.termination.refund is not None else set()
-    features |= {"customer_timezone"} if any(c.timezone == CUSTOMER for c in found.calendars.values()) else set()
-    return PolicyOutline(
-        tiers=tuple(found.tiers),
-        regions=tuple(found.regions),
-        severities=tuple(s.id for s in found.severities),
-        components=tuple(found.components),
-        aliases=tuple((n, t.same_as, t.agreements_before) for n, t in found.tiers.items() if t.same_as),
-        features=frozenset(features),
-    )
-
-
-def _entry_problems(entry: ContractEntry, outlines: Mapping[str, PolicyOutline]) -> Iterator[Problem]:
+def _entry_problems(entry: ContractEntry, policies: Mapping[str, Policy]) -> Iterator[Problem]:
     """What a contract entry must agree on with its policy, and its fields with each other (paths relative)."""
-    if entry.policy not in outlines:
-        yield Problem("policy", f"{shown(entry.policy)} is not a policy", ", ".join(outlines))
+    if entry.policy not in policies:
+        yield Problem("policy", f"{shown(entry.policy)} is not a policy", ", ".join(policies))
         return
-    policy, outline = entry.policy, outlines[entry.policy]
-    yield from _named(entry.tier, "tier", outline.tiers, f"a tier of {policy}", f"{policy} has no tiers")
-    yield from _named(entry.region, "region", outline.regions, f"a support region of {policy}",
-                      f"{policy} has no support regions")  # fmt: skip
-    for alias, meant, before in outline.aliases:
-        agreement = entry.agreement_date
-        if entry.tier == alias and agreement is not None and before is not None and agreement >= before:
-            others = ", ".join(t for t in outline.tiers if t not in {a for a, _, _ in outline.aliases})
-            yield Problem("tier", f"{shown(alias)} means {meant} only in agreements dated before "
-                          f"{before.isoformat()}, and agreement_date is {agreement.isoformat()}", others)  # fmt: skip
-    yield from _subset(entry.components, "components", outline.components, f"components of {policy}")
+    name, policy = entry.policy, policies[entry.policy]
+    tier = [*_named(entry.tier, "tier", tuple(policy.tiers), f"a tier of {name}", f"{name} has no tiers")]
+    yield from tier
+    yield from _named(entry.region, "region", tuple(policy.regions), f"a support region of {name}",
+                      f"{name} has no support regions")  # fmt: skip
+    if not tier:
+        try:  # another name for a tier may hold only in older agreements; a policy may encode later terms only
+            policy.tier_choice(entry.tier, entry.agreement_date)
+        except PolicyError as exc:
+            yield Problem("agreement_date", str(exc))
+    yield from _subset(entry.components, "components", policy.components, f"components of {name}")
+    if entry.holidays is not None:
+        from sla_core.engine.holiday_sets import holiday_problem  # noqa: PLC0415 - it imports `holidays`
+
+        unknown = holiday_problem(entry.holidays.country, entry.holidays.subdiv)
+        yield from [Problem(f"holidays.{unknown[0]}", unknown[1], unknown[2])] if unknown else []
     pagerduty = entry.pagerduty or PagerDutyEntry()
     named = {f"pagerduty.priorities.{priority}": severity for priority, severity in pagerduty.priorities.items()}
     for key, severity in [*named.items(), ("pagerduty.default_severity", pagerduty.default_severity)]:
-        if severity is not None and severity.lower() not in {s.lower() for s in outline.severities}:
-            yield Problem(key, f"{shown(severity)} is not a severity of {policy}", ", ".join(outline.severities))
+        if severity is not None and severity.lower() not in {s.lower() for s in policy.severities}:
+            yield Problem(key, f"{shown(severity)} is not a severity of {name}", ", ".join(policy.severities))
     yield from repeats("pagerduty.service_ids", pagerduty.service_ids)
     yield from repeats("record_downtime", entry.record_downtime)
     yield from repeats("resolve", entry.resolve)
     outages = entry.outages or OutagesEntry()
-    yield from _subset(outages.severities, "outages.severities", outline.severities, f"severities of {policy}")
+    yield from _subset(outages.severities, "outages.severities", tuple(policy.severities), f"severities of {name}")
     for service in outages.services:
         if service not in pagerduty.service_ids:
             yield Problem(f"outages.services.{service}", f"{shown(service)} is not one of this contract's "
                           "pagerduty.service_ids", ", ".join(pagerduty.service_ids) or "none configured")  # fmt: skip
-    yield from _dates(entry, outline, policy)
+    yield from _dates(entry, policy)
 
 
 def _named(value: str | None, key: str, known: tuple[str, ...], kind: str, none: str) -> Iterator[Problem]:
@@ -261,23 +171,23 @@ def _subset(values: tuple[str, ...] | None, key: str, allowed: tuple[str, ...], 
         yield from repeats(key, values)
 
 
-def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterator[Problem]:
+def _dates(entry: ContractEntry, policy: Policy) -> Iterator[Problem]:
     agreement, renewal = entry.agreement_date, entry.renewal_date
     if renewal is not None and agreement is not None and renewal <= agreement:
         yield Problem("renewal_date", f"{renewal.isoformat()} is not after agreement_date {agreement.isoformat()}",
                       "a date after the agreement_date")  # fmt: skip
-    if entry.activation_date is not None and "activation" not in outline.features:
-        yield Problem("activation_date", f"{entry.activation_date.isoformat()} is not allowed here ({policy} does "
+    if entry.activation_date is not None and (policy.availability is None or not policy.availability.counts_from):
+        yield Problem("activation_date", f"{entry.activation_date.isoformat()} is not allowed here ({policy.id} does "
                       "not measure availability from it)", "no activation_date field")  # fmt: skip
-    customer = "customer_timezone" in outline.features
+    customer = policy.needs_customer_zone
     if entry.customer_timezone is None and customer:
-        yield Problem("customer_timezone", f"is required: {policy} keeps a calendar in the customer's local time "
+        yield Problem("customer_timezone", f"is required: {policy.id} keeps a calendar in the customer's local time "
                       '(timezone = "customer")', "an IANA zone such as 'Europe/Berlin'")  # fmt: skip
     elif entry.customer_timezone is not None and not customer:
-        yield Problem("customer_timezone", f"{shown(entry.customer_timezone)} is not allowed here ({policy} keeps no "
-                      "calendar in the customer's local time)", "no customer_timezone field")  # fmt: skip
-    if entry.prepaid is not None and "refund" not in outline.features:
-        yield Problem("prepaid", f"a table is not allowed here ({policy} refunds no prepaid fees on termination)",
+        yield Problem("customer_timezone", f"{shown(entry.customer_timezone)} is not allowed here ({policy.id} keeps "
+                      "no calendar in the customer's local time)", "no customer_timezone field")  # fmt: skip
+    if entry.prepaid is not None and (policy.termination is None or policy.termination.refund is None):
+        yield Problem("prepaid", f"a table is not allowed here ({policy.id} refunds no prepaid fees on termination)",
                       "no prepaid field")  # fmt: skip
     elif entry.prepaid is not None and entry.prepaid.through < entry.prepaid.first:
         first, last = entry.prepaid.first.isoformat(), entry.prepaid.through.isoformat()
@@ -291,21 +201,21 @@ def _dates(entry: ContractEntry, outline: PolicyOutline, policy: str) -> Iterato
         )
 
 
-def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) -> Contract:
+def _contract(contract_id: str, entry: ContractEntry, policy: Policy) -> Contract:
     """A checked entry as the engine and the front ends use it: tier names resolved, defaults filled in."""
     from sla_core.config import contract  # noqa: PLC0415 - off the Slack ack path, see above
     from sla_core.engine.refunds import Prepaid  # noqa: PLC0415
 
-    meant = next((meant for alias, meant, _ in outline.aliases if entry.tier == alias), None)
-    severities = {s.lower(): s for s in outline.severities}
+    tier = policy.tier_choice(entry.tier, entry.agreement_date)
+    severities = {s.lower(): s for s in policy.severities}
     pagerduty, outages = entry.pagerduty or PagerDutyEntry(), entry.outages or OutagesEntry()
     reminders, holidays, prepaid = entry.reminders, entry.holidays, entry.prepaid
     return contract.Contract(
         id=contract_id,
         name=entry.name or contract_id,
-        tier=meant or entry.tier,
+        tier=tier.id,
         fee=Decimal(entry.fee),
-        components=entry.components or outline.components,
+        components=entry.components or policy.components,
         record_downtime=frozenset(entry.record_downtime),
         resolve=frozenset(entry.resolve),
         pagerduty=contract.PagerDutyMapping(
@@ -327,7 +237,7 @@ def _contract(contract_id: str, entry: ContractEntry, outline: PolicyOutline) ->
             MappingProxyType(dict(outages.priorities)),
             MappingProxyType(dict(outages.services)),
         ),
-        tier_written=entry.tier if meant else None,
+        tier_written=tier.written,
         prepaid=Prepaid(Decimal(prepaid.fees), prepaid.first, prepaid.through) if prepaid else None,
         digest=contract.DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
         **{key: getattr(entry, key) for key in _AS_WRITTEN},

@@ -1,6 +1,5 @@
 """Where policy files are: the shipped ones (`engine/policies/`) and a deployment's own directories, each policy
-id once (its file name without `.toml`). Listing them reads no policy, so the contracts file can be checked
-against policy outlines on the Slack ack path without loading the engine.
+id once (its file name without `.toml`). Listing them reads no policy.
 
 A deployment's directories come from `SLAOPS_POLICY_DIRS` (colon-separated; template.yaml sets
 `/opt/policies`, the contracts layer's `config/policies/`) and from `add_policy_dirs` or, for one run,

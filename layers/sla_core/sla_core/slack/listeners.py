@@ -20,7 +20,7 @@ from aws_lambda_powertools.metrics.metrics import Metrics
 from slack_bolt.response import BoltResponse
 
 from sla_core.config.clock import Clock, SystemClock
-from sla_core.config.contracts import check_holiday_overrides, load_contracts
+from sla_core.config.contracts import load_contracts
 from sla_core.slack import commands, request_guard
 from sla_core.slack.route_types import Button, Modal, Subcommand
 from sla_core.slack.routes import BUTTONS, MODALS, SUBCOMMANDS
@@ -79,11 +79,9 @@ class Listeners:
         return self.poster
 
     def contracts_config(self) -> ContractsConfig:
-        """The contracts, checked against their policies and holiday overrides (imports `holidays`: lazy only)."""
+        """The contracts, checked against their policies (loads the engine and `holidays`: lazy listeners only)."""
         if self.contracts is None:
-            contracts = load_contracts()
-            check_holiday_overrides(contracts)
-            self.contracts = contracts
+            self.contracts = load_contracts()
         return self.contracts
 
     # -- middleware (lazy invocations only: the ack touches no storage) ------------------------------------
