@@ -116,10 +116,10 @@ def test_a_ticket_records_no_downtime_and_an_outage_does(table: str) -> None:
 def test_the_contracts_outage_rule_and_a_classification_before_the_resolve(table: str) -> None:
     from dataclasses import replace
 
-    from sla_core.config.contract import OutageRule
+    from sla_core.config.contracts_file import OutagesEntry
 
     # This contract says its P3 tickets are outages (a priority wins over the policy's severities).
-    p3_outages = replace(SONAR, outages=OutageRule(priorities={"P3": True}))
+    p3_outages = replace(SONAR, outages=OutagesEntry(priorities={"P3": True}))
     ticket = IncidentEvent("p-t", "triggered", T0, severity="normal", priority="P3")
     assert sonar("pd-P", ticket, event("p-r", "resolved", 30), contract=p3_outages) == [False, True]
     # Without the rule, a ticket marked an outage (cause: internet) while open records its downtime with the

@@ -1,6 +1,6 @@
 """One tracked contract as the functions use it (read from config/contracts.toml by `contracts`): which policy
-applies, the money, where and by whom it is worked, how PagerDuty maps onto it; and every contract of a
-deployment."""
+applies, the money, where and by whom it is worked; its PagerDuty mapping, outage rule and holiday override are
+the file's own tables (`contracts_file`); and every contract of a deployment."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from sla_core.config.contracts_file import HolidaysEntry, OutagesEntry, PagerDutyEntry
 from sla_core.incidents.thresholds import Thresholds
 
 if TYPE_CHECKING:
@@ -18,54 +18,10 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class PagerDutyMapping:
-    """Which PagerDuty services raise incidents on a contract, and how their priorities map to severities."""
-
-    service_ids: tuple[str, ...] = ()
-    priorities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    default_severity: str | None = None
-
-    def severity_for(self, priority: str | None) -> str | None:
-        """The severity for a PagerDuty priority name (priority may be null: then the default)."""
-        if priority is not None and priority in self.priorities:
-            return self.priorities[priority]
-        return self.default_severity
-
-
-@dataclass(frozen=True)
-class OutageRule:
-    """Which of a contract's incidents describe unavailability (and so record downtime when resolved), where the
-    contract says otherwise than its policy's severities: a PagerDuty service wins over a priority, a priority
-    over the contract's severity list, which replaces the policy's."""
-
-    severities: frozenset[str] | None = None
-    priorities: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
-    services: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
-
-    def is_outage(self, severity: str, priority: str | None, service_id: str | None, policy_says: bool) -> bool:
-        """Whether an incident counts toward availability, before anyone marks it on its card."""
-        if service_id is not None and service_id in self.services:
-            return self.services[service_id]
-        if priority is not None and priority in self.priorities:
-            return self.priorities[priority]
-        if self.severities is not None:
-            return severity in self.severities
-        return policy_says
-
-
-@dataclass(frozen=True)
 class DailyDigest:
     """The contract's daily digest: posted in its channel at `at`, local time in the contract's zone."""
 
     at: time
-
-
-@dataclass(frozen=True)
-class HolidayOverride:
-    """Public holidays to use instead of the policy's own (a `holidays` country and subdivision)."""
-
-    country: str
-    subdiv: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,10 +41,10 @@ class Contract:
     escalation_group: str | None
     record_downtime: frozenset[str]
     resolve: frozenset[str]
-    pagerduty: PagerDutyMapping
-    holidays: HolidayOverride | None
+    pagerduty: PagerDutyEntry  # as written, its severities spelt as the policy spells them
+    holidays: HolidaysEntry | None
     reminders: Thresholds = field(default_factory=Thresholds)
-    outages: OutageRule = field(default_factory=OutageRule)
+    outages: OutagesEntry = field(default_factory=OutagesEntry)
     tier_written: str | None = None  # the tier as the contract names it, when that is another name (premium)
     agreement_date: date | None = None
     renewal_date: date | None = None

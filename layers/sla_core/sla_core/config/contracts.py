@@ -15,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from sla_core.config import settings
 from sla_core.config.contracts_file import ContractEntry, ContractsFile, OutagesEntry, PagerDutyEntry
 from sla_core.engine.errors import PolicyError, SlaError
@@ -208,8 +210,7 @@ def _contract(contract_id: str, entry: ContractEntry, policy: Policy) -> Contrac
 
     tier = policy.tier_choice(entry.tier, entry.agreement_date)
     severities = {s.lower(): s for s in policy.severities}
-    pagerduty, outages = entry.pagerduty or PagerDutyEntry(), entry.outages or OutagesEntry()
-    reminders, holidays, prepaid = entry.reminders, entry.holidays, entry.prepaid
+    pagerduty, reminders, prepaid = entry.pagerduty or PagerDutyEntry(), entry.reminders, entry.prepaid
     return contract.Contract(
         id=contract_id,
         name=entry.name or contract_id,
@@ -218,12 +219,11 @@ def _contract(contract_id: str, entry: ContractEntry, policy: Policy) -> Contrac
         components=entry.components or policy.components,
         record_downtime=frozenset(entry.record_downtime),
         resolve=frozenset(entry.resolve),
-        pagerduty=contract.PagerDutyMapping(
-            pagerduty.service_ids,
-            MappingProxyType({p: severities[s.lower()] for p, s in pagerduty.priorities.items()}),
-            severities[pagerduty.default_severity.lower()] if pagerduty.default_severity else None,
+        pagerduty=msgspec.structs.replace(
+            pagerduty,
+            priorities={p: severities[s.lower()] for p, s in pagerduty.priorities.items()},
+            default_severity=severities[pagerduty.default_severity.lower()] if pagerduty.default_severity else None,
         ),
-        holidays=contract.HolidayOverride(holidays.country, holidays.subdiv) if holidays else None,
         reminders=Thresholds(
             reminders.heads_up_percent / 100,
             reminders.warning_percent / 100,
@@ -232,11 +232,7 @@ def _contract(contract_id: str, entry: ContractEntry, policy: Policy) -> Contrac
         )
         if reminders
         else Thresholds(),
-        outages=contract.OutageRule(
-            frozenset(outages.severities) if outages.severities is not None else None,
-            MappingProxyType(dict(outages.priorities)),
-            MappingProxyType(dict(outages.services)),
-        ),
+        outages=entry.outages or OutagesEntry(),
         tier_written=tier.written,
         prepaid=Prepaid(Decimal(prepaid.fees), prepaid.first, prepaid.through) if prepaid else None,
         digest=contract.DailyDigest(time.fromisoformat(entry.digest.at)) if entry.digest else None,
@@ -245,4 +241,4 @@ def _contract(contract_id: str, entry: ContractEntry, policy: Policy) -> Contrac
 
 
 _AS_WRITTEN = ("policy", "region", "currency", "perspective", "slack_channel", "escalation_group", "agreement_date",
-               "renewal_date", "activation_date", "customer_timezone")  # fmt: skip
+               "renewal_date", "activation_date", "customer_timezone", "holidays")  # fmt: skip

@@ -51,6 +51,12 @@ class PagerDutyEntry(msgspec.Struct, kw_only=True, frozen=True):
         str | None, doc("Severity for incidents that arrive without a priority.", 'default_severity = "normal"')
     ] = None
 
+    def severity_for(self, priority: str | None) -> str | None:
+        """The severity for a PagerDuty priority name (priority may be null: then the default)."""
+        if priority is not None and priority in self.priorities:
+            return self.priorities[priority]
+        return self.default_severity
+
 
 class HolidaysEntry(msgspec.Struct, kw_only=True, frozen=True):
     """`[contracts.<id>.holidays]`: public holidays to use instead of the policy's."""
@@ -93,7 +99,8 @@ class RemindersEntry(msgspec.Struct, kw_only=True, frozen=True):
 
 class OutagesEntry(msgspec.Struct, kw_only=True, frozen=True):
     """`[contracts.<id>.outages]`: which incidents describe unavailability and so record downtime when resolved
-    (default: the policy's severities marked `outage`; the card's button overrides)."""
+    (default: the policy's severities marked `outage`; the card's button overrides): a PagerDuty service wins over
+    a priority, a priority over the contract's severity list, which replaces the policy's."""
 
     severities: Annotated[
         tuple[str, ...] | None,
@@ -116,6 +123,16 @@ class OutagesEntry(msgspec.Struct, kw_only=True, frozen=True):
             "services = { PSONAR1 = true }",
         ),
     ] = {}
+
+    def is_outage(self, severity: str, priority: str | None, service_id: str | None, policy_says: bool) -> bool:
+        """Whether an incident counts toward availability, before anyone marks it on its card."""
+        if service_id is not None and service_id in self.services:
+            return self.services[service_id]
+        if priority is not None and priority in self.priorities:
+            return self.priorities[priority]
+        if self.severities is not None:
+            return severity in self.severities
+        return policy_says
 
 
 class PrepaidEntry(msgspec.Struct, kw_only=True, frozen=True):
