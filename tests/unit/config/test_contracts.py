@@ -138,11 +138,8 @@ BAD_FIELDS = [
     ("contracts.sonar-billing.outages.services", {"PSONWEB": False}, "outages.services.PSONWEB", "PSONAR1"),
     ("contracts.sonar-billing.outages.tickets", ["P3"], "outages.tickets: unknown field", "severities, priorities"),
     ("contracts.Bad_Id", {"policy": "atheer"}, "contracts.Bad_Id: 'Bad_Id' is not a valid contract id", "lower-case"),
-]
-
-# Whether `holidays` knows an override's country and subdivision is checked with the policies (which import the
-# package too): at start, or in the first lazy listener; never on the Slack ack path.
-BAD_HOLIDAYS = [
+    # Whether `holidays` knows an override's country and subdivision is checked with the policies (which import the
+    # package too): at start, or in the first lazy listener; never on the Slack ack path.
     (
         "contracts.sonarqube-support.holidays.country",
         "XX",
@@ -157,20 +154,6 @@ BAD_HOLIDAYS = [
 def test_bad_field_fails_in_one_line_naming_file_contract_field_and_accepted(
     field: str, value: Any, names: str, accepted: str
 ) -> None:
-    data = copy.deepcopy(shipped())
-    _set(data, field, value)
-    with pytest.raises(ContractsError) as raised:
-        parse_contracts(data, source="config/contracts.toml")
-    message = str(raised.value)
-    assert "\n" not in message
-    assert message.startswith("config/contracts.toml: ")
-    assert names in message
-    assert accepted in message
-    assert isinstance(raised.value, ValueError)
-
-
-@pytest.mark.parametrize(("field", "value", "names", "accepted"), BAD_HOLIDAYS)
-def test_bad_holiday_override_fails_the_check_in_one_line(field: str, value: Any, names: str, accepted: str) -> None:
     data = copy.deepcopy(shipped())
     _set(data, field, value)
     with pytest.raises(ContractsError) as raised:
