@@ -69,6 +69,46 @@ def test_a_mistake_is_a_problem_at_its_field(old: str, new: str, expected: str) 
     assert any(line.startswith(expected) for line in found), found
 
 
+Q2 = 'quote = "Severity 2: a first response within 4 office hours."\n'
+PAUSE = '[pauses.waiting]\nname = "Waiting"\napplies_to = []\nquote = "q"\n\n[claims]'
+AFTER_HOURS = (
+    '[after_hours]\noutside = "office"\nrate = "-100"\ncurrency = "EUR"\nper = "1 hour"\nquote = "q"\n\n[claims]'
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # the other reading's fields: only this table's own, and only with a reading to be the other of
+        (Q2, READING + 'other_without = ["calender"]\n',
+         "severities[1].targets[0].other_without: 'calender' is not a field of this table; accepted: metric, "
+         "duration, calendar, opened_in, opened_outside, any_of, tiers, recurring"),
+        (Q2, Q2 + 'other_values = { duration = "8 hours" }\n',
+         "severities[1].targets[0].other_values: expresses the other reading, so it needs reading and other_reading"),
+        (Q2, READING + 'other_without = ["quote"]\n',
+         "severities[1].targets[0].other_without: 'quote' is not a field the other reading can leave out"),
+        ('country = "DE"', 'subdiv = "BY"', "holidays.subdiv: a subdivision needs a country"),
+        ('duration = "4 hours"\ncalendar = "office"\n',
+         'duration = "4 hours"\ncalendar = "office"\nany_of = [{ duration = "1 hour", calendar = "always" }]\n',
+         "severities[1].targets[0].any_of: give either duration + calendar or any_of, not both"),
+        ("[claims]", PAUSE, "pauses.waiting.applies_to: is required: the metrics whose clocks this pause stops"),
+        ('lengths = ["month"]', "lengths = []",
+         "credit.divisor.lengths: must name at least one length: 'month' or a span such as '30 days'"),
+        ('lengths = ["month"]', 'lengths = ["a fortnight"]',
+         "credit.divisor.lengths: 'a fortnight' is not a span; accepted: a whole number of minutes, hours or days, "
+         "e.g. '5 minutes', '72 hours', '30 days'"),
+        ("[claims]", AFTER_HOURS, "after_hours.rate: must not be negative, not '-100'"),
+        # a value of the wrong shape: what is accepted is the field's, in words
+        ('timezone = "Europe/Berlin"\n', 'timezone = "Europe/Berlin"\ncomponents = "web"\n',
+         "components: 'web' is not a list; accepted: a list of strings"),
+        ('timezone = "Europe/Berlin"\n', 'timezone = "Europe/Berlin"\nafter_hours = "none"\n',
+         "after_hours: 'none' is not a table; accepted: a [after_hours] table"),
+    ],
+)  # fmt: skip
+def test_each_rule_between_fields_is_a_problem_at_its_field(old: str, new: str, expected: str) -> None:
+    assert problems(old, new) == [expected]
+
+
 TIERED = BASE.replace('mechanism = "proportional"', 'mechanism = "tiered_percent"').replace(
     '[credit.divisor]\nlengths = ["month"]\nquote = "downtime / the month"\n', ""
 )

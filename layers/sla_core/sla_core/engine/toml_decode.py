@@ -115,7 +115,7 @@ class Decoder:
                 return self._struct(_table(value, path), kind, trail, path, out, key)
             if isinstance(kind, mi.ListType | mi.VarTupleType):
                 if not isinstance(value, list):
-                    raise _Wrong("a list", f"a list of {describe(kind.item_type)}")
+                    raise _Wrong("a list")
                 items = [self._value(v, kind.item_type, (*trail, i), out, None) for i, v in enumerate(value)]
                 return _BAD if _BAD in items else tuple(items)
             if isinstance(kind, mi.DictType):
@@ -154,11 +154,7 @@ class Decoder:
                 kwargs[field.name] = _BAD
         if _BAD in kwargs.values():  # unknown keys are problems, but the table is still read so its rules run
             return _BAD
-        try:
-            built = kind.cls(**{k: v for k, v in kwargs.items() if k[0] != "_" or k in kind.cls.__struct_fields__})
-        except SlaError as exc:
-            out.append(Problem(path, str(exc)))
-            return _BAD
+        built = kind.cls(**{k: v for k, v in kwargs.items() if k[0] != "_" or k in kind.cls.__struct_fields__})
         for problem in (p for cls in kind.cls.__mro__ if cls in self.rules for p in self.rules[cls](built)):
             out.append(problem._replace(path=join(path, problem.path) if problem.path else path))
         return built  # a rule's problem leaves the table readable, so the rules of the tables around it run too
