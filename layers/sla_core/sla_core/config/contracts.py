@@ -178,7 +178,8 @@ def _dates(entry: ContractEntry, policy: Policy) -> Iterator[Problem]:
     if renewal is not None and agreement is not None and renewal <= agreement:
         yield Problem("renewal_date", f"{renewal.isoformat()} is not after agreement_date {agreement.isoformat()}",
                       "a date after the agreement_date")  # fmt: skip
-    if entry.activation_date is not None and (policy.availability is None or not policy.availability.counts_from):
+    counted_from = policy.availability.counts_from if policy.availability is not None else None
+    if entry.activation_date is not None and counted_from is None:
         yield Problem("activation_date", f"{entry.activation_date.isoformat()} is not allowed here ({policy.id} does "
                       "not measure availability from it)", "no activation_date field")  # fmt: skip
     customer = policy.needs_customer_zone
