@@ -65,6 +65,13 @@ def test_a_field_left_out_is_placed_at_its_table() -> None:
     assert line_of(lines, "") == 1
 
 
-def test_text_it_cannot_follow_keeps_the_lines_before() -> None:
+def test_text_that_does_not_parse_keeps_the_lines_around_it() -> None:
     lines = field_lines('id = "x"\n?? = 1\nlater = 1\n')
-    assert lines["id"] == 1 and "later" not in lines
+    assert (lines["id"], lines["later"]) == (1, 3)
+
+
+def test_keys_are_read_as_toml_reads_them() -> None:
+    text = 'a."b.c" = 1\n"q\\"k" = 2\nwhen = 2026-03-09 10:00:00Z\n[t.\'x y\']\nz = 3\n'
+    assert tomllib.loads(text)["t"]["x y"]["z"] == 3  # valid TOML
+    lines = field_lines(text)
+    assert (lines["a.b.c"], lines['q"k'], lines["when"], lines["t.x y.z"]) == (1, 2, 3, 5)
