@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from sla_core.config.contracts import ContractsError, read_contracts_file
 from sla_core.engine.policy import PolicyFile
 from sla_core.engine.policy_files import SHIPPED_DIR, policy_files
 from tests.conftest import ROOT
@@ -102,3 +103,16 @@ def test_the_schema_refuses_what_check_refuses(tmp_path: Path, old: str, new: st
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert [p for p in problems(validator(POLICY_SCHEMA), path) if p.startswith(where)]
+
+
+def test_a_list_that_names_each_entry_once_is_refused_a_repeat_by_both(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.toml"
+    text = (ROOT / "config" / "contracts.toml").read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('default_resolve = ["S0SLAOPSOC1"]', 'default_resolve = ["S0SLAOPSOC1", "S0SLAOPSOC1"]')
+    )
+    with pytest.raises(ContractsError, match=r"default_resolve: \['S0SLAOPSOC1', 'S0SLAOPSOC1'\] repeats an entry"):
+        read_contracts_file(path)
+    assert problems(validator(CONTRACTS_SCHEMA), path) == [
+        "default_resolve: ['S0SLAOPSOC1', 'S0SLAOPSOC1'] has non-unique elements"
+    ]

@@ -387,7 +387,8 @@ def test_bad_after_hours_and_activation_tables_name_the_field(old: str, new: str
 
 
 @pytest.mark.parametrize(
-    ("days", "problem"), [("[7, 7]", "names a day twice"), (r"[0]", r"\[0\]: 0 is not a whole number from 1 to 90")]
+    ("days", "problem"),
+    [("[7, 7]", r"\[7, 7\] repeats an entry"), (r"[0]", r"\[0\]: 0 is not a whole number from 1 to 90")],
 )
 def test_reminder_days_are_distinct_whole_days(days: str, problem: str) -> None:
     text = (

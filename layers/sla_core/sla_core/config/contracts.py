@@ -20,7 +20,7 @@ import msgspec
 from sla_core.config import settings
 from sla_core.config.contracts_file import ContractEntry, ContractsFile, OutagesEntry, PagerDutyEntry
 from sla_core.engine.errors import PolicyError, SlaError
-from sla_core.engine.toml_decode import Decoder, Problem, repeats, shown
+from sla_core.engine.toml_decode import Decoder, Problem, shown
 from sla_core.engine.zones import Zone, parse_zone
 from sla_core.incidents.thresholds import Thresholds
 
@@ -145,9 +145,6 @@ def _entry_problems(entry: ContractEntry, policies: Mapping[str, Policy]) -> Ite
     for key, severity in [*named.items(), ("pagerduty.default_severity", pagerduty.default_severity)]:
         if severity is not None and severity.lower() not in {s.lower() for s in policy.severities}:
             yield Problem(key, f"{shown(severity)} is not a severity of {name}", ", ".join(policy.severities))
-    yield from repeats("pagerduty.service_ids", pagerduty.service_ids)
-    yield from repeats("record_downtime", entry.record_downtime)
-    yield from repeats("resolve", entry.resolve)
     outages = entry.outages or OutagesEntry()
     yield from _subset(outages.severities, "outages.severities", tuple(policy.severities), f"severities of {name}")
     for service in outages.services:
@@ -169,8 +166,6 @@ def _named(value: str | None, key: str, known: tuple[str, ...], kind: str, none:
 def _subset(values: tuple[str, ...] | None, key: str, allowed: tuple[str, ...], kind: str) -> Iterator[Problem]:
     if values is not None and (not values or not set(values) <= set(allowed)):
         yield Problem(key, f"{shown(list(values))} is not a non-empty list of {kind}", ", ".join(allowed))
-    elif values is not None:
-        yield from repeats(key, values)
 
 
 def _dates(entry: ContractEntry, policy: Policy) -> Iterator[Problem]:

@@ -41,6 +41,7 @@ class PagerDutyEntry(msgspec.Struct, kw_only=True, frozen=True):
         doc(
             "PagerDuty service ids whose incidents belong to this contract (each on one contract only).",
             'service_ids = ["PSONAR1"]',
+            unique=True,
         ),
     ] = ()
     priorities: Annotated[
@@ -107,6 +108,7 @@ class OutagesEntry(msgspec.Struct, kw_only=True, frozen=True):
         doc(
             "The policy's severity ids that are outages here (replaces the policy's list).",
             'severities = ["production-down"]',
+            unique=True,
         ),
     ] = None
     priorities: Annotated[
@@ -187,6 +189,7 @@ class ContractEntry(msgspec.Struct, kw_only=True, frozen=True):
             "What counts toward availability (some of the policy's components).",
             'components = ["platform"]',
             default="all of the policy's",
+            unique=True,
         ),
     ] = None
     escalation_group: Annotated[
@@ -198,9 +201,11 @@ class ContractEntry(msgspec.Struct, kw_only=True, frozen=True):
         ),
     ] = None
     record_downtime: Annotated[
-        tuple[SlackId, ...], doc("Who may record downtime.", 'record_downtime = ["U0ALICE0001"]')
+        tuple[SlackId, ...], doc("Who may record downtime.", 'record_downtime = ["U0ALICE0001"]', unique=True)
     ] = ()
-    resolve: Annotated[tuple[SlackId, ...], doc("Who may resolve incidents.", 'resolve = ["S0BILLINGOC"]')] = ()
+    resolve: Annotated[
+        tuple[SlackId, ...], doc("Who may resolve incidents.", 'resolve = ["S0BILLINGOC"]', unique=True)
+    ] = ()
     pagerduty: PagerDutyEntry | None = None
     holidays: HolidaysEntry | None = None
     reminders: RemindersEntry | None = None
@@ -251,6 +256,7 @@ class ContractsFile(msgspec.Struct, kw_only=True, frozen=True):
         doc(
             "Who may resolve (or correct) the incidents of services no contract lists.",
             'default_resolve = ["S0SLAOPSOC1"]',
+            unique=True,
         ),
     ] = ()
     contracts: Annotated[

@@ -364,9 +364,9 @@ class Pause(Clauses, kw_only=True, frozen=True):
     customer, and which metrics' clocks it stops; paused open time does not count toward those targets."""
 
     name: Annotated[str, doc("The reason in words.", 'name = "Waiting for customer"')]
-    metrics: Annotated[tuple[Metric, ...], doc("The metrics whose clocks it stops.", 'applies_to = ["resolution"]')] = (
-        msgspec.field(name="applies_to")
-    )
+    metrics: Annotated[
+        tuple[Metric, ...], doc("The metrics whose clocks it stops.", 'applies_to = ["resolution"]', unique=True)
+    ] = msgspec.field(name="applies_to")
     _key: str = ""
 
     @property

@@ -40,7 +40,6 @@ from sla_core.engine.toml_decode import (
     Problem,
     Rule,
     decimal,
-    repeats,
     shown,
     struct_info,
     unknown,
@@ -151,7 +150,6 @@ def _target(table: Target) -> Iterator[Problem]:
 def _pause(table: Pause) -> Iterator[Problem]:
     if not table.metrics:
         yield Problem("applies_to", "is required: the metrics whose clocks this pause stops")
-    yield from repeats("applies_to", table.metrics)
 
 
 def _divisor(table: Divisor) -> Iterator[Problem]:
@@ -297,8 +295,6 @@ def _names(policy: Policy) -> Iterator[Problem]:
         severities = [s.id for s in policy.severity_list]
         waived = after_hours.waiver.severities if after_hours.waiver else ()
         yield from unknown("after_hours.waiver.severities", waived, severities, "severity")
-    for i, duty in enumerate(policy.duties):
-        yield from repeats(f"duties[{i}].remind_days", duty.days, "names a day twice")
     yield from twice("duties[{}].id", "duty", [duty.id for duty in policy.duties])
     if credit is not None and credit.period == "quarter":
         yield from _quarterly_limits(policy)

@@ -580,6 +580,7 @@ class Duty(Clauses, kw_only=True, frozen=True):
             "remind_days = [7, 1]",
             default="[30, 7, 1]",
             accepted="a list of whole days from 1 to 90",
+            unique=True,
         ),
     ] = msgspec.field(default=(), name="remind_days")
 

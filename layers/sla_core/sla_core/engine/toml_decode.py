@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, reduce
@@ -79,12 +79,6 @@ def unknown_field(path: str, name: str, names: list[str]) -> Problem:
     return Problem(path, "unknown field" + (f" (did you mean {close[0]}?)" if close else ""), ", ".join(names))
 
 
-def repeats(path: str, values: Sequence[object], problem: str = "repeats an entry") -> Iterator[Problem]:
-    """A problem when `values` has an entry twice."""
-    if len(set(values)) < len(values):
-        yield Problem(path, f"{shown(list(values))} {problem}", "each entry once")
-
-
 Leaf = Callable[[Any], Any]
 Rule = Callable[[Any], Iterable[Problem]]
 
@@ -104,9 +98,10 @@ class Decoder:
         return (None if found is _BAD else found), problems
 
     def _value(self, value: Any, kind: Any, trail: tuple[str | int, ...], out: list[Problem], key: Any) -> Any:
-        path, written, what = trail_path(trail), kind, None  # written: with its metadata, for what is accepted
+        path, written, what, unique = trail_path(trail), kind, None, False  # written: for what is accepted
         while isinstance(kind, mi.Metadata | mi.UnionType):  # T | None: TOML has no null, so a value given is a T
             if isinstance(kind, mi.Metadata):
+                unique = unique or "uniqueItems" in (kind.extra_json_schema or {})
                 what, kind = what or (kind.extra or {}).get("what"), kind.type
             else:
                 kind = next(t for t in kind.types if not isinstance(t, mi.NoneType))
@@ -117,6 +112,8 @@ class Decoder:
                 if not isinstance(value, list):
                     raise _Wrong("a list")
                 items = [self._value(v, kind.item_type, (*trail, i), out, None) for i, v in enumerate(value)]
+                if unique and len(set(items)) < len(items):  # still readable, so the rules around it run
+                    out.append(Problem(path, f"{shown(value)} repeats an entry", "each entry once"))
                 return _BAD if _BAD in items else tuple(items)
             if isinstance(kind, mi.DictType):
                 found = {
@@ -252,10 +249,13 @@ def struct_info(cls: type[Any]) -> Any:
     return mi.type_info(cls)
 
 
-def doc(meaning: str, example: str, *, default: str | None = None, accepted: str | None = None) -> msgspec.Meta:
+def doc(
+    meaning: str, example: str, *, default: str | None = None, accepted: str | None = None, unique: bool = False
+) -> msgspec.Meta:
     """A field's reference: what it means, a TOML example line, and where the type or default alone would not
-    say it, what is accepted and what leaving it out means."""
+    say it, what is accepted and what leaving it out means; `unique`: a list that names each entry once (the
+    decoder refuses a repeat, the JSON Schema says `uniqueItems`)."""
     extra = (
         {"example": example} | ({"default": default} if default else {}) | ({"accepted": accepted} if accepted else {})
     )
-    return msgspec.Meta(description=meaning, extra=extra)
+    return msgspec.Meta(description=meaning, extra=extra, extra_json_schema={"uniqueItems": True} if unique else None)
