@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import reduce
+from functools import lru_cache, reduce
 
 import tree_sitter_toml
 from tree_sitter import Language, Node, Parser
@@ -18,9 +18,10 @@ _PARSER = Parser(Language(tree_sitter_toml.language()))
 _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
+@lru_cache(maxsize=8)  # `check` asks once per problem of a file
 def field_lines(text: str) -> dict[str, int]:
     """Field path → its 1-based line, for every table, key and array element written (around text that does not
-    parse, as far as the grammar recovers)."""
+    parse, as far as the grammar recovers); read only."""
     lines: dict[str, int] = {"": 1}
     counts: dict[str, int] = {}  # array-of-tables path → its entries so far
 
