@@ -3,7 +3,10 @@ line per problem, `file:line: field.path: problem; accepted: ...`, the line bein
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,14 @@ def test_an_agreement_before_atheers_terms_is_a_problem_at_its_date(
     assert "agreements signed on or after 2023-08-05" in out and "dated 2023-08-04" in out
     contracts.write_text(text.replace("2023-08-04", "2023-08-05"), encoding="utf-8")
     assert run(capsys, "check", str(contracts))[0] == 0
+
+
+def test_the_command_line_loads_the_development_tools_only_for_their_commands() -> None:
+    """`check` alone needs TOML's grammar and `backfill` alone PagerDuty's client: the other commands run where only
+    the layer's requirements are installed."""
+    code = "import sys, sla_core.cli; print(' '.join(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "layers" / "sla_core"), str(ROOT)])}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "sla_core.engine.toml_lines" in loaded  # what `check` places lines with is imported, its grammar not
+    assert loaded & {"tree_sitter", "tree_sitter_toml", "pagerduty", "tqdm"} == set()

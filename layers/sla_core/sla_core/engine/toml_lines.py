@@ -1,20 +1,20 @@
 """Where a field is in a TOML file: the line of each field path as `toml_decode` names fields, for `check`'s
 `file:line:` (tomllib gives no positions; tree-sitter's TOML grammar does). A path not written (a key left out) is
 placed at its longest written prefix: its table. `check` runs on a developer machine, so the grammar is a
-development dependency, not the layer's."""
+development dependency, not the layer's, imported by `check` alone."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache, reduce
-
-import tree_sitter_toml
-from tree_sitter import Language, Node, Parser
+from functools import cache, lru_cache, reduce
+from typing import TYPE_CHECKING
 
 from sla_core.engine.toml_decode import join
 
-_PARSER = Parser(Language(tree_sitter_toml.language()))
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
 _STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -37,7 +37,7 @@ def field_lines(text: str) -> dict[str, int]:
                 lines.setdefault(at, item.start_point.row + 1)
                 visit(item, at)
 
-    for node in _PARSER.parse(text.encode()).root_node.named_children:
+    for node in _parser().parse(text.encode()).root_node.named_children:
         if node.type not in ("table", "table_array_element"):
             visit(node, "")
             continue
@@ -53,6 +53,15 @@ def field_lines(text: str) -> dict[str, int]:
         for child in node.named_children[1:]:
             visit(child, table)
     return lines
+
+
+@cache
+def _parser() -> Parser:
+    """TOML's grammar, loaded by the first `check` (the other commands run where only the layer is installed)."""
+    import tree_sitter_toml  # noqa: PLC0415
+    from tree_sitter import Language, Parser  # noqa: PLC0415
+
+    return Parser(Language(tree_sitter_toml.language()))
 
 
 def _keys(node: Node) -> list[str]:
