@@ -75,3 +75,10 @@ def test_keys_are_read_as_toml_reads_them() -> None:
     assert tomllib.loads(text)["t"]["x y"]["z"] == 3  # valid TOML
     lines = field_lines(text)
     assert (lines["a.b.c"], lines['q"k'], lines["when"], lines["t.x y.z"]) == (1, 2, 3, 5)
+
+
+def test_a_comment_after_a_value_leaves_its_elements_their_lines() -> None:
+    text = "a = [\n  1,\n  2,\n] # trailing\nb = [{ c = 1 }]#tight\n[t] # header\nd = 1\n"
+    assert tomllib.loads(text)["t"]["d"] == 1  # valid TOML
+    lines = field_lines(text)
+    assert (lines["a[0]"], lines["a[1]"], lines["b[0].c"], lines["t"], lines["t.d"]) == (2, 3, 5, 6, 7)

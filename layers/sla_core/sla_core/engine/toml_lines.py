@@ -5,6 +5,7 @@ development dependency, not the layer's, imported by `check` alone."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from functools import cache, lru_cache, reduce
@@ -26,32 +27,32 @@ def field_lines(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}  # array-of-tables path → its entries so far
 
     def visit(node: Node, path: str) -> None:
-        if node.type == "pair":
-            path = reduce(join, _keys(node.named_children[0]), path)
+        children = [child for child in node.named_children if child.type != "comment"]
+        if node.type in ("table", "table_array_element"):
+            parts = _keys(children[0])
+            for part in parts[:-1]:
+                path = join(path, part)
+                path += f"[{counts[path] - 1}]" if path in counts else ""
+            path = join(path, parts[-1])
+            if node.type == "table_array_element":
+                counts[path] = counts.get(path, 0) + 1
+                path += f"[{counts[path] - 1}]"
             lines.setdefault(path, node.start_point.row + 1)
-            visit(node.named_children[-1], path)
+            for child in children[1:]:
+                visit(child, path)
+        elif node.type == "pair":
+            path = reduce(join, _keys(children[0]), path)
+            lines.setdefault(path, node.start_point.row + 1)
+            visit(children[-1], path)
         elif node.type in ("array", "inline_table"):
-            items = [child for child in node.named_children if child.type != "comment"]
-            for index, item in enumerate(items):
+            for index, item in enumerate(children):
                 at = path if node.type == "inline_table" else join(path, index)
                 lines.setdefault(at, item.start_point.row + 1)
                 visit(item, at)
 
     for node in _parser().parse(text.encode()).root_node.named_children:
-        if node.type not in ("table", "table_array_element"):
+        with contextlib.suppress(tomllib.TOMLDecodeError):  # a key recovered from text TOML does not read
             visit(node, "")
-            continue
-        table, parts = "", _keys(node.named_children[0])
-        for part in parts[:-1]:
-            table = join(table, part)
-            table += f"[{counts[table] - 1}]" if table in counts else ""
-        table = join(table, parts[-1])
-        if node.type == "table_array_element":
-            counts[table] = counts.get(table, 0) + 1
-            table += f"[{counts[table] - 1}]"
-        lines.setdefault(table, node.start_point.row + 1)
-        for child in node.named_children[1:]:
-            visit(child, table)
     return lines
 
 
